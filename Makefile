@@ -1,0 +1,62 @@
+# coopledger: `make run` opens the app on the demo village; `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DIR := $(CURDIR)/.demo
+DEMO_DB  := $(DEMO_DIR)/demo.sqlite3
+
+.PHONY: run test venv sysdeps demo check lint format types imports pytest bench stress bundle clean
+
+run: sysdeps venv demo
+	$(BIN)/coopledger --db $(DEMO_DB)
+
+test: sysdeps venv demo check pytest
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	@touch $(STAMP)
+
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+demo: venv
+	@if [ ! -f $(DEMO_DB) ]; then \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/coopledger --db $(DEMO_DB) demo --out $(DEMO_DIR)/papers; \
+	fi
+
+check: lint types imports
+
+lint:
+	$(BIN)/ruff check coopledger tests bench db/env.py
+	$(BIN)/ruff format --check coopledger tests bench db/env.py
+
+format:
+	$(BIN)/ruff check --fix coopledger tests bench db/env.py
+	$(BIN)/ruff format coopledger tests bench db/env.py
+
+types:
+	$(BIN)/mypy
+
+imports:
+	$(BIN)/lint-imports
+
+pytest:
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+bench: venv
+	$(BIN)/python -m bench
+
+stress: venv
+	QT_QPA_PLATFORM=offscreen COOPLEDGER_STRESS_RUNS=50 $(BIN)/pytest -m slow tests/stress
+
+bundle: venv
+	$(BIN)/python -m pip install -q 'pyinstaller~=6.22'
+	bash installer/build.sh
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) build dist .pytest_cache .mypy_cache .ruff_cache

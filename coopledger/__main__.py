@@ -1,0 +1,7 @@
+"""``python -m coopledger``."""
+
+import sys
+
+from coopledger.main import main
+
+sys.exit(main())

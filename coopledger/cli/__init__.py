@@ -1,0 +1,110 @@
+"""The ``coopledger`` command: argparse subcommands, each a thin shell over a service.
+
+Exit status: 0 done; 1 ``verify`` found the ledger altered; 2 a user error (one clear line on
+stderr, nothing written); 70 an unexpected error (logged to a file whose path is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from coopledger import __version__, i18n
+from coopledger.cli import commands
+from coopledger.cli.context import CliError, Context
+from coopledger.domain.errors import DomainError
+from coopledger.i18n import _
+from coopledger.paths import log_dir
+
+EXIT_USER_ERROR = 2
+EXIT_UNEXPECTED = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line with exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER_ERROR, f"coopledger: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = _Parser(
+        prog="coopledger",
+        description="The books of a village cooperative-share scheme (合作股份).",
+    )
+    parser.add_argument("--version", action="version", version=f"coopledger {__version__}")
+    parser.add_argument("--db", type=Path, help="the ledger file (default: in the user data folder)")
+    parser.add_argument("--lang", help="language: zh_CN (default), zh_TW, en")
+    parser.add_argument("--org", help="the organisation (book) to work on, when the ledger has several")
+    parser.add_argument("--user", help="who is working (the password comes from a prompt or COOPLEDGER_PASSWORD)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.register(sub)
+    return parser
+
+
+def _log_unexpected() -> Path:
+    path = log_dir() / "coopledger-error.log"
+    logging.basicConfig(filename=path, level=logging.ERROR, force=True)
+    logging.getLogger("coopledger").error("unexpected error\n%s", traceback.format_exc())
+    return path
+
+
+def main(
+    argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None = None
+) -> int:
+    """Run the command line; with no subcommand, open the window through ``gui``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    i18n.set_language(args.lang or i18n.language_from_environment())
+    ctx = Context(args)
+    try:
+        if args.command is None:
+            if gui is None:
+                parser.print_help()
+                return EXIT_USER_ERROR
+            return gui(ctx)
+        result: int = args.func(ctx)
+        return result
+    except DomainError as exc:
+        print(_format_error(exc), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except CliError as exc:
+        print(f"coopledger: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print(_("Interrupted; nothing was written by the unfinished step."), file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001  (the one place unexpected errors become a message)
+        path = _log_unexpected()
+        print(
+            _("Sorry, something went wrong inside coopledger. Nothing was changed. Details: {path}").format(
+                path=path
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+    finally:
+        ctx.close()
+
+
+def _format_error(exc: DomainError) -> str:
+    from coopledger.domain.errors import DomainErrors
+
+    if isinstance(exc, DomainErrors):
+        lines = [_("{n} problems; nothing was written:").format(n=len(exc.errors))]
+        lines += [f"  {_format_one(e)}" for e in exc.errors]
+        return "\n".join(lines)
+    return f"coopledger: {_format_one(exc)}"
+
+
+def _format_one(exc: DomainError) -> str:
+    text = exc.text(_)
+    return f"{exc.path}: {text}" if exc.path else text
+
+

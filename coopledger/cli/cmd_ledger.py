@@ -1,0 +1,60 @@
+"""``init`` and ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from coopledger.cli.context import Context
+from coopledger.i18n import _
+from coopledger.services.ledger import verify
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("init", help="create a new, empty ledger file")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("verify", help="prove the ledger was not altered behind the program's back")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_verify)
+
+
+def cmd_init(ctx: Context) -> int:
+    existed = ctx.db_path.exists()
+    ctx.ledger(create=True)
+    if existed:
+        print(_("Ledger {path} already exists; its schema is up to date.").format(path=ctx.db_path))
+    else:
+        print(_("Created ledger {path}").format(path=ctx.db_path))
+    return 0
+
+
+def cmd_verify(ctx: Context) -> int:
+    report = verify(ctx.ledger(readonly=True))
+    if ctx.args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "audit_entries": report.entries,
+                    "chain_head": report.head,
+                    "records": report.records,
+                    "posted_vouchers": report.posted_vouchers,
+                    "problems": [str(p) for p in report.problems],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        print(_("Audit log: {n} entries, head {head}").format(n=report.entries, head=report.head[:16]))
+        counted = ", ".join(f"{k} {v}" for k, v in report.records.items() if v)
+        if counted:
+            print(_("Records checked: {list}").format(list=counted))
+        print(_("Posted vouchers: {n}").format(n=report.posted_vouchers))
+        if report.ok:
+            print(_("OK: the ledger is exactly what the program wrote."))
+        else:
+            print(_("FAILED: the ledger was altered outside coopledger."))
+            for problem in report.problems[:20]:
+                print(f"  {problem}")
+    return 0 if report.ok else 1

@@ -1,0 +1,38 @@
+"""What every subcommand gets: the parsed arguments and the ledger, opened on demand."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coopledger.paths import default_db_path
+from coopledger.services.ledger import Ledger, open_ledger
+
+
+class CliError(Exception):
+    """A usage error found by the command line itself (already translated)."""
+
+
+class Context:
+    """The parsed command line and the ledger it names."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._ledger: Ledger | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.args.db) if self.args.db else default_db_path()
+
+    def ledger(self, *, create: bool = False, readonly: bool = False) -> Ledger:
+        """The ledger named by ``--db`` (opened once)."""
+        if self._ledger is None:
+            self._ledger = open_ledger(
+                self.db_path, user=self.args.user, create=create, readonly=readonly
+            )
+        return self._ledger
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None

@@ -1,0 +1,89 @@
+"""The current language: gettext catalogs (read from ``resources/locale/*/coopledger.po``)
+and babel formatting of money, numbers and dates.
+
+msgids are English; ``zh_CN`` is the default and its catalog is complete (a test checks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date as _babel_format_date
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from coopledger.paths import resources_dir
+
+LANGUAGES = ("zh_CN", "zh_TW", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+_current = DEFAULT_LANGUAGE
+
+
+def normalise_language(lang: str | None) -> str:
+    """Map user input (``zh-CN``, ``zh_Hans``, ``en_US``...) to a shipped language."""
+    if not lang:
+        return DEFAULT_LANGUAGE
+    tag = lang.replace("-", "_").split(".")[0]
+    low = tag.lower()
+    if low.startswith("zh"):
+        if any(x in low for x in ("tw", "hk", "mo", "hant")):
+            return "zh_TW"
+        return "zh_CN"
+    if low.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> NullTranslations:
+    """The catalog for ``lang`` (English needs none)."""
+    if lang == "en":
+        return NullTranslations()
+    po = resources_dir() / "locale" / lang / "coopledger.po"
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    trans = Translations()
+    for message in catalog:
+        if message.id and message.string and not message.fuzzy:
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            value = message.string if isinstance(message.string, str) else message.string[0]
+            trans._catalog[key] = value  # noqa: SLF001  (babel has no public setter)
+    return trans
+
+
+def set_language(lang: str | None) -> str:
+    """Make ``lang`` current; returns the language chosen."""
+    global _current
+    _current = normalise_language(lang)
+    return _current
+
+
+def language_from_environment() -> str:
+    """COOPLEDGER_LANG, else the default (Simplified Chinese)."""
+    return normalise_language(os.environ.get("COOPLEDGER_LANG"))
+
+
+def current_language() -> str:
+    """The language in use."""
+    return _current
+
+
+def _(msgid: str) -> str:
+    """Translate ``msgid`` into the current language."""
+    return translations(_current).gettext(msgid)
+
+
+def locale() -> Locale:
+    """The babel locale of the current language."""
+    return Locale.parse("en_US" if _current == "en" else _current)
+
+
+def format_date(d: dt.date) -> str:
+    """A date as the current language writes it (``2014年12月20日``)."""
+    return _babel_format_date(d, format="long", locale=locale())

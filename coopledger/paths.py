@@ -1,0 +1,48 @@
+"""Where the shipped files are: ``resources/`` and ``db/`` beside the package in a checkout,
+or inside the PyInstaller bundle when frozen. Also the per-user data folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "coopledger"
+
+
+def project_root() -> Path:
+    """The folder holding ``resources/`` and ``db/``."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    """The shipped resources: fonts, charts, locale catalogs, the demo book."""
+    return project_root() / "resources"
+
+
+def migrations_dir() -> Path:
+    """The Alembic folder (``alembic.ini``, ``env.py``, ``versions/``)."""
+    return project_root() / "db"
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder (created on demand)."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> Path:
+    """The ledger used when ``--db`` is not given."""
+    return user_data_dir() / "ledger.sqlite3"
+
+
+def log_dir() -> Path:
+    """Where unexpected errors are logged."""
+    path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

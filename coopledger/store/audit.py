@@ -1,0 +1,135 @@
+"""The append-only audit log and its hash chain.
+
+Every write appends an entry in the same transaction: who, when, what, the state before and
+after. Each entry's hash covers its own fields and the previous entry's hash, so changing or
+deleting any entry breaks every hash after it. Entries that record the state of a tracked
+record (member, contract, voucher, ...) let ``verify`` prove the tables still hold exactly
+what the program wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from coopledger.store.models import AuditLog
+
+GENESIS = "0" * 64
+
+#: ``after_json`` of a bulk entry: ``{"bulk": true, "rows": {"<id>": "<digest>", ...}}``.
+BULK_KEY = "bulk"
+
+
+def _default(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
+
+
+def canonical_json(obj: object) -> str:
+    """One byte-exact JSON text for a value: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def digest(obj: object) -> str:
+    """SHA-256 of the canonical JSON of ``obj``."""
+    return hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
+
+
+def entry_hash(
+    prev_hash: str,
+    *,
+    org_id: int | None,
+    at: str,
+    user: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before_json: str,
+    after_json: str,
+) -> str:
+    """The chained hash of one entry."""
+    payload = [prev_hash, org_id, at, user, action, entity, entity_id, before_json, after_json]
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def now_utc_text() -> str:
+    """The timestamp written into entries (UTC, microseconds)."""
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def chain_head(session: Session) -> tuple[int, str]:
+    """(id, hash) of the newest entry, or (0, GENESIS)."""
+    row = session.execute(
+        select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)  # type: ignore[union-attr]
+    ).first()
+    if row is None:
+        return 0, GENESIS
+    return int(row[0]), str(row[1])
+
+
+def append(
+    session: Session,
+    *,
+    user: str,
+    action: str,
+    org_id: int | None = None,
+    entity: str = "",
+    entity_id: str | int = "",
+    before: object = None,
+    after: object = None,
+) -> AuditLog:
+    """Append one entry chained to the current head, inside the caller's transaction."""
+    _, prev = chain_head(session)
+    before_json = "" if before is None else canonical_json(before)
+    after_json = "" if after is None else canonical_json(after)
+    at = now_utc_text()
+    eid = str(entity_id)
+    entry = AuditLog(
+        org_id=org_id,
+        at=at,
+        user=user,
+        action=action,
+        entity=entity,
+        entity_id=eid,
+        before_json=before_json,
+        after_json=after_json,
+        prev_hash=prev,
+        hash=entry_hash(
+            prev,
+            org_id=org_id,
+            at=at,
+            user=user,
+            action=action,
+            entity=entity,
+            entity_id=eid,
+            before_json=before_json,
+            after_json=after_json,
+        ),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def row_snapshot(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The recorded state of one row: every column, in JSON-friendly form."""
+    out: dict[str, Any] = {}
+    for col in table.columns:
+        value = row.get(col.name)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = bool(value)
+        out[col.name] = value
+    return out

@@ -1,0 +1,104 @@
+"""The database engine and everything SQLite-specific (pragmas, migrations on open).
+
+Everything else in the store speaks portable SQLAlchemy, so that a township office can later
+point the same program at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+
+from coopledger.paths import migrations_dir
+
+
+class LedgerFileError(Exception):
+    """The file is not a ledger this program can open."""
+
+
+def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, say when a transaction begins (see _begin_immediate).
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _begin_immediate(conn: Any) -> None:
+    # Take the write lock when the transaction starts, so that a unit of work never reads a
+    # state (such as the audit chain head) that another writer changes before it commits.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _set_readonly_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def make_engine(path: Path | str, *, readonly: bool = False) -> Engine:
+    """An engine on the SQLite file ``path`` with the house pragmas."""
+    url = f"sqlite:///{Path(path)}"
+    engine = create_engine(url)
+    if readonly:
+        event.listen(engine, "connect", _set_readonly_pragmas)
+    else:
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic's configuration pointing at the shipped ``db/`` folder."""
+    folder = migrations_dir()
+    cfg = Config(str(folder / "alembic.ini"))
+    cfg.set_main_option("script_location", str(folder))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this program."""
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the file is at (None for an empty file)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the file's schema to the head migration (the only way the schema changes)."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def check_is_sqlite(path: Path) -> None:
+    """Refuse files that are not SQLite databases before SQLAlchemy touches them."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header != b"SQLite format 3\x00":
+        raise LedgerFileError(f"{path} is not a coopledger ledger (not an SQLite file)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise LedgerFileError(f"{path} is damaged: {exc}") from exc

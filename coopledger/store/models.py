@@ -1,0 +1,335 @@
+"""The tables. The schema changes only through the Alembic migrations in ``db/versions``;
+``tests/store/test_migrations.py`` checks these models and the head migration agree.
+
+Conventions: money is ``BIGINT`` fen in columns named ``*_fen``; areas are ``BIGINT``
+ten-thousandths of a mu (``*_e4``); rates are ten-thousandths (``*_e4``). Every table that
+belongs to a book carries ``org_id``; only ``organisation``, ``app_user``, ``audit_log``
+(its ``org_id`` may be null for database-wide acts) and ``writer_lock`` are database-wide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Organisation(SQLModel, table=True):
+    """One book: a village collective or a cooperative."""
+
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    village: str = ""
+    township: str = ""
+    county: str = ""
+    chart: str = "village-2023"
+    created_at: dt.datetime
+
+
+class Account(SQLModel, table=True):
+    """An account of the chart; sub-accounts extend their parent's code and share its kind."""
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str
+    name: str
+    kind: str  # asset, liability, equity, cost, revenue, expense
+    normal_side: str  # debit | credit
+    member_aux: str = "none"  # none | optional | required (辅助核算 by member)
+    parent_id: int | None = Field(default=None, foreign_key="account.id")
+    is_leaf: bool = True
+    active: bool = True
+
+
+class Member(SQLModel, table=True):
+    """A household (农户), the collective (村集体) or an organisation."""
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str
+    name: str
+    kind: str  # household | collective | organisation
+    group_name: str = Field(default="", index=True)  # 村民小组
+    id_number: str = ""
+    phone: str = ""
+    bank_account: str = ""
+    address: str = ""
+    notes: str = ""
+    active: bool = True
+    inactive_on: dt.date | None = None
+    inactive_reason: str = ""
+
+
+class LandContract(SQLModel, table=True):
+    """A land transfer contract (土地流转合同)."""
+
+    __tablename__ = "land_contract"
+    __table_args__ = (UniqueConstraint("org_id", "code"), Index("ix_contract_parcel", "org_id", "parcel"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str
+    member_id: int = Field(foreign_key="member.id", index=True)
+    parcel: str
+    location: str = ""
+    area_e4: int = Field(sa_type=BigInteger)
+    rent_per_mu_fen: int = Field(sa_type=BigInteger)
+    share_value_per_mu_fen: int = Field(default=0, sa_type=BigInteger)
+    start_on: dt.date
+    end_on: dt.date
+    # The agreed end; ``end_on`` becomes the termination date when ended early.
+    agreed_end_on: dt.date
+    status: str = "active"  # active | terminated | renewed
+    renews_id: int | None = Field(default=None, foreign_key="land_contract.id")
+    notes: str = ""
+
+
+class ShareLot(SQLModel, table=True):
+    """One block of share capital (股本) held by one holder for a span of days.
+
+    Land share lots are not stored: they follow from the contracts.
+    """
+
+    __tablename__ = "share_lot"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str
+    holder_id: int = Field(foreign_key="member.id", index=True)
+    share_class: str  # self_raised | project_fund | red_fund | cash | other
+    amount_fen: int = Field(sa_type=BigInteger)
+    start_on: dt.date
+    end_on: dt.date | None = None
+    # Red fund: who lent the principal (it goes back to them at ``end_on``).
+    lender_id: int | None = Field(default=None, foreign_key="member.id")
+    transferred_from_id: int | None = Field(default=None, foreign_key="share_lot.id")
+    transfer_kind: str = ""  # inheritance | gift | split | ''
+    notes: str = ""
+
+
+class Voucher(SQLModel, table=True):
+    """A voucher (记账凭证). ``seq`` is given at posting: posted vouchers are numbered per month
+    without gaps (记-2014-10-0001)."""
+
+    __tablename__ = "voucher"
+    __table_args__ = (
+        UniqueConstraint("org_id", "vtype", "year", "month", "seq"),
+        Index("ix_voucher_org_date", "org_id", "date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    vtype: str = "记"
+    date: dt.date
+    year: int
+    month: int
+    seq: int | None = None
+    memo: str = ""
+    attachments: int = 0
+    state: str = "draft"  # draft | reviewed | posted
+    # manual | import | distribution | payment | closing | redfund
+    source: str = "manual"
+    distribution_id: int | None = Field(default=None, foreign_key="distribution.id", index=True)
+    reverses_id: int | None = Field(default=None, foreign_key="voucher.id")
+    reversed_by_id: int | None = Field(default=None, foreign_key="voucher.id")
+    prepared_by: str = ""
+    reviewed_by: str = ""
+    posted_by: str = ""
+    created_at: dt.datetime
+    posted_at: dt.datetime | None = None
+
+
+class VoucherLine(SQLModel, table=True):
+    """One line. A red (reversing) line has a negative amount on the same side."""
+
+    __tablename__ = "voucher_line"
+    __table_args__ = (
+        Index("ix_line_org_account", "org_id", "account_id", "voucher_id"),
+        Index("ix_line_org_member", "org_id", "member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id")
+    voucher_id: int = Field(foreign_key="voucher.id", index=True)
+    line_no: int
+    account_id: int = Field(foreign_key="account.id")
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    debit_fen: int = Field(default=0, sa_type=BigInteger)
+    credit_fen: int = Field(default=0, sa_type=BigInteger)
+    memo: str = ""
+
+
+class PeriodBalance(SQLModel, table=True):
+    """Posted debits and credits per account per month, kept on posting so that a trial
+    balance never sums from the beginning of time."""
+
+    __tablename__ = "period_balance"
+
+    org_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    account_id: int = Field(foreign_key="account.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    month: int = Field(primary_key=True)
+    debit_fen: int = Field(default=0, sa_type=BigInteger)
+    credit_fen: int = Field(default=0, sa_type=BigInteger)
+
+
+class Period(SQLModel, table=True):
+    """A month's state; a missing row means open."""
+
+    __tablename__ = "period"
+
+    org_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    month: int = Field(primary_key=True)
+    closed: bool = False
+    closed_at: dt.datetime | None = None
+    closed_by: str = ""
+
+
+class FiscalYear(SQLModel, table=True):
+    """Year-end close state."""
+
+    __tablename__ = "fiscal_year"
+
+    org_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    closed: bool = False
+    closed_at: dt.datetime | None = None
+    closed_by: str = ""
+
+
+class BalanceCheck(SQLModel, table=True):
+    """A balance a bank statement or a cash count shows for an account on a date (对账)."""
+
+    __tablename__ = "balance_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    account_id: int = Field(foreign_key="account.id")
+    on_date: dt.date
+    statement_fen: int = Field(sa_type=BigInteger)
+    note: str = ""
+    recorded_by: str = ""
+
+
+class DistributionPlan(SQLModel, table=True):
+    """The year's distribution plan (收益分配方案) and its 四议两公开 record."""
+
+    __tablename__ = "distribution_plan"
+    __table_args__ = (UniqueConstraint("org_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    year: int
+    welfare_rate_e4: int = 0
+    reserve_rate_e4: int = 0
+    approved_on: dt.date | None = None
+    published_on: dt.date | None = None
+    proposed_by: str = ""
+    meeting: str = ""
+    resolution: str = ""
+    vote: str = ""
+    notice: str = ""
+    notes: str = ""
+    prepared_by: str = ""
+    approved_by: str = ""
+
+
+class Distribution(SQLModel, table=True):
+    """A committed year-end distribution. ``state`` becomes ``reversed`` after 红字冲销."""
+
+    __tablename__ = "distribution"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    year: int
+    plan_id: int = Field(foreign_key="distribution_plan.id")
+    state: str = "committed"  # committed | reversed
+    distributable_fen: int = Field(sa_type=BigInteger)
+    land_fees_fen: int = Field(sa_type=BigInteger)
+    loss_carried_in_fen: int = Field(sa_type=BigInteger)
+    loss_made_up_fen: int = Field(sa_type=BigInteger)
+    loss_carried_fen: int = Field(sa_type=BigInteger)
+    welfare_fen: int = Field(sa_type=BigInteger)
+    reserve_fen: int = Field(sa_type=BigInteger)
+    dividends_fen: int = Field(sa_type=BigInteger)
+    undistributed_fen: int = Field(sa_type=BigInteger)
+    result_json: str = ""
+    committed_at: dt.datetime
+    committed_by: str = ""
+    reversed_at: dt.datetime | None = None
+    reversed_by: str = ""
+
+
+class DistributionItem(SQLModel, table=True):
+    """One household's (holder's) slip: land fee and dividend for a year, and its payment."""
+
+    __tablename__ = "distribution_item"
+    __table_args__ = (UniqueConstraint("distribution_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    distribution_id: int = Field(foreign_key="distribution.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    land_fee_fen: int = Field(sa_type=BigInteger)
+    dividend_fen: int = Field(sa_type=BigInteger)
+    slip_no: int = 0
+    check_code: str = ""
+    paid_on: dt.date | None = None
+    paid_method: str = ""  # cash | bank
+    paid_by: str = ""
+    payment_voucher_id: int | None = Field(default=None, foreign_key="voucher.id")
+
+
+class Setting(SQLModel, table=True):
+    """A setting; ``org_id`` 0 means database-wide."""
+
+    __tablename__ = "setting"
+
+    org_id: int = Field(default=0, primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+class AppUser(SQLModel, table=True):
+    """A person who may open the ledger, with one role."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True)
+    display_name: str = ""
+    role: str  # accountant | reviewer | cashier | supervisor | admin
+    password_hash: str
+    failed_attempts: int = 0
+    locked_until: dt.datetime | None = None
+    active: bool = True
+    created_at: dt.datetime
+
+
+class AuditLog(SQLModel, table=True):
+    """The append-only audit log; ``hash`` chains each entry to the one before."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int | None = Field(default=None, index=True)
+    at: str  # UTC ISO timestamp, kept as text so that the hash input is exact
+    user: str
+    action: str
+    entity: str = ""
+    entity_id: str = ""
+    before_json: str = ""
+    after_json: str = ""
+    prev_hash: str = Field(unique=True)  # a fork in the chain cannot be stored
+    hash: str = Field(unique=True)

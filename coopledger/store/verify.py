@@ -1,0 +1,194 @@
+"""Proof that the ledger is what the program wrote: the audit chain, the recorded state of
+every tracked record, and the ledger's invariants. Reads only."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, func, select
+
+from coopledger.store import models
+from coopledger.store.audit import BULK_KEY, GENESIS, entry_hash
+from coopledger.store.tracked import TRACKED, iter_digests
+
+import json
+
+
+@dataclass
+class Problem:
+    """One thing found wrong; ``entry`` is the audit entry it concerns, when there is one."""
+
+    what: str
+    entry: int | None = None
+
+    def __str__(self) -> str:
+        return f"audit entry #{self.entry}: {self.what}" if self.entry else self.what
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify`` found."""
+
+    entries: int = 0
+    head: str = GENESIS
+    records: dict[str, int] = field(default_factory=dict)
+    posted_vouchers: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int], tuple[str, int]]:
+    """Walk the chain; return the last recorded digest (and its entry) per tracked record.
+
+    A digest of ``""`` means the record was deleted.
+    """
+    log = models.AuditLog.__table__
+    expected: dict[tuple[str, int], tuple[str, int]] = {}
+    prev = GENESIS
+    for row in conn.execute(select(log).order_by(log.c.id)).mappings():
+        eid = int(row["id"])
+        report.entries += 1
+        if row["prev_hash"] != prev:
+            report.problems.append(
+                Problem("does not follow the entry before it (an entry was removed or changed)", eid)
+            )
+            return expected
+        recomputed = entry_hash(
+            prev,
+            org_id=row["org_id"],
+            at=row["at"],
+            user=row["user"],
+            action=row["action"],
+            entity=row["entity"],
+            entity_id=row["entity_id"],
+            before_json=row["before_json"],
+            after_json=row["after_json"],
+        )
+        if recomputed != row["hash"]:
+            report.problems.append(Problem("was altered after it was written (hash mismatch)", eid))
+            return expected
+        prev = str(row["hash"])
+        entity = str(row["entity"])
+        if entity not in TRACKED:
+            continue
+        after_json = str(row["after_json"])
+        if row["entity_id"] == "*":
+            bulk = json.loads(after_json)
+            if bulk.get(BULK_KEY):
+                for rid, dig in bulk["rows"].items():
+                    expected[(entity, int(rid))] = (dig, eid)
+            continue
+        try:
+            rid = int(row["entity_id"])
+        except ValueError:
+            continue
+        dig = hashlib.sha256(after_json.encode("utf-8")).hexdigest() if after_json else ""
+        expected[(entity, rid)] = (dig, eid)
+    report.head = prev
+    return expected
+
+
+def _check_records(
+    conn: Connection, report: VerifyReport, expected: dict[tuple[str, int], tuple[str, int]]
+) -> None:
+    for entity in TRACKED:
+        seen = 0
+        for rid, dig in iter_digests(conn, entity):
+            seen += 1
+            rec = expected.pop((entity, rid), None)
+            if rec is None or rec[0] == "":
+                report.problems.append(
+                    Problem(f"{entity} #{rid} exists but the audit log never recorded it")
+                )
+            elif rec[0] != dig:
+                report.problems.append(
+                    Problem(f"{entity} #{rid} differs from the state this entry recorded", rec[1])
+                )
+        report.records[entity] = seen
+    for (entity, rid), (dig, eid) in sorted(expected.items(), key=lambda kv: kv[1][1]):
+        if dig:
+            report.problems.append(
+                Problem(f"{entity} #{rid} recorded here is missing from the ledger", eid)
+            )
+
+
+def _check_invariants(conn: Connection, report: VerifyReport) -> None:
+    v = models.Voucher.__table__
+    ln = models.VoucherLine.__table__
+    pb = models.PeriodBalance.__table__
+    totals = conn.execute(
+        select(
+            v.c.id,
+            v.c.year,
+            v.c.month,
+            func.coalesce(func.sum(ln.c.debit_fen), 0),
+            func.coalesce(func.sum(ln.c.credit_fen), 0),
+        )
+        .select_from(v.outerjoin(ln, ln.c.voucher_id == v.c.id))
+        .where(v.c.state == "posted")
+        .group_by(v.c.id, v.c.year, v.c.month)
+    ).all()
+    for vid, _y, _m, debit, credit in totals:
+        report.posted_vouchers += 1
+        if debit != credit:
+            report.problems.append(
+                Problem(f"posted voucher #{vid} does not balance ({debit} ≠ {credit} fen)")
+            )
+        elif debit == 0:
+            report.problems.append(Problem(f"posted voucher #{vid} has no amount"))
+    # Posted vouchers are numbered 1..n per month with no gaps.
+    seqs: dict[tuple[int, str, int, int], list[int]] = defaultdict(list)
+    for org, vtype, year, month, seq in conn.execute(
+        select(v.c.org_id, v.c.vtype, v.c.year, v.c.month, v.c.seq).where(v.c.state == "posted")
+    ):
+        seqs[(org, vtype, year, month)].append(seq or 0)
+    for (org, vtype, year, month), numbers in seqs.items():
+        if sorted(numbers) != list(range(1, len(numbers) + 1)):
+            report.problems.append(
+                Problem(f"vouchers of {year}-{month:02d} ({vtype}, book {org}) are not numbered 1…n")
+            )
+    # The kept period balances equal the posted lines.
+    sums = {
+        (org, acc, y, m): (d, c)
+        for org, acc, y, m, d, c in conn.execute(
+            select(
+                ln.c.org_id,
+                ln.c.account_id,
+                v.c.year,
+                v.c.month,
+                func.sum(ln.c.debit_fen),
+                func.sum(ln.c.credit_fen),
+            )
+            .select_from(ln.join(v, ln.c.voucher_id == v.c.id))
+            .where(v.c.state == "posted")
+            .group_by(ln.c.org_id, ln.c.account_id, v.c.year, v.c.month)
+        )
+    }
+    kept = {
+        (org, acc, y, m): (d, c)
+        for org, acc, y, m, d, c in conn.execute(
+            select(pb.c.org_id, pb.c.account_id, pb.c.year, pb.c.month, pb.c.debit_fen, pb.c.credit_fen)
+        )
+        if d or c
+    }
+    sums = {k: val for k, val in sums.items() if val[0] or val[1]}
+    if sums != kept:
+        bad = sorted(set(sums.items()) ^ set(kept.items()))[:1]
+        where = f" (account #{bad[0][0][1]}, {bad[0][0][2]}-{bad[0][0][3]:02d})" if bad else ""
+        report.problems.append(Problem(f"period balances disagree with the posted lines{where}"))
+
+
+def verify_ledger(conn: Connection) -> VerifyReport:
+    """Re-compute the audit chain, compare every tracked record with its recorded state and
+    check the ledger's invariants."""
+    report = VerifyReport()
+    expected = _check_chain(conn, report)
+    if report.ok:
+        _check_records(conn, report, expected)
+    _check_invariants(conn, report)
+    return report

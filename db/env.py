@@ -1,0 +1,37 @@
+"""Alembic environment: runs migrations on the engine the program hands over
+(``config.attributes["engine"]``), or on ``-x db=PATH`` when run by hand."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import coopledger.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from coopledger.store.engine import make_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        db = context.get_x_argument(as_dictionary=True).get("db")
+        if not db:
+            raise SystemExit("give the ledger with -x db=PATH")
+        engine = make_engine(db)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (SQL script) migrations are not supported")
+run_migrations_online()
