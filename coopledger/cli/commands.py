@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from coopledger.cli import cmd_ledger
+from coopledger.cli import cmd_books, cmd_ledger
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add every subcommand."""
     cmd_ledger.register(sub)
+    cmd_books.register(sub)

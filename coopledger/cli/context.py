@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from coopledger.paths import default_db_path
+from coopledger.services.accounts import OrgInfo, find_organisation
 from coopledger.services.ledger import Ledger, open_ledger
 
 
@@ -31,6 +32,10 @@ class Context:
                 self.db_path, user=self.args.user, create=create, readonly=readonly
             )
         return self._ledger
+
+    def org(self, *, readonly: bool = False) -> OrgInfo:
+        """The organisation named by ``--org`` (or the only one)."""
+        return find_organisation(self.ledger(readonly=readonly), self.args.org)
 
     def close(self) -> None:
         if self._ledger is not None:

@@ -94,3 +94,18 @@ def iter_digests(conn: Connection, entity: str) -> Iterator[tuple[int, str]]:
                 lines.append(pending)
             pending = next(line_iter, None)
         yield vid, digest(voucher_state(header, lines))
+
+
+def digests_in_range(conn: Connection, entity: str, lo: int, hi: int) -> dict[int, str]:
+    """Digest of the state of every record of one kind with ``lo <= id <= hi``
+    (for the audit entry of a bulk write)."""
+    table = TRACKED[entity].table
+    rows = conn.execute(select(table).where(table.c.id >= lo, table.c.id <= hi)).mappings()
+    if entity != "voucher":
+        return {int(r["id"]): digest(row_snapshot(table, r)) for r in rows}
+    lines: dict[int, list[Mapping[str, Any]]] = {}
+    for ln in conn.execute(
+        select(_LINE_TABLE).where(_LINE_TABLE.c.voucher_id >= lo, _LINE_TABLE.c.voucher_id <= hi)
+    ).mappings():
+        lines.setdefault(int(ln["voucher_id"]), []).append(ln)
+    return {int(h["id"]): digest(voucher_state(h, lines.get(int(h["id"]), []))) for h in rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from coopledger.store import audit
-from coopledger.store.tracked import record_state
+from coopledger.store.tracked import digests_in_range, record_state
 
 
 class Tx:
@@ -78,6 +78,17 @@ class Tx:
                 "rows": {str(k): v for k, v in digests.items()},
             },
         )
+
+    def track_many(
+        self, action: str, entity: str, ids: Sequence[int], summary: Mapping[str, Any]
+    ) -> None:
+        """Record the new state of many records written in bulk (one audit entry)."""
+        if not ids:
+            return
+        self.session.flush()
+        wanted = set(ids)
+        digests = digests_in_range(self.session.connection(), entity, min(ids), max(ids))
+        self.track_bulk(action, entity, {k: v for k, v in digests.items() if k in wanted}, summary)
 
 
 @contextmanager
