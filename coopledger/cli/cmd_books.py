@@ -15,7 +15,6 @@ from coopledger.domain.ledger import voucher_from_dict
 from coopledger.domain.money import parse_money
 from coopledger.i18n import _
 from coopledger.services import books, vouchers
-from coopledger.services.files import read_book_file
 from coopledger.services.queries import list_vouchers, voucher_detail
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -143,6 +142,8 @@ def _date(text: str | None, field: str) -> dt.date | None:
 
 
 def cmd_voucher_add(ctx: Context) -> int:
+    from coopledger.services.files import read_book_file
+
     data = read_book_file(ctx.args.file)
     v = voucher_from_dict(data, "voucher")
     org = ctx.org()

@@ -188,3 +188,54 @@ def voucher_detail(ledger: Ledger, org_id: int, voucher_id: int) -> VoucherDetai
             for n, ac, an, mc, mn, d, c, memo in lines
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member in a list."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    group: str
+    id_number: str
+    phone: str
+    bank_account: str
+    active: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "group": self.group,
+            "id_number": self.id_number,
+            "phone": self.phone,
+            "bank_account": self.bank_account,
+            "active": self.active,
+        }
+
+
+def list_members(
+    ledger: Ledger,
+    org_id: int,
+    *,
+    group: str | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[MemberRow]:
+    """Members in code order, optionally of one 村民小组 or matching a search text."""
+    q = select(M).where(M.c.org_id == org_id)
+    if group is not None:
+        q = q.where(M.c.group_name == group)
+    if search:
+        like = f"%{search}%"
+        q = q.where(M.c.code.like(like) | M.c.name.like(like) | M.c.id_number.like(like))
+    q = q.order_by(M.c.code).offset(offset).limit(limit)
+    with ledger.read() as s:
+        return [
+            MemberRow(r.id, r.code, r.name, r.kind, r.group_name, r.id_number, r.phone, r.bank_account, r.active)
+            for r in s.execute(q)
+        ]

@@ -110,9 +110,10 @@ def unit_of_work(engine: Engine, user: str, org_id: int | None = None) -> Iterat
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A session for reading; it never commits."""
-    session = Session(engine)
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        session.rollback()
+        # close() ends the transaction without expiring what was read, so rows read
+        # inside the block stay usable after it.
         session.close()

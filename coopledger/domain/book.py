@@ -1,0 +1,1548 @@
+"""The book file (``coopledger-book``, version 1): validation into plain records, and back.
+
+`parse_book` takes the already-decoded JSON value of a book file and returns a `Book` of
+frozen records with every value converted (money in fen, areas and rates in
+ten-thousandths, dates as `datetime.date`). A book that breaks any rule is refused whole:
+`parse_book` collects *every* problem and raises one `DomainErrors` whose errors are sorted
+in document order, each naming its place by a path such as ``contracts[3].area_mu``
+(indexes count from 0, as in JSON paths). `book_to_json` writes a `Book` back in the
+spec's shape, so ``parse_book(book_to_json(book), charts=...) == book``.
+
+The rules are those of ``book-format.md``; where the spec is silent this module decides:
+
+* Money, areas and rates must be JSON *strings* (``"800.00"``, ``"1.35"``, ``"0.10"``): a
+  JSON number (``800``, a common mistake) is an error that says so, because a number may
+  already have lost its exact value on the way. Inside the string the usual user forms are
+  accepted (``"1,600.00"``, ``"1600元"``; a rate may be ``"10%"``).
+* Dates must be ISO ``YYYY-MM-DD`` strings, exactly.
+* Codes (members, accounts, contracts, share lots) are taken as written: a code with
+  surrounding spaces is an error rather than silently another code. Names and other free
+  text are stripped of surrounding whitespace.
+* An optional field given as ``null`` counts as absent (a share lot's ``end: null`` is an
+  open lot). ``accounts``, ``contracts``, ``share_lots``, ``vouchers`` and ``plans`` may be
+  left out (empty); ``format``, ``version``, ``organisation`` and ``members`` are required.
+* Two members with the same ``id_number`` are an error, like two with the same code.
+* A book account whose code is already in the chart with the same kind is accepted (and
+  kept in `Book.accounts`); with another kind it is an error.
+* ``plans[].reserve_rate`` defaults to 0; ``approved_on`` and ``published_on`` may be
+  absent (a commit then refuses the plan, see ``distribution.md``).
+
+coopledger extensions (accepted on import; ``export-book`` writes them, leaving out any key
+that holds its default value, so a plain book keeps exactly the spec's shape):
+
+* ``organisation``: only the spec's keys ``name`` (required), ``village``, ``township``,
+  ``county``, ``chart`` (``village-2023`` by default, or ``cooperative-2021``).
+* ``members[]``: ``address``, ``notes`` (text); ``active`` (true/false, default true);
+  ``inactive_on`` (date) and ``inactive_reason`` (text), only when ``active`` is false.
+* ``contracts[]``: ``location``, ``status`` (text); ``renews`` (the code of an earlier
+  contract in the book: one that starts before this one); ``terminated_on`` (a date in
+  [start, end]: the contract ended early on that day, inclusive, and ``end`` stays the
+  agreed end). Overlap checks on a parcel use ``terminated_on`` when given.
+* ``share_lots[]``: ``lender`` (a member code; red_fund lots only); ``transferred_from`` (the
+  code of another share lot or of a contract, whose land lot carries the contract's
+  code); ``transfer_kind`` (``inheritance``, ``gift`` or ``split``; only with
+  ``transferred_from``).
+* ``vouchers[]``: ``attachments`` (whole number ≥ 0, default 0); ``lines[].member`` (a member
+  code) and ``lines[].memo`` (text).
+* ``plans[]``: ``proposed_by``, ``meeting``, ``resolution``, ``vote``, ``notice``, ``notes``
+  (text).
+
+Pure: no I/O, no SQL, no Qt. Sized for a township: 20,000 members, 25,000 contracts and
+500,000 voucher lines validate in a few seconds (fast paths for the canonical forms; error
+text is built only for errors).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import gc
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, TypeAlias
+
+from coopledger.domain.errors import N_, DomainError, DomainErrors
+from coopledger.domain.ids import parse_resident_id
+from coopledger.domain.money import (
+    area_to_str,
+    fen_to_str,
+    parse_area,
+    parse_money,
+    parse_rate,
+    rate_to_str,
+)
+
+__all__ = [
+    "ACCOUNT_KINDS",
+    "BOOK_FORMAT",
+    "BOOK_SHARE_CLASSES",
+    "BOOK_VERSION",
+    "CHART_IDS",
+    "DEFAULT_CHART",
+    "MEMBER_KINDS",
+    "TRANSFER_KINDS",
+    "Book",
+    "BookAccount",
+    "BookContract",
+    "BookLine",
+    "BookMember",
+    "BookOrganisation",
+    "BookPlan",
+    "BookShareLot",
+    "BookVoucher",
+    "book_to_json",
+    "parse_book",
+]
+
+BOOK_FORMAT: Final = "coopledger-book"
+BOOK_VERSION: Final = 1
+CHART_IDS: Final = ("village-2023", "cooperative-2021")
+DEFAULT_CHART: Final = "village-2023"
+MEMBER_KINDS: Final = ("household", "collective", "organisation")
+ACCOUNT_KINDS: Final = ("asset", "liability", "equity", "cost", "revenue", "expense")
+BOOK_SHARE_CLASSES: Final = ("self_raised", "project_fund", "red_fund", "cash", "other")
+TRANSFER_KINDS: Final = ("inheritance", "gift", "split")
+
+_MIN_YEAR: Final = 1900
+_MAX_YEAR: Final = 9999
+_MAX_ATTACHMENTS: Final = 2**31 - 1
+
+
+# ---------------------------------------------------------------------------------------
+# The records
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BookOrganisation:
+    """The cooperative the book belongs to; `chart` is one of `CHART_IDS`."""
+
+    name: str
+    village: str = ""
+    township: str = ""
+    county: str = ""
+    chart: str = DEFAULT_CHART
+
+
+@dataclass(frozen=True, slots=True)
+class BookMember:
+    """A member: a household, the collective or an organisation (e.g. the Party branch).
+
+    Free-text fields are ``""`` when absent; `id_number` (normalised, upper-case X) is None.
+    """
+
+    code: str
+    name: str
+    kind: str
+    group: str = ""
+    id_number: str | None = None
+    phone: str = ""
+    bank_account: str = ""
+    address: str = ""
+    notes: str = ""
+    active: bool = True
+    inactive_on: dt.date | None = None
+    inactive_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BookAccount:
+    """An account the book adds to (or repeats from) its chart."""
+
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class BookContract:
+    """A land transfer contract. `end` is the agreed end; `terminated_on` an early end."""
+
+    code: str
+    member: str
+    parcel: str
+    area_e4: int
+    rent_per_mu_fen: int
+    share_value_per_mu_fen: int
+    start: dt.date
+    end: dt.date
+    location: str = ""
+    status: str = ""
+    renews: str | None = None
+    terminated_on: dt.date | None = None
+
+    @property
+    def effective_end(self) -> dt.date:
+        """The last day the contract actually ran: `terminated_on` when given, else `end`."""
+        return self.terminated_on if self.terminated_on is not None else self.end
+
+
+@dataclass(frozen=True, slots=True)
+class BookShareLot:
+    """A block of share capital (not a land lot: those follow from the contracts)."""
+
+    code: str
+    holder: str
+    share_class: str
+    amount_fen: int
+    start: dt.date
+    end: dt.date | None
+    lender: str | None = None
+    transferred_from: str | None = None
+    transfer_kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BookLine:
+    """One voucher line: exactly one of `debit_fen` / `credit_fen` is > 0, the other 0."""
+
+    account: str
+    member: str | None
+    debit_fen: int
+    credit_fen: int
+    memo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BookVoucher:
+    """A balanced voucher of at least two lines."""
+
+    date: dt.date
+    memo: str
+    attachments: int
+    lines: tuple[BookLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BookPlan:
+    """The distribution plan of one year; rates in ten-thousandths."""
+
+    year: int
+    welfare_rate_e4: int
+    reserve_rate_e4: int
+    approved_on: dt.date | None
+    published_on: dt.date | None
+    proposed_by: str = ""
+    meeting: str = ""
+    resolution: str = ""
+    vote: str = ""
+    notice: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """A whole validated book, in document order."""
+
+    organisation: BookOrganisation
+    members: tuple[BookMember, ...]
+    accounts: tuple[BookAccount, ...]
+    contracts: tuple[BookContract, ...]
+    share_lots: tuple[BookShareLot, ...]
+    vouchers: tuple[BookVoucher, ...]
+    plans: tuple[BookPlan, ...]
+
+
+# ---------------------------------------------------------------------------------------
+# Keys
+# ---------------------------------------------------------------------------------------
+
+_TOP_KEYS: Final = (
+    "format",
+    "version",
+    "organisation",
+    "members",
+    "accounts",
+    "contracts",
+    "share_lots",
+    "vouchers",
+    "plans",
+)
+_ORG_KEYS: Final = frozenset({"name", "village", "township", "county", "chart"})
+_MEMBER_KEYS: Final = frozenset(
+    {
+        "code",
+        "name",
+        "kind",
+        "group",
+        "id_number",
+        "phone",
+        "bank_account",
+        "address",
+        "notes",
+        "active",
+        "inactive_on",
+        "inactive_reason",
+    }
+)
+_ACCOUNT_KEYS: Final = frozenset({"code", "name", "kind"})
+_CONTRACT_KEYS: Final = frozenset(
+    {
+        "code",
+        "member",
+        "parcel",
+        "area_mu",
+        "rent_per_mu",
+        "share_value_per_mu",
+        "start",
+        "end",
+        "location",
+        "status",
+        "renews",
+        "terminated_on",
+    }
+)
+_LOT_KEYS: Final = frozenset(
+    {
+        "code",
+        "holder",
+        "class",
+        "amount",
+        "start",
+        "end",
+        "lender",
+        "transferred_from",
+        "transfer_kind",
+    }
+)
+_VOUCHER_KEYS: Final = frozenset({"date", "memo", "attachments", "lines"})
+_LINE_KEYS: Final = frozenset({"account", "debit", "credit", "member", "memo"})
+_PLAN_EXTRA_TEXT: Final = ("proposed_by", "meeting", "resolution", "vote", "notice", "notes")
+_PLAN_KEYS: Final = frozenset(
+    {"year", "welfare_rate", "reserve_rate", "approved_on", "published_on", *_PLAN_EXTRA_TEXT}
+)
+
+# ---------------------------------------------------------------------------------------
+# Paths and shown values
+# ---------------------------------------------------------------------------------------
+
+PathT: TypeAlias = tuple[str | int, ...]
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
+_SHOWN_MAX: Final = 40
+
+
+def _path_text(path: PathT) -> str:
+    """``("contracts", 3, "area_mu")`` -> ``"contracts[3].area_mu"``."""
+    out: list[str] = []
+    for comp in path:
+        if isinstance(comp, int):
+            out.append(f"[{comp}]")
+        elif _IDENT(comp):
+            out.append(f".{comp}" if out else comp)
+        else:
+            out.append("[" + json.dumps(comp, ensure_ascii=False) + "]")
+    return "".join(out)
+
+
+def _shown(value: object) -> str:
+    """A value as JSON-ish text for a message: strings quoted, long ones cut."""
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list | tuple):
+        return "[…]"
+    if isinstance(value, str):
+        text = value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
+        return json.dumps(text, ensure_ascii=False)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value) if value.bit_length() < 128 else "(a very large number)"
+    if isinstance(value, float):
+        return repr(value)
+    text = repr(value)
+    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "…"
+
+
+# Fast paths for the canonical forms; anything else goes through the lenient parsers in
+# money.py, which also produce the error messages. 12 integer digits always fit the maxima.
+_AREA_FAST = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,4}))?").fullmatch
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_DIGITS = re.compile(r"[0-9]+").fullmatch
+
+_ABSENT: Final[Any] = object()
+
+
+def _fast_fen(value: object) -> int | None:
+    """Fen of a canonical amount such as ``"1600.00"`` or ``"800"``; None for anything else."""
+    if type(value) is not str:
+        return None
+    whole, dot, frac = value.partition(".")
+    if len(whole) > 12 or not (whole.isdigit() and whole.isascii()):
+        return None
+    if not dot:
+        return int(whole) * 100
+    places = len(frac)
+    if (places == 2 or places == 1) and frac.isdigit() and frac.isascii():
+        return int(whole) * 100 + int(frac) * (10 if places == 1 else 1)
+    return None
+
+
+_MSG_REQUIRED: Final = N_("is required")
+_MSG_STRING: Final = N_("must be a string (got {got})")
+_MSG_EMPTY: Final = N_("must not be empty")
+_MSG_MONEY_TYPE: Final = N_('must be a string such as "800.00", in quotes (got {got})')
+_MSG_AREA_TYPE: Final = N_('must be a string such as "1.35", in quotes (got {got})')
+_MSG_RATE_TYPE: Final = N_('must be a string such as "0.10", in quotes (got {got})')
+_MSG_DATE_TYPE: Final = N_('must be a date string such as "2014-10-31" (got {got})')
+_MSG_DATE_FORM: Final = N_("is not a date in the form YYYY-MM-DD, such as 2014-10-31 (got {got})")
+_MSG_DATE_REAL: Final = N_("is not a real date (got {got})")
+_MSG_NO_MEMBER: Final = N_("no member has the code {got}")
+
+
+# ---------------------------------------------------------------------------------------
+# The parser
+# ---------------------------------------------------------------------------------------
+
+
+class _Parser:
+    """Walks a decoded book, collecting (path, error) pairs and building records."""
+
+    def __init__(self, charts: Mapping[str, Mapping[str, str]]) -> None:
+        self.charts = charts
+        self.errors: list[tuple[PathT, DomainError]] = []
+        self.dates: dict[str, dt.date] = {}
+        self.member_kinds: dict[str, str | None] = {}
+        self.contract_codes: set[str] = set()
+        self.chart: Mapping[str, str] | None = None
+        self.leaves: frozenset[str] = frozenset()
+        self.all_codes: frozenset[str] = frozenset()
+
+    # -- recording ----------------------------------------------------------------------
+
+    def error(self, path: PathT, message: str, **params: object) -> None:
+        self.errors.append((path, DomainError(_path_text(path), message, **params)))
+
+    def adopt(self, path: PathT, err: DomainError) -> None:
+        self.errors.append((path, err))
+
+    # -- shapes -------------------------------------------------------------------------
+
+    def obj(self, value: object, path: PathT) -> dict[str, Any] | None:
+        if isinstance(value, dict):
+            return value
+        self.error(path, N_("must be an object {{…}} (got {got})"), got=_shown(value))
+        return None
+
+    def array(self, value: object, path: PathT) -> list[Any] | None:
+        if isinstance(value, list):
+            return value
+        self.error(path, N_("must be a list […] (got {got})"), got=_shown(value))
+        return None
+
+    def keys(self, obj: dict[str, Any], allowed: frozenset[str], path: PathT) -> None:
+        if allowed.issuperset(obj):
+            return
+        choices = sorted(allowed)
+        for key in obj:
+            if key in allowed:
+                continue
+            name = key if isinstance(key, str) else str(key)
+            close = difflib.get_close_matches(name, choices, n=1, cutoff=0.7)
+            if close:
+                self.error(
+                    (*path, name),
+                    N_('is not a known field (did you mean "{suggestion}"?)'),
+                    suggestion=close[0],
+                )
+            else:
+                self.error(
+                    (*path, name),
+                    N_("is not a known field (known fields: {known})"),
+                    known=", ".join(choices),
+                )
+
+    # -- scalars ------------------------------------------------------------------------
+
+    def text(self, obj: dict[str, Any], key: str, path: PathT) -> str | None:
+        """Optional free text, stripped; "" when absent or null; None on error."""
+        value = obj.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value.strip()
+        self.error((*path, key), _MSG_STRING, got=_shown(value))
+        return None
+
+    def required_text(self, obj: dict[str, Any], key: str, path: PathT) -> str | None:
+        """Required non-empty free text, stripped; None on error."""
+        value = obj.get(key, _ABSENT)
+        if value is _ABSENT:
+            self.error((*path, key), _MSG_REQUIRED)
+            return None
+        if not isinstance(value, str):
+            self.error((*path, key), _MSG_STRING, got=_shown(value))
+            return None
+        text = value.strip()
+        if not text:
+            self.error((*path, key), _MSG_EMPTY)
+            return None
+        return text
+
+    def code(self, value: object, path: PathT) -> str | None:
+        """A code as written: a non-empty string without surrounding spaces."""
+        if value is _ABSENT:
+            self.error(path, _MSG_REQUIRED)
+            return None
+        if not isinstance(value, str):
+            self.error(path, _MSG_STRING, got=_shown(value))
+            return None
+        if not value.strip():
+            self.error(path, _MSG_EMPTY)
+            return None
+        if value != value.strip():
+            self.error(path, N_("must not begin or end with spaces (got {got})"), got=_shown(value))
+            return None
+        return value
+
+    def choice(
+        self, obj: dict[str, Any], key: str, path: PathT, allowed: Sequence[str]
+    ) -> str | None:
+        value = obj.get(key, _ABSENT)
+        if value is _ABSENT:
+            self.error((*path, key), _MSG_REQUIRED)
+            return None
+        if isinstance(value, str) and value in allowed:
+            return value
+        self.error(
+            (*path, key),
+            N_("must be one of {allowed} (got {got})"),
+            allowed=", ".join(allowed),
+            got=_shown(value),
+        )
+        return None
+
+    def date(self, value: object, path: PathT) -> dt.date | None:
+        if isinstance(value, str):
+            cached = self.dates.get(value)
+            if cached is not None:
+                return cached
+            if _ISO_DATE(value):
+                try:
+                    day = dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+                except ValueError:
+                    self.error(path, _MSG_DATE_REAL, got=_shown(value))
+                    return None
+                self.dates[value] = day
+                return day
+            self.error(path, _MSG_DATE_FORM, got=_shown(value))
+            return None
+        if value is _ABSENT:
+            self.error(path, _MSG_REQUIRED)
+        else:
+            self.error(path, _MSG_DATE_TYPE, got=_shown(value))
+        return None
+
+    def optional_date(self, obj: dict[str, Any], key: str, path: PathT) -> dt.date | None:
+        value = obj.get(key)
+        return None if value is None else self.date(value, (*path, key))
+
+    def money(self, value: object, path: PathT, *, allow_zero: bool) -> int | None:
+        fen = _fast_fen(value)
+        if fen is not None and (fen or allow_zero):
+            return fen
+        return self.slow_money(value, path, allow_zero=allow_zero)
+
+    def slow_money(self, value: object, path: PathT, *, allow_zero: bool) -> int:
+        """Money in any form parse_money accepts; records the error and gives 0 otherwise."""
+        if isinstance(value, str):
+            try:
+                return parse_money(value, _path_text(path), allow_zero=allow_zero)
+            except DomainError as err:
+                self.adopt(path, err)
+                return 0
+        if value is _ABSENT:
+            self.error(path, _MSG_REQUIRED)
+        else:
+            self.error(path, _MSG_MONEY_TYPE, got=_shown(value))
+        return 0
+
+    def area(self, value: object, path: PathT) -> int | None:
+        if isinstance(value, str):
+            match = _AREA_FAST(value)
+            if match is not None:
+                whole, frac = match.groups()
+                area = int(whole) * 10_000 + (int(frac.ljust(4, "0")) if frac else 0)
+                if area:
+                    return area
+            try:
+                return parse_area(value, _path_text(path))
+            except DomainError as err:
+                self.adopt(path, err)
+                return None
+        if value is _ABSENT:
+            self.error(path, _MSG_REQUIRED)
+        else:
+            self.error(path, _MSG_AREA_TYPE, got=_shown(value))
+        return None
+
+    def rate(self, value: object, path: PathT) -> int | None:
+        if isinstance(value, str):
+            try:
+                return parse_rate(value, _path_text(path))
+            except DomainError as err:
+                self.adopt(path, err)
+                return None
+        if value is _ABSENT:
+            self.error(path, _MSG_REQUIRED)
+        else:
+            self.error(path, _MSG_RATE_TYPE, got=_shown(value))
+        return None
+
+    def member_ref(self, value: object, path: PathT) -> str | None:
+        code = self.code(value, path)
+        if code is None:
+            return None
+        if code not in self.member_kinds:
+            self.error(path, _MSG_NO_MEMBER, got=_shown(code))
+            return None
+        return code
+
+    def section(self, data: dict[str, Any], key: str) -> list[Any]:
+        value = data.get(key)
+        if value is None:
+            return []
+        items = self.array(value, (key,))
+        return items if items is not None else []
+
+    # -- the book -----------------------------------------------------------------------
+
+    def book(self, data: object) -> Book | None:
+        if not isinstance(data, dict):
+            self.error((), N_("the book must be a JSON object {{…}} (got {got})"), got=_shown(data))
+            return None
+        self.keys(data, frozenset(_TOP_KEYS), ())
+        fmt = data.get("format", _ABSENT)
+        if fmt is _ABSENT:
+            self.error(("format",), _MSG_REQUIRED)
+        elif fmt != BOOK_FORMAT:
+            self.error(
+                ("format",),
+                N_('must be "{expected}": this is not a coopledger book (got {got})'),
+                expected=BOOK_FORMAT,
+                got=_shown(fmt),
+            )
+        version = data.get("version", _ABSENT)
+        if version is _ABSENT:
+            self.error(("version",), _MSG_REQUIRED)
+        elif type(version) is not int or version != BOOK_VERSION:
+            self.error(
+                ("version",),
+                N_("must be {expected}, the version this program reads (got {got})"),
+                expected=BOOK_VERSION,
+                got=_shown(version),
+            )
+        organisation = self.organisation(data)
+        if "members" not in data:
+            self.error(("members",), _MSG_REQUIRED)
+        members = self.members(self.section(data, "members"))
+        accounts = self.accounts(self.section(data, "accounts"))
+        contracts = self.contracts(self.section(data, "contracts"))
+        lots = self.share_lots(self.section(data, "share_lots"))
+        vouchers = self.vouchers(self.section(data, "vouchers"))
+        plans = self.plans(self.section(data, "plans"))
+        if self.errors or organisation is None:
+            return None
+        return Book(
+            organisation=organisation,
+            members=tuple(members),
+            accounts=tuple(accounts),
+            contracts=tuple(contracts),
+            share_lots=tuple(lots),
+            vouchers=tuple(vouchers),
+            plans=tuple(plans),
+        )
+
+    def organisation(self, data: dict[str, Any]) -> BookOrganisation | None:
+        path: PathT = ("organisation",)
+        value = data.get("organisation", _ABSENT)
+        if value is _ABSENT:
+            self.error(path, _MSG_REQUIRED)
+            return None
+        obj = self.obj(value, path)
+        if obj is None:
+            return None
+        before = len(self.errors)
+        self.keys(obj, _ORG_KEYS, path)
+        name = self.required_text(obj, "name", path)
+        village = self.text(obj, "village", path)
+        township = self.text(obj, "township", path)
+        county = self.text(obj, "county", path)
+        chart = obj.get("chart")
+        if chart is None:
+            chart = DEFAULT_CHART
+        if chart not in CHART_IDS:
+            self.error(
+                (*path, "chart"),
+                N_("must be one of {allowed} (got {got})"),
+                allowed=", ".join(CHART_IDS),
+                got=_shown(chart),
+            )
+        elif chart not in self.charts:
+            self.error((*path, "chart"), N_("the chart {got} is not available"), got=_shown(chart))
+        else:
+            self.chart = self.charts[chart]
+        if (
+            len(self.errors) != before
+            or name is None
+            or village is None
+            or township is None
+            or county is None
+        ):
+            return None
+        return BookOrganisation(name, village, township, county, chart)
+
+    def members(self, items: list[Any]) -> list[BookMember]:
+        out: list[BookMember] = []
+        code_paths: dict[str, PathT] = {}
+        id_paths: dict[str, PathT] = {}
+        for i, item in enumerate(items):
+            path: PathT = ("members", i)
+            obj = self.obj(item, path)
+            if obj is None:
+                continue
+            before = len(self.errors)
+            self.keys(obj, _MEMBER_KEYS, path)
+            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
+            name = self.required_text(obj, "name", path)
+            kind = self.choice(obj, "kind", path, MEMBER_KINDS)
+            group = self.text(obj, "group", path)
+            id_number: str | None = None
+            raw_id = obj.get("id_number")
+            if raw_id is not None and not (isinstance(raw_id, str) and not raw_id.strip()):
+                try:
+                    id_number = parse_resident_id(raw_id, _path_text((*path, "id_number")))
+                except DomainError as err:
+                    self.adopt((*path, "id_number"), err)
+            phone = self.text(obj, "phone", path)
+            bank_account = self.text(obj, "bank_account", path)
+            address = self.text(obj, "address", path)
+            notes = self.text(obj, "notes", path)
+            active = obj.get("active")
+            if active is None:
+                active = True
+            elif not isinstance(active, bool):
+                self.error(
+                    (*path, "active"), N_("must be true or false (got {got})"), got=_shown(active)
+                )
+                active = True
+            inactive_on = self.optional_date(obj, "inactive_on", path)
+            inactive_reason = self.text(obj, "inactive_reason", path)
+            if active:
+                for key in ("inactive_on", "inactive_reason"):
+                    value = obj.get(key)
+                    if value is not None and value != "":
+                        self.error(
+                            (*path, key),
+                            N_('is only allowed when "active" is false (got {got})'),
+                            got=_shown(value),
+                        )
+            if code is not None:
+                first = code_paths.get(code)
+                if first is not None:
+                    self.error(
+                        (*path, "code"),
+                        N_("the member code {got} is already used by {first}"),
+                        got=_shown(code),
+                        first=_path_text(first),
+                    )
+                else:
+                    code_paths[code] = path
+                    self.member_kinds[code] = kind
+            if id_number is not None:
+                first = id_paths.get(id_number)
+                if first is not None:
+                    self.error(
+                        (*path, "id_number"),
+                        N_("the ID number {got} is already used by {first}"),
+                        got=_shown(id_number),
+                        first=_path_text(first),
+                    )
+                else:
+                    id_paths[id_number] = path
+            if (
+                len(self.errors) != before
+                or code is None
+                or name is None
+                or kind is None
+                or group is None
+                or phone is None
+                or bank_account is None
+                or address is None
+                or notes is None
+                or inactive_reason is None
+            ):
+                continue
+            out.append(
+                BookMember(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    group=group,
+                    id_number=id_number,
+                    phone=phone,
+                    bank_account=bank_account,
+                    address=address,
+                    notes=notes,
+                    active=active,
+                    inactive_on=inactive_on,
+                    inactive_reason=inactive_reason,
+                )
+            )
+        return out
+
+    def accounts(self, items: list[Any]) -> list[BookAccount]:
+        parsed: list[tuple[PathT, str | None, str | None, str | None, int]] = []
+        book_kinds: dict[str, str | None] = {}
+        code_paths: dict[str, PathT] = {}
+        for i, item in enumerate(items):
+            path: PathT = ("accounts", i)
+            obj = self.obj(item, path)
+            if obj is None:
+                continue
+            before = len(self.errors)
+            self.keys(obj, _ACCOUNT_KEYS, path)
+            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
+            if code is not None and not (code.isascii() and _DIGITS(code)):
+                self.error(
+                    (*path, "code"),
+                    N_('must be digits only, such as "50101" (got {got})'),
+                    got=_shown(code),
+                )
+                code = None
+            name = self.required_text(obj, "name", path)
+            kind = self.choice(obj, "kind", path, ACCOUNT_KINDS)
+            if code is not None:
+                first = code_paths.get(code)
+                if first is not None:
+                    self.error(
+                        (*path, "code"),
+                        N_("the account code {got} is already used by {first}"),
+                        got=_shown(code),
+                        first=_path_text(first),
+                    )
+                    code = None
+                else:
+                    code_paths[code] = path
+                    book_kinds[code] = kind
+            parsed.append((path, code, name, kind, len(self.errors) - before))
+
+        chart = self.chart
+        if chart is None:
+            # Without a chart nothing can be checked against it, and nothing posted either.
+            self.leaves = frozenset()
+            return []
+        all_codes = frozenset(chart) | frozenset(book_kinds)
+        self.all_codes = all_codes
+        not_leaves = {code[:k] for code in all_codes for k in range(1, len(code))}
+        self.leaves = all_codes - not_leaves
+
+        out: list[BookAccount] = []
+        for path, code, name, kind, new_errors in parsed:
+            if code is None or kind is None:
+                continue
+            before = len(self.errors)
+            chart_kind = chart.get(code)
+            if chart_kind is not None:
+                if chart_kind != kind:
+                    self.error(
+                        (*path, "kind"),
+                        N_(
+                            'must be "{expected}": account {code} is {expected} in the chart '
+                            "(got {got})"
+                        ),
+                        expected=chart_kind,
+                        code=code,
+                        got=_shown(kind),
+                    )
+            else:
+                parent = next(
+                    (code[:k] for k in range(len(code) - 1, 0, -1) if code[:k] in all_codes), None
+                )
+                if parent is None:
+                    self.error(
+                        (*path, "code"),
+                        N_(
+                            "has no parent account: a new account must extend one in the chart, "
+                            "as 50101 extends 501 (got {got})"
+                        ),
+                        got=_shown(code),
+                    )
+                else:
+                    parent_kind = chart.get(parent) or book_kinds.get(parent)
+                    if parent_kind is not None and parent_kind != kind:
+                        self.error(
+                            (*path, "kind"),
+                            N_(
+                                'must be "{expected}", the kind of its parent account {parent} '
+                                "(got {got})"
+                            ),
+                            expected=parent_kind,
+                            parent=parent,
+                            got=_shown(kind),
+                        )
+            if new_errors or len(self.errors) != before or name is None:
+                continue
+            out.append(BookAccount(code, name, kind))
+        return out
+
+    def contracts(self, items: list[Any]) -> list[BookContract]:
+        out: list[BookContract] = []
+        where: dict[str, tuple[PathT, dt.date | None]] = {}  # code -> (path, start)
+        renewals: list[tuple[PathT, str, str, dt.date | None]] = []
+        for i, item in enumerate(items):
+            path: PathT = ("contracts", i)
+            obj = self.obj(item, path)
+            if obj is None:
+                continue
+            before = len(self.errors)
+            self.keys(obj, _CONTRACT_KEYS, path)
+            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
+            member = self.member_ref(obj.get("member", _ABSENT), (*path, "member"))
+            if member is not None:
+                kind = self.member_kinds[member]
+                if kind is not None and kind != "household":
+                    self.error(
+                        (*path, "member"),
+                        N_("must be a household: member {got} is {kind}"),
+                        got=_shown(member),
+                        kind=kind,
+                    )
+            parcel = self.required_text(obj, "parcel", path)
+            area = self.area(obj.get("area_mu", _ABSENT), (*path, "area_mu"))
+            rent = self.money(
+                obj.get("rent_per_mu", _ABSENT), (*path, "rent_per_mu"), allow_zero=True
+            )
+            share_value = self.money(
+                obj.get("share_value_per_mu", _ABSENT),
+                (*path, "share_value_per_mu"),
+                allow_zero=True,
+            )
+            start = self.date(obj.get("start", _ABSENT), (*path, "start"))
+            end = self.date(obj.get("end", _ABSENT), (*path, "end"))
+            if start is not None and end is not None and end < start:
+                self.error(
+                    (*path, "end"),
+                    N_("must not be before start {start} (got {got})"),
+                    start=start.isoformat(),
+                    got=_shown(obj["end"]),
+                )
+            location = self.text(obj, "location", path)
+            status = self.text(obj, "status", path)
+            renews_raw = obj.get("renews")
+            renews = None if renews_raw is None else self.code(renews_raw, (*path, "renews"))
+            terminated_on = self.optional_date(obj, "terminated_on", path)
+            if (
+                terminated_on is not None
+                and start is not None
+                and end is not None
+                and not start <= terminated_on <= end
+            ):
+                self.error(
+                    (*path, "terminated_on"),
+                    N_("must be between start {start} and end {end} (got {got})"),
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                    got=_shown(obj["terminated_on"]),
+                )
+            if code is not None:
+                if code in where:
+                    self.error(
+                        (*path, "code"),
+                        N_("the contract code {got} is already used by {first}"),
+                        got=_shown(code),
+                        first=_path_text(where[code][0]),
+                    )
+                else:
+                    where[code] = (path, start)
+                    self.contract_codes.add(code)
+                if renews is not None:
+                    renewals.append((path, code, renews, start))
+            if (
+                len(self.errors) != before
+                or code is None
+                or member is None
+                or parcel is None
+                or area is None
+                or rent is None
+                or share_value is None
+                or start is None
+                or end is None
+                or location is None
+                or status is None
+            ):
+                continue
+            out.append(
+                BookContract(
+                    code=code,
+                    member=member,
+                    parcel=parcel,
+                    area_e4=area,
+                    rent_per_mu_fen=rent,
+                    share_value_per_mu_fen=share_value,
+                    start=start,
+                    end=end,
+                    location=location,
+                    status=status,
+                    renews=renews,
+                    terminated_on=terminated_on,
+                )
+            )
+        for path, code, renews, start in renewals:
+            target = where.get(renews)
+            rpath = (*path, "renews")
+            if target is None:
+                self.error(rpath, N_("no contract has the code {got}"), got=_shown(renews))
+            elif renews == code:
+                self.error(
+                    rpath, N_("a contract cannot renew itself (got {got})"), got=_shown(renews)
+                )
+            elif target[1] is not None and start is not None and not target[1] < start:
+                self.error(
+                    rpath,
+                    N_(
+                        "must name an earlier contract: {got} starts on {other_start}, "
+                        "not before {start}"
+                    ),
+                    got=_shown(renews),
+                    other_start=target[1].isoformat(),
+                    start=start.isoformat(),
+                )
+        self.check_overlaps(out, where)
+        return out
+
+    def check_overlaps(
+        self, contracts: list[BookContract], where: Mapping[str, tuple[PathT, dt.date | None]]
+    ) -> None:
+        by_parcel: dict[str, list[BookContract]] = {}
+        for contract in contracts:
+            by_parcel.setdefault(contract.parcel, []).append(contract)
+        for same in by_parcel.values():
+            if len(same) < 2:
+                continue
+            same.sort(key=lambda c: (c.start, where[c.code][0]))
+            latest = same[0]  # the one reaching furthest so far
+            for contract in same[1:]:
+                if contract.start <= latest.effective_end:
+                    first, second = sorted((latest, contract), key=lambda c: where[c.code][0])
+                    self.error(
+                        (*where[second.code][0], "parcel"),
+                        N_(
+                            "contract {other} on the same parcel {parcel} runs from {other_start} "
+                            "to {other_end}: the two overlap"
+                        ),
+                        other=first.code,
+                        parcel=_shown(contract.parcel),
+                        other_start=first.start.isoformat(),
+                        other_end=first.effective_end.isoformat(),
+                    )
+                if contract.effective_end > latest.effective_end:
+                    latest = contract
+
+    def share_lots(self, items: list[Any]) -> list[BookShareLot]:
+        out: list[BookShareLot] = []
+        lot_paths: dict[str, PathT] = {}
+        transfers: list[tuple[PathT, str, str]] = []
+        for i, item in enumerate(items):
+            path: PathT = ("share_lots", i)
+            obj = self.obj(item, path)
+            if obj is None:
+                continue
+            before = len(self.errors)
+            self.keys(obj, _LOT_KEYS, path)
+            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
+            holder = self.member_ref(obj.get("holder", _ABSENT), (*path, "holder"))
+            share_class = self.choice(obj, "class", path, BOOK_SHARE_CLASSES)
+            amount = self.money(obj.get("amount", _ABSENT), (*path, "amount"), allow_zero=False)
+            start = self.date(obj.get("start", _ABSENT), (*path, "start"))
+            end = self.optional_date(obj, "end", path)
+            if start is not None and end is not None and end < start:
+                self.error(
+                    (*path, "end"),
+                    N_("must not be before start {start} (got {got})"),
+                    start=start.isoformat(),
+                    got=_shown(obj["end"]),
+                )
+            if share_class == "red_fund" and obj.get("end") is None:
+                self.error(
+                    (*path, "end"),
+                    N_(
+                        "a red_fund lot must have an end date, when its principal is returned "
+                        "(got {got})"
+                    ),
+                    got=_shown(obj.get("end")),
+                )
+            lender_raw = obj.get("lender")
+            lender = None
+            if lender_raw is not None:
+                lender = self.member_ref(lender_raw, (*path, "lender"))
+                if share_class is not None and share_class != "red_fund":
+                    self.error(
+                        (*path, "lender"),
+                        N_('is only allowed on red_fund lots (this lot\'s class is "{got}")'),
+                        got=share_class,
+                    )
+            source_raw = obj.get("transferred_from")
+            source = None
+            if source_raw is not None:
+                source = self.code(source_raw, (*path, "transferred_from"))
+            kind_raw = obj.get("transfer_kind")
+            transfer_kind = None
+            if kind_raw is not None:
+                transfer_kind = self.choice(obj, "transfer_kind", path, TRANSFER_KINDS)
+                if source_raw is None:
+                    self.error(
+                        (*path, "transfer_kind"),
+                        N_('is only allowed with "transferred_from" (got {got})'),
+                        got=_shown(kind_raw),
+                    )
+            if code is not None:
+                if code in lot_paths:
+                    self.error(
+                        (*path, "code"),
+                        N_("the share lot code {got} is already used by {first}"),
+                        got=_shown(code),
+                        first=_path_text(lot_paths[code]),
+                    )
+                elif code in self.contract_codes:
+                    self.error(
+                        (*path, "code"),
+                        N_(
+                            "{got} is already a contract code (a land share lot carries its "
+                            "contract's code)"
+                        ),
+                        got=_shown(code),
+                    )
+                else:
+                    lot_paths[code] = path
+                if source is not None:
+                    transfers.append((path, code, source))
+            if (
+                len(self.errors) != before
+                or code is None
+                or holder is None
+                or share_class is None
+                or amount is None
+                or start is None
+            ):
+                continue
+            out.append(
+                BookShareLot(
+                    code=code,
+                    holder=holder,
+                    share_class=share_class,
+                    amount_fen=amount,
+                    start=start,
+                    end=end,
+                    lender=lender,
+                    transferred_from=source,
+                    transfer_kind=transfer_kind,
+                )
+            )
+        for path, code, source in transfers:
+            tpath = (*path, "transferred_from")
+            if source == code:
+                self.error(
+                    tpath,
+                    N_("a lot cannot be transferred from itself (got {got})"),
+                    got=_shown(source),
+                )
+            elif source not in lot_paths and source not in self.contract_codes:
+                self.error(
+                    tpath, N_("no share lot or contract has the code {got}"), got=_shown(source)
+                )
+        return out
+
+    def vouchers(self, items: list[Any]) -> list[BookVoucher]:
+        """The vouchers: the hot loop of a big book, so canonical values take fast paths
+        inline and only a value that fails them goes through the checking helpers."""
+        out: list[BookVoucher] = []
+        errors = self.errors
+        dates = self.dates
+        leaves = self.leaves
+        members = self.member_kinds
+        check_accounts = self.chart is not None
+        for i, obj in enumerate(items):
+            if not isinstance(obj, dict):
+                self.obj(obj, ("vouchers", i))
+                continue
+            before = len(errors)
+            if not _VOUCHER_KEYS.issuperset(obj):
+                self.keys(obj, _VOUCHER_KEYS, ("vouchers", i))
+            raw_date = obj.get("date", _ABSENT)
+            day = dates.get(raw_date) if raw_date.__class__ is str else None
+            if day is None:
+                day = self.date(raw_date, ("vouchers", i, "date"))
+            memo = obj.get("memo")
+            if memo is None:
+                memo = ""
+            elif memo.__class__ is str:
+                memo = memo.strip()
+            else:
+                self.error(("vouchers", i, "memo"), _MSG_STRING, got=_shown(memo))
+            attachments = obj.get("attachments")
+            if attachments is None:
+                attachments = 0
+            elif type(attachments) is not int or not 0 <= attachments <= _MAX_ATTACHMENTS:
+                self.error(
+                    ("vouchers", i, "attachments"),
+                    N_("must be a whole number, 0 or more (got {got})"),
+                    got=_shown(attachments),
+                )
+            raw_lines = obj.get("lines", _ABSENT)
+            if raw_lines.__class__ is not list:
+                if raw_lines is _ABSENT:
+                    self.error(("vouchers", i, "lines"), _MSG_REQUIRED)
+                else:
+                    self.array(raw_lines, ("vouchers", i, "lines"))
+                continue
+            if len(raw_lines) < 2:
+                self.error(
+                    ("vouchers", i, "lines"),
+                    N_("a voucher needs at least 2 lines (got {count})"),
+                    count=len(raw_lines),
+                )
+            lines: list[BookLine] = []
+            debits = credits = 0
+            for j, raw in enumerate(raw_lines):
+                if not isinstance(raw, dict):
+                    self.obj(raw, ("vouchers", i, "lines", j))
+                    continue
+                line_before = len(errors)
+                if not _LINE_KEYS.issuperset(raw):
+                    self.keys(raw, _LINE_KEYS, ("vouchers", i, "lines", j))
+                account = raw.get("account", _ABSENT)
+                if account.__class__ is not str or (check_accounts and account not in leaves):
+                    self.line_account(account, ("vouchers", i, "lines", j, "account"))
+                debit = raw.get("debit")
+                credit = raw.get("credit")
+                debit_fen = credit_fen = 0
+                if debit is None:
+                    if credit is None:
+                        self.error(
+                            ("vouchers", i, "lines", j), N_('needs a "debit" or a "credit" amount')
+                        )
+                    else:
+                        credit_fen = _fast_fen(credit) or self.slow_money(
+                            credit, ("vouchers", i, "lines", j, "credit"), allow_zero=False
+                        )
+                elif credit is None:
+                    debit_fen = _fast_fen(debit) or self.slow_money(
+                        debit, ("vouchers", i, "lines", j, "debit"), allow_zero=False
+                    )
+                else:
+                    self.error(
+                        ("vouchers", i, "lines", j),
+                        N_(
+                            "has both a debit ({debit}) and a credit ({credit}): "
+                            "a line has only one"
+                        ),
+                        debit=_shown(debit),
+                        credit=_shown(credit),
+                    )
+                member = raw.get("member")
+                if member is not None and (member.__class__ is not str or member not in members):
+                    self.member_ref(member, ("vouchers", i, "lines", j, "member"))
+                line_memo = raw.get("memo")
+                if line_memo is None:
+                    line_memo = ""
+                elif line_memo.__class__ is str:
+                    line_memo = line_memo.strip()
+                else:
+                    self.error(
+                        ("vouchers", i, "lines", j, "memo"), _MSG_STRING, got=_shown(line_memo)
+                    )
+                if len(errors) == line_before:
+                    lines.append(BookLine(account, member, debit_fen, credit_fen, line_memo))
+                    debits += debit_fen
+                    credits += credit_fen
+            if len(errors) != before or day is None:
+                continue
+            if debits != credits:
+                self.error(
+                    ("vouchers", i),
+                    N_("debits ({debits}) do not equal credits ({credits})"),
+                    debits=fen_to_str(debits),
+                    credits=fen_to_str(credits),
+                )
+                continue
+            out.append(BookVoucher(day, memo, attachments, tuple(lines)))
+        return out
+
+    def line_account(self, value: object, path: PathT) -> None:
+        """Record why `value` is not an account a line may post to (the slow path)."""
+        code = self.code(value, path)
+        if code is None or self.chart is None:
+            return
+        if code not in self.all_codes:
+            self.error(
+                path,
+                N_("no account has the code {got}, in the chart or the book"),
+                got=_shown(code),
+            )
+        elif code not in self.leaves:
+            child = min(c for c in self.all_codes if c.startswith(code) and c != code)
+            self.error(
+                path,
+                N_("account {got} has sub-accounts: post to one of them, such as {child}"),
+                got=_shown(code),
+                child=child,
+            )
+
+    def plans(self, items: list[Any]) -> list[BookPlan]:
+        out: list[BookPlan] = []
+        year_paths: dict[int, PathT] = {}
+        for i, item in enumerate(items):
+            path: PathT = ("plans", i)
+            obj = self.obj(item, path)
+            if obj is None:
+                continue
+            before = len(self.errors)
+            self.keys(obj, _PLAN_KEYS, path)
+            year = obj.get("year", _ABSENT)
+            if year is _ABSENT:
+                self.error((*path, "year"), _MSG_REQUIRED)
+                year = None
+            elif type(year) is not int or not _MIN_YEAR <= year <= _MAX_YEAR:
+                self.error(
+                    (*path, "year"),
+                    N_("must be a year such as 2014, without quotes (got {got})"),
+                    got=_shown(year),
+                )
+                year = None
+            elif year in year_paths:
+                self.error(
+                    (*path, "year"),
+                    N_("there is already a plan for {got}, at {first}"),
+                    got=year,
+                    first=_path_text(year_paths[year]),
+                )
+            else:
+                year_paths[year] = path
+            welfare = self.rate(obj.get("welfare_rate", _ABSENT), (*path, "welfare_rate"))
+            reserve_raw = obj.get("reserve_rate")
+            reserve = 0 if reserve_raw is None else self.rate(reserve_raw, (*path, "reserve_rate"))
+            if welfare is not None and reserve is not None and welfare + reserve > 10_000:
+                self.error(
+                    (*path, "reserve_rate"),
+                    N_(
+                        "welfare_rate + reserve_rate must not be more than 1 "
+                        "(got {welfare} + {reserve})"
+                    ),
+                    welfare=rate_to_str(welfare),
+                    reserve=rate_to_str(reserve),
+                )
+            approved_on = self.optional_date(obj, "approved_on", path)
+            published_on = self.optional_date(obj, "published_on", path)
+            if approved_on is not None and published_on is not None and published_on < approved_on:
+                self.error(
+                    (*path, "published_on"),
+                    N_("must not be before approved_on {approved} (got {got})"),
+                    approved=approved_on.isoformat(),
+                    got=_shown(obj["published_on"]),
+                )
+            extra = {key: self.text(obj, key, path) for key in _PLAN_EXTRA_TEXT}
+            if len(self.errors) != before or year is None or welfare is None or reserve is None:
+                continue
+            out.append(
+                BookPlan(
+                    year=year,
+                    welfare_rate_e4=welfare,
+                    reserve_rate_e4=reserve,
+                    approved_on=approved_on,
+                    published_on=published_on,
+                    proposed_by=extra["proposed_by"] or "",
+                    meeting=extra["meeting"] or "",
+                    resolution=extra["resolution"] or "",
+                    vote=extra["vote"] or "",
+                    notice=extra["notice"] or "",
+                    notes=extra["notes"] or "",
+                )
+            )
+        return out
+
+
+def _document_order(data: object) -> Callable[[tuple[PathT, DomainError]], list[int]]:
+    """A sort key placing each error where its path is in `data` (missing keys last)."""
+
+    def key(item: tuple[PathT, DomainError]) -> list[int]:
+        positions: list[int] = []
+        node: object = data
+        for comp in item[0]:
+            if isinstance(node, dict):
+                if comp in node:
+                    positions.append(list(node).index(comp))
+                    node = node[comp]
+                else:
+                    positions.append(len(node))
+                    node = None
+            elif isinstance(node, list) and isinstance(comp, int) and 0 <= comp < len(node):
+                positions.append(comp)
+                node = node[comp]
+            else:
+                positions.append(0)
+                node = None
+        return positions
+
+    return key
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a million small records.
+
+    The records hold no reference cycles, yet CPython 3.11 runs a collection every 700
+    allocations and rescans the growing list each time: that doubles the time of a big
+    book. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_book(data: object, *, charts: Mapping[str, Mapping[str, str]]) -> Book:
+    """Validate a decoded book file and convert it into a `Book`.
+
+    Args:
+        data: the JSON value of the file (as `json.loads` returns it).
+        charts: chart id -> {account code: kind}; the one named by ``organisation.chart``
+            is used to check account codes, kinds and that lines post to leaf accounts.
+    Returns:
+        The book, every value converted.
+    Raises:
+        DomainErrors: every problem found, in document order, each with its path.
+    """
+    parser = _Parser(charts)
+    with _no_gc_pauses():
+        book = parser.book(data)
+    if parser.errors:
+        # sorted() is stable: errors at the same place keep the order they were found in.
+        ordered = sorted(parser.errors, key=_document_order(data))
+        raise DomainErrors([err for _, err in ordered])
+    assert book is not None  # no errors means every part was built
+    return book
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------
+
+
+def _put(out: dict[str, Any], key: str, value: object, default: object = "") -> None:
+    if value != default:
+        out[key] = value
+
+
+def _date_or_none(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def book_to_json(book: Book) -> dict[str, Any]:
+    """The book in the spec's JSON shape (to `json.dumps`); extension keys only when set."""
+    with _no_gc_pauses():
+        return _book_to_json(book)
+
+
+def _book_to_json(book: Book) -> dict[str, Any]:
+    org = book.organisation
+    organisation: dict[str, Any] = {"name": org.name}
+    _put(organisation, "village", org.village)
+    _put(organisation, "township", org.township)
+    _put(organisation, "county", org.county)
+    organisation["chart"] = org.chart
+
+    members: list[dict[str, Any]] = []
+    for m in book.members:
+        member: dict[str, Any] = {"code": m.code, "name": m.name, "kind": m.kind}
+        _put(member, "group", m.group)
+        _put(member, "id_number", m.id_number, None)
+        _put(member, "phone", m.phone)
+        _put(member, "bank_account", m.bank_account)
+        _put(member, "address", m.address)
+        _put(member, "notes", m.notes)
+        _put(member, "active", m.active, True)
+        _put(member, "inactive_on", _date_or_none(m.inactive_on), None)
+        _put(member, "inactive_reason", m.inactive_reason)
+        members.append(member)
+
+    contracts: list[dict[str, Any]] = []
+    for c in book.contracts:
+        contract: dict[str, Any] = {
+            "code": c.code,
+            "member": c.member,
+            "parcel": c.parcel,
+            "area_mu": area_to_str(c.area_e4),
+            "rent_per_mu": fen_to_str(c.rent_per_mu_fen),
+            "share_value_per_mu": fen_to_str(c.share_value_per_mu_fen),
+            "start": c.start.isoformat(),
+            "end": c.end.isoformat(),
+        }
+        _put(contract, "location", c.location)
+        _put(contract, "status", c.status)
+        _put(contract, "renews", c.renews, None)
+        _put(contract, "terminated_on", _date_or_none(c.terminated_on), None)
+        contracts.append(contract)
+
+    lots: list[dict[str, Any]] = []
+    for s in book.share_lots:
+        lot: dict[str, Any] = {
+            "code": s.code,
+            "holder": s.holder,
+            "class": s.share_class,
+            "amount": fen_to_str(s.amount_fen),
+            "start": s.start.isoformat(),
+            "end": _date_or_none(s.end),
+        }
+        _put(lot, "lender", s.lender, None)
+        _put(lot, "transferred_from", s.transferred_from, None)
+        _put(lot, "transfer_kind", s.transfer_kind, None)
+        lots.append(lot)
+
+    vouchers: list[dict[str, Any]] = []
+    for v in book.vouchers:
+        voucher: dict[str, Any] = {"date": v.date.isoformat(), "memo": v.memo}
+        _put(voucher, "attachments", v.attachments, 0)
+        lines: list[dict[str, Any]] = []
+        for ln in v.lines:
+            line: dict[str, Any] = {"account": ln.account}
+            if ln.debit_fen:
+                line["debit"] = fen_to_str(ln.debit_fen)
+            else:
+                line["credit"] = fen_to_str(ln.credit_fen)
+            _put(line, "member", ln.member, None)
+            _put(line, "memo", ln.memo)
+            lines.append(line)
+        voucher["lines"] = lines
+        vouchers.append(voucher)
+
+    plans: list[dict[str, Any]] = []
+    for p in book.plans:
+        plan: dict[str, Any] = {
+            "year": p.year,
+            "welfare_rate": rate_to_str(p.welfare_rate_e4),
+            "reserve_rate": rate_to_str(p.reserve_rate_e4),
+        }
+        _put(plan, "approved_on", _date_or_none(p.approved_on), None)
+        _put(plan, "published_on", _date_or_none(p.published_on), None)
+        for key in _PLAN_EXTRA_TEXT:
+            _put(plan, key, getattr(p, key))
+        plans.append(plan)
+
+    return {
+        "format": BOOK_FORMAT,
+        "version": BOOK_VERSION,
+        "organisation": organisation,
+        "members": members,
+        "accounts": [{"code": a.code, "name": a.name, "kind": a.kind} for a in book.accounts],
+        "contracts": contracts,
+        "share_lots": lots,
+        "vouchers": vouchers,
+        "plans": plans,
+    }

@@ -1,0 +1,64 @@
+"""Settings kept in the ledger (per book, or database-wide with ``org_id`` 0), each declared
+once with its default and a translatable title."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from coopledger.domain.errors import N_, DomainError
+from coopledger.services.ledger import Ledger
+from coopledger.store.models import Setting
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """A setting: key, default, title (an English msgid) and whether it is per book."""
+
+    key: str
+    default: str
+    title: str
+    per_book: bool = True
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec("notice_days", "5", N_("Public-notice period before payment (days)")),
+        SettingSpec("objection_phone", "", N_("Phone number for objections on the notice")),
+        SettingSpec("wage_accounts", "51101", N_("Wage accounts (codes, comma-separated)")),
+        SettingSpec("preparer", "", N_("Preparer printed on papers")),
+        SettingSpec("reviewer", "", N_("Reviewer printed on papers")),
+        SettingSpec("language", "zh_CN", N_("Language"), per_book=False),
+        SettingSpec("backup_folder", "", N_("Backup folder (e.g. a USB stick)"), per_book=False),
+    )
+}
+
+
+def get_setting(ledger: Ledger, key: str, org_id: int = 0) -> str:
+    """A setting's value (its default when never set)."""
+    spec = SETTINGS[key]
+    oid = org_id if spec.per_book else 0
+    with ledger.read() as s:
+        row = s.execute(select(Setting.value).where(Setting.org_id == oid, Setting.key == key)).first()
+    return str(row[0]) if row else spec.default
+
+
+def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
+    """Change a setting (audited)."""
+    ledger.require("manage_settings" if not SETTINGS.get(key, SettingSpec(key, "", "")).per_book else "read")
+    spec = SETTINGS.get(key)
+    if spec is None:
+        raise DomainError("key", N_('unknown setting "{key}"'), key=key)
+    if key == "notice_days" and (not value.isdigit() or int(value) > 60):
+        raise DomainError(key, N_("must be a whole number of days from 0 to 60"))
+    oid = org_id if spec.per_book else 0
+    with ledger.write(oid or None) as tx:
+        row = tx.session.get(Setting, (oid, key))
+        before = row.value if row else spec.default
+        if row is None:
+            row = Setting(org_id=oid, key=key, value=value)
+        row.value = value
+        tx.session.add(row)
+        tx.log("change setting", entity="setting", entity_id=key, before={"value": before}, after={"value": value})
