@@ -91,6 +91,7 @@ def register(sub: Sub) -> None:
     p = ss.add_parser("red-fund-maturities", help="post the payables of red funds that have matured")
     p.add_argument("--date", required=True)
     p.set_defaults(func=cmd_red_fund)
+    register_demo(sub)
 
 
 def cmd_import_book(ctx: Context) -> int:
@@ -269,3 +270,26 @@ def cmd_red_fund(ctx: Context) -> int:
     return 0
 
 
+
+
+def register_demo(sub: Sub) -> None:
+    p = sub.add_parser("demo", help="build the demo village (山邑村) and write its papers")
+    p.add_argument("--out", type=Path, help="folder for the slips, notice and statements PDFs")
+    p.set_defaults(func=cmd_demo)
+
+
+def cmd_demo(ctx: Context) -> int:
+    from coopledger.services import demo
+
+    led = ctx.ledger(create=True)
+    ids = demo.build_demo(led, progress=lambda name: print(_("Imported {name}").format(name=name)))
+    print(_("Committed the {year} distributions.").format(year=demo.DEMO_YEAR))
+    if ctx.args.out:
+        try:
+            papers = demo.demo_papers(led, ids, ctx.args.out)
+        except ImportError:
+            papers = []
+            print(_("Printing is not available in this build."))
+        for p in papers:
+            print(_("Wrote {path}").format(path=p))
+    return 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from coopledger.cli import cmd_books, cmd_ledger
+from coopledger.cli import cmd_books, cmd_distribution, cmd_ledger, cmd_registers, cmd_safety
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add every subcommand."""
     cmd_ledger.register(sub)
+    cmd_safety.register(sub)
     cmd_books.register(sub)
+    cmd_registers.register(sub)
+    cmd_distribution.register(sub)
