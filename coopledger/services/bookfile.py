@@ -225,15 +225,15 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         org = s.get(Organisation, org_id)
         assert org is not None
         chart = {a["code"]: a for a in load_chart(org.chart)["accounts"]}
-        members = s.execute(select(Member).where(Member.org_id == org_id).order_by(Member.code)).scalars().all()
+        members = s.execute(select(Member).where(Member.org_id == org_id).order_by(Member.id)).scalars().all()
         code_of_member = {m.id: m.code for m in members}
         accounts = [
             BookAccount(a.code, a.name, a.kind)
-            for a in s.execute(select(A).where(A.c.org_id == org_id).order_by(A.c.code))
+            for a in s.execute(select(A).where(A.c.org_id == org_id).order_by(A.c.id))
             if a.code not in chart or chart[a.code]["name"] != a.name
         ]
         contracts_rows = s.execute(
-            select(LandContract).where(LandContract.org_id == org_id).order_by(LandContract.code)
+            select(LandContract).where(LandContract.org_id == org_id).order_by(LandContract.id)
         ).scalars().all()
         code_of_contract = {c.id: c.code for c in contracts_rows}
         contracts = [
@@ -253,7 +253,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             )
             for c in contracts_rows
         ]
-        lots_rows = s.execute(select(ShareLot).where(ShareLot.org_id == org_id).order_by(ShareLot.code)).scalars().all()
+        lots_rows = s.execute(select(ShareLot).where(ShareLot.org_id == org_id).order_by(ShareLot.id)).scalars().all()
         code_of_lot = {lot.id: lot.code for lot in lots_rows}
         lots = [
             BookShareLot(
@@ -278,7 +278,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
                 V.c.source.in_(("manual", "import")),
                 V.c.reversed_by_id.is_(None),
             )
-            .order_by(V.c.date, V.c.seq, V.c.id)
+            .order_by(V.c.id)
         ).all()
         lines_by_v: dict[int, list[Any]] = {}
         for ln in s.execute(
