@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from coopledger.cli import cmd_books, cmd_distribution, cmd_ledger, cmd_registers, cmd_safety
+from coopledger.cli import (
+    cmd_books,
+    cmd_distribution,
+    cmd_ledger,
+    cmd_printing,
+    cmd_registers,
+    cmd_safety,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -14,3 +21,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd_books.register(sub)
     cmd_registers.register(sub)
     cmd_distribution.register(sub)
+    cmd_printing.register(sub)
