@@ -30,3 +30,32 @@ def ledger(ledger_path: Path) -> Iterator[object]:
         yield led
     finally:
         led.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo ledger, built once per test session (copy it before writing to it)."""
+    from coopledger.services.demo import build_demo
+    from coopledger.services.ledger import open_ledger
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    led = open_ledger(path, user="会计", create=True)
+    try:
+        build_demo(led)
+    finally:
+        led.close()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo ledger."""
+    import sqlite3
+
+    target = tmp_path / "demo.sqlite3"
+    src = sqlite3.connect(demo_db)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target
