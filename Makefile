@@ -52,7 +52,7 @@ bench: venv
 	$(BIN)/python -m bench
 
 stress: venv
-	QT_QPA_PLATFORM=offscreen COOPLEDGER_STRESS_RUNS=50 $(BIN)/pytest -m slow tests/stress
+	QT_QPA_PLATFORM=offscreen COOPLEDGER_STRESS_RUNS=50 $(BIN)/pytest -s tests/stress
 
 bundle: venv
 	$(BIN)/python -m pip install -q 'pyinstaller~=6.22'

@@ -1,0 +1,1 @@
+"""Township-scale benchmarks (``make bench``) and the synthetic books they use."""

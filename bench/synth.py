@@ -1,0 +1,114 @@
+"""Synthetic books of any size, deterministic for a given seed, valid per book-format.md."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+GROUPS = ["岩子脚小组", "大村小组", "山邑小组", "新寨小组", "河边小组", "上寨小组", "下寨小组", "中村小组"]
+SURNAMES = "杨李张赵王段刘陈周苏字罗黄郑何孙朱胡高林"
+GIVEN = "文华顺明德兴国正荣贵学富成有光才福永发春金玉秀兰芬英红云海林"
+
+
+def _money(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def synthetic_book(
+    *,
+    households: int,
+    contracts: int,
+    lots: int,
+    voucher_lines: int,
+    name: str = "合成测试合作社",
+    year: int = 2014,
+    seed: int = 1,
+) -> dict[str, Any]:
+    """A book with ``households`` households, ``contracts`` land contracts spread over them,
+    ``lots`` explicit share lots, about ``voucher_lines`` voucher lines in ``year`` and a plan."""
+    rng = random.Random(seed)
+    members: list[dict[str, Any]] = [
+        {"code": "C001", "name": "村集体", "kind": "collective"},
+        {"code": "O001", "name": "村党总支", "kind": "organisation"},
+    ]
+    for i in range(1, households + 1):
+        members.append(
+            {
+                "code": f"H{i:06d}",
+                "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                "kind": "household",
+                "group": GROUPS[i % len(GROUPS)],
+            }
+        )
+    cons = []
+    for i in range(1, contracts + 1):
+        h = (i - 1) % households + 1
+        cons.append(
+            {
+                "code": f"L{i:06d}",
+                "member": f"H{h:06d}",
+                "parcel": f"P{i:06d}",
+                "area_mu": f"{rng.randrange(5, 80) / 10:.1f}",
+                "rent_per_mu": "800.00",
+                "share_value_per_mu": "800.00",
+                "start": f"{year}-01-01" if rng.random() < 0.9 else f"{year}-{rng.randrange(1, 13):02d}-01",
+                "end": f"{year + 14}-12-31",
+            }
+        )
+    share_lots = [
+        {"code": "S000001", "holder": "C001", "class": "self_raised", "amount": "500000.00", "start": f"{year}-01-01", "end": None}
+    ]
+    for i in range(2, lots + 1):
+        h = rng.randrange(1, households + 1)
+        share_lots.append(
+            {
+                "code": f"S{i:06d}",
+                "holder": f"H{h:06d}",
+                "class": "cash",
+                "amount": _money(rng.randrange(100_00, 10_000_00)),
+                "start": f"{year}-01-01",
+                "end": None,
+            }
+        )
+    accounts = [
+        {"code": "50101", "name": "经营收入—莲藕", "kind": "revenue"},
+        {"code": "51101", "name": "经营支出—务工工资", "kind": "expense"},
+    ]
+    vouchers = []
+    lines_left = voucher_lines
+    n = 0
+    while lines_left > 0:
+        n += 1
+        day = f"{year}-{(n % 12) + 1:02d}-{(n % 28) + 1:02d}"
+        if n % 3:
+            amount = rng.randrange(1_000_00, 50_000_00)
+            vouchers.append(
+                {"date": day, "memo": "销售收入", "lines": [
+                    {"account": "102", "debit": _money(amount)},
+                    {"account": "50101", "credit": _money(amount)},
+                ]}
+            )
+            lines_left -= 2
+        else:
+            width = min(9, max(1, lines_left - 1))
+            parts = [rng.randrange(100_00, 3_000_00) for _ in range(width)]
+            lines = [
+                {"account": "51101", "debit": _money(p), "member": f"H{rng.randrange(1, households + 1):06d}"}
+                for p in parts
+            ]
+            lines.append({"account": "101", "credit": _money(sum(parts))})
+            vouchers.append({"date": day, "memo": "支付务工工资", "lines": lines})
+            lines_left -= width + 1
+    return {
+        "format": "coopledger-book",
+        "version": 1,
+        "organisation": {"name": name, "village": "合成村", "township": "合成镇", "county": "合成县", "chart": "village-2023"},
+        "members": members,
+        "accounts": accounts,
+        "contracts": cons,
+        "share_lots": share_lots,
+        "vouchers": vouchers,
+        "plans": [
+            {"year": year, "welfare_rate": "0.10", "reserve_rate": "0.05", "approved_on": f"{year}-12-20", "published_on": f"{year}-12-22"}
+        ],
+    }
