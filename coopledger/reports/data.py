@@ -1,0 +1,214 @@
+"""The plain values a printed paper is made from. The service layer fills them; the
+renderers print them and check the totals they show.
+
+Money is an ``int`` of fen, areas an ``int`` of ten-thousandths of a mu (``area_e4``), dates
+``datetime.date``; nothing here is a float, a database row or a Qt object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SlipContract:
+    """One land transfer contract on a dividend slip: area × rent (× days) = fee."""
+
+    code: str
+    parcel: str
+    area_e4: int
+    rent_per_mu_fen: int
+    active_days: int
+    days_in_year: int
+    fee_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """A household's dividend slip (收益分配通知单 / 分红领款单) for one year.
+
+    ``land_fee_fen`` must equal the sum of the contracts' fees. ``wages_fen`` were paid during
+    the year and are printed for information only: the slip pays ``total_fen`` =
+    land fee + dividend.
+    """
+
+    org_name: str
+    year: int
+    slip_no: str
+    member_code: str
+    member_name: str
+    group: str
+    contracts: tuple[SlipContract, ...]
+    share_capital_fen: int
+    dividend_fen: int
+    land_fee_fen: int
+    wages_fen: int
+    approved_on: dt.date
+    published_on: dt.date
+    check_code: str
+    payment_method_hint: str = ""
+    certificate_no: str = ""
+    preparer: str = ""
+    reviewer: str = ""
+
+    @property
+    def total_fen(self) -> int:
+        """What this slip pays: land fee + dividend (wages are not included)."""
+        return self.land_fee_fen + self.dividend_fen
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    """One holder on the public notice. Never carries ID or bank numbers."""
+
+    no: int
+    member_code: str
+    member_name: str
+    group: str
+    land_fee_fen: int
+    dividend_fen: int
+    area_e4: int = 0
+    share_capital_fen: int = 0
+
+    @property
+    def total_fen(self) -> int:
+        """Land fee + dividend."""
+        return self.land_fee_fen + self.dividend_fen
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """The public notice of a year's distribution (村务公开 收益分配公示).
+
+    ``rows`` list every holder with a fee or a dividend (households, and the collective or an
+    organisation when they receive a dividend), so that the table's totals equal
+    ``land_fees_fen`` and ``dividends_fen``; the renderer refuses a notice whose table does
+    not add up to its summary.
+    """
+
+    org_name: str
+    year: int
+    distributable_fen: int
+    land_fees_fen: int
+    loss_made_up_fen: int
+    loss_carried_fen: int
+    welfare_fen: int
+    reserve_fen: int
+    dividends_fen: int
+    undistributed_fen: int
+    rows: tuple[NoticeRow, ...]
+    approved_on: dt.date
+    published_on: dt.date
+    notice_days: int
+    objection_phone: str = ""
+    preparer: str = ""
+    accountant: str = ""
+    reviewer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    """One line of a statement.
+
+    ``amounts`` has one entry per column; ``None`` prints an empty cell, and an empty tuple
+    makes a heading line (e.g. ``流动资产：``). ``level`` indents the name (sub-accounts).
+
+    A line with ``is_total`` is checked before anything is printed: with ``total_of`` it
+    must equal the signed sum of the lines whose ``code`` is listed (``"-32"`` subtracts
+    line ``32``); without it, the sum of the non-total lines of the same level since the
+    previous total line of that level.
+    """
+
+    code: str
+    name: str
+    amounts: tuple[int | None, ...]
+    level: int = 0
+    is_total: bool = False
+    total_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A year-end statement: balance sheet, income and distribution, trial balance.
+
+    ``columns`` are the amount column headings; ``column_groups`` optionally puts a heading
+    over consecutive columns (``(("期初余额", 2), ("本期发生额", 2), ("期末余额", 2))``).
+    With ``right_lines`` the statement prints as two halves side by side (the balance sheet:
+    assets left, liabilities and equity right, each with ``columns``).
+    """
+
+    kind: str
+    org_name: str
+    title: str
+    period_label: str
+    columns: tuple[str, ...]
+    lines: tuple[StatementLine, ...]
+    right_lines: tuple[StatementLine, ...] = ()
+    column_groups: tuple[tuple[str, int], ...] = ()
+    item_header: str = "项目"
+    right_item_header: str = ""
+    code_header: str = "行次"
+    form_no: str = ""
+    preparer: str = ""
+    reviewer: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherLinePrint:
+    """One voucher line. A red (reversal) line has a negative amount on its side."""
+
+    memo: str
+    account_code: str
+    account_name: str
+    member_name: str
+    debit_fen: int
+    credit_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherPrint:
+    """A voucher (记账凭证) as printed. Its debits must equal its credits."""
+
+    org_name: str
+    number_label: str
+    date: dt.date
+    attachments: int
+    lines: tuple[VoucherLinePrint, ...]
+    preparer: str
+    reviewer: str
+    poster: str
+    is_reversal: bool = False
+    reverses_label: str = ""
+    cashier: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStatementRow:
+    """One ledger line on a member's statement; ``balance_fen`` is debit-positive."""
+
+    date: dt.date
+    voucher_label: str
+    memo: str
+    account_name: str
+    debit_fen: int
+    credit_fen: int
+    balance_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStatement:
+    """All lines of one member for a period, with a running balance (debit-positive:
+    a negative balance is owed to the member and prints as 贷). ``title`` defaults to
+    成员往来对账单."""
+
+    org_name: str
+    member_code: str
+    member_name: str
+    group: str
+    period_label: str
+    opening_fen: int
+    rows: tuple[MemberStatementRow, ...]
+    closing_fen: int
+    title: str = ""
