@@ -39,10 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="The books of a village cooperative-share scheme (合作股份).",
     )
     parser.add_argument("--version", action="version", version=f"coopledger {__version__}")
-    parser.add_argument("--db", type=Path, help="the ledger file (default: in the user data folder)")
+    parser.add_argument(
+        "--db", type=Path, help="the ledger file (default: in the user data folder)"
+    )
     parser.add_argument("--lang", help="language: zh_CN (default), zh_TW, en")
-    parser.add_argument("--org", help="the organisation (book) to work on, when the ledger has several")
-    parser.add_argument("--user", help="who is working (the password comes from a prompt or COOPLEDGER_PASSWORD)")
+    parser.add_argument(
+        "--org", help="the organisation (book) to work on, when the ledger has several"
+    )
+    parser.add_argument(
+        "--user", help="who is working (the password comes from a prompt or COOPLEDGER_PASSWORD)"
+    )
+    parser.add_argument(
+        "--readonly", action="store_true", help="open the ledger read-only (no writer lock)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.register(sub)
     return parser
@@ -55,9 +64,7 @@ def _log_unexpected() -> Path:
     return path
 
 
-def main(
-    argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None = None
-) -> int:
+def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None = None) -> int:
     """Run the command line; with no subcommand, open the window through ``gui``."""
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -80,12 +87,12 @@ def main(
     except KeyboardInterrupt:
         print(_("Interrupted; nothing was written by the unfinished step."), file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001  (the one place unexpected errors become a message)
+    except Exception:
         path = _log_unexpected()
         print(
-            _("Sorry, something went wrong inside coopledger. Nothing was changed. Details: {path}").format(
-                path=path
-            ),
+            _(
+                "Sorry, something went wrong inside coopledger. Nothing was changed. Details: {path}"
+            ).format(path=path),
             file=sys.stderr,
         )
         return EXIT_UNEXPECTED
@@ -106,5 +113,3 @@ def _format_error(exc: DomainError) -> str:
 def _format_one(exc: DomainError) -> str:
     text = exc.text(_)
     return f"{exc.path}: {text}" if exc.path else text
-
-

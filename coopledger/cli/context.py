@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from pathlib import Path
 
+from coopledger.domain.roles import PasswordNeededError
+from coopledger.i18n import _
 from coopledger.paths import default_db_path
 from coopledger.services.accounts import OrgInfo, find_organisation
 from coopledger.services.ledger import Ledger, open_ledger
@@ -26,11 +31,33 @@ class Context:
         return Path(self.args.db) if self.args.db else default_db_path()
 
     def ledger(self, *, create: bool = False, readonly: bool = False) -> Ledger:
-        """The ledger named by ``--db`` (opened once)."""
+        """The ledger named by ``--db`` (opened once; read-only with ``--readonly``).
+
+        When the ledger has users, the password of ``--user`` comes from
+        ``COOPLEDGER_PASSWORD`` or, on a terminal, from a prompt.
+        """
         if self._ledger is None:
-            self._ledger = open_ledger(
-                self.db_path, user=self.args.user, create=create, readonly=readonly
-            )
+            readonly = readonly or bool(getattr(self.args, "readonly", False))
+            password = os.environ.get("COOPLEDGER_PASSWORD")
+            try:
+                self._ledger = open_ledger(
+                    self.db_path,
+                    user=self.args.user,
+                    password=password,
+                    create=create,
+                    readonly=readonly,
+                )
+            except PasswordNeededError:
+                if not sys.stdin.isatty():
+                    raise
+                password = getpass.getpass(_("Password for {user}: ").format(user=self.args.user))
+                self._ledger = open_ledger(
+                    self.db_path,
+                    user=self.args.user,
+                    password=password,
+                    create=create,
+                    readonly=readonly,
+                )
         return self._ledger
 
     def org(self, *, readonly: bool = False) -> OrgInfo:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.roles import PasswordNeededError, check_other_person, check_permission
 from coopledger.store.engine import (
     LedgerFileError,
     check_is_sqlite,
@@ -21,7 +22,9 @@ from coopledger.store.engine import (
     make_engine,
     upgrade,
 )
+from coopledger.store.lock import LedgerLocked, WriterLock, acquire_writer_lock, holder_summary
 from coopledger.store.uow import Tx, read_session, unit_of_work
+from coopledger.store.users import check_login, has_users
 from coopledger.store.verify import VerifyReport, verify_ledger
 
 
@@ -41,6 +44,19 @@ class Ledger:
     engine: Engine
     user: str
     readonly: bool = False
+    #: The user's role; None in single-user mode (a ledger with no users: all allowed).
+    role: str | None = None
+    #: The single-writer lock, held while the ledger is open for writing.
+    writer_lock: WriterLock | None = None
+
+    def require(self, permission: str) -> None:
+        """Raise ``PermissionDenied`` unless the user's role allows ``permission``."""
+        check_permission(self.user, self.role, permission)
+
+    def require_other_person(self, other_user: str, what: str) -> None:
+        """Maker–checker: raise ``PermissionDenied`` if ``other_user`` (who made the record)
+        is this user. Single-user mode passes; see ``domain.roles.check_other_person``."""
+        check_other_person(self.user, self.role, other_user, what)
 
     def write(self, org_id: int | None = None) -> AbstractContextManager[Tx]:
         """A unit of work: one transaction with its audit entries."""
@@ -53,8 +69,10 @@ class Ledger:
         return read_session(self.engine)
 
     def close(self) -> None:
-        """Release the file."""
+        """Release the file (and the writer lock)."""
         self.engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
 
 
 def _backup_before_migrate(path: Path, revision: str) -> Path:
@@ -63,13 +81,45 @@ def _backup_before_migrate(path: Path, revision: str) -> Path:
     return target
 
 
+def _take_writer_lock(path: Path, user: str) -> WriterLock:
+    try:
+        return acquire_writer_lock(path, user)
+    except LedgerLocked as exc:
+        h = exc.holder
+        raise DomainError(
+            "--db",
+            N_(
+                "The ledger is open for writing by {user} on {host} since {since}."
+                " Open it read-only with --readonly."
+            ),
+            user=h.user,
+            host=h.host,
+            since=h.since_local(),
+        ) from exc
+    except OSError as exc:
+        raise DomainError(
+            "--db",
+            N_("Cannot take the writer lock ({error}). Open it read-only with --readonly."),
+            error=str(exc),
+        ) from exc
+
+
 def open_ledger(
-    path: Path | str, *, user: str | None = None, create: bool = False, readonly: bool = False
+    path: Path | str,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    create: bool = False,
+    readonly: bool = False,
+    lock: bool = True,
 ) -> Ledger:
     """Open (or with ``create``, create) a ledger, bringing its schema to this program's head.
 
     An older ledger is copied aside before it is migrated. Raises ``DomainError`` for a file
-    that is missing or is not a ledger.
+    that is missing or is not a ledger. A writer (``readonly`` false, ``lock`` true) takes the
+    single-writer lock; a second writer gets a ``DomainError`` naming who holds it. When the
+    ledger has users, ``user`` and ``password`` are checked (``PasswordNeededError`` when the
+    password is missing); without users ``user`` is just a name (single-user mode).
     """
     path = Path(path)
     if not path.exists() and not create:
@@ -83,6 +133,23 @@ def open_ledger(
         raise DomainError("--db", N_("{problem}"), problem=str(exc)) from exc
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
+    writer_lock = _take_writer_lock(path, user or default_user()) if lock and not readonly else None
+    try:
+        return _open_locked(path, user, password, create, readonly, writer_lock)
+    except BaseException:
+        if writer_lock is not None:
+            writer_lock.release()
+        raise
+
+
+def _open_locked(
+    path: Path,
+    user: str | None,
+    password: str | None,
+    create: bool,
+    readonly: bool,
+    writer_lock: WriterLock | None,
+) -> Ledger:
     engine = make_engine(path)
     rev = current_revision(engine)
     head = head_revision()
@@ -100,13 +167,35 @@ def open_ledger(
                 engine.dispose()
                 raise DomainError("--db", N_("{file} is not a coopledger ledger."), file=str(path))
         upgrade(engine)
+    role: str | None = None
+    try:
+        if has_users(engine):
+            if not user:
+                raise DomainError("--user", N_("This ledger has users; give --user."))
+            if password is None:
+                raise PasswordNeededError(user)
+            # Log-in counts failures even for a read-only open, so it uses this writable engine.
+            role = check_login(engine, user, password).role
+    except BaseException:
+        engine.dispose()
+        raise
     if readonly:
         engine.dispose()
         engine = make_engine(path, readonly=True)
-    ledger = Ledger(path=path, engine=engine, user=user or default_user(), readonly=readonly)
+    ledger = Ledger(
+        path=path,
+        engine=engine,
+        user=user or default_user(),
+        readonly=readonly,
+        role=role,
+        writer_lock=writer_lock,
+    )
     if rev is None:
         with ledger.write() as tx:
             tx.log("init ledger", after={"schema": head})
+    if writer_lock is not None and writer_lock.cleared_stale is not None:
+        with ledger.write() as tx:
+            tx.log("clear stale lock", after=holder_summary(writer_lock.cleared_stale))
     return ledger
 
 

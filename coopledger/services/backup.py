@@ -1,0 +1,269 @@
+"""Backups: ``backup --out FILE``, the automatic backup on close and once a day (with
+rotation), and ``restore FILE``.
+
+See ``coopledger.store.backup`` for what a backup is and what a restore checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.roles import BACKUP, MANAGE_SETTINGS, RESTORE
+from coopledger.services.ledger import Ledger, default_user
+from coopledger.store.audit import chain_head
+from coopledger.store.backup import (
+    BackupRejectedError,
+    CheckedBackup,
+    Manifest,
+    RestoreResult,
+    backup_file_name,
+    check_backup,
+    copy_database,
+    list_backups,
+    manifest_path,
+    read_manifest,
+    restore_file,
+    rotate_backups,
+    write_manifest,
+)
+from coopledger.store.lock import LedgerLocked, acquire_writer_lock
+from coopledger.store.models import Setting
+
+__all__ = [
+    "BACKUP_FOLDER_KEY",
+    "BackupInfo",
+    "BackupRejectedError",
+    "CheckedBackup",
+    "Manifest",
+    "RestoreResult",
+    "auto_backup",
+    "backup_folder",
+    "backup_ledger",
+    "backup_on_close",
+    "check_backup",
+    "read_manifest",
+    "restore_backup",
+    "rotate_backups",
+    "set_backup_folder",
+]
+
+#: The database-wide setting naming the folder for automatic backups (e.g. a USB stick).
+BACKUP_FOLDER_KEY = "backup.folder"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup just made."""
+
+    path: Path
+    manifest_path: Path
+    sha256: str
+    size: int
+    entries: int
+    head: str
+    schema_revision: str | None
+    created_at: str
+    #: Whether the source ledger's audit log records the backup (not for read-only opens).
+    audited: bool
+
+
+def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> BackupInfo:
+    out = Path(out)
+    if out.exists() and out.resolve() == ledger.path.resolve():
+        raise DomainError("--out", N_("The backup cannot be the ledger itself."))
+    try:
+        copy = copy_database(ledger.path, out)
+    except OSError as exc:
+        raise DomainError(
+            "--out", N_("Could not write the backup {file}: {error}"), file=str(out), error=str(exc)
+        ) from exc
+    logged: dict[str, object] | None = None
+    if not ledger.readonly:
+        # Logged after the copy, so the copy's chain ends one entry before this one.
+        with ledger.write() as tx:
+            tx.log(
+                "backup",
+                entity="backup",
+                entity_id=out.name,
+                after={
+                    "file": str(out),
+                    "sha256": copy.sha256,
+                    "audit_entries": copy.entries,
+                    "chain_head": copy.head,
+                    "schema": copy.schema_revision,
+                },
+            )
+            entry_id, entry_hash = chain_head(tx.session)
+        logged = {"id": entry_id, "hash": entry_hash}
+    manifest = write_manifest(
+        copy, source=ledger.path, user=ledger.user, logged_entry=logged, created_at=now
+    )
+    return BackupInfo(
+        path=copy.path,
+        manifest_path=manifest_path(copy.path),
+        sha256=copy.sha256,
+        size=copy.size,
+        entries=copy.entries,
+        head=copy.head,
+        schema_revision=copy.schema_revision,
+        created_at=manifest.created_at,
+        audited=logged is not None,
+    )
+
+
+def backup_ledger(ledger: Ledger, out: Path | str) -> BackupInfo:
+    """Back the ledger up to ``out`` (plus ``out.json``), consistently even while it is being
+    written. Audited in the ledger unless it is open read-only."""
+    ledger.require(BACKUP)
+    return _make_backup(ledger, Path(out))
+
+
+def _unchanged_since(ledger: Ledger, backup: Path) -> bool:
+    try:
+        manifest = read_manifest(backup)
+    except BackupRejectedError:
+        return False
+    if manifest is None:
+        return False
+    with ledger.read() as session:
+        _, head = chain_head(session)
+    logged = manifest.logged_entry or {}
+    return head in {manifest.head, logged.get("hash")}
+
+
+def auto_backup(
+    ledger: Ledger,
+    folder: Path | str,
+    *,
+    keep_daily: int = 7,
+    keep_monthly: int = 12,
+    now: dt.datetime | None = None,
+) -> BackupInfo | None:
+    """The program's own backup (on close and once a day): back up into ``folder`` as
+    ``coopledger-YYYYMMDD-HHMMSS.sqlite3`` unless a backup from today already holds the
+    ledger as it is now, then rotate (``rotate_backups``). Returns the new backup, if any.
+
+    It is the program's safety net, not a person's act, so it needs no permission.
+    """
+    folder = Path(folder)
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        made: BackupInfo | None = None
+        backups = list_backups(folder)
+        fresh = (
+            bool(backups)
+            and backups[-1][0].date() == now.astimezone().date()
+            and _unchanged_since(ledger, backups[-1][1])
+        )
+        if not fresh:
+            made = _make_backup(ledger, folder / backup_file_name(now), now)
+        rotate_backups(folder, keep_daily, keep_monthly)
+    except OSError as exc:
+        raise DomainError(
+            "backup",
+            N_("Could not back up to {folder}: {error}"),
+            folder=str(folder),
+            error=str(exc),
+        ) from exc
+    return made
+
+
+def backup_folder(ledger: Ledger) -> Path | None:
+    """The folder chosen for automatic backups, if any."""
+    with ledger.read() as session:
+        value = session.execute(
+            select(col(Setting.value)).where(
+                col(Setting.org_id) == 0, col(Setting.key) == BACKUP_FOLDER_KEY
+            )
+        ).scalar_one_or_none()
+    return Path(value) if value else None
+
+
+def set_backup_folder(ledger: Ledger, folder: Path | str | None) -> None:
+    """Choose (or with None, stop) the folder for automatic backups (e.g. a USB stick)."""
+    ledger.require(MANAGE_SETTINGS)
+    value = str(Path(folder)) if folder else ""
+    with ledger.write() as tx:
+        row = tx.session.get(Setting, (0, BACKUP_FOLDER_KEY))
+        before = row.value if row is not None else ""
+        if row is None:
+            row = Setting(org_id=0, key=BACKUP_FOLDER_KEY, value=value)
+            tx.session.add(row)
+        else:
+            row.value = value
+        tx.session.flush()
+        tx.log(
+            "set backup folder",
+            entity="setting",
+            entity_id=BACKUP_FOLDER_KEY,
+            before={"value": before},
+            after={"value": value},
+            org_id=None,
+        )
+
+
+def backup_on_close(ledger: Ledger, *, now: dt.datetime | None = None) -> BackupInfo | None:
+    """The automatic backup when the program closes the ledger (when a folder is chosen)."""
+    folder = backup_folder(ledger)
+    if folder is None:
+        return None
+    return auto_backup(ledger, folder, now=now)
+
+
+def restore_backup(
+    ledger: Ledger | None,
+    backup: Path | str,
+    *,
+    target: Path | str | None = None,
+    force: bool = False,
+) -> RestoreResult:
+    """Replace a ledger with a backup, after checking the backup (``BackupRejectedError``
+    says why one is refused). The replaced ledger is kept beside it.
+
+    With ``ledger`` (open for writing, by someone allowed to restore) that ledger is replaced
+    and closed on success; open it again to go on. Without one, ``target`` must be a path
+    where no ledger exists yet (a new computer); its writer lock is taken meanwhile.
+    """
+    backup = Path(backup)
+    if ledger is not None:
+        ledger.require(RESTORE)
+        if ledger.readonly:
+            raise DomainError("--readonly", N_("Open the ledger for writing to restore over it."))
+        # Keep the writer lock; drop every connection so the file can be replaced.
+        ledger.engine.dispose()
+        result = restore_file(backup, ledger.path, user=ledger.user, force=force)
+        ledger.close()
+        return result
+    if target is None:
+        raise ValueError("restore_backup needs a ledger or a target path")
+    target = Path(target)
+    if target.exists():
+        raise DomainError(
+            "--db",
+            N_(
+                "There is a ledger at {file}; open it (with --user when it has users) to restore"
+                " over it."
+            ),
+            file=str(target),
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    user = default_user()
+    try:
+        lock = acquire_writer_lock(target, user)
+    except LedgerLocked as exc:
+        raise DomainError(
+            "--db",
+            N_("The ledger is open for writing by {user} on {host} since {since}."),
+            user=exc.holder.user,
+            host=exc.holder.host,
+            since=exc.holder.since_local(),
+        ) from exc
+    with lock:
+        return restore_file(backup, target, user=user, force=force)

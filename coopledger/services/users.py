@@ -1,0 +1,391 @@
+"""Users and roles: the first administrator, adding and disabling people, roles, passwords,
+log-in, and reading the audit trail.
+
+Every change is one unit of work with an audit entry; entries record who the user is and
+their role, never a password or its hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlmodel import col
+
+from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.roles import (
+    ADMIN,
+    ALL_ROLES,
+    MANAGE_USERS,
+    READ,
+    is_role,
+    role_name,
+)
+from coopledger.services.ledger import Ledger
+from coopledger.store.engine import make_engine
+from coopledger.store.models import AppUser, AuditLog
+from coopledger.store.uow import Tx
+from coopledger.store.users import (
+    AuthenticatedUser,
+    active_admin_count,
+    all_users,
+    check_login,
+    count_users,
+    find_user,
+    hash_password,
+    is_locked,
+    user_state,
+)
+
+MIN_PASSWORD_LENGTH = 6
+MAX_USERNAME_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A user as the program shows them (never the password hash)."""
+
+    username: str
+    display_name: str
+    role: str
+    role_name: str
+    active: bool
+    locked_until: dt.datetime | None
+    failed_attempts: int
+    created_at: dt.datetime
+
+
+def _info(user: AppUser) -> UserInfo:
+    now = dt.datetime.now(dt.UTC)
+    return UserInfo(
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        role_name=role_name(user.role),
+        active=user.active,
+        locked_until=user.locked_until if is_locked(user, now) else None,
+        failed_attempts=user.failed_attempts,
+        created_at=user.created_at,
+    )
+
+
+def _check_username(username: str) -> str:
+    name = username.strip()
+    if not name or len(name) > MAX_USERNAME_LENGTH or any(ch.isspace() for ch in name):
+        raise DomainError(
+            "username",
+            N_("A user name is 1 to {n} characters without spaces."),
+            n=MAX_USERNAME_LENGTH,
+        )
+    return name
+
+
+def _check_role(role: str) -> None:
+    if not is_role(role):
+        raise DomainError(
+            "role",
+            N_("Unknown role {role}; one of: {roles}."),
+            role=role,
+            roles=", ".join(ALL_ROLES),
+        )
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            "password", N_("A password needs at least {n} characters."), n=MIN_PASSWORD_LENGTH
+        )
+
+
+def _get(tx: Tx, username: str) -> AppUser:
+    user = find_user(tx.session, username)
+    if user is None:
+        raise DomainError("username", N_("There is no user {user}."), user=username)
+    return user
+
+
+def _insert(tx: Tx, username: str, role: str, password: str, display_name: str) -> AppUser:
+    if find_user(tx.session, username) is not None:
+        raise DomainError("username", N_("The user {user} already exists."), user=username)
+    user = AppUser(
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    tx.session.add(user)
+    tx.session.flush()
+    return user
+
+
+def ledger_has_users(ledger: Ledger) -> bool:
+    """Whether the ledger has users (without any, it runs in single-user mode)."""
+    with ledger.read() as session:
+        return count_users(session) > 0
+
+
+def create_first_admin(
+    ledger: Ledger, username: str, password: str, display_name: str = ""
+) -> UserInfo:
+    """Create the administrator of a ledger that has no users yet.
+
+    From then on the ledger asks who is working and checks their role. Refused once any user
+    exists.
+    """
+    username = _check_username(username)
+    _check_password(password)
+    with ledger.write() as tx:
+        if count_users(tx.session):
+            raise DomainError(
+                "username", N_("This ledger already has users; an administrator adds more.")
+            )
+        user = _insert(tx, username, ADMIN, password, display_name)
+        tx.log(
+            "create first administrator",
+            entity="app_user",
+            entity_id=user.id or "",
+            after=user_state(user),
+        )
+        return _info(user)
+
+
+def add_user(
+    ledger: Ledger, username: str, role: str, password: str, display_name: str = ""
+) -> UserInfo:
+    """Add a person with one role (administrators only). On a ledger with no users the first
+    one must be the administrator (see ``create_first_admin``)."""
+    ledger.require(MANAGE_USERS)
+    username = _check_username(username)
+    _check_role(role)
+    _check_password(password)
+    with ledger.write() as tx:
+        if not count_users(tx.session) and role != ADMIN:
+            raise DomainError(
+                "role", N_("The first user must be the administrator (role {role})."), role=ADMIN
+            )
+        user = _insert(tx, username, role, password, display_name)
+        tx.log("add user", entity="app_user", entity_id=user.id or "", after=user_state(user))
+        return _info(user)
+
+
+def list_users(ledger: Ledger) -> list[UserInfo]:
+    """Every user, by name."""
+    ledger.require(READ)
+    with ledger.read() as session:
+        return [_info(u) for u in all_users(session)]
+
+
+def _keep_an_admin(tx: Tx, user: AppUser) -> None:
+    if user.role == ADMIN and user.active and active_admin_count(tx.session) <= 1:
+        raise DomainError(
+            "username",
+            N_("{user} is the last active administrator; make someone else administrator first."),
+            user=user.username,
+        )
+
+
+def deactivate_user(ledger: Ledger, username: str) -> UserInfo:
+    """Disable a user: they can no longer log in; their name stays on what they did."""
+    ledger.require(MANAGE_USERS)
+    if ledger.role is not None and username == ledger.user:
+        raise DomainError("username", N_("You cannot disable yourself."))
+    with ledger.write() as tx:
+        user = _get(tx, username)
+        before = user_state(user)
+        _keep_an_admin(tx, user)
+        user.active = False
+        tx.session.flush()
+        tx.log(
+            "disable user",
+            entity="app_user",
+            entity_id=user.id or "",
+            before=before,
+            after=user_state(user),
+        )
+        return _info(user)
+
+
+def activate_user(ledger: Ledger, username: str) -> UserInfo:
+    """Enable a disabled user again."""
+    ledger.require(MANAGE_USERS)
+    with ledger.write() as tx:
+        user = _get(tx, username)
+        before = user_state(user)
+        user.active = True
+        user.failed_attempts = 0
+        user.locked_until = None
+        tx.session.flush()
+        tx.log(
+            "enable user",
+            entity="app_user",
+            entity_id=user.id or "",
+            before=before,
+            after=user_state(user),
+        )
+        return _info(user)
+
+
+def change_role(ledger: Ledger, username: str, role: str) -> UserInfo:
+    """Give a user another role (administrators only; one active administrator must remain)."""
+    ledger.require(MANAGE_USERS)
+    _check_role(role)
+    with ledger.write() as tx:
+        user = _get(tx, username)
+        if user.role == role:
+            return _info(user)
+        before = user_state(user)
+        if role != ADMIN:
+            _keep_an_admin(tx, user)
+        user.role = role
+        tx.session.flush()
+        tx.log(
+            "change role",
+            entity="app_user",
+            entity_id=user.id or "",
+            before=before,
+            after=user_state(user),
+        )
+        return _info(user)
+
+
+def set_password(ledger: Ledger, username: str, new_password: str) -> UserInfo:
+    """Change a password: one's own (already proven by logging in) or, for an administrator,
+    anyone's (a reset, which also lifts a lock-out)."""
+    own = ledger.role is not None and username == ledger.user
+    if not own:
+        ledger.require(MANAGE_USERS)
+    _check_password(new_password)
+    with ledger.write() as tx:
+        user = _get(tx, username)
+        user.password_hash = hash_password(new_password)
+        user.failed_attempts = 0
+        user.locked_until = None
+        tx.session.flush()
+        tx.log(
+            "change password" if own else "reset password",
+            entity="app_user",
+            entity_id=user.id or "",
+            after={"username": user.username},
+        )
+        return _info(user)
+
+
+def change_password(ledger: Ledger, username: str, old_password: str, new_password: str) -> None:
+    """Change one's own password, proving the old one first (counts as a log-in attempt)."""
+    check_login(ledger.engine, username, old_password)
+    if ledger.role is not None and username != ledger.user:
+        ledger.require(MANAGE_USERS)
+    set_password(ledger, username, new_password)
+
+
+def unlock_user(ledger: Ledger, username: str) -> UserInfo:
+    """Lift a lock-out before its time (administrators only)."""
+    ledger.require(MANAGE_USERS)
+    with ledger.write() as tx:
+        user = _get(tx, username)
+        user.failed_attempts = 0
+        user.locked_until = None
+        tx.session.flush()
+        tx.log(
+            "unlock user",
+            entity="app_user",
+            entity_id=user.id or "",
+            after={"username": user.username},
+        )
+        return _info(user)
+
+
+def authenticate(source: Path | str | Engine, username: str, password: str) -> AuthenticatedUser:
+    """Check a user name and password against a ledger (a file path or an engine on it).
+
+    Five wrong passwords in a row lock the account for fifteen minutes; success resets the
+    count. Unknown user and wrong password raise the same ``AuthenticationError``.
+    """
+    if isinstance(source, Engine):
+        return check_login(source, username, password)
+    engine = make_engine(Path(source))
+    try:
+        return check_login(engine, username, password)
+    finally:
+        engine.dispose()
+
+
+# The audit trail --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit entry as shown to people (``at`` is UTC ISO text, as stored)."""
+
+    id: int
+    at: str
+    user: str
+    action: str
+    entity: str
+    entity_id: str
+    org_id: int | None
+    before: Any
+    after: Any
+    hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        """Every field, with ``before``/``after`` decoded."""
+        return {
+            "id": self.id,
+            "at": self.at,
+            "user": self.user,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "org_id": self.org_id,
+            "before": self.before,
+            "after": self.after,
+            "hash": self.hash,
+        }
+
+
+def _day_start_utc(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time.min).astimezone().astimezone(dt.UTC).isoformat()
+
+
+def audit_entries(
+    ledger: Ledger,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    user: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """Audit entries, oldest first: from ``since`` to ``until`` (local days, both included),
+    optionally only those by ``user``."""
+    ledger.require(READ)
+    q = select(AuditLog).order_by(col(AuditLog.id))
+    if since is not None:
+        q = q.where(col(AuditLog.at) >= _day_start_utc(since))
+    if until is not None:
+        q = q.where(col(AuditLog.at) < _day_start_utc(until + dt.timedelta(days=1)))
+    if user:
+        q = q.where(col(AuditLog.user) == user)
+    if limit is not None:
+        q = q.limit(limit)
+    with ledger.read() as session:
+        return [
+            AuditEntry(
+                id=e.id or 0,
+                at=e.at,
+                user=e.user,
+                action=e.action,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                org_id=e.org_id,
+                before=json.loads(e.before_json) if e.before_json else None,
+                after=json.loads(e.after_json) if e.after_json else None,
+                hash=e.hash,
+            )
+            for e in session.execute(q).scalars()
+        ]
