@@ -5,7 +5,16 @@ from __future__ import annotations
 import random
 from typing import Any
 
-GROUPS = ["岩子脚小组", "大村小组", "山邑小组", "新寨小组", "河边小组", "上寨小组", "下寨小组", "中村小组"]
+GROUPS = [
+    "岩子脚小组",
+    "大村小组",
+    "山邑小组",
+    "新寨小组",
+    "河边小组",
+    "上寨小组",
+    "下寨小组",
+    "中村小组",
+]
 SURNAMES = "杨李张赵王段刘陈周苏字罗黄郑何孙朱胡高林"
 GIVEN = "文华顺明德兴国正荣贵学富成有光才福永发春金玉秀兰芬英红云海林"
 
@@ -51,12 +60,21 @@ def synthetic_book(
                 "area_mu": f"{rng.randrange(5, 80) / 10:.1f}",
                 "rent_per_mu": "800.00",
                 "share_value_per_mu": "800.00",
-                "start": f"{year}-01-01" if rng.random() < 0.9 else f"{year}-{rng.randrange(1, 13):02d}-01",
+                "start": f"{year}-01-01"
+                if rng.random() < 0.9
+                else f"{year}-{rng.randrange(1, 13):02d}-01",
                 "end": f"{year + 14}-12-31",
             }
         )
     share_lots = [
-        {"code": "S000001", "holder": "C001", "class": "self_raised", "amount": "500000.00", "start": f"{year}-01-01", "end": None}
+        {
+            "code": "S000001",
+            "holder": "C001",
+            "class": "self_raised",
+            "amount": "500000.00",
+            "start": f"{year}-01-01",
+            "end": None,
+        }
     ]
     for i in range(2, lots + 1):
         h = rng.randrange(1, households + 1)
@@ -83,17 +101,25 @@ def synthetic_book(
         if n % 3:
             amount = rng.randrange(1_000_00, 50_000_00)
             vouchers.append(
-                {"date": day, "memo": "销售收入", "lines": [
-                    {"account": "102", "debit": _money(amount)},
-                    {"account": "50101", "credit": _money(amount)},
-                ]}
+                {
+                    "date": day,
+                    "memo": "销售收入",
+                    "lines": [
+                        {"account": "102", "debit": _money(amount)},
+                        {"account": "50101", "credit": _money(amount)},
+                    ],
+                }
             )
             lines_left -= 2
         else:
             width = min(9, max(1, lines_left - 1))
             parts = [rng.randrange(100_00, 3_000_00) for _ in range(width)]
             lines = [
-                {"account": "51101", "debit": _money(p), "member": f"H{rng.randrange(1, households + 1):06d}"}
+                {
+                    "account": "51101",
+                    "debit": _money(p),
+                    "member": f"H{rng.randrange(1, households + 1):06d}",
+                }
                 for p in parts
             ]
             lines.append({"account": "101", "credit": _money(sum(parts))})
@@ -102,13 +128,25 @@ def synthetic_book(
     return {
         "format": "coopledger-book",
         "version": 1,
-        "organisation": {"name": name, "village": "合成村", "township": "合成镇", "county": "合成县", "chart": "village-2023"},
+        "organisation": {
+            "name": name,
+            "village": "合成村",
+            "township": "合成镇",
+            "county": "合成县",
+            "chart": "village-2023",
+        },
         "members": members,
         "accounts": accounts,
         "contracts": cons,
         "share_lots": share_lots,
         "vouchers": vouchers,
         "plans": [
-            {"year": year, "welfare_rate": "0.10", "reserve_rate": "0.05", "approved_on": f"{year}-12-20", "published_on": f"{year}-12-22"}
+            {
+                "year": year,
+                "welfare_rate": "0.10",
+                "reserve_rate": "0.05",
+                "approved_on": f"{year}-12-20",
+                "published_on": f"{year}-12-22",
+            }
         ],
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
@@ -38,7 +38,7 @@ def normalise_language(lang: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> NullTranslations:
     """The catalog for ``lang`` (English needs none)."""
     if lang == "en":
@@ -53,7 +53,7 @@ def translations(lang: str) -> NullTranslations:
         if message.id and message.string and not message.fuzzy:
             key = message.id if isinstance(message.id, str) else message.id[0]
             value = message.string if isinstance(message.string, str) else message.string[0]
-            trans._catalog[key] = value  # noqa: SLF001  (babel has no public setter)
+            trans._catalog[key] = value
     return trans
 
 

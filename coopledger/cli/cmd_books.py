@@ -167,7 +167,10 @@ def cmd_voucher_list(ctx: Context) -> int:
     print(
         table(
             [_("ID"), _("Date"), _("Number"), _("Memo"), _("Amount"), _("State"), _("Prepared by")],
-            [(r.id, r.date, r.number, r.memo, money(r.total), _(r.state), r.prepared_by) for r in rows],
+            [
+                (r.id, r.date, r.number, r.memo, money(r.total), _(r.state), r.prepared_by)
+                for r in rows
+            ],
             right={4},
         )
     )
@@ -186,13 +189,21 @@ def cmd_voucher_show(ctx: Context) -> int:
         table(
             [_("Account"), _("Member"), _("Debit"), _("Credit"), _("Memo")],
             [
-                (f"{ln.account_code} {ln.account_name}", ln.member_name, money(ln.debit), money(ln.credit), ln.memo)
+                (
+                    f"{ln.account_code} {ln.account_name}",
+                    ln.member_name,
+                    money(ln.debit),
+                    money(ln.credit),
+                    ln.memo,
+                )
                 for ln in d.lines
             ],
             right={2, 3},
         )
     )
-    print(f"{_('Prepared by')}: {d.prepared_by}  {_('Reviewed by')}: {d.reviewed_by}  {_('Posted by')}: {d.posted_by}")
+    print(
+        f"{_('Prepared by')}: {d.prepared_by}  {_('Reviewed by')}: {d.reviewed_by}  {_('Posted by')}: {d.posted_by}"
+    )
     return 0
 
 
@@ -341,10 +352,28 @@ def _print_ledger_rows(opening: int, rows: list[books.LedgerRow], running: bool 
         body.append(("", "", _("Opening balance"), "", "", "", money(opening) or "0.00"))
     for r in rows:
         who = f"{r.account_code} {r.member_name}".strip()
-        body.append((r.date, r.voucher_no, r.memo, who, money(r.debit), money(r.credit), money(r.balance) if running else ""))
+        body.append(
+            (
+                r.date,
+                r.voucher_no,
+                r.memo,
+                who,
+                money(r.debit),
+                money(r.credit),
+                money(r.balance) if running else "",
+            )
+        )
     print(
         table(
-            [_("Date"), _("Voucher"), _("Memo"), _("Account"), _("Debit"), _("Credit"), _("Balance")],
+            [
+                _("Date"),
+                _("Voucher"),
+                _("Memo"),
+                _("Account"),
+                _("Debit"),
+                _("Credit"),
+                _("Balance"),
+            ],
             body,
             right={4, 5, 6},
         )
@@ -392,7 +421,13 @@ def cmd_general_ledger(ctx: Context) -> int:
         table(
             [_("Month"), _("Opening"), _("Debit"), _("Credit"), _("Closing")],
             [
-                (f"{r.year}-{r.month:02d}", money(r.opening), money(r.debit), money(r.credit), money(r.closing))
+                (
+                    f"{r.year}-{r.month:02d}",
+                    money(r.opening),
+                    money(r.debit),
+                    money(r.credit),
+                    money(r.closing),
+                )
                 for r in rows
             ],
             right={1, 2, 3, 4},
@@ -421,7 +456,9 @@ def cmd_member_statement(ctx: Context) -> int:
     if ctx.args.pdf:
         from coopledger.services.printing import print_member_statement
 
-        print_member_statement(ctx.ledger(), org.id, ctx.args.code, ctx.args.pdf, start=start, end=end)
+        print_member_statement(
+            ctx.ledger(), org.id, ctx.args.code, ctx.args.pdf, start=start, end=end
+        )
         print(_("Wrote {path}").format(path=ctx.args.pdf))
         return 0
     if ctx.args.json:
@@ -434,9 +471,13 @@ def cmd_member_statement(ctx: Context) -> int:
 def _parse_item(text: str, i: int) -> vouchers.ReconItem:
     parts = text.split(":", 2)
     if len(parts) < 2:
-        raise DomainError(f"--item[{i}]", N_('write an item as KIND:AMOUNT[:MEMO] (got "{got}")'), got=text)
+        raise DomainError(
+            f"--item[{i}]", N_('write an item as KIND:AMOUNT[:MEMO] (got "{got}")'), got=text
+        )
     return vouchers.ReconItem(
-        parts[0], parse_money(parts[1], f"--item[{i}]", allow_zero=False), parts[2] if len(parts) > 2 else ""
+        parts[0],
+        parse_money(parts[1], f"--item[{i}]", allow_zero=False),
+        parts[2] if len(parts) > 2 else "",
     )
 
 
@@ -480,7 +521,14 @@ def cmd_bc_list(ctx: Context) -> int:
         table(
             [_("Date"), _("Account"), _("Statement"), _("Ledger"), _("Difference"), _("Note")],
             [
-                (r.on, f"{r.account_code} {r.account_name}", money(r.statement), money(r.ledger_balance), money(r.difference) or "0.00", r.note)
+                (
+                    r.on,
+                    f"{r.account_code} {r.account_name}",
+                    money(r.statement),
+                    money(r.ledger_balance),
+                    money(r.difference) or "0.00",
+                    r.note,
+                )
                 for r in rows
             ],
             right={2, 3, 4},
@@ -509,9 +557,10 @@ def cmd_reconciliation(ctx: Context) -> int:
     if ctx.args.json:
         print(dumps(data))
         return 0
-    print(f"{org.name}  {_('Bank reconciliation statement')}  {r.account_code} {r.account_name}  {r.on}")
+    print(
+        f"{org.name}  {_('Bank reconciliation statement')}  {r.account_code} {r.account_name}  {r.on}"
+    )
     for k, v in data.items():
         if k not in ("account", "date"):
             print(f"  {_(k)}: {v}")
     return 0 if r.agrees else 1
-

@@ -36,7 +36,9 @@ def register(sub: Sub) -> None:
     p = sub.add_parser("distribute", help="preview (or --commit) a year's distribution")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--commit", action="store_true")
-    p.add_argument("--json", action="store_true", help="print exactly the result object of distribution.md")
+    p.add_argument(
+        "--json", action="store_true", help="print exactly the result object of distribution.md"
+    )
     p.set_defaults(func=cmd_distribute)
 
     p = sub.add_parser("reverse-distribution", help="红字冲销 of a committed distribution")
@@ -55,7 +57,9 @@ def register(sub: Sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_unpaid)
 
-    p = sub.add_parser("bank-batch", help="CSV for the bank of the unpaid amounts with card numbers")
+    p = sub.add_parser(
+        "bank-batch", help="CSV for the bank of the unpaid amounts with card numbers"
+    )
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=cmd_bank_batch)
@@ -94,10 +98,14 @@ def cmd_distribute(ctx: Context) -> int:
         dist.commit_distribution(led, org.id, a.year)
     pv = dist.preview_distribution(led, org.id, a.year)
     if a.json:
-        print(dumps(dist.distribution_json(led, org.id, a.year) if a.commit else pv.result.to_json()))
+        print(
+            dumps(dist.distribution_json(led, org.id, a.year) if a.commit else pv.result.to_json())
+        )
         return 0
     r = pv.result
-    print(f"{org.name}  {a.year}  " + (_("committed") if a.commit else _("preview (nothing written)")))
+    print(
+        f"{org.name}  {a.year}  " + (_("committed") if a.commit else _("preview (nothing written)"))
+    )
     for label, value in (
         (_("Distributable income"), r.distributable),
         (_("Land transfer fees"), r.land_fees),
@@ -113,7 +121,13 @@ def cmd_distribute(ctx: Context) -> int:
         table(
             [_("Code"), _("Name"), _("Land fee"), _("Dividend"), _("Total")],
             [
-                (h.code, pv.names.get(h.code, ""), money(h.land_fee), money(h.dividend), money(h.land_fee + h.dividend))
+                (
+                    h.code,
+                    pv.names.get(h.code, ""),
+                    money(h.land_fee),
+                    money(h.dividend),
+                    money(h.land_fee + h.dividend),
+                )
                 for h in r.holders
             ],
             right={2, 3, 4},
@@ -125,7 +139,11 @@ def cmd_distribute(ctx: Context) -> int:
 def cmd_reverse(ctx: Context) -> int:
     org = ctx.org()
     ids = dist.reverse_distribution(ctx.ledger(), org.id, ctx.args.year)
-    print(_("The {year} distribution was reversed by {n} red vouchers.").format(year=ctx.args.year, n=len(ids)))
+    print(
+        _("The {year} distribution was reversed by {n} red vouchers.").format(
+            year=ctx.args.year, n=len(ids)
+        )
+    )
     return 0
 
 
@@ -168,7 +186,17 @@ def cmd_unpaid(ctx: Context) -> int:
     print(
         table(
             [_("Code"), _("Name"), _("Group"), _("Land fee"), _("Dividend"), _("Total")],
-            [(r.member_code, r.member_name, r.group, money(r.land_fee), money(r.dividend), money(r.total)) for r in u.rows]
+            [
+                (
+                    r.member_code,
+                    r.member_name,
+                    r.group,
+                    money(r.land_fee),
+                    money(r.dividend),
+                    money(r.total),
+                )
+                for r in u.rows
+            ]
             + [("", _("Total"), "", money(u.land_fee), money(u.dividend), money(u.total))],
             right={3, 4, 5},
         )
@@ -180,7 +208,11 @@ def cmd_unpaid(ctx: Context) -> int:
 def cmd_bank_batch(ctx: Context) -> int:
     org = ctx.org(readonly=True)
     n, total = dist.bank_batch_csv(ctx.ledger(), org.id, ctx.args.year, ctx.args.out)
-    print(_("Wrote {n} payments totalling {total} to {path}").format(n=n, total=money(total), path=ctx.args.out))
+    print(
+        _("Wrote {n} payments totalling {total} to {path}").format(
+            n=n, total=money(total), path=ctx.args.out
+        )
+    )
     return 0
 
 

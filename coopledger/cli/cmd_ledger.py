@@ -46,7 +46,9 @@ def cmd_verify(ctx: Context) -> int:
             )
         )
     else:
-        print(_("Audit log: {n} entries, head {head}").format(n=report.entries, head=report.head[:16]))
+        print(
+            _("Audit log: {n} entries, head {head}").format(n=report.entries, head=report.head[:16])
+        )
         counted = ", ".join(f"{k} {v}" for k, v in report.records.items() if v)
         if counted:
             print(_("Records checked: {list}").format(list=counted))

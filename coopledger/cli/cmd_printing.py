@@ -45,7 +45,16 @@ def register(sub: Sub) -> None:
 def cmd_slips(ctx: Context) -> int:
     a = ctx.args
     org = ctx.org(readonly=True)
-    printing.print_slips(ctx.ledger(), org.id, a.year, a.out, member=a.member, group=a.group, layout=a.layout, progress=_progress)
+    printing.print_slips(
+        ctx.ledger(),
+        org.id,
+        a.year,
+        a.out,
+        member=a.member,
+        group=a.group,
+        layout=a.layout,
+        progress=_progress,
+    )
     print(_("Wrote {path}").format(path=a.out))
     return 0
 

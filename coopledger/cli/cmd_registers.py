@@ -19,7 +19,9 @@ Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def register(sub: Sub) -> None:
-    p = sub.add_parser("import-book", help="add a book file (coopledger-book JSON) as a new organisation")
+    p = sub.add_parser(
+        "import-book", help="add a book file (coopledger-book JSON) as a new organisation"
+    )
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_import_book)
     p = sub.add_parser("export-book", help="write one organisation as a book file")
@@ -39,9 +41,15 @@ def register(sub: Sub) -> None:
     p.set_defaults(func=cmd_org_add)
 
     for what in ("members", "contracts"):
-        p = sub.add_parser(f"import-{what}", help=f"import {what} from an Excel (.xlsx) or CSV roster")
+        p = sub.add_parser(
+            f"import-{what}", help=f"import {what} from an Excel (.xlsx) or CSV roster"
+        )
         p.add_argument("file", type=Path)
-        p.add_argument("--commit", action="store_true", help="write them (default: a dry run that lists problems)")
+        p.add_argument(
+            "--commit",
+            action="store_true",
+            help="write them (default: a dry run that lists problems)",
+        )
         p.set_defaults(func=cmd_import_roster, what=what)
 
     m = sub.add_parser("member", help="the member register")
@@ -88,7 +96,9 @@ def register(sub: Sub) -> None:
     p.add_argument("--kind", choices=registers.TRANSFER_KINDS, required=True)
     p.add_argument("--to", action="append", required=True, metavar="NEWCODE:HOLDER:AMOUNT")
     p.set_defaults(func=cmd_shares_transfer)
-    p = ss.add_parser("red-fund-maturities", help="post the payables of red funds that have matured")
+    p = ss.add_parser(
+        "red-fund-maturities", help="post the payables of red funds that have matured"
+    )
     p.add_argument("--date", required=True)
     p.set_defaults(func=cmd_red_fund)
     register_demo(sub)
@@ -109,20 +119,34 @@ def cmd_import_book(ctx: Context) -> int:
 def cmd_export_book(ctx: Context) -> int:
     org = ctx.org(readonly=True)
     data = bookfile.export_book(ctx.ledger(), org.id)
-    ctx.args.file.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    ctx.args.file.write_text(
+        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(_("Wrote {path}").format(path=ctx.args.file))
     return 0
 
 
 def cmd_org_list(ctx: Context) -> int:
     rows = list_organisations(ctx.ledger(readonly=True))
-    print(table([_("ID"), _("Name"), _("Chart"), _("Village")], [(o.id, o.name, o.chart, o.village) for o in rows]))
+    print(
+        table(
+            [_("ID"), _("Name"), _("Chart"), _("Village")],
+            [(o.id, o.name, o.chart, o.village) for o in rows],
+        )
+    )
     return 0
 
 
 def cmd_org_add(ctx: Context) -> int:
     a = ctx.args
-    create_organisation(ctx.ledger(create=True), a.name, chart=a.chart, village=a.village, township=a.township, county=a.county)
+    create_organisation(
+        ctx.ledger(create=True),
+        a.name,
+        chart=a.chart,
+        village=a.village,
+        township=a.township,
+        county=a.county,
+    )
     print(_("Added {name}.").format(name=a.name))
     return 0
 
@@ -131,7 +155,9 @@ def cmd_import_roster(ctx: Context) -> int:
     from coopledger.services import roster
 
     org = ctx.org()
-    report = roster.import_roster(ctx.ledger(), org.id, ctx.args.file, ctx.args.what, commit=ctx.args.commit)
+    report = roster.import_roster(
+        ctx.ledger(), org.id, ctx.args.file, ctx.args.what, commit=ctx.args.commit
+    )
     for err in report.errors:
         print(f"  {err.describe(_)}")
     if report.errors:
@@ -163,7 +189,9 @@ def cmd_member_list(ctx: Context) -> int:
 
 def cmd_member_deactivate(ctx: Context) -> int:
     org = ctx.org()
-    registers.deactivate_member(ctx.ledger(), org.id, ctx.args.code, parse_date(ctx.args.date, "--date"), ctx.args.reason)
+    registers.deactivate_member(
+        ctx.ledger(), org.id, ctx.args.code, parse_date(ctx.args.date, "--date"), ctx.args.reason
+    )
     print(_("{code} marked inactive.").format(code=ctx.args.code))
     return 0
 
@@ -183,7 +211,9 @@ def cmd_contract_fees(ctx: Context) -> int:
 
 def cmd_contract_terminate(ctx: Context) -> int:
     org = ctx.org()
-    registers.terminate_contract(ctx.ledger(), org.id, ctx.args.code, parse_date(ctx.args.date, "--date"), ctx.args.reason)
+    registers.terminate_contract(
+        ctx.ledger(), org.id, ctx.args.code, parse_date(ctx.args.date, "--date"), ctx.args.reason
+    )
     print(_("Contract {code} ends on {date}.").format(code=ctx.args.code, date=ctx.args.date))
     return 0
 
@@ -192,7 +222,12 @@ def cmd_contract_renew(ctx: Context) -> int:
     org = ctx.org()
     rent = parse_money(ctx.args.rent, "--rent") if ctx.args.rent else None
     registers.renew_contract(
-        ctx.ledger(), org.id, ctx.args.code, ctx.args.new_code, parse_date(ctx.args.end, "--end"), rent_per_mu_fen=rent
+        ctx.ledger(),
+        org.id,
+        ctx.args.code,
+        ctx.args.new_code,
+        parse_date(ctx.args.end, "--end"),
+        rent_per_mu_fen=rent,
     )
     print(_("Contract {code} renewed as {new}.").format(code=ctx.args.code, new=ctx.args.new_code))
     return 0
@@ -222,7 +257,14 @@ def cmd_shares_register(ctx: Context) -> int:
         table(
             [_("Holder"), _("Name"), _("Class"), _("Lot"), _("Amount"), _("Share")],
             [
-                (r.holder_code, r.holder_name, _(r.share_class), r.lot_code, money(r.amount_fen), f"{r.share * 100:.4f}%")
+                (
+                    r.holder_code,
+                    r.holder_name,
+                    _(r.share_class),
+                    r.lot_code,
+                    money(r.amount_fen),
+                    f"{r.share * 100:.4f}%",
+                )
                 for r in rows
             ],
             right={4, 5},
@@ -239,7 +281,14 @@ def cmd_shares_history(ctx: Context) -> int:
         table(
             [_("Lot"), _("Class"), _("Amount"), _("From"), _("To"), _("Transfer")],
             [
-                (r.lot_code, _(r.share_class), money(r.amount_fen), r.start, r.end or "", f"{r.transfer_kind} {r.transferred_from}".strip())
+                (
+                    r.lot_code,
+                    _(r.share_class),
+                    money(r.amount_fen),
+                    r.start,
+                    r.end or "",
+                    f"{r.transfer_kind} {r.transferred_from}".strip(),
+                )
                 for r in rows
             ],
             right={2},
@@ -256,9 +305,18 @@ def cmd_shares_transfer(ctx: Context) -> int:
     for i, spec in enumerate(ctx.args.to):
         bits = spec.split(":")
         if len(bits) != 3:
-            raise DomainError(f"--to[{i}]", N_('write NEWCODE:HOLDER:AMOUNT (got "{got}")'), got=spec)
+            raise DomainError(
+                f"--to[{i}]", N_('write NEWCODE:HOLDER:AMOUNT (got "{got}")'), got=spec
+            )
         parts.append((bits[0], bits[1], parse_money(bits[2], f"--to[{i}]", allow_zero=False)))
-    registers.transfer_shares(ctx.ledger(), org.id, ctx.args.lot, parse_date(ctx.args.date, "--date"), ctx.args.kind, parts)
+    registers.transfer_shares(
+        ctx.ledger(),
+        org.id,
+        ctx.args.lot,
+        parse_date(ctx.args.date, "--date"),
+        ctx.args.kind,
+        parts,
+    )
     print(_("Lot {lot} transferred.").format(lot=ctx.args.lot))
     return 0
 
@@ -268,8 +326,6 @@ def cmd_red_fund(ctx: Context) -> int:
     ids = registers.red_fund_maturities(ctx.ledger(), org.id, parse_date(ctx.args.date, "--date"))
     print(_("{n} red fund payables posted.").format(n=len(ids)))
     return 0
-
-
 
 
 def register_demo(sub: Sub) -> None:

@@ -14,7 +14,9 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int] | None = None) -> str:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int] | None = None
+) -> str:
     """A plain text table; columns in ``right`` are right-aligned."""
     right = right or set()
     cells = [[str(c) for c in headers]] + [[str(c) for c in r] for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -33,12 +33,15 @@ class OrgInfo:
     chart: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_chart(chart_id: str) -> dict[str, Any]:
     """The shipped chart of accounts ``chart_id`` (accounts and the roles map)."""
     if chart_id not in CHARTS:
         raise DomainError(
-            "chart", N_('unknown chart "{got}" (known: {known})'), got=chart_id, known=", ".join(CHARTS)
+            "chart",
+            N_('unknown chart "{got}" (known: {known})'),
+            got=chart_id,
+            known=", ".join(CHARTS),
         )
     path = resources_dir() / "charts" / f"{chart_id}.json"
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -197,9 +200,7 @@ def add_account_in(tx: Tx, org_id: int, code: str, name: str, kind: str | None =
         raise DomainError("code", N_("account {code} already exists"), code=code)
     parent_code = _parent_code(code, set(existing))
     if parent_code is None:
-        raise DomainError(
-            "code", N_("{code} does not extend any account of the chart"), code=code
-        )
+        raise DomainError("code", N_("{code} does not extend any account of the chart"), code=code)
     parent = existing[parent_code]
     if kind is not None and kind != parent.kind:
         raise DomainError(
@@ -262,7 +263,9 @@ def change_account_kind(ledger: Ledger, org_id: int, code: str, kind: str) -> No
         if acc is None:
             raise DomainError("code", N_("no account {code}"), code=code)
         if _has_postings(tx, acc.id):
-            raise DomainError("kind", N_("account {code} has postings; its kind cannot change"), code=code)
+            raise DomainError(
+                "kind", N_("account {code} has postings; its kind cannot change"), code=code
+            )
         if _parent_code(code, set(accs)) is not None:
             raise DomainError("kind", N_("a sub-account has its parent's kind"))
         before = tx.state("account", acc.id)
@@ -282,7 +285,9 @@ def delete_account(ledger: Ledger, org_id: int, code: str) -> None:
         if not acc.is_leaf:
             raise DomainError("code", N_("account {code} has sub-accounts"), code=code)
         if _has_postings(tx, acc.id):
-            raise DomainError("code", N_("account {code} has postings; it cannot be deleted"), code=code)
+            raise DomainError(
+                "code", N_("account {code} has postings; it cannot be deleted"), code=code
+            )
         before = tx.state("account", acc.id)
         tx.session.execute(A.delete().where(A.c.id == acc.id))
         tx.track("delete account", "account", acc.id, before=before, org_id=org_id)

@@ -149,7 +149,9 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
         )
     if rows:
         s.execute(insert(LandContract.__table__), rows)
-        tx.track_many("import contracts", "land_contract", [r["id"] for r in rows], {"count": len(rows)})
+        tx.track_many(
+            "import contracts", "land_contract", [r["id"] for r in rows], {"count": len(rows)}
+        )
     note("contracts")
 
     # Share lots
@@ -175,7 +177,9 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
         )
     if rows:
         s.execute(insert(ShareLot.__table__), rows)
-        tx.track_many("import share lots", "share_lot", [r["id"] for r in rows], {"count": len(rows)})
+        tx.track_many(
+            "import share lots", "share_lot", [r["id"] for r in rows], {"count": len(rows)}
+        )
     note("share lots")
 
     # Vouchers, posted in bulk
@@ -183,7 +187,10 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
         VoucherInput(
             v.date,
             v.memo,
-            tuple(LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo) for ln in v.lines),
+            tuple(
+                LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo)
+                for ln in v.lines
+            ),
             v.attachments,
         )
         for v in book.vouchers
@@ -225,16 +232,24 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         org = s.get(Organisation, org_id)
         assert org is not None
         chart = {a["code"]: a for a in load_chart(org.chart)["accounts"]}
-        members = s.execute(select(Member).where(Member.org_id == org_id).order_by(Member.id)).scalars().all()
+        members = (
+            s.execute(select(Member).where(Member.org_id == org_id).order_by(Member.id))
+            .scalars()
+            .all()
+        )
         code_of_member = {m.id: m.code for m in members}
         accounts = [
             BookAccount(a.code, a.name, a.kind)
             for a in s.execute(select(A).where(A.c.org_id == org_id).order_by(A.c.id))
             if a.code not in chart or chart[a.code]["name"] != a.name
         ]
-        contracts_rows = s.execute(
-            select(LandContract).where(LandContract.org_id == org_id).order_by(LandContract.id)
-        ).scalars().all()
+        contracts_rows = (
+            s.execute(
+                select(LandContract).where(LandContract.org_id == org_id).order_by(LandContract.id)
+            )
+            .scalars()
+            .all()
+        )
         code_of_contract = {c.id: c.code for c in contracts_rows}
         contracts = [
             BookContract(
@@ -253,7 +268,11 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             )
             for c in contracts_rows
         ]
-        lots_rows = s.execute(select(ShareLot).where(ShareLot.org_id == org_id).order_by(ShareLot.id)).scalars().all()
+        lots_rows = (
+            s.execute(select(ShareLot).where(ShareLot.org_id == org_id).order_by(ShareLot.id))
+            .scalars()
+            .all()
+        )
         code_of_lot = {lot.id: lot.code for lot in lots_rows}
         lots = [
             BookShareLot(
@@ -264,12 +283,16 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
                 start=lot.start_on,
                 end=lot.end_on,
                 lender=code_of_member.get(lot.lender_id) if lot.lender_id else None,
-                transferred_from=code_of_lot.get(lot.transferred_from_id) if lot.transferred_from_id else None,
+                transferred_from=code_of_lot.get(lot.transferred_from_id)
+                if lot.transferred_from_id
+                else None,
                 transfer_kind=lot.transfer_kind or None,
             )
             for lot in lots_rows
         ]
-        code_of_account = {a.id: a.code for a in s.execute(select(A.c.id, A.c.code).where(A.c.org_id == org_id))}
+        code_of_account = {
+            a.id: a.code for a in s.execute(select(A.c.id, A.c.code).where(A.c.org_id == org_id))
+        }
         vrows = s.execute(
             select(V)
             .where(
@@ -282,7 +305,10 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         ).all()
         lines_by_v: dict[int, list[Any]] = {}
         for ln in s.execute(
-            select(L).join(V, V.c.id == L.c.voucher_id).where(V.c.org_id == org_id).order_by(L.c.voucher_id, L.c.line_no)
+            select(L)
+            .join(V, V.c.id == L.c.voucher_id)
+            .where(V.c.org_id == org_id)
+            .order_by(L.c.voucher_id, L.c.line_no)
         ):
             lines_by_v.setdefault(ln.voucher_id, []).append(ln)
         vouchers = tuple(
@@ -318,11 +344,15 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
                 notes=p.notes,
             )
             for p in s.execute(
-                select(DistributionPlan).where(DistributionPlan.org_id == org_id).order_by(DistributionPlan.year)
+                select(DistributionPlan)
+                .where(DistributionPlan.org_id == org_id)
+                .order_by(DistributionPlan.year)
             ).scalars()
         )
         book = Book(
-            organisation=BookOrganisation(org.name, org.village, org.township, org.county, org.chart),
+            organisation=BookOrganisation(
+                org.name, org.village, org.township, org.county, org.chart
+            ),
             members=tuple(
                 BookMember(
                     code=m.code,
@@ -347,4 +377,3 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             plans=plans,
         )
     return book_to_json(book)
-

@@ -75,7 +75,9 @@ def _month_index(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
 
 
-def _sums(s: Session, org_id: int, start: dt.date | None, end: dt.date) -> dict[int, tuple[int, int]]:
+def _sums(
+    s: Session, org_id: int, start: dt.date | None, end: dt.date
+) -> dict[int, tuple[int, int]]:
     """Posted (debit, credit) per account for dates in [start, end] (start None: all before)."""
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     first_full = _month_index(start) if start else -1
@@ -97,7 +99,9 @@ def _sums(s: Session, org_id: int, start: dt.date | None, end: dt.date) -> dict[
     # Part-months at either end come from the lines.
     ranges: list[tuple[dt.date, dt.date]] = []
     if start and start.day != 1:
-        month_end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        month_end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+            days=1
+        )
         ranges.append((start, min(end, month_end)))
     if nxt.day != 1:
         lo = end.replace(day=1)
@@ -349,7 +353,12 @@ def journal(
 
 
 def member_statement(
-    ledger: Ledger, org_id: int, member_code: str, *, start: dt.date | None = None, end: dt.date | None = None
+    ledger: Ledger,
+    org_id: int,
+    member_code: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> list[LedgerRow]:
     """All posted lines carrying a member, with the running balance (debit − credit)."""
     with ledger.read() as s:
@@ -454,18 +463,25 @@ def reconciliation(ledger: Ledger, org_id: int, code: str, year: int, month: int
         accounts = accounts_by_code(s, org_id)
         if code not in accounts:
             raise DomainError("account", N_("no account {code} in this book"), code=code)
-        bc = s.execute(
-            select(BalanceCheck)
-            .where(
-                BalanceCheck.org_id == org_id,
-                BalanceCheck.account_id == accounts[code].id,
-                BalanceCheck.on_date == end,
+        bc = (
+            s.execute(
+                select(BalanceCheck)
+                .where(
+                    BalanceCheck.org_id == org_id,
+                    BalanceCheck.account_id == accounts[code].id,
+                    BalanceCheck.on_date == end,
+                )
+                .order_by(BalanceCheck.id.desc())  # type: ignore[union-attr]
             )
-            .order_by(BalanceCheck.id.desc())  # type: ignore[union-attr]
-        ).scalars().first()
+            .scalars()
+            .first()
+        )
     if bc is None:
         raise DomainError(
-            "date", N_("no bank statement balance recorded for {code} on {date}"), code=code, date=end
+            "date",
+            N_("no bank statement balance recorded for {code} on {date}"),
+            code=code,
+            date=end,
         )
     payload = json.loads(bc.note) if bc.note.startswith("{") else {"items": []}
     items = tuple((k, int(a), m) for k, a, m in payload.get("items", []))

@@ -25,7 +25,11 @@ def build_demo(ledger: Ledger, progress: Callable[[str], None] | None = None) ->
     existing = {o.name for o in list_organisations(ledger)}
     clash = existing & {COOPERATIVE, COLLECTIVE}
     if clash:
-        raise DomainError("--db", N_("this ledger already holds the demo ({names})"), names="、".join(sorted(clash)))
+        raise DomainError(
+            "--db",
+            N_("this ledger already holds the demo ({names})"),
+            names="、".join(sorted(clash)),
+        )
     ids: dict[str, int] = {}
     for name in DEMO_BOOKS:
         data = read_book_file(resources_dir() / "demo" / name)
@@ -48,5 +52,7 @@ def demo_papers(ledger: Ledger, ids: dict[str, int], out: Path) -> list[Path]:
     written.append(printing.print_notice(ledger, coop, DEMO_YEAR, out / "notice-2014.pdf"))
     written.append(printing.print_statements(ledger, coop, DEMO_YEAR, out / "statements-2014.pdf"))
     village = ids[COLLECTIVE]
-    written.append(printing.print_statements(ledger, village, DEMO_YEAR, out / "village-statements-2014.pdf"))
+    written.append(
+        printing.print_statements(ledger, village, DEMO_YEAR, out / "village-statements-2014.pdf")
+    )
     return written

@@ -21,7 +21,7 @@ from sqlalchemy import case, func, select, update
 from coopledger.domain.distribution import DistributionResult, PlanRates, compute_distribution
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
-from coopledger.domain.money import fen_to_str, rate_to_str
+from coopledger.domain.money import fen_to_str
 from coopledger.services.accounts import role_account
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import contract_inputs, share_lot_inputs
@@ -96,10 +96,14 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
     with ledger.write(org_id) as tx:
         if _committed(tx.session, org_id, p.year):
             raise DomainError(
-                "plan", N_("the {year} distribution is committed; reverse it before changing its plan"), year=p.year
+                "plan",
+                N_("the {year} distribution is committed; reverse it before changing its plan"),
+                year=p.year,
             )
         row = tx.session.execute(
-            select(DistributionPlan).where(DistributionPlan.org_id == org_id, DistributionPlan.year == p.year)
+            select(DistributionPlan).where(
+                DistributionPlan.org_id == org_id, DistributionPlan.year == p.year
+            )
         ).scalar_one_or_none()
         before = tx.state("distribution_plan", row.id) if row and row.id else None
         row = row or DistributionPlan(org_id=org_id, year=p.year)
@@ -129,7 +133,9 @@ def approve_plan(ledger: Ledger, org_id: int, year: int) -> None:
 
 def _plan(tx: Tx, org_id: int, year: int) -> DistributionPlan:
     row = tx.session.execute(
-        select(DistributionPlan).where(DistributionPlan.org_id == org_id, DistributionPlan.year == year)
+        select(DistributionPlan).where(
+            DistributionPlan.org_id == org_id, DistributionPlan.year == year
+        )
     ).scalar_one_or_none()
     if row is None:
         raise DomainError("plan", N_("there is no distribution plan for {year}"), year=year)
@@ -140,7 +146,9 @@ def get_plan(ledger: Ledger, org_id: int, year: int) -> PlanForm | None:
     """The plan of a year, if any."""
     with ledger.read() as s:
         row = s.execute(
-            select(DistributionPlan).where(DistributionPlan.org_id == org_id, DistributionPlan.year == year)
+            select(DistributionPlan).where(
+                DistributionPlan.org_id == org_id, DistributionPlan.year == year
+            )
         ).scalar_one_or_none()
     if row is None:
         return None
@@ -164,7 +172,9 @@ def plan_years(ledger: Ledger, org_id: int) -> list[int]:
     with ledger.read() as s:
         return list(
             s.execute(
-                select(DistributionPlan.year).where(DistributionPlan.org_id == org_id).order_by(DistributionPlan.year)  # type: ignore[arg-type]
+                select(DistributionPlan.year)
+                .where(DistributionPlan.org_id == org_id)
+                .order_by(DistributionPlan.year)  # type: ignore[arg-type]
             ).scalars()
         )
 
@@ -221,13 +231,24 @@ def _compute(s: object, org_id: int, year: int) -> tuple[PlanForm, DistributionR
 
     session: Session = s  # type: ignore[assignment]
     row = session.execute(
-        select(DistributionPlan).where(DistributionPlan.org_id == org_id, DistributionPlan.year == year)
+        select(DistributionPlan).where(
+            DistributionPlan.org_id == org_id, DistributionPlan.year == year
+        )
     ).scalar_one_or_none()
     if row is None:
         raise DomainError("plan", N_("there is no distribution plan for {year}"), year=year)
     plan = PlanForm(
-        row.year, row.welfare_rate_e4, row.reserve_rate_e4, row.approved_on, row.published_on,
-        row.proposed_by, row.meeting, row.resolution, row.vote, row.notice, row.notes,
+        row.year,
+        row.welfare_rate_e4,
+        row.reserve_rate_e4,
+        row.approved_on,
+        row.published_on,
+        row.proposed_by,
+        row.meeting,
+        row.resolution,
+        row.vote,
+        row.notice,
+        row.notes,
     )
     result = compute_distribution(
         year,
@@ -257,7 +278,9 @@ def preview_distribution(ledger: Ledger, org_id: int, year: int) -> Preview:
 # -- commit and reverse -------------------------------------------------------------------
 
 
-def check_code(org_name: str, year: int, member_code: str, land_fee: int, dividend: int, dist_id: int) -> str:
+def check_code(
+    org_name: str, year: int, member_code: str, land_fee: int, dividend: int, dist_id: int
+) -> str:
     """The short code printed on a slip: ties the slip to the committed figures."""
     raw = f"{org_name}|{year}|{member_code}|{land_fee}|{dividend}|{dist_id}".encode()
     digest = hashlib.sha256(raw).hexdigest().upper()
@@ -289,7 +312,11 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
     org = s.get(Organisation, org_id)
     assert org is not None
     plan, result = _compute(s, org_id, year)
-    missing = [n for n, v in (("approved_on", plan.approved_on), ("published_on", plan.published_on)) if v is None]
+    missing = [
+        n
+        for n, v in (("approved_on", plan.approved_on), ("published_on", plan.published_on))
+        if v is None
+    ]
     if missing:
         raise DomainError(
             "plan." + missing[0],
@@ -299,16 +326,26 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
         )
     for d in _committed(s, org_id):
         if d.year == year:
-            raise DomainError("year", N_("{year} is already committed; reverse it first"), year=year)
+            raise DomainError(
+                "year", N_("{year} is already committed; reverse it first"), year=year
+            )
         if d.year > year:
             raise DomainError(
-                "year", N_("{later} is already committed; years are distributed in order"), later=d.year
+                "year",
+                N_("{later} is already committed; years are distributed in order"),
+                later=d.year,
             )
     end = dt.date(year, 12, 31)
     if (year, 12) in closed_months(s, org_id):
-        raise DomainError("year", N_("December {year} is closed; the distribution posts on 31 December"), year=year)
+        raise DomainError(
+            "year",
+            N_("December {year} is closed; the distribution posts on 31 December"),
+            year=year,
+        )
 
-    groups = dict(s.execute(select(Member.code, Member.group_name).where(Member.org_id == org_id)).all())
+    groups = dict(
+        s.execute(select(Member.code, Member.group_name).where(Member.org_id == org_id)).all()
+    )
     dist = Distribution(
         org_id=org_id,
         year=year,
@@ -350,7 +387,9 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
         fund_lines[welfare_acc] += result.welfare
         fund_lines[reserve_acc] += result.reserve
         lines = [LineInput(items_acc, debit_fen=result.welfare + result.reserve, memo=memo)]
-        lines += [LineInput(acc, credit_fen=amt, memo=memo) for acc, amt in fund_lines.items() if amt]
+        lines += [
+            LineInput(acc, credit_fen=amt, memo=memo) for acc, amt in fund_lines.items() if amt
+        ]
         vouchers.append(VoucherInput(end, memo, tuple(lines)))
     dividends = {h.code: h.dividend for h in result.holders}
     for group, rows in _by_group(dividends, groups).items():
@@ -360,12 +399,19 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
         lines += [LineInput(payable_acc, credit_fen=a, member=c, memo=memo) for c, a in rows]
         vouchers.append(VoucherInput(end, memo, tuple(lines)))
     post_system_vouchers(
-        tx, org_id, vouchers, source="distribution", action=f"commit distribution {year}", distribution_id=dist.id
+        tx,
+        org_id,
+        vouchers,
+        source="distribution",
+        action=f"commit distribution {year}",
+        distribution_id=dist.id,
     )
     if fail_after == 1:
         raise RuntimeError("simulated crash after posting the vouchers")
 
-    member_ids = dict(s.execute(select(Member.code, Member.id).where(Member.org_id == org_id)).all())
+    member_ids = dict(
+        s.execute(select(Member.code, Member.id).where(Member.org_id == org_id)).all()
+    )
     items = []
     for n, h in enumerate(result.holders, start=1):
         items.append(
@@ -384,7 +430,9 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
     if fail_after == 2:
         raise RuntimeError("simulated crash after writing the slips")
     tx.track(f"commit distribution {year}", "distribution", dist.id)
-    tx.track_many("distribution slips", "distribution_item", [i.id or 0 for i in items], {"year": year})
+    tx.track_many(
+        "distribution slips", "distribution_item", [i.id or 0 for i in items], {"year": year}
+    )
     return dist.id
 
 
@@ -405,43 +453,69 @@ def reverse_distribution(ledger: Ledger, org_id: int, year: int) -> list[int]:
         paid = s.execute(
             select(func.count())
             .select_from(DistributionItem)
-            .where(DistributionItem.distribution_id == dist.id, DistributionItem.paid_on.is_not(None))  # type: ignore[union-attr]
+            .where(
+                DistributionItem.distribution_id == dist.id, DistributionItem.paid_on.is_not(None)
+            )  # type: ignore[union-attr]
         ).scalar_one()
         if paid:
             raise DomainError(
-                "year", N_("{n} slips of {year} are already paid; record the refunds first"), n=paid, year=year
+                "year",
+                N_("{n} slips of {year} are already paid; record the refunds first"),
+                n=paid,
+                year=year,
             )
         from coopledger.domain.ledger import reversal_memo
         from coopledger.store.ledger import ResolvedLine, ResolvedVoucher, insert_posted_vouchers
 
         originals = s.execute(
-            select(V).where(V.c.distribution_id == dist.id, V.c.reverses_id.is_(None)).order_by(V.c.id)
+            select(V)
+            .where(V.c.distribution_id == dist.id, V.c.reverses_id.is_(None))
+            .order_by(V.c.id)
         ).all()
         closed = closed_months(s, org_id)
         red: list[ResolvedVoucher] = []
         reverses: dict[int, int] = {}
         for i, v in enumerate(originals):
             if (v.date.year, v.date.month) in closed:
-                raise DomainError("year", N_("{year}-{month:02d} is closed"), year=v.date.year, month=v.date.month)
+                raise DomainError(
+                    "year", N_("{year}-{month:02d} is closed"), year=v.date.year, month=v.date.month
+                )
             lines = s.execute(select(L).where(L.c.voucher_id == v.id).order_by(L.c.line_no)).all()
             red.append(
                 ResolvedVoucher(
                     v.date,
                     reversal_memo(v.date, v.vtype, v.seq),
-                    tuple(ResolvedLine(ln.account_id, -ln.debit_fen, -ln.credit_fen, ln.member_id, ln.memo) for ln in lines),
+                    tuple(
+                        ResolvedLine(
+                            ln.account_id, -ln.debit_fen, -ln.credit_fen, ln.member_id, ln.memo
+                        )
+                        for ln in lines
+                    ),
                     0,
                     v.vtype,
                 )
             )
             reverses[i] = v.id
         ids = insert_posted_vouchers(
-            s, org_id, red, user=tx.user, source="distribution", distribution_id=dist.id, reverses=reverses
+            s,
+            org_id,
+            red,
+            user=tx.user,
+            source="distribution",
+            distribution_id=dist.id,
+            reverses=reverses,
         )
         for i, vid in enumerate(ids):
             s.execute(update(V).where(V.c.id == reverses[i]).values(reversed_by_id=vid))
-        tx.track_many(f"reverse distribution {year}", "voucher", ids + list(reverses.values()), {"year": year})
+        tx.track_many(
+            f"reverse distribution {year}", "voucher", ids + list(reverses.values()), {"year": year}
+        )
         before = tx.state("distribution", dist.id or 0)
-        dist.state, dist.reversed_at, dist.reversed_by = "reversed", dt.datetime.now(dt.UTC), tx.user
+        dist.state, dist.reversed_at, dist.reversed_by = (
+            "reversed",
+            dt.datetime.now(dt.UTC),
+            tx.user,
+        )
         s.add(dist)
         tx.track(f"reverse distribution {year}", "distribution", dist.id or 0, before=before)
         return ids
@@ -488,12 +562,16 @@ def _current(s: object, org_id: int, year: int) -> Distribution:
     return mine[0]
 
 
-def slips(ledger: Ledger, org_id: int, year: int, *, unpaid_only: bool = False, group: str | None = None) -> list[SlipRow]:
+def slips(
+    ledger: Ledger, org_id: int, year: int, *, unpaid_only: bool = False, group: str | None = None
+) -> list[SlipRow]:
     """The slips of a committed year in household order."""
     with ledger.read() as s:
         dist = _current(s, org_id, year)
         q = (
-            select(DistributionItem, Member.code, Member.name, Member.group_name, Member.bank_account)
+            select(
+                DistributionItem, Member.code, Member.name, Member.group_name, Member.bank_account
+            )
             .join(Member, Member.id == DistributionItem.member_id)  # type: ignore[arg-type]
             .where(DistributionItem.distribution_id == dist.id)
             .order_by(Member.code)
@@ -503,7 +581,19 @@ def slips(ledger: Ledger, org_id: int, year: int, *, unpaid_only: bool = False, 
         if group is not None:
             q = q.where(Member.group_name == group)
         return [
-            SlipRow(i.slip_no, c, n, g, i.land_fee_fen, i.dividend_fen, i.check_code, i.paid_on, i.paid_method, i.paid_by, b)
+            SlipRow(
+                i.slip_no,
+                c,
+                n,
+                g,
+                i.land_fee_fen,
+                i.dividend_fen,
+                i.check_code,
+                i.paid_on,
+                i.paid_method,
+                i.paid_by,
+                b,
+            )
             for i, c, n, g, b in s.execute(q)
         ]
 
@@ -512,7 +602,9 @@ def notice_ends(ledger: Ledger, org_id: int, year: int) -> dt.date:
     """The first day payments may be made: the plan's publication plus the notice period."""
     plan = get_plan(ledger, org_id, year)
     if plan is None or plan.published_on is None:
-        raise DomainError("plan.published_on", N_("the {year} plan has not been published"), year=year)
+        raise DomainError(
+            "plan.published_on", N_("the {year} plan has not been published"), year=year
+        )
     return plan.published_on + dt.timedelta(days=int(get_setting(ledger, "notice_days", org_id)))
 
 
@@ -551,11 +643,16 @@ def pay_slip(
             .where(DistributionItem.distribution_id == dist.id, Member.code == member_code)
         ).first()
         if row is None:
-            raise DomainError("member", N_("{code} has no slip for {year}"), code=member_code, year=year)
+            raise DomainError(
+                "member", N_("{code} has no slip for {year}"), code=member_code, year=year
+            )
         item, member = row
         if item.paid_on is not None:
             raise DomainError(
-                "member", N_("{code} was already paid on {date}"), code=member_code, date=item.paid_on
+                "member",
+                N_("{code} was already paid on {date}"),
+                code=member_code,
+                date=item.paid_on,
             )
         if method == "bank" and not member.bank_account:
             raise DomainError("method", N_("{code} has no bank card on record"), code=member_code)
@@ -568,16 +665,33 @@ def pay_slip(
             lines.append(LineInput(member_acc, debit_fen=total, member=member_code, memo=memo))
         else:
             if item.land_fee_fen:
-                lines.append(LineInput(member_acc, debit_fen=item.land_fee_fen, member=member_code, memo=memo))
+                lines.append(
+                    LineInput(
+                        member_acc, debit_fen=item.land_fee_fen, member=member_code, memo=memo
+                    )
+                )
             if item.dividend_fen:
-                lines.append(LineInput(payable_acc, debit_fen=item.dividend_fen, member=member_code, memo=memo))
+                lines.append(
+                    LineInput(
+                        payable_acc, debit_fen=item.dividend_fen, member=member_code, memo=memo
+                    )
+                )
         cash = role_account(org.chart, "cash" if method == "cash" else "bank")
         lines.append(LineInput(cash, credit_fen=total, memo=memo))
         (vid,) = post_system_vouchers(
-            tx, org_id, [VoucherInput(when, memo, tuple(lines))], source="payment", action=f"pay {member_code} {year}"
+            tx,
+            org_id,
+            [VoucherInput(when, memo, tuple(lines))],
+            source="payment",
+            action=f"pay {member_code} {year}",
         )
         before = tx.state("distribution_item", item.id or 0)
-        item.paid_on, item.paid_method, item.paid_by, item.payment_voucher_id = when, method, tx.user, vid
+        item.paid_on, item.paid_method, item.paid_by, item.payment_voucher_id = (
+            when,
+            method,
+            tx.user,
+            vid,
+        )
         s.add(item)
         tx.track("pay slip", "distribution_item", item.id or 0, before=before)
         return vid
@@ -610,7 +724,16 @@ def bank_batch_csv(ledger: Ledger, org_id: int, year: int, out: Path) -> tuple[i
     w = csv.writer(buf)
     w.writerow(["序号", "户号", "户主姓名", "银行卡号", "金额", "摘要"])
     for n, r in enumerate(rows, start=1):
-        w.writerow([n, _safe(r.member_code), _safe(r.member_name), r.bank_account, fen_to_str(r.total), f"{year}年收益分配"])
+        w.writerow(
+            [
+                n,
+                _safe(r.member_code),
+                _safe(r.member_name),
+                r.bank_account,
+                fen_to_str(r.total),
+                f"{year}年收益分配",
+            ]
+        )
     out.write_text(buf.getvalue(), encoding="utf-8-sig")
     return len(rows), sum(r.total for r in rows)
 
@@ -651,19 +774,35 @@ def verify_slip(ledger: Ledger, code: str) -> SlipCheck:
         if row is None:
             raise DomainError("code", N_("no slip has the check code {code}"), code=code)
         item, dist, member, org = row
-        base = SlipCheck(True, org.name, dist.year, member.code, member.name, item.land_fee_fen, item.dividend_fen)
+        base = SlipCheck(
+            True,
+            org.name,
+            dist.year,
+            member.code,
+            member.name,
+            item.land_fee_fen,
+            item.dividend_fen,
+        )
         if dist.state != "committed":
             return replace(base, ok=False, reason=N_("the distribution of this slip was reversed"))
-        expected = check_code(org.name, dist.year, member.code, item.land_fee_fen, item.dividend_fen, dist.id or 0)
+        expected = check_code(
+            org.name, dist.year, member.code, item.land_fee_fen, item.dividend_fen, dist.id or 0
+        )
         if expected != code:
             return replace(base, ok=False, reason=N_("the slip's figures were changed"))
         posted = s.execute(
             select(func.coalesce(func.sum(L.c.credit_fen - L.c.debit_fen), 0))
             .select_from(L.join(V, V.c.id == L.c.voucher_id))
-            .where(V.c.distribution_id == dist.id, L.c.member_id == member.id, V.c.reverses_id.is_(None))
+            .where(
+                V.c.distribution_id == dist.id,
+                L.c.member_id == member.id,
+                V.c.reverses_id.is_(None),
+            )
         ).scalar_one()
         if int(posted) != item.land_fee_fen + item.dividend_fen:
-            return replace(base, ok=False, reason=N_("the ledger does not hold this slip's amounts"))
+            return replace(
+                base, ok=False, reason=N_("the ledger does not hold this slip's amounts")
+            )
     return base
 
 
@@ -676,7 +815,9 @@ def committed_years(ledger: Ledger, org_id: int) -> list[int]:
 def wages_by_member(ledger: Ledger, org_id: int, year: int) -> dict[str, int]:
     """Each member's wages in the ledger that year: debits to the wage accounts (a setting)
     on lines that carry the member."""
-    codes = [c.strip() for c in get_setting(ledger, "wage_accounts", org_id).split(",") if c.strip()]
+    codes = [
+        c.strip() for c in get_setting(ledger, "wage_accounts", org_id).split(",") if c.strip()
+    ]
     if not codes:
         return {}
     with ledger.read() as s:
@@ -688,9 +829,12 @@ def wages_by_member(ledger: Ledger, org_id: int, year: int) -> dict[str, int]:
         rows = s.execute(
             select(M.c.code, func.sum(L.c.debit_fen - L.c.credit_fen))
             .select_from(L.join(V, V.c.id == L.c.voucher_id).join(M, M.c.id == L.c.member_id))
-            .where(V.c.org_id == org_id, V.c.year == year, V.c.state == "posted", L.c.account_id.in_(acc_ids))
+            .where(
+                V.c.org_id == org_id,
+                V.c.year == year,
+                V.c.state == "posted",
+                L.c.account_id.in_(acc_ids),
+            )
             .group_by(M.c.code)
         ).all()
     return {c: int(t) for c, t in rows}
-
-

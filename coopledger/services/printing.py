@@ -55,7 +55,9 @@ def _org(ledger: Ledger, org_id: int) -> Organisation:
 
 
 def _signers(ledger: Ledger, org_id: int) -> tuple[str, str]:
-    return get_setting(ledger, "preparer", org_id) or ledger.user, get_setting(ledger, "reviewer", org_id)
+    return get_setting(ledger, "preparer", org_id) or ledger.user, get_setting(
+        ledger, "reviewer", org_id
+    )
 
 
 # -- slips and notice --------------------------------------------------------------
@@ -72,12 +74,18 @@ def slip_data(
     if member:
         rows = [r for r in rows if r.member_code == member]
         if not rows:
-            raise DomainError("--member", N_("{code} has no slip for {year}"), code=member, year=year)
+            raise DomainError(
+                "--member", N_("{code} has no slip for {year}"), code=member, year=year
+            )
     wages = wages_by_member(ledger, org_id, year)
     with ledger.read() as s:
         contracts = contract_inputs(s, org_id)
         lots = share_lot_inputs(s, org_id)
-        parcels = dict(s.execute(select(LandContract.code, LandContract.parcel).where(LandContract.org_id == org_id)).all())
+        parcels = dict(
+            s.execute(
+                select(LandContract.code, LandContract.parcel).where(LandContract.org_id == org_id)
+            ).all()
+        )
     by_member: dict[str, list[SlipContract]] = defaultdict(list)
     capital: dict[str, int] = defaultdict(int)
     diy = days_in_year(year)
@@ -86,7 +94,15 @@ def slip_data(
         if days <= 0:
             continue
         by_member[c.member].append(
-            SlipContract(c.code, parcels.get(c.code, ""), c.area_e4, c.rent_per_mu_fen, days, diy, contract_fee(c, year))
+            SlipContract(
+                c.code,
+                parcels.get(c.code, ""),
+                c.area_e4,
+                c.rent_per_mu_fen,
+                days,
+                diy,
+                contract_fee(c, year),
+            )
         )
         if c.share_value_per_mu_fen:
             capital[c.member] += land_share_amount(c)
@@ -112,7 +128,9 @@ def slip_data(
                 approved_on=plan.approved_on,
                 published_on=plan.published_on,
                 check_code=r.check_code,
-                payment_method_hint=f"银行卡 {mask_bank_account(r.bank_account)}" if r.bank_account else "现金",
+                payment_method_hint=f"银行卡 {mask_bank_account(r.bank_account)}"
+                if r.bank_account
+                else "现金",
                 preparer=preparer,
                 reviewer=reviewer,
             )
@@ -150,7 +168,9 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
     with ledger.read() as s:
         dist = s.execute(
             select(Distribution).where(
-                Distribution.org_id == org_id, Distribution.year == year, Distribution.state == "committed"
+                Distribution.org_id == org_id,
+                Distribution.year == year,
+                Distribution.state == "committed",
             )
         ).scalar_one_or_none()
         contracts = contract_inputs(s, org_id)
@@ -204,7 +224,13 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
 
 
 def print_notice(
-    ledger: Ledger, org_id: int, year: int, out: Path, *, paper: str = "A4L", progress: Progress | None = None
+    ledger: Ledger,
+    org_id: int,
+    year: int,
+    out: Path,
+    *,
+    paper: str = "A4L",
+    progress: Progress | None = None,
 ) -> Path:
     """The public notice (村务公开 收益分配公示), A4 landscape or A3."""
     ledger.require("print")
@@ -230,7 +256,12 @@ def _activity(ledger: Ledger, org_id: int, year: int) -> dict[str, int]:
         rows = s.execute(
             select(func.substr(A.c.code, 1, 3), func.sum(L.c.credit_fen - L.c.debit_fen))
             .select_from(L.join(V, V.c.id == L.c.voucher_id).join(A, A.c.id == L.c.account_id))
-            .where(V.c.org_id == org_id, V.c.year == year, V.c.state == "posted", V.c.source != "closing")
+            .where(
+                V.c.org_id == org_id,
+                V.c.year == year,
+                V.c.state == "posted",
+                V.c.source != "closing",
+            )
             .group_by(func.substr(A.c.code, 1, 3))
         ).all()
     return {str(c): int(n) for c, n in rows}
@@ -299,7 +330,9 @@ def income_statement(ledger: Ledger, org_id: int, year: int) -> Statement:
         dists = {
             d.year: d
             for d in s.execute(
-                select(Distribution).where(Distribution.org_id == org_id, Distribution.state == "committed")
+                select(Distribution).where(
+                    Distribution.org_id == org_id, Distribution.state == "committed"
+                )
             ).scalars()
         }
         accounts = accounts_by_code(s, org_id)
@@ -318,7 +351,10 @@ def income_statement(ledger: Ledger, org_id: int, year: int) -> Statement:
 
     op_cur, op_prev = opening_undistributed(year), opening_undistributed(year - 1)
     d_cur, d_prev = dists.get(year), dists.get(year - 1)
-    funds = ((d_cur.welfare_fen + d_cur.reserve_fen) if d_cur else 0, (d_prev.welfare_fen + d_prev.reserve_fen) if d_prev else 0)
+    funds = (
+        (d_cur.welfare_fen + d_cur.reserve_fen) if d_cur else 0,
+        (d_prev.welfare_fen + d_prev.reserve_fen) if d_prev else 0,
+    )
     divs = (d_cur.dividends_fen if d_cur else 0, d_prev.dividends_fen if d_prev else 0)
     c_open, c_avail, c_funds, c_divs, c_end = (str(n + i) for i in range(1, 6))
     lines += [
@@ -371,12 +407,17 @@ def balance_sheet(ledger: Ledger, org_id: int, year: int) -> Statement:
     org = _org(ledger, org_id)
     start, end = _balances(ledger, org_id, year)
     with ledger.read() as s:
-        accounts = sorted((a for a in accounts_by_code(s, org_id).values() if len(a.code) == 3), key=lambda a: a.code)
+        accounts = sorted(
+            (a for a in accounts_by_code(s, org_id).values() if len(a.code) == 3),
+            key=lambda a: a.code,
+        )
     left: list[StatementLine] = []
     right: list[StatementLine] = []
     row = 0
 
-    def add(side: list[StatementLine], name: str, code: str, sign: int, amounts: tuple[int, int]) -> str:
+    def add(
+        side: list[StatementLine], name: str, code: str, sign: int, amounts: tuple[int, int]
+    ) -> str:
         nonlocal row
         row += 1
         side.append(StatementLine(str(row), f"{name}", (amounts[0] * sign, amounts[1] * sign)))
@@ -397,7 +438,8 @@ def balance_sheet(ledger: Ledger, org_id: int, year: int) -> Statement:
         row += 1
         vals = {ln.code: ln.amounts for ln in side}
         amounts = tuple(
-            sum((vals[p.lstrip("-")][i] or 0) * (-1 if p.startswith("-") else 1) for p in parts) for i in range(2)
+            sum((vals[p.lstrip("-")][i] or 0) * (-1 if p.startswith("-") else 1) for p in parts)
+            for i in range(2)
         )
         side.append(StatementLine(str(row), name, amounts, is_total=True, total_of=tuple(parts)))
         return str(row)
@@ -431,8 +473,12 @@ def balance_sheet(ledger: Ledger, org_id: int, year: int) -> Statement:
     from coopledger.services.accounts import role_account
 
     income_code = role_account(org.chart, "current_year_income")
-    pl_start = sum(v for c, v in start.items() if len(c) == 3 and _kind(accounts, c) in ("revenue", "expense"))
-    pl_end = sum(v for c, v in end.items() if len(c) == 3 and _kind(accounts, c) in ("revenue", "expense"))
+    pl_start = sum(
+        v for c, v in start.items() if len(c) == 3 and _kind(accounts, c) in ("revenue", "expense")
+    )
+    pl_end = sum(
+        v for c, v in end.items() if len(c) == 3 and _kind(accounts, c) in ("revenue", "expense")
+    )
     for a in accounts:
         if a.kind != "equity":
             continue
@@ -447,7 +493,12 @@ def balance_sheet(ledger: Ledger, org_id: int, year: int) -> Statement:
     l_tot = next(ln for ln in left if ln.code == assets_total).amounts
     r_tot = next(ln for ln in right if ln.code == both).amounts
     if l_tot != r_tot:
-        raise DomainError("ledger", N_("the balance sheet does not balance ({left} ≠ {right}); run verify"), left=l_tot, right=r_tot)
+        raise DomainError(
+            "ledger",
+            N_("the balance sheet does not balance ({left} ≠ {right}); run verify"),
+            left=l_tot,
+            right=r_tot,
+        )
     preparer, reviewer = _signers(ledger, org_id)
     return Statement(
         kind="balance_sheet",
@@ -480,7 +531,14 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
         StatementLine(
             r.code,
             r.name,
-            (r.opening_debit, r.opening_credit, r.debit, r.credit, r.closing_debit, r.closing_credit),
+            (
+                r.opening_debit,
+                r.opening_credit,
+                r.debit,
+                r.credit,
+                r.closing_debit,
+                r.closing_credit,
+            ),
             level=r.level,
         )
         for r in rows
@@ -491,7 +549,14 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
         StatementLine(
             "",
             "合计",
-            (t["opening_debit"], t["opening_credit"], t["debit"], t["credit"], t["closing_debit"], t["closing_credit"]),
+            (
+                t["opening_debit"],
+                t["opening_credit"],
+                t["debit"],
+                t["credit"],
+                t["closing_debit"],
+                t["closing_credit"],
+            ),
             is_total=True,
             total_of=top,
         )
@@ -542,7 +607,14 @@ def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: 
                 date=d.date,
                 attachments=d.attachments,
                 lines=tuple(
-                    VoucherLinePrint(ln.memo or d.memo, ln.account_code, ln.account_name, ln.member_name, ln.debit, ln.credit)
+                    VoucherLinePrint(
+                        ln.memo or d.memo,
+                        ln.account_code,
+                        ln.account_name,
+                        ln.member_name,
+                        ln.debit,
+                        ln.credit,
+                    )
                     for ln in d.lines
                 ),
                 preparer=d.prepared_by,
@@ -585,7 +657,10 @@ def print_member_statement(
             period_label=label,
             opening_fen=opening,
             rows=tuple(
-                MemberStatementRow(r.date, r.voucher_no, r.memo, r.account_name, r.debit, r.credit, r.balance) for r in rows
+                MemberStatementRow(
+                    r.date, r.voucher_no, r.memo, r.account_name, r.debit, r.credit, r.balance
+                )
+                for r in rows
             ),
             closing_fen=rows[-1].balance if rows else opening,
         ),

@@ -103,7 +103,11 @@ class VoucherDetail:
                     "account": ln.account_code,
                     "account_name": ln.account_name,
                     "member": ln.member_code or None,
-                    **({"debit": fen_to_str(ln.debit)} if ln.debit else {"credit": fen_to_str(ln.credit)}),
+                    **(
+                        {"debit": fen_to_str(ln.debit)}
+                        if ln.debit
+                        else {"credit": fen_to_str(ln.credit)}
+                    ),
                     "memo": ln.memo,
                 }
                 for ln in self.lines
@@ -163,7 +167,16 @@ def voucher_detail(ledger: Ledger, org_id: int, voucher_id: int) -> VoucherDetai
         if h is None:
             raise DomainError("voucher", N_("no voucher #{id} in this book"), id=voucher_id)
         lines = s.execute(
-            select(L.c.line_no, A.c.code, A.c.name, M.c.code, M.c.name, L.c.debit_fen, L.c.credit_fen, L.c.memo)
+            select(
+                L.c.line_no,
+                A.c.code,
+                A.c.name,
+                M.c.code,
+                M.c.name,
+                L.c.debit_fen,
+                L.c.credit_fen,
+                L.c.memo,
+            )
             .select_from(L.join(A, L.c.account_id == A.c.id).outerjoin(M, L.c.member_id == M.c.id))
             .where(L.c.voucher_id == voucher_id)
             .order_by(L.c.line_no)
@@ -236,6 +249,16 @@ def list_members(
     q = q.order_by(M.c.code).offset(offset).limit(limit)
     with ledger.read() as s:
         return [
-            MemberRow(r.id, r.code, r.name, r.kind, r.group_name, r.id_number, r.phone, r.bank_account, r.active)
+            MemberRow(
+                r.id,
+                r.code,
+                r.name,
+                r.kind,
+                r.group_name,
+                r.id_number,
+                r.phone,
+                r.bank_account,
+                r.active,
+            )
             for r in s.execute(q)
         ]

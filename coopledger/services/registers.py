@@ -81,12 +81,18 @@ def check_member(m: MemberInput, path: str = "member") -> MemberInput:
     if not m.name.strip():
         raise DomainError(f"{path}.name", N_("must not be empty"))
     if m.kind not in MEMBER_KINDS:
-        raise DomainError(f"{path}.kind", N_('must be household, collective or organisation (got "{got}")'), got=m.kind)
+        raise DomainError(
+            f"{path}.kind",
+            N_('must be household, collective or organisation (got "{got}")'),
+            got=m.kind,
+        )
     id_number = parse_resident_id(m.id_number, f"{path}.id_number") if m.id_number.strip() else ""
     bank = m.bank_account.replace(" ", "")
     if bank and not bank.isdigit():
         raise DomainError(f"{path}.bank_account", N_("a bank card number is digits only"))
-    return replace(m, code=m.code.strip(), name=m.name.strip(), id_number=id_number, bank_account=bank)
+    return replace(
+        m, code=m.code.strip(), name=m.name.strip(), id_number=id_number, bank_account=bank
+    )
 
 
 def _member(tx: Tx, org_id: int, code: str, path: str = "member") -> Member:
@@ -156,8 +162,11 @@ def deactivate_member(ledger: Ledger, org_id: int, code: str, on: dt.date, reaso
         if not row.active:
             raise DomainError("member", N_("member {code} is already inactive"), code=code)
         open_lots = tx.session.execute(
-            select(func.count()).select_from(ShareLot).where(
-                ShareLot.holder_id == row.id, or_(ShareLot.end_on.is_(None), ShareLot.end_on >= on)  # type: ignore[union-attr,operator]
+            select(func.count())
+            .select_from(ShareLot)
+            .where(
+                ShareLot.holder_id == row.id,
+                or_(ShareLot.end_on.is_(None), ShareLot.end_on >= on),  # type: ignore[union-attr,operator]
             )
         ).scalar_one()
         if open_lots:
@@ -179,7 +188,7 @@ def next_member_code(ledger: Ledger, org_id: int, prefix: str = "H") -> str:
         codes = s.execute(
             select(Member.code).where(Member.org_id == org_id, Member.code.startswith(prefix))  # type: ignore[attr-defined]
         ).scalars()
-        n = max((int(c[len(prefix):]) for c in codes if c[len(prefix):].isdigit()), default=0)
+        n = max((int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()), default=0)
     return f"{prefix}{n + 1:04d}"
 
 
@@ -202,7 +211,9 @@ def check_contract(c: ContractForm, path: str = "contract") -> None:
         raise DomainError(f"{path}.end", N_("ends before it starts ({start})"), start=c.start)
 
 
-def _overlapping(tx: Tx, org_id: int, parcel: str, start: dt.date, end: dt.date, exclude: int | None = None) -> str | None:
+def _overlapping(
+    tx: Tx, org_id: int, parcel: str, start: dt.date, end: dt.date, exclude: int | None = None
+) -> str | None:
     q = select(LandContract.code).where(
         LandContract.org_id == org_id,
         LandContract.parcel == parcel,
@@ -219,7 +230,11 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
     check_contract(c)
     member = _member(tx, org_id, c.member, "contract.member")
     if member.kind != "household":
-        raise DomainError("contract.member", N_("land is transferred by a household; {code} is not one"), code=c.member)
+        raise DomainError(
+            "contract.member",
+            N_("land is transferred by a household; {code} is not one"),
+            code=c.member,
+        )
     if tx.session.execute(
         select(LandContract.id).where(LandContract.org_id == org_id, LandContract.code == c.code)
     ).first():
@@ -275,16 +290,23 @@ def _contract(tx: Tx, org_id: int, code: str) -> LandContract:
     return row
 
 
-def terminate_contract(ledger: Ledger, org_id: int, code: str, on: dt.date, reason: str = "") -> None:
+def terminate_contract(
+    ledger: Ledger, org_id: int, code: str, on: dt.date, reason: str = ""
+) -> None:
     """End a contract early: its last day is ``on``; that year's fee is pro-rated by days."""
     ledger.require("manage_registers")
     with ledger.write(org_id) as tx:
         row = _contract(tx, org_id, code)
         if row.status != "active":
-            raise DomainError("contract", N_("contract {code} is {status}"), code=code, status=row.status)
+            raise DomainError(
+                "contract", N_("contract {code} is {status}"), code=code, status=row.status
+            )
         if not row.start_on <= on <= row.end_on:
             raise DomainError(
-                "date", N_("the last day must lie within the contract ({start} – {end})"), start=row.start_on, end=row.end_on
+                "date",
+                N_("the last day must lie within the contract ({start} – {end})"),
+                start=row.start_on,
+                end=row.end_on,
             )
         before = tx.state("land_contract", row.id or 0)
         row.end_on, row.status = on, "terminated"
@@ -317,7 +339,9 @@ def renew_contract(
             old.parcel,
             old.area_e4,
             old.rent_per_mu_fen if rent_per_mu_fen is None else rent_per_mu_fen,
-            old.share_value_per_mu_fen if share_value_per_mu_fen is None else share_value_per_mu_fen,
+            old.share_value_per_mu_fen
+            if share_value_per_mu_fen is None
+            else share_value_per_mu_fen,
             old.end_on + dt.timedelta(days=1),
             end,
             old.location,
@@ -404,7 +428,10 @@ def check_share_lot(f: ShareLotForm, path: str = "share_lot") -> None:
         raise DomainError(f"{path}.code", N_("must not be empty"))
     if f.share_class not in SHARE_CLASSES:
         raise DomainError(
-            f"{path}.class", N_('unknown share class "{got}" (known: {known})'), got=f.share_class, known=", ".join(SHARE_CLASSES)
+            f"{path}.class",
+            N_('unknown share class "{got}" (known: {known})'),
+            got=f.share_class,
+            known=", ".join(SHARE_CLASSES),
         )
     if f.amount_fen <= 0:
         raise DomainError(f"{path}.amount", N_("must be greater than 0"))
@@ -415,14 +442,21 @@ def check_share_lot(f: ShareLotForm, path: str = "share_lot") -> None:
 
 
 def add_share_lot_in(
-    tx: Tx, org_id: int, f: ShareLotForm, *, transferred_from: int | None = None, transfer_kind: str = ""
+    tx: Tx,
+    org_id: int,
+    f: ShareLotForm,
+    *,
+    transferred_from: int | None = None,
+    transfer_kind: str = "",
 ) -> int:
     """Inside a transaction: add a share lot."""
     check_share_lot(f)
     holder = _member(tx, org_id, f.holder, "share_lot.holder")
     lender = _member(tx, org_id, f.lender, "share_lot.lender") if f.lender else None
     for model in (ShareLot, LandContract):
-        if tx.session.execute(select(model.id).where(model.org_id == org_id, model.code == f.code)).first():  # type: ignore[attr-defined]
+        if tx.session.execute(
+            select(model.id).where(model.org_id == org_id, model.code == f.code)
+        ).first():  # type: ignore[attr-defined]
             raise DomainError("share_lot.code", N_("code {code} is already used"), code=f.code)
     row = ShareLot(
         org_id=org_id,
@@ -474,7 +508,9 @@ def transfer_shares(
         if lot is None:
             raise DomainError("lot", N_("no share lot {code}"), code=lot_code)
         if not lot.start_on < on or (lot.end_on is not None and on > lot.end_on):
-            raise DomainError("date", N_("the transfer date must fall after the lot starts and before it ends"))
+            raise DomainError(
+                "date", N_("the transfer date must fall after the lot starts and before it ends")
+            )
         total = sum(p[2] for p in parts)
         if total != lot.amount_fen:
             raise DomainError(
@@ -491,11 +527,17 @@ def transfer_shares(
         lender = tx.session.get(Member, lot.lender_id) if lot.lender_id else None
         ids = []
         for i, (code, holder, amount) in enumerate(parts):
-            f = ShareLotForm(code, holder, lot.share_class, amount, on, old_end, lender.code if lender else None)
+            f = ShareLotForm(
+                code, holder, lot.share_class, amount, on, old_end, lender.code if lender else None
+            )
             try:
-                ids.append(add_share_lot_in(tx, org_id, f, transferred_from=lot.id, transfer_kind=kind))
+                ids.append(
+                    add_share_lot_in(tx, org_id, f, transferred_from=lot.id, transfer_kind=kind)
+                )
             except DomainError as exc:
-                raise DomainError(f"to[{i}].{exc.path.split('.')[-1]}", exc.message, **exc.params) from exc
+                raise DomainError(
+                    f"to[{i}].{exc.path.split('.')[-1]}", exc.message, **exc.params
+                ) from exc
         return ids
 
 
@@ -515,7 +557,10 @@ def register_as_of(ledger: Ledger, org_id: int, on: dt.date) -> list[RegisterRow
     """The share register on a date: every lot in force (land lots from their contracts),
     with its share of the total."""
     with ledger.read() as s:
-        names = {c: n for c, n in s.execute(select(Member.code, Member.name).where(Member.org_id == org_id))}
+        names = {
+            c: n
+            for c, n in s.execute(select(Member.code, Member.name).where(Member.org_id == org_id))
+        }
         lots = [
             (lot.holder, lot.share_class, lot.code, lot.amount_fen)
             for lot in share_lot_inputs(s, org_id)
@@ -528,7 +573,9 @@ def register_as_of(ledger: Ledger, org_id: int, on: dt.date) -> list[RegisterRow
         ]
     total = sum(x[3] for x in lots)
     return [
-        RegisterRow(h, names.get(h, ""), cls, code, amt, Fraction(amt, total) if total else Fraction(0))
+        RegisterRow(
+            h, names.get(h, ""), cls, code, amt, Fraction(amt, total) if total else Fraction(0)
+        )
         for h, cls, code, amt in sorted(lots)
     ]
 
@@ -549,10 +596,14 @@ class HolderHistoryRow:
 def holder_history(ledger: Ledger, org_id: int, code: str) -> list[HolderHistoryRow]:
     """Every lot a member has held, land lots included, in date order."""
     with ledger.read() as s:
-        member = s.execute(select(Member).where(Member.org_id == org_id, Member.code == code)).scalar_one_or_none()
+        member = s.execute(
+            select(Member).where(Member.org_id == org_id, Member.code == code)
+        ).scalar_one_or_none()
         if member is None:
             raise DomainError("member", N_("no member {code}"), code=code)
-        codes = dict(s.execute(select(ShareLot.id, ShareLot.code).where(ShareLot.org_id == org_id)).all())
+        codes = dict(
+            s.execute(select(ShareLot.id, ShareLot.code).where(ShareLot.org_id == org_id)).all()
+        )
         lots = s.execute(select(ShareLot).where(ShareLot.holder_id == member.id)).scalars().all()
         rows = [
             HolderHistoryRow(
@@ -622,8 +673,8 @@ def group_names(ledger: Ledger, org_id: int) -> list[str]:
         return sorted(
             g
             for (g,) in s.execute(
-                select(Member.group_name).where(Member.org_id == org_id, Member.group_name != "").distinct()
+                select(Member.group_name)
+                .where(Member.org_id == org_id, Member.group_name != "")
+                .distinct()
             )
         )
-
-

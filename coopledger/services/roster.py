@@ -33,7 +33,9 @@ def _next_code(existing: set[str], prefix: str, start: int) -> tuple[str, int]:
             return code, n
 
 
-def import_roster(ledger: Ledger, org_id: int, path: Path, what: str, *, commit: bool = False) -> RosterReport:
+def import_roster(
+    ledger: Ledger, org_id: int, path: Path, what: str, *, commit: bool = False
+) -> RosterReport:
     """Read ``path`` (.xlsx or .csv) as a roster of ``members`` or ``contracts``. Without
     ``commit`` nothing is written; with it, all rows are written in one transaction, or none
     when any row is bad (every bad row is reported with its number and reason)."""
@@ -54,7 +56,10 @@ def import_roster(ledger: Ledger, org_id: int, path: Path, what: str, *, commit:
         with ledger.write(org_id) as tx:
             s = tx.session
             members = {
-                c: (n, k) for c, n, k in s.execute(select(Member.code, Member.name, Member.kind).where(Member.org_id == org_id))
+                c: (n, k)
+                for c, n, k in s.execute(
+                    select(Member.code, Member.name, Member.kind).where(Member.org_id == org_id)
+                )
             }
             if what == "members":
                 codes = set(members)
@@ -68,7 +73,17 @@ def import_roster(ledger: Ledger, org_id: int, path: Path, what: str, *, commit:
                         add_member_in(
                             tx,
                             org_id,
-                            MemberInput(code, r.name, "household", r.group, r.id_number or "", r.phone, r.bank_account, r.address, r.notes),
+                            MemberInput(
+                                code,
+                                r.name,
+                                "household",
+                                r.group,
+                                r.id_number or "",
+                                r.phone,
+                                r.bank_account,
+                                r.address,
+                                r.notes,
+                            ),
                         )
                     except DomainError as exc:
                         report.errors.append(DomainError(f"row {r.row}", exc.message, **exc.params))
@@ -77,7 +92,11 @@ def import_roster(ledger: Ledger, org_id: int, path: Path, what: str, *, commit:
                 for c, (name, kind) in members.items():
                     if kind == "household":
                         by_name.setdefault(name, []).append(c)
-                codes = set(s.execute(select(LandContract.code).where(LandContract.org_id == org_id)).scalars())
+                codes = set(
+                    s.execute(
+                        select(LandContract.code).where(LandContract.org_id == org_id)
+                    ).scalars()
+                )
                 n = 0
                 for r in contract_rows:
                     member = r.member
@@ -99,7 +118,15 @@ def import_roster(ledger: Ledger, org_id: int, path: Path, what: str, *, commit:
                         code, n = _next_code(codes, "L", n)
                     codes.add(code)
                     form = ContractForm(
-                        code, member, r.parcel, r.area_e4, r.rent_per_mu_fen, r.share_value_per_mu_fen, r.start, r.end, r.location
+                        code,
+                        member,
+                        r.parcel,
+                        r.area_e4,
+                        r.rent_per_mu_fen,
+                        r.share_value_per_mu_fen,
+                        r.start,
+                        r.end,
+                        r.location,
                     )
                     try:
                         add_contract_in(tx, org_id, form)
@@ -107,7 +134,9 @@ def import_roster(ledger: Ledger, org_id: int, path: Path, what: str, *, commit:
                         report.errors.append(DomainError(f"row {r.row}", exc.message, **exc.params))
             if report.errors or not commit:
                 raise _Abort
-            tx.log(f"import {what}", entity="roster", entity_id=path.name, after={"rows": report.count})
+            tx.log(
+                f"import {what}", entity="roster", entity_id=path.name, after={"rows": report.count}
+            )
             report.committed = True
     except _Abort:
         pass

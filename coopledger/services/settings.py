@@ -41,13 +41,17 @@ def get_setting(ledger: Ledger, key: str, org_id: int = 0) -> str:
     spec = SETTINGS[key]
     oid = org_id if spec.per_book else 0
     with ledger.read() as s:
-        row = s.execute(select(Setting.value).where(Setting.org_id == oid, Setting.key == key)).first()
+        row = s.execute(
+            select(Setting.value).where(Setting.org_id == oid, Setting.key == key)
+        ).first()
     return str(row[0]) if row else spec.default
 
 
 def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
     """Change a setting (audited)."""
-    ledger.require("manage_settings" if not SETTINGS.get(key, SettingSpec(key, "", "")).per_book else "read")
+    ledger.require(
+        "manage_settings" if not SETTINGS.get(key, SettingSpec(key, "", "")).per_book else "read"
+    )
     spec = SETTINGS.get(key)
     if spec is None:
         raise DomainError("key", N_('unknown setting "{key}"'), key=key)
@@ -61,4 +65,10 @@ def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
             row = Setting(org_id=oid, key=key, value=value)
         row.value = value
         tx.session.add(row)
-        tx.log("change setting", entity="setting", entity_id=key, before={"value": before}, after={"value": value})
+        tx.log(
+            "change setting",
+            entity="setting",
+            entity_id=key,
+            before={"value": before},
+            after={"value": value},
+        )

@@ -21,12 +21,12 @@ from coopledger.domain.ledger import (
 from coopledger.services.accounts import role_account
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import (
-    L,
     PB,
-    V,
     AccountInfo,
+    L,
     ResolvedLine,
     ResolvedVoucher,
+    V,
     accounts_by_code,
     closed_months,
     insert_posted_vouchers,
@@ -61,7 +61,9 @@ def resolve_voucher(
         lp = f"{path}.lines[{i}]"
         acc = accounts.get(ln.account)
         if acc is None:
-            raise DomainError(f"{lp}.account", N_("no account {code} in this book"), code=ln.account)
+            raise DomainError(
+                f"{lp}.account", N_("no account {code} in this book"), code=ln.account
+            )
         if not acc.is_leaf:
             raise DomainError(
                 f"{lp}.account",
@@ -89,7 +91,10 @@ def check_open(closed: set[tuple[int, int]], d: dt.date, path: str = "date") -> 
     """Refuse a date in a closed month."""
     if (d.year, d.month) in closed:
         raise DomainError(
-            path, N_("{year}-{month:02d} is closed; no more postings there"), year=d.year, month=d.month
+            path,
+            N_("{year}-{month:02d} is closed; no more postings there"),
+            year=d.year,
+            month=d.month,
         )
 
 
@@ -166,7 +171,9 @@ def update_draft(ledger: Ledger, org_id: int, voucher_id: int, data: VoucherInpu
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
         if v.state != "draft":
-            raise DomainError("voucher", N_("only drafts can be edited; this one is {state}"), state=v.state)
+            raise DomainError(
+                "voucher", N_("only drafts can be edited; this one is {state}"), state=v.state
+            )
         rv = resolve_voucher(
             data, accounts_by_code(tx.session, org_id), members_by_code(tx.session, org_id)
         )
@@ -201,7 +208,9 @@ def review_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> None:
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
         if v.state != "draft":
-            raise DomainError("voucher", N_("only drafts can be reviewed; this one is {state}"), state=v.state)
+            raise DomainError(
+                "voucher", N_("only drafts can be reviewed; this one is {state}"), state=v.state
+            )
         _maker_checker(tx, v.prepared_by, "review")
         before = tx.state("voucher", voucher_id)
         v.state, v.reviewed_by = "reviewed", tx.user
@@ -230,12 +239,20 @@ def post_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> str:
         v = _get_voucher(tx, org_id, voucher_id)
         if v.state != "reviewed":
             raise DomainError(
-                "voucher", N_("only reviewed vouchers can be posted; this one is {state}"), state=v.state
+                "voucher",
+                N_("only reviewed vouchers can be posted; this one is {state}"),
+                state=v.state,
             )
         _maker_checker(tx, v.prepared_by, "post")
-        lines = tx.session.execute(
-            select(VoucherLine).where(VoucherLine.voucher_id == voucher_id).order_by(VoucherLine.line_no)  # type: ignore[arg-type]
-        ).scalars().all()
+        lines = (
+            tx.session.execute(
+                select(VoucherLine)
+                .where(VoucherLine.voucher_id == voucher_id)
+                .order_by(VoucherLine.line_no)  # type: ignore[arg-type]
+            )
+            .scalars()
+            .all()
+        )
         accounts = accounts_by_code(tx.session, org_id)
         code_of = {a.id: a.code for a in accounts.values()}
         member_code = {mid: code for code, mid in members_by_code(tx.session, org_id).items()}
@@ -273,7 +290,9 @@ def reverse_voucher(
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
         if v.state != "posted":
-            raise DomainError("voucher", N_("only posted vouchers are reversed; drafts can simply be edited"))
+            raise DomainError(
+                "voucher", N_("only posted vouchers are reversed; drafts can simply be edited")
+            )
         if v.reverses_id is not None:
             raise DomainError(
                 "voucher", N_("this voucher is itself a reversal; a reversal cannot be reversed")
@@ -282,7 +301,8 @@ def reverse_voucher(
             raise DomainError("voucher", N_("this voucher has already been reversed"))
         if v.source == "distribution":
             raise DomainError(
-                "voucher", N_("vouchers of a distribution are reversed with the distribution itself")
+                "voucher",
+                N_("vouchers of a distribution are reversed with the distribution itself"),
             )
         closed = closed_months(tx.session, org_id)
         when = on or v.date
@@ -291,9 +311,15 @@ def reverse_voucher(
                 "date", N_("the original's month is closed; give the date of the reversal")
             )
         check_open(closed, when)
-        lines = tx.session.execute(
-            select(VoucherLine).where(VoucherLine.voucher_id == voucher_id).order_by(VoucherLine.line_no)  # type: ignore[arg-type]
-        ).scalars().all()
+        lines = (
+            tx.session.execute(
+                select(VoucherLine)
+                .where(VoucherLine.voucher_id == voucher_id)
+                .order_by(VoucherLine.line_no)  # type: ignore[arg-type]
+            )
+            .scalars()
+            .all()
+        )
         red = ResolvedVoucher(
             when,
             reversal_memo(v.date, v.vtype, v.seq),
@@ -344,8 +370,10 @@ def post_system_vouchers(
 
 
 def _open_vouchers_in(tx: Tx, org_id: int, year: int, month: int | None) -> int:
-    q = select(func.count()).select_from(V).where(
-        V.c.org_id == org_id, V.c.year == year, V.c.state != "posted"
+    q = (
+        select(func.count())
+        .select_from(V)
+        .where(V.c.org_id == org_id, V.c.year == year, V.c.state != "posted")
     )
     if month is not None:
         q = q.where(V.c.month == month)
@@ -361,7 +389,9 @@ def close_period(ledger: Ledger, org_id: int, year: int, month: int) -> None:
     with ledger.write(org_id) as tx:
         closed = closed_months(tx.session, org_id)
         if (year, month) in closed:
-            raise DomainError("period", N_("{year}-{month:02d} is already closed"), year=year, month=month)
+            raise DomainError(
+                "period", N_("{year}-{month:02d} is already closed"), year=year, month=month
+            )
         pending = _open_vouchers_in(tx, org_id, year, month)
         if pending:
             raise DomainError(
@@ -382,9 +412,7 @@ def close_period(ledger: Ledger, org_id: int, year: int, month: int) -> None:
         still_open = sorted((y, m) for y, m in earlier if (y, m) not in closed)
         if still_open:
             y, m = still_open[0]
-            raise DomainError(
-                "period", N_("close {year}-{month:02d} first"), year=y, month=m
-            )
+            raise DomainError("period", N_("close {year}-{month:02d} first"), year=y, month=m)
         row = tx.session.get(Period, (org_id, year, month)) or Period(
             org_id=org_id, year=year, month=month
         )
@@ -404,7 +432,9 @@ def reopen_period(ledger: Ledger, org_id: int, year: int, month: int, reason: st
             raise DomainError("period", N_("the year {year} is closed"), year=year)
         row = tx.session.get(Period, (org_id, year, month))
         if row is None or not row.closed:
-            raise DomainError("period", N_("{year}-{month:02d} is not closed"), year=year, month=month)
+            raise DomainError(
+                "period", N_("{year}-{month:02d} is not closed"), year=year, month=month
+            )
         later = tx.session.execute(
             select(Period.year, Period.month).where(
                 Period.org_id == org_id,
@@ -480,12 +510,8 @@ def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
             if len(lines) >= 2:
                 vouchers.append(VoucherInput(end, memo, tuple(lines)))
 
-        rev = sorted(
-            (by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == "revenue" and n
-        )
-        exp = sorted(
-            (by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == "expense" and n
-        )
+        rev = sorted((by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == "revenue" and n)
+        exp = sorted((by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == "expense" and n)
         carry(f"{year}年结转收入", rev, income_code)
         carry(f"{year}年结转费用", exp, income_code)
         income_net = sum(n for _, n in rev) + sum(n for _, n in exp)
@@ -526,7 +552,12 @@ class ReconItem:
     memo: str = ""
 
 
-RECON_KINDS = ("bank_in_not_booked", "bank_out_not_booked", "booked_in_not_bank", "booked_out_not_bank")
+RECON_KINDS = (
+    "bank_in_not_booked",
+    "bank_out_not_booked",
+    "booked_in_not_bank",
+    "booked_out_not_bank",
+)
 
 
 def record_balance_check(

@@ -36,7 +36,9 @@ def _default(value: object) -> object:
 
 def canonical_json(obj: object) -> str:
     """One byte-exact JSON text for a value: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+    return json.dumps(
+        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default
+    )
 
 
 def digest(obj: object) -> str:

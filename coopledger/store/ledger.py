@@ -67,10 +67,14 @@ class ResolvedVoucher:
 def accounts_by_code(session: Session | Connection, org_id: int) -> dict[str, AccountInfo]:
     """Every account of a book, by code."""
     rows = session.execute(
-        select(A.c.id, A.c.code, A.c.name, A.c.kind, A.c.normal_side, A.c.member_aux, A.c.is_leaf)
-        .where(A.c.org_id == org_id)
+        select(
+            A.c.id, A.c.code, A.c.name, A.c.kind, A.c.normal_side, A.c.member_aux, A.c.is_leaf
+        ).where(A.c.org_id == org_id)
     ).all()
-    return {r.code: AccountInfo(r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf) for r in rows}
+    return {
+        r.code: AccountInfo(r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf)
+        for r in rows
+    }
 
 
 def members_by_code(session: Session | Connection, org_id: int) -> dict[str, int]:
@@ -108,7 +112,9 @@ def next_seqs(session: Session | Connection, org_id: int) -> dict[tuple[str, int
 
 
 def add_to_period_balances(
-    session: Session | Connection, org_id: int, deltas: Mapping[tuple[int, int, int], tuple[int, int]]
+    session: Session | Connection,
+    org_id: int,
+    deltas: Mapping[tuple[int, int, int], tuple[int, int]],
 ) -> None:
     """Add posted (debit, credit) per (account, year, month), portably (update, else insert)."""
     for (account_id, year, month), (debit, credit) in deltas.items():
@@ -239,7 +245,9 @@ def post_one(session: Session, voucher: Voucher, user: str) -> None:
     session.add(voucher)
     session.flush()
     deltas: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for ln in session.execute(select(L.c.account_id, L.c.debit_fen, L.c.credit_fen).where(L.c.voucher_id == voucher.id)):
+    for ln in session.execute(
+        select(L.c.account_id, L.c.debit_fen, L.c.credit_fen).where(L.c.voucher_id == voucher.id)
+    ):
         key = (ln.account_id, voucher.year, voucher.month)
         d, c = deltas.get(key, (0, 0))
         deltas[key] = (d + ln.debit_fen, c + ln.credit_fen)

@@ -73,7 +73,10 @@ class LandContract(SQLModel, table=True):
     """A land transfer contract (土地流转合同)."""
 
     __tablename__ = "land_contract"
-    __table_args__ = (UniqueConstraint("org_id", "code"), Index("ix_contract_parcel", "org_id", "parcel"))
+    __table_args__ = (
+        UniqueConstraint("org_id", "code"),
+        Index("ix_contract_parcel", "org_id", "parcel"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True)

@@ -59,9 +59,7 @@ class Tx:
     ) -> dict[str, Any] | None:
         """Record the new state of one tracked record (None after a delete)."""
         after = self.state(entity, row_id)
-        self.log(
-            action, entity=entity, entity_id=row_id, before=before, after=after, org_id=org_id
-        )
+        self.log(action, entity=entity, entity_id=row_id, before=before, after=after, org_id=org_id)
         return after
 
     def track_bulk(

@@ -4,6 +4,7 @@ every tracked record, and the ledger's invariants. Reads only."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,8 +13,6 @@ from sqlalchemy import Connection, func, select
 from coopledger.store import models
 from coopledger.store.audit import BULK_KEY, GENESIS, entry_hash
 from coopledger.store.tracked import TRACKED, iter_digests
-
-import json
 
 
 @dataclass
@@ -55,7 +54,9 @@ def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int]
         report.entries += 1
         if row["prev_hash"] != prev:
             report.problems.append(
-                Problem("does not follow the entry before it (an entry was removed or changed)", eid)
+                Problem(
+                    "does not follow the entry before it (an entry was removed or changed)", eid
+                )
             )
             return expected
         recomputed = entry_hash(
@@ -150,7 +151,9 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
     for (org, vtype, year, month), numbers in seqs.items():
         if sorted(numbers) != list(range(1, len(numbers) + 1)):
             report.problems.append(
-                Problem(f"vouchers of {year}-{month:02d} ({vtype}, book {org}) are not numbered 1…n")
+                Problem(
+                    f"vouchers of {year}-{month:02d} ({vtype}, book {org}) are not numbered 1…n"
+                )
             )
     # The kept period balances equal the posted lines.
     sums = {
@@ -172,7 +175,9 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
     kept = {
         (org, acc, y, m): (d, c)
         for org, acc, y, m, d, c in conn.execute(
-            select(pb.c.org_id, pb.c.account_id, pb.c.year, pb.c.month, pb.c.debit_fen, pb.c.credit_fen)
+            select(
+                pb.c.org_id, pb.c.account_id, pb.c.year, pb.c.month, pb.c.debit_fen, pb.c.credit_fen
+            )
         )
         if d or c
     }

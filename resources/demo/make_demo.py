@@ -23,13 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+import datetime as dt  # noqa: E402
+
 from coopledger.domain.distribution import PlanRates, compute_distribution  # noqa: E402
 from coopledger.domain.ids import resident_id_check_digit  # noqa: E402
 from coopledger.domain.land import ContractInput  # noqa: E402
 from coopledger.domain.money import fen_to_str, parse_area  # noqa: E402
 from coopledger.domain.shares import ShareLotInput  # noqa: E402
-
-import datetime as dt  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 COOP = "山邑村红莲藕种植专业合作社"
@@ -104,8 +104,22 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
             }
         )
     lots = [
-        {"code": "S0001", "holder": "C001", "class": "self_raised", "amount": "500000.00", "start": "2014-01-01", "end": None},
-        {"code": "S0002", "holder": "C001", "class": "project_fund", "amount": "773000.00", "start": "2014-01-01", "end": None},
+        {
+            "code": "S0001",
+            "holder": "C001",
+            "class": "self_raised",
+            "amount": "500000.00",
+            "start": "2014-01-01",
+            "end": None,
+        },
+        {
+            "code": "S0002",
+            "holder": "C001",
+            "class": "project_fund",
+            "amount": "773000.00",
+            "start": "2014-01-01",
+            "end": None,
+        },
     ]
     accounts = [
         {"code": "50101", "name": "经营收入—莲藕", "kind": "revenue"},
@@ -118,12 +132,33 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
         {"code": "24101", "name": "专项应付款—产业项目资金", "kind": "liability"},
     ]
     vouchers = [
-        {"date": "2014-01-06", "memo": "收到村集体自筹资金入股", "attachments": 2, "lines": [
-            {"account": "102", "debit": "500000.00"}, {"account": "30101", "credit": "500000.00"}]},
-        {"date": "2014-01-10", "memo": "收到产业项目资金", "attachments": 3, "lines": [
-            {"account": "102", "debit": "773000.00"}, {"account": "24101", "credit": "773000.00"}]},
-        {"date": "2014-01-15", "memo": "提取备用金", "attachments": 1, "lines": [
-            {"account": "101", "debit": "440000.00"}, {"account": "102", "credit": "440000.00"}]},
+        {
+            "date": "2014-01-06",
+            "memo": "收到村集体自筹资金入股",
+            "attachments": 2,
+            "lines": [
+                {"account": "102", "debit": "500000.00"},
+                {"account": "30101", "credit": "500000.00"},
+            ],
+        },
+        {
+            "date": "2014-01-10",
+            "memo": "收到产业项目资金",
+            "attachments": 3,
+            "lines": [
+                {"account": "102", "debit": "773000.00"},
+                {"account": "24101", "credit": "773000.00"},
+            ],
+        },
+        {
+            "date": "2014-01-15",
+            "memo": "提取备用金",
+            "attachments": 1,
+            "lines": [
+                {"account": "101", "debit": "440000.00"},
+                {"account": "102", "credit": "440000.00"},
+            ],
+        },
     ]
     # Wages: 40 villagers at 900.00 a month, 苏子柏 among them: 432,000.00 in the year.
     workers = [h["member"]["code"] for h in hh[:40]]  # type: ignore[index]
@@ -131,7 +166,9 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
         day = f"2014-{month:02d}-25"
         lines = [{"account": "51101", "debit": "900.00", "member": c} for c in workers]
         lines.append({"account": "101", "credit": f"{900 * len(workers)}.00"})
-        vouchers.append({"date": day, "memo": f"支付{month}月务工工资", "attachments": 1, "lines": lines})
+        vouchers.append(
+            {"date": day, "memo": f"支付{month}月务工工资", "attachments": 1, "lines": lines}
+        )
     sales = [
         ("2014-08-20", "销售莲藕", "50101", "380000.00"),
         ("2014-09-18", "销售莲藕", "50101", "520000.00"),
@@ -142,8 +179,14 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
         ("2014-08-05", "销售小龙虾", "50103", "100000.00"),
     ]
     for day, memo, acc, amount in sales:
-        vouchers.append({"date": day, "memo": memo, "attachments": 1, "lines": [
-            {"account": "102", "debit": amount}, {"account": acc, "credit": amount}]})
+        vouchers.append(
+            {
+                "date": day,
+                "memo": memo,
+                "attachments": 1,
+                "lines": [{"account": "102", "debit": amount}, {"account": acc, "credit": amount}],
+            }
+        )
     costs = [
         ("2014-03-12", "购买藕种", "51102", "61200.00"),
         ("2014-04-08", "购买鱼苗、虾苗", "51102", "22329.17"),
@@ -152,25 +195,50 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
         ("2014-12-20", "下半年办公费", "51301", "22200.00"),
     ]
     for day, memo, acc, amount in costs:
-        vouchers.append({"date": day, "memo": memo, "attachments": 2, "lines": [
-            {"account": acc, "debit": amount}, {"account": "102", "credit": amount}]})
-    plans = [{
-        "year": 2014, "welfare_rate": "0.10", "reserve_rate": "0",
-        "approved_on": "2014-12-20", "published_on": "2014-12-22",
-        "proposed_by": "山邑村党总支", "meeting": "2014年12月20日山邑村村民代表会议",
-        "resolution": "先付土地流转金，再提取10%公益金，其余按股分红", "vote": "应到45人，实到43人，赞成43票",
-        "notice": "2014年12月22日起在村务公开栏公示5天",
-    }]
+        vouchers.append(
+            {
+                "date": day,
+                "memo": memo,
+                "attachments": 2,
+                "lines": [{"account": acc, "debit": amount}, {"account": "102", "credit": amount}],
+            }
+        )
+    plans = [
+        {
+            "year": 2014,
+            "welfare_rate": "0.10",
+            "reserve_rate": "0",
+            "approved_on": "2014-12-20",
+            "published_on": "2014-12-22",
+            "proposed_by": "山邑村党总支",
+            "meeting": "2014年12月20日山邑村村民代表会议",
+            "resolution": "先付土地流转金，再提取10%公益金，其余按股分红",
+            "vote": "应到45人，实到43人，赞成43票",
+            "notice": "2014年12月22日起在村务公开栏公示5天",
+        }
+    ]
     return {
-        "format": "coopledger-book", "version": 1,
-        "organisation": {"name": COOP, "village": "山邑村", "township": "姚关镇", "county": "施甸县", "chart": "village-2023"},
-        "members": members, "accounts": accounts, "contracts": contracts, "share_lots": lots,
-        "vouchers": vouchers, "plans": plans,
+        "format": "coopledger-book",
+        "version": 1,
+        "organisation": {
+            "name": COOP,
+            "village": "山邑村",
+            "township": "姚关镇",
+            "county": "施甸县",
+            "chart": "village-2023",
+        },
+        "members": members,
+        "accounts": accounts,
+        "contracts": contracts,
+        "share_lots": lots,
+        "vouchers": vouchers,
+        "plans": plans,
     }
 
 
 def check_coop(book: dict[str, object]) -> int:
     """Compute 2014 with the domain engine; assert the article's figures; return C001's dividend."""
+
     def fen(s: str) -> int:
         whole, _, frac = s.partition(".")
         return int(whole) * 100 + int((frac + "00")[:2])
@@ -183,7 +251,15 @@ def check_coop(book: dict[str, object]) -> int:
             if kind:
                 a += fen(ln.get("credit", "0")) - fen(ln.get("debit", "0"))
     contracts = [
-        ContractInput(c["code"], c["member"], parse_area(c["area_mu"]), 80000, 80000, dt.date(2014, 1, 1), dt.date(2028, 12, 31))
+        ContractInput(
+            c["code"],
+            c["member"],
+            parse_area(c["area_mu"]),
+            80000,
+            80000,
+            dt.date(2014, 1, 1),
+            dt.date(2028, 12, 31),
+        )
         for c in book["contracts"]  # type: ignore[union-attr]
     ]
     lots = [
@@ -196,19 +272,40 @@ def check_coop(book: dict[str, object]) -> int:
     assert r.land_fees == 80_480_000
     c = r.holder("C001")
     assert c is not None
-    print(f"A={fen_to_str(a)} F={fen_to_str(r.land_fees)} W={fen_to_str(r.welfare)} D={fen_to_str(r.dividends)} C001={fen_to_str(c.dividend)}")
+    print(
+        f"A={fen_to_str(a)} F={fen_to_str(r.land_fees)} W={fen_to_str(r.welfare)} D={fen_to_str(r.dividends)} C001={fen_to_str(c.dividend)}"
+    )
     return c.dividend
 
 
 def village_book(hh: list[dict[str, object]], coop_dividend: int) -> dict[str, object]:
-    members = [{"code": "C001", "name": "山邑村集体", "kind": "collective"},
-               {"code": "O001", "name": "山邑村党总支", "kind": "organisation"}]
+    members = [
+        {"code": "C001", "name": "山邑村集体", "kind": "collective"},
+        {"code": "O001", "name": "山邑村党总支", "kind": "organisation"},
+    ]
     members += [h["member"] for h in hh]  # type: ignore[misc]
     # 人口股: every household holds 1,000.00 of 集体资产量化 shares.
-    lots = [{"code": f"P{i:04d}", "holder": h["member"]["code"], "class": "other", "amount": "1000.00",  # type: ignore[index]
-             "start": "2014-01-01", "end": None} for i, h in enumerate(hh, start=1)]
-    lots.append({"code": "R0001", "holder": "O001", "class": "red_fund", "amount": "50000.00",
-                 "start": "2014-01-01", "end": "2016-12-31"})
+    lots = [
+        {
+            "code": f"P{i:04d}",
+            "holder": h["member"]["code"],
+            "class": "other",
+            "amount": "1000.00",  # type: ignore[index]
+            "start": "2014-01-01",
+            "end": None,
+        }
+        for i, h in enumerate(hh, start=1)
+    ]
+    lots.append(
+        {
+            "code": "R0001",
+            "holder": "O001",
+            "class": "red_fund",
+            "amount": "50000.00",
+            "start": "2014-01-01",
+            "end": "2016-12-31",
+        }
+    )
     accounts = [
         {"code": "14101", "name": "长期投资—食品公司", "kind": "asset"},
         {"code": "14102", "name": "长期投资—红莲藕合作社", "kind": "asset"},
@@ -221,35 +318,115 @@ def village_book(hh: list[dict[str, object]], coop_dividend: int) -> dict[str, o
     ]
     div = fen_to_str(coop_dividend)
     vouchers = [
-        {"date": "2014-01-02", "memo": "集体资产期初", "attachments": 1, "lines": [
-            {"account": "102", "debit": "1650000.00"}, {"account": "15101", "debit": "240000.00"},
-            {"account": "30101", "credit": "1890000.00"}]},
-        {"date": "2014-01-03", "memo": "收到县红色基金", "attachments": 2, "lines": [
-            {"account": "102", "debit": "50000.00"}, {"account": "22101", "credit": "50000.00"}]},
-        {"date": "2014-01-06", "memo": "自筹资金入股红莲藕合作社", "attachments": 2, "lines": [
-            {"account": "14102", "debit": "500000.00"}, {"account": "102", "credit": "500000.00"}]},
-        {"date": "2014-01-10", "memo": "投资食品公司", "attachments": 3, "lines": [
-            {"account": "14101", "debit": "180000.00"}, {"account": "102", "credit": "180000.00"}]},
-        {"date": "2014-06-30", "memo": "烤烟房出租收入（20座）", "attachments": 1, "lines": [
-            {"account": "102", "debit": "16000.00"}, {"account": "50101", "credit": "16000.00"}]},
-        {"date": "2014-11-30", "memo": "食品公司分红", "attachments": 1, "lines": [
-            {"account": "102", "debit": "17000.00"}, {"account": "50201", "credit": "17000.00"}]},
-        {"date": "2014-12-31", "memo": "应收红莲藕合作社2014年分红", "attachments": 1, "lines": [
-            {"account": "112", "debit": div}, {"account": "50202", "credit": div}]},
-        {"date": "2014-12-15", "memo": "办公费", "attachments": 2, "lines": [
-            {"account": "51301", "debit": "3600.00"}, {"account": "101", "credit": "3600.00"}]},
-        {"date": "2014-01-08", "memo": "提取备用金", "attachments": 1, "lines": [
-            {"account": "101", "debit": "10000.00"}, {"account": "102", "credit": "10000.00"}]},
+        {
+            "date": "2014-01-02",
+            "memo": "集体资产期初",
+            "attachments": 1,
+            "lines": [
+                {"account": "102", "debit": "1650000.00"},
+                {"account": "15101", "debit": "240000.00"},
+                {"account": "30101", "credit": "1890000.00"},
+            ],
+        },
+        {
+            "date": "2014-01-03",
+            "memo": "收到县红色基金",
+            "attachments": 2,
+            "lines": [
+                {"account": "102", "debit": "50000.00"},
+                {"account": "22101", "credit": "50000.00"},
+            ],
+        },
+        {
+            "date": "2014-01-06",
+            "memo": "自筹资金入股红莲藕合作社",
+            "attachments": 2,
+            "lines": [
+                {"account": "14102", "debit": "500000.00"},
+                {"account": "102", "credit": "500000.00"},
+            ],
+        },
+        {
+            "date": "2014-01-10",
+            "memo": "投资食品公司",
+            "attachments": 3,
+            "lines": [
+                {"account": "14101", "debit": "180000.00"},
+                {"account": "102", "credit": "180000.00"},
+            ],
+        },
+        {
+            "date": "2014-06-30",
+            "memo": "烤烟房出租收入（20座）",
+            "attachments": 1,
+            "lines": [
+                {"account": "102", "debit": "16000.00"},
+                {"account": "50101", "credit": "16000.00"},
+            ],
+        },
+        {
+            "date": "2014-11-30",
+            "memo": "食品公司分红",
+            "attachments": 1,
+            "lines": [
+                {"account": "102", "debit": "17000.00"},
+                {"account": "50201", "credit": "17000.00"},
+            ],
+        },
+        {
+            "date": "2014-12-31",
+            "memo": "应收红莲藕合作社2014年分红",
+            "attachments": 1,
+            "lines": [{"account": "112", "debit": div}, {"account": "50202", "credit": div}],
+        },
+        {
+            "date": "2014-12-15",
+            "memo": "办公费",
+            "attachments": 2,
+            "lines": [
+                {"account": "51301", "debit": "3600.00"},
+                {"account": "101", "credit": "3600.00"},
+            ],
+        },
+        {
+            "date": "2014-01-08",
+            "memo": "提取备用金",
+            "attachments": 1,
+            "lines": [
+                {"account": "101", "debit": "10000.00"},
+                {"account": "102", "credit": "10000.00"},
+            ],
+        },
     ]
-    plans = [{"year": 2014, "welfare_rate": "0.30", "reserve_rate": "0.10",
-              "approved_on": "2014-12-26", "published_on": "2014-12-28",
-              "proposed_by": "山邑村党总支", "meeting": "2014年12月26日山邑村村民代表会议",
-              "resolution": "提取30%公益金、10%公积金，其余按人口股分红", "vote": "赞成41票"}]
+    plans = [
+        {
+            "year": 2014,
+            "welfare_rate": "0.30",
+            "reserve_rate": "0.10",
+            "approved_on": "2014-12-26",
+            "published_on": "2014-12-28",
+            "proposed_by": "山邑村党总支",
+            "meeting": "2014年12月26日山邑村村民代表会议",
+            "resolution": "提取30%公益金、10%公积金，其余按人口股分红",
+            "vote": "赞成41票",
+        }
+    ]
     return {
-        "format": "coopledger-book", "version": 1,
-        "organisation": {"name": VILLAGE, "village": "山邑村", "township": "姚关镇", "county": "施甸县", "chart": "village-2023"},
-        "members": members, "accounts": accounts, "contracts": [], "share_lots": lots,
-        "vouchers": vouchers, "plans": plans,
+        "format": "coopledger-book",
+        "version": 1,
+        "organisation": {
+            "name": VILLAGE,
+            "village": "山邑村",
+            "township": "姚关镇",
+            "county": "施甸县",
+            "chart": "village-2023",
+        },
+        "members": members,
+        "accounts": accounts,
+        "contracts": [],
+        "share_lots": lots,
+        "vouchers": vouchers,
+        "plans": plans,
     }
 
 

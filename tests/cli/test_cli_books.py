@@ -58,8 +58,16 @@ def test_export_then_import_round_trips(tmp_path: Path, name: str) -> None:
     # The same book, written canonically ("0.10" and "0.1" are one rate).
     want = book_to_json(validate_book(json.loads(src.read_text(encoding="utf-8"))))
     # Accounts the chart already has (same name and kind) may be left out of an export.
-    chart_file = Path(__file__).resolve().parents[2] / "resources" / "charts" / f"{want['organisation']['chart']}.json"
-    chart = {a["code"]: (a["name"], a["kind"]) for a in json.loads(chart_file.read_text(encoding="utf-8"))["accounts"]}
+    chart_file = (
+        Path(__file__).resolve().parents[2]
+        / "resources"
+        / "charts"
+        / f"{want['organisation']['chart']}.json"
+    )
+    chart = {
+        a["code"]: (a["name"], a["kind"])
+        for a in json.loads(chart_file.read_text(encoding="utf-8"))["accounts"]
+    }
     got_accounts, want_accounts = got.pop("accounts", []), want.pop("accounts", [])
     assert all(a in want_accounts for a in got_accounts)
     for a in want_accounts:
@@ -84,28 +92,62 @@ def _broken() -> list[tuple[str, object, str]]:
         mutate(b)
         cases.append((label, b, path))
 
-    variant("bad date", "vouchers[0].date", lambda b: b["vouchers"][0].__setitem__("date", "2014-02-30"))
-    variant("negative area", "contracts[0].area_mu", lambda b: b["contracts"][0].__setitem__("area_mu", "-2"))
-    variant("five decimals", "contracts[2].area_mu", lambda b: b["contracts"][2].__setitem__("area_mu", "1.35001"))
-    variant("bad ID", "members[1].id_number", lambda b: b["members"][1].__setitem__("id_number", "530521196503120014"))
-    variant("unknown member", "contracts[0].member", lambda b: b["contracts"][0].__setitem__("member", "H9999"))
-    variant("misspelt key", "contracts[0].rent_per_muu", lambda b: b["contracts"][0].__setitem__("rent_per_muu", "1"))
+    variant(
+        "bad date", "vouchers[0].date", lambda b: b["vouchers"][0].__setitem__("date", "2014-02-30")
+    )
+    variant(
+        "negative area",
+        "contracts[0].area_mu",
+        lambda b: b["contracts"][0].__setitem__("area_mu", "-2"),
+    )
+    variant(
+        "five decimals",
+        "contracts[2].area_mu",
+        lambda b: b["contracts"][2].__setitem__("area_mu", "1.35001"),
+    )
+    variant(
+        "bad ID",
+        "members[1].id_number",
+        lambda b: b["members"][1].__setitem__("id_number", "530521196503120014"),
+    )
+    variant(
+        "unknown member",
+        "contracts[0].member",
+        lambda b: b["contracts"][0].__setitem__("member", "H9999"),
+    )
+    variant(
+        "misspelt key",
+        "contracts[0].rent_per_muu",
+        lambda b: b["contracts"][0].__setitem__("rent_per_muu", "1"),
+    )
     variant(
         "unbalanced",
         "vouchers[0]",
         lambda b: b["vouchers"][0]["lines"][0].__setitem__("debit", "20000.01"),
     )
-    variant("unknown account", "vouchers[1].lines[0].account", lambda b: b["vouchers"][1]["lines"][0].__setitem__("account", "999"))
-    variant("non-household contract", "contracts[0].member", lambda b: b["contracts"][0].__setitem__("member", "C001"))
+    variant(
+        "unknown account",
+        "vouchers[1].lines[0].account",
+        lambda b: b["vouchers"][1]["lines"][0].__setitem__("account", "999"),
+    )
+    variant(
+        "non-household contract",
+        "contracts[0].member",
+        lambda b: b["contracts"][0].__setitem__("member", "C001"),
+    )
     variant("wrong format", "format", lambda b: b.__setitem__("format", "excel"))
     variant("plan rates", "plans[0]", lambda b: b["plans"][0].__setitem__("reserve_rate", "0.95"))
     return cases
 
 
 @pytest.mark.parametrize(("label", "book", "path"), _broken(), ids=[c[0] for c in _broken()])
-def test_broken_books_are_refused_whole(tmp_path: Path, label: str, book: object, path: str) -> None:
+def test_broken_books_are_refused_whole(
+    tmp_path: Path, label: str, book: object, path: str
+) -> None:
     db = tmp_path / "l.sqlite3"
-    assert run("--db", str(db), "import-book", str(EXAMPLES / "no-shares.book.json")).returncode == 0
+    assert (
+        run("--db", str(db), "import-book", str(EXAMPLES / "no-shares.book.json")).returncode == 0
+    )
     before = dump(db)
     f = tmp_path / "bad.json"
     f.write_text(json.dumps(book, ensure_ascii=False), encoding="utf-8")
@@ -116,7 +158,10 @@ def test_broken_books_are_refused_whole(tmp_path: Path, label: str, book: object
     assert dump(db) == before
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\x01garbage", b"[1, 2]", b'{"format": "coopledger-book"', "中文".encode("gbk")])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00\x01garbage", b"[1, 2]", b'{"format": "coopledger-book"', "中文".encode("gbk")],
+)
 def test_garbage_files_are_refused(tmp_path: Path, content: bytes) -> None:
     db = tmp_path / "l.sqlite3"
     f = tmp_path / "bad.json"

@@ -24,11 +24,21 @@ def test_su_zibai_slip(demo_db: Path, tmp_path: Path) -> None:
     try:
         org = find_organisation(led, COOPERATIVE).id
         su = next(s for s in dist.slips(led, org, 2014) if s.member_name == "苏子柏")
-        out = printing.print_slips(led, org, 2014, tmp_path / "su.pdf", member=su.member_code, layout="a5")
+        out = printing.print_slips(
+            led, org, 2014, tmp_path / "su.pdf", member=su.member_code, layout="a5"
+        )
     finally:
         led.close()
     text = all_text(out)
-    for needle in ("苏子柏", "岩子脚小组", "1,600.00", "230.00", "1,830.00", "壹仟捌佰叁拾元整", su.check_code):
+    for needle in (
+        "苏子柏",
+        "岩子脚小组",
+        "1,600.00",
+        "230.00",
+        "1,830.00",
+        "壹仟捌佰叁拾元整",
+        su.check_code,
+    ):
         assert needle in text, needle
     assert all(fonts(out).values())
 
@@ -51,7 +61,18 @@ def test_notice_grand_total_equals_ledger(demo_db: Path, tmp_path: Path) -> None
 def test_statements_cli(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "st.pdf"
     r = subprocess.run(
-        [str(BIN), "--db", str(demo_db), "--org", COOPERATIVE, "statements", "--year", "2014", "--out", str(out)],
+        [
+            str(BIN),
+            "--db",
+            str(demo_db),
+            "--org",
+            COOPERATIVE,
+            "statements",
+            "--year",
+            "2014",
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -36,7 +36,10 @@ def test_collective_book_records_its_dividend(demo_db: Path) -> None:
         village = find_organisation(led, COLLECTIVE).id
         owed = next(s for s in dist.slips(led, coop, 2014) if s.member_code == "C001").dividend
         assert books.account_balance(led, village, "112", dt.date(2014, 12, 31)) == owed
-        rows = {r.code: r for r in books.trial_balance(led, village, dt.date(2014, 1, 1), dt.date(2014, 12, 31))}
+        rows = {
+            r.code: r
+            for r in books.trial_balance(led, village, dt.date(2014, 1, 1), dt.date(2014, 12, 31))
+        }
         assert rows["50101"].credit == 16_000_00  # 20 ovens let
         assert rows["50201"].credit == 17_000_00  # food company
         assert rows["14101"].closing == 180_000_00
@@ -45,12 +48,17 @@ def test_collective_book_records_its_dividend(demo_db: Path) -> None:
 
 
 @pytest.mark.parametrize("name", [COOPERATIVE, COLLECTIVE])
-def test_year_end_close_zeroes_income_and_balance_sheet_balances(demo_copy: Path, name: str) -> None:
+def test_year_end_close_zeroes_income_and_balance_sheet_balances(
+    demo_copy: Path, name: str
+) -> None:
     led = open_ledger(demo_copy, user="会计")
     try:
         org = find_organisation(led, name).id
         vouchers.close_year(led, org, 2014)
-        rows = {r.code: r for r in books.trial_balance(led, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))}
+        rows = {
+            r.code: r
+            for r in books.trial_balance(led, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))
+        }
         assert rows["321"].closing == 0
         for r in rows.values():
             if r.kind in ("revenue", "expense"):

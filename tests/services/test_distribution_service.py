@@ -48,7 +48,7 @@ def _snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
     con = sqlite3.connect(path)
     out = {}
     for table in ("voucher", "voucher_line", "distribution", "distribution_item", "period_balance"):
-        out[table] = con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+        out[table] = con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
     out["audit"] = con.execute("SELECT count(*) FROM audit_log").fetchall()
     con.close()
     return out
@@ -87,11 +87,17 @@ def test_reverse_restores_and_allows_recommit(ledger: Ledger) -> None:
     with pytest.raises(DomainError, match="already committed"):
         dist.commit_distribution(ledger, org, 2014)
     with pytest.raises(DomainError, match="committed"):
-        dist.save_plan(ledger, org, dist.PlanForm(2014, 2000, 0, dt.date(2014, 12, 20), dt.date(2014, 12, 22)))
+        dist.save_plan(
+            ledger, org, dist.PlanForm(2014, 2000, 0, dt.date(2014, 12, 20), dt.date(2014, 12, 22))
+        )
     dist.reverse_distribution(ledger, org, 2014)
     tb1 = books.trial_balance(ledger, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))
-    assert [(r.code, r.closing) for r in tb1 if r.closing] == [(r.code, r.closing) for r in tb0 if r.closing]
-    assert dist.preview_distribution(ledger, org, 2014).result.to_json() == expected["years"]["2014"]
+    assert [(r.code, r.closing) for r in tb1 if r.closing] == [
+        (r.code, r.closing) for r in tb0 if r.closing
+    ]
+    assert (
+        dist.preview_distribution(ledger, org, 2014).result.to_json() == expected["years"]["2014"]
+    )
     dist.commit_distribution(ledger, org, 2014)
     assert dist.distribution_json(ledger, org, 2014) == expected["years"]["2014"]
     assert verify(ledger).ok

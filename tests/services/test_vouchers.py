@@ -19,11 +19,15 @@ from coopledger.services.ledger import Ledger, open_ledger, verify
 
 
 def sale(day: dt.date, fen: int, memo: str = "销售莲藕") -> VoucherInput:
-    return VoucherInput(day, memo, (LineInput("102", debit_fen=fen), LineInput("50101", credit_fen=fen)))
+    return VoucherInput(
+        day, memo, (LineInput("102", debit_fen=fen), LineInput("50101", credit_fen=fen))
+    )
 
 
 def wages(day: dt.date, fen: int) -> VoucherInput:
-    return VoucherInput(day, "支付务工工资", (LineInput("51101", debit_fen=fen), LineInput("101", credit_fen=fen)))
+    return VoucherInput(
+        day, "支付务工工资", (LineInput("51101", debit_fen=fen), LineInput("101", credit_fen=fen))
+    )
 
 
 @pytest.fixture
@@ -64,7 +68,9 @@ def test_posting_requires_review_and_balance(book: tuple[Ledger, int]) -> None:
     with pytest.raises(DomainError, match="reviewed"):
         vouchers.post_voucher(led, org, vid)
     unbalanced = VoucherInput(
-        dt.date(2014, 10, 5), "错", (LineInput("102", debit_fen=100), LineInput("50101", credit_fen=99))
+        dt.date(2014, 10, 5),
+        "错",
+        (LineInput("102", debit_fen=100), LineInput("50101", credit_fen=99)),
     )
     with pytest.raises(DomainError, match="do not equal"):
         vouchers.add_voucher(led, org, unbalanced)
@@ -72,13 +78,21 @@ def test_posting_requires_review_and_balance(book: tuple[Ledger, int]) -> None:
         vouchers.add_voucher(
             led,
             org,
-            VoucherInput(dt.date(2014, 10, 5), "x", (LineInput("102", debit_fen=1), LineInput("501", credit_fen=1))),
+            VoucherInput(
+                dt.date(2014, 10, 5),
+                "x",
+                (LineInput("102", debit_fen=1), LineInput("501", credit_fen=1)),
+            ),
         )
     with pytest.raises(DomainError, match="per member"):
         vouchers.add_voucher(
             led,
             org,
-            VoucherInput(dt.date(2014, 10, 5), "x", (LineInput("102", debit_fen=1), LineInput("113", credit_fen=1))),
+            VoucherInput(
+                dt.date(2014, 10, 5),
+                "x",
+                (LineInput("102", debit_fen=1), LineInput("113", credit_fen=1)),
+            ),
         )
 
 
@@ -109,7 +123,9 @@ def test_reversal_mirrors_and_cannot_be_reversed(book: tuple[Ledger, int]) -> No
     assert verify(led).ok
 
 
-def test_closed_period_refuses_postings_and_reopen_is_audited(book: tuple[Ledger, int], ledger_path: Path) -> None:
+def test_closed_period_refuses_postings_and_reopen_is_audited(
+    book: tuple[Ledger, int], ledger_path: Path
+) -> None:
     led, org = book
     post(led, org, sale(dt.date(2014, 9, 5), 100))
     post(led, org, sale(dt.date(2014, 10, 5), 100))
@@ -155,7 +171,9 @@ def test_year_close_leaves_income_at_zero(book: tuple[Ledger, int]) -> None:
     post(led, org, sale(dt.date(2014, 9, 30), 20000_00))
     post(led, org, wages(dt.date(2014, 10, 15), 6000_00))
     vouchers.close_year(led, org, 2014)
-    rows = {r.code: r for r in books.trial_balance(led, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))}
+    rows = {
+        r.code: r for r in books.trial_balance(led, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))
+    }
     assert rows["321"].closing == 0
     assert rows["501"].closing == 0 and rows["511"].closing == 0
     assert rows["32202"].closing == -14000_00  # a credit: the year's income, undistributed
@@ -164,7 +182,9 @@ def test_year_close_leaves_income_at_zero(book: tuple[Ledger, int]) -> None:
     with pytest.raises(DomainError, match="already closed"):
         vouchers.close_year(led, org, 2014)
     # 2015 opens with the balances brought forward.
-    tb15 = {r.code: r for r in books.trial_balance(led, org, dt.date(2015, 1, 1), dt.date(2015, 12, 31))}
+    tb15 = {
+        r.code: r for r in books.trial_balance(led, org, dt.date(2015, 1, 1), dt.date(2015, 12, 31))
+    }
     assert tb15["102"].opening == 20000_00
     assert tb15["32202"].opening == -14000_00
     assert verify(led).ok
@@ -176,7 +196,10 @@ def test_trial_balance_any_date_range(book: tuple[Ledger, int]) -> None:
     post(led, org, sale(dt.date(2014, 10, 15), 200))
     post(led, org, sale(dt.date(2014, 10, 16), 400))
     post(led, org, sale(dt.date(2014, 11, 1), 800))
-    tb = {r.code: r for r in books.trial_balance(led, org, dt.date(2014, 10, 16), dt.date(2014, 11, 1))}
+    tb = {
+        r.code: r
+        for r in books.trial_balance(led, org, dt.date(2014, 10, 16), dt.date(2014, 11, 1))
+    }
     assert tb["102"].opening == 300
     assert tb["102"].debit == 1200
     assert tb["102"].closing == 1500
@@ -198,7 +221,9 @@ def test_subsidiary_ledger_pages_agree_with_whole(book: tuple[Ledger, int]) -> N
     assert [r.balance for r in paged] == [r.balance for r in whole]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     ops=st.lists(
         st.tuples(
@@ -210,7 +235,9 @@ def test_subsidiary_ledger_pages_agree_with_whole(book: tuple[Ledger, int]) -> N
         max_size=12,
     )
 )
-def test_any_postings_and_reversals_keep_the_ledger_balanced(tmp_path: Path, ops: list[tuple[str, int, int]]) -> None:
+def test_any_postings_and_reversals_keep_the_ledger_balanced(
+    tmp_path: Path, ops: list[tuple[str, int, int]]
+) -> None:
     path = tmp_path / f"p{abs(hash(tuple(ops)))}.sqlite3"
     led = open_ledger(path, user="acc", create=True)
     try:

@@ -39,9 +39,16 @@ def _copy(src: Path, dst: Path) -> None:
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("stress")
     book = root / "big.book.json"
-    book.write_text(json.dumps(synthetic_book(name="大合作社", **SIZE), ensure_ascii=False), encoding="utf-8")
+    book.write_text(
+        json.dumps(synthetic_book(name="大合作社", **SIZE), ensure_ascii=False), encoding="utf-8"
+    )
     small = root / "small.book.json"
-    small.write_text(json.dumps(synthetic_book(name="小合作社", households=20, contracts=20, lots=5, voucher_lines=40)), encoding="utf-8")
+    small.write_text(
+        json.dumps(
+            synthetic_book(name="小合作社", households=20, contracts=20, lots=5, voucher_lines=40)
+        ),
+        encoding="utf-8",
+    )
     base = root / "base.sqlite3"  # holds only the small book: the import target
     assert _run("--db", str(base), "import-book", str(small)).returncode == 0
     full = root / "full.sqlite3"  # holds the big book too: the commit target
@@ -85,7 +92,16 @@ def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: P
     members_before = _count(prepared["base"], "SELECT count(*) FROM member")
     vouchers_before = _count(prepared["base"], "SELECT count(*) FROM voucher")
     _copy(prepared["full"], probe)
-    commit_args = ["--db", str(probe), "--org", "大合作社", "distribute", "--year", "2014", "--commit"]
+    commit_args = [
+        "--db",
+        str(probe),
+        "--org",
+        "大合作社",
+        "distribute",
+        "--year",
+        "2014",
+        "--commit",
+    ]
     t_commit = _baseline(commit_args)
     dist_vouchers = _count(probe, "SELECT count(*) FROM voucher WHERE source = 'distribution'")
     items = _count(probe, "SELECT count(*) FROM distribution_item")
@@ -99,7 +115,16 @@ def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: P
             delay = rng.uniform(0.05, t_import * 1.05)
         else:
             _copy(prepared["full"], db)
-            args = ["--db", str(db), "--org", "大合作社", "distribute", "--year", "2014", "--commit"]
+            args = [
+                "--db",
+                str(db),
+                "--org",
+                "大合作社",
+                "distribute",
+                "--year",
+                "2014",
+                "--commit",
+            ]
             delay = rng.uniform(0.05, t_commit * 1.05)
         _kill_at(args, delay)
         v = _run("--db", str(db), "verify")
@@ -107,7 +132,11 @@ def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: P
         if run % 2 == 0:
             m = _count(db, "SELECT count(*) FROM member")
             n = _count(db, "SELECT count(*) FROM voucher")
-            assert (m, n) in ((members_before, vouchers_before), (members_after, vouchers_after)), (run, m, n)
+            assert (m, n) in ((members_before, vouchers_before), (members_after, vouchers_after)), (
+                run,
+                m,
+                n,
+            )
             outcomes["import"][m == members_after] += 1
         else:
             d = _count(db, "SELECT count(*) FROM voucher WHERE source = 'distribution'")
@@ -118,4 +147,6 @@ def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: P
         again = _run("--db", str(db), "--org", "小合作社", "distribute", "--year", "2014", "--json")
         assert again.returncode == 0, again.stderr
         db.unlink()
-    print(f"\nSIGKILL runs: {RUNS}; import absent/present {outcomes['import']}, commit absent/present {outcomes['commit']}")
+    print(
+        f"\nSIGKILL runs: {RUNS}; import absent/present {outcomes['import']}, commit absent/present {outcomes['commit']}"
+    )
