@@ -1,0 +1,102 @@
+"""Keep the translation catalogs in step with the code (run from the repository root):
+
+    .venv/bin/python scripts/i18n.py            # extract, update zh_CN, regenerate zh_TW
+    .venv/bin/python scripts/i18n.py --check    # exit 1 when a msgid lacks a zh_CN translation
+
+msgids are English and live in the code inside ``_("…")`` or ``N_("…")``. ``zh_CN`` is
+translated by hand in ``resources/locale/zh_CN/coopledger.po``; ``zh_TW`` is generated from it
+with OpenCC (s2twp: Taiwan standard with its phrases), then may be corrected by hand in
+``resources/locale/zh_TW/overrides.po``, which wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "resources" / "locale"
+KEYWORDS = {"_": None, "N_": None}
+
+
+def extract() -> Catalog:
+    """Every msgid in the package, with where it is used."""
+    pot = Catalog(project="coopledger", charset="utf-8")
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT / "coopledger"), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        if isinstance(message, str) and message:
+            pot.add(message, locations=[(f"coopledger/{filename}", lineno)])
+    return pot
+
+
+def read(path: Path, locale: str) -> Catalog:
+    if not path.exists():
+        return Catalog(locale=locale, project="coopledger", charset="utf-8")
+    with path.open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def write(path: Path, catalog: Catalog) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, omit_header=False, sort_output=True, ignore_obsolete=True)
+
+
+def missing(pot: Catalog, cn: Catalog) -> list[str]:
+    out = []
+    for m in pot:
+        if not m.id:
+            continue
+        t = cn.get(m.id)
+        if t is None or not t.string or t.fuzzy:
+            out.append(str(m.id))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    pot = extract()
+    cn = read(LOCALE / "zh_CN" / "coopledger.po", "zh_CN")
+    if args.check:
+        gaps = missing(pot, cn)
+        for g in gaps:
+            print(f"untranslated: {g!r}")
+        return 1 if gaps else 0
+    write(LOCALE / "coopledger.pot", pot)
+    new_cn = Catalog(locale="zh_CN", project="coopledger", charset="utf-8")
+    for m in pot:
+        if not m.id:
+            continue
+        old = cn.get(m.id)
+        new_cn.add(m.id, old.string if old else "", locations=m.locations)
+    write(LOCALE / "zh_CN" / "coopledger.po", new_cn)
+    try:
+        import opencc
+    except ImportError:
+        print("opencc is not installed (pip install opencc); zh_TW left as it is")
+        return 0
+    conv = opencc.OpenCC("s2twp")
+    overrides = read(LOCALE / "zh_TW" / "overrides.po", "zh_TW")
+    tw = Catalog(locale="zh_TW", project="coopledger", charset="utf-8")
+    for m in new_cn:
+        if not m.id:
+            continue
+        fixed = overrides.get(m.id)
+        text = fixed.string if fixed and fixed.string else (conv.convert(m.string) if m.string else "")
+        tw.add(m.id, text, locations=m.locations)
+    write(LOCALE / "zh_TW" / "coopledger.po", tw)
+    gaps = missing(pot, new_cn)
+    print(f"{len(pot)} msgids; {len(gaps)} without a zh_CN translation")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
