@@ -406,6 +406,7 @@ class _Parser:
         self.errors: list[tuple[PathT, DomainError]] = []
         self.dates: dict[str, dt.date] = {}
         self.member_kinds: dict[str, str | None] = {}
+        self.check_member_refs = True
         self.contract_codes: set[str] = set()
         self.chart: Mapping[str, str] | None = None
         self.leaves: frozenset[str] = frozenset()
@@ -597,7 +598,8 @@ class _Parser:
         if code is None:
             return None
         if code not in self.member_kinds:
-            self.error(path, _MSG_NO_MEMBER, got=_shown(code))
+            if self.check_member_refs:
+                self.error(path, _MSG_NO_MEMBER, got=_shown(code))
             return None
         return code
 
@@ -638,7 +640,12 @@ class _Parser:
         organisation = self.organisation(data)
         if "members" not in data:
             self.error(("members",), _MSG_REQUIRED)
+        errors_before = len(self.errors)
         members = self.members(self.section(data, "members"))
+        # Without a readable member list, every reference would be an error: say it once.
+        self.check_member_refs = "members" in data and (
+            len(self.errors) == errors_before or isinstance(data["members"], list)
+        )
         accounts = self.accounts(self.section(data, "accounts"))
         contracts = self.contracts(self.section(data, "contracts"))
         lots = self.share_lots(self.section(data, "share_lots"))

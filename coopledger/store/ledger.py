@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from coopledger.store.models import (
     Account,
@@ -20,13 +21,14 @@ from coopledger.store.models import (
     PeriodBalance,
     Voucher,
     VoucherLine,
+    table_of,
 )
 
-V = Voucher.__table__
-L = VoucherLine.__table__
-PB = PeriodBalance.__table__
-A = Account.__table__
-M = Member.__table__
+V = table_of(Voucher)
+L = table_of(VoucherLine)
+PB = table_of(PeriodBalance)
+A = table_of(Account)
+M = table_of(Member)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +91,13 @@ def closed_months(session: Session | Connection, org_id: int) -> set[tuple[int, 
     out = {
         (r.year, r.month)
         for r in session.execute(
-            select(Period.year, Period.month).where(Period.org_id == org_id, Period.closed)  # type: ignore[arg-type]
+            select(col(Period.year), col(Period.month)).where(
+                col(Period.org_id) == org_id, col(Period.closed)
+            )
         )
     }
     for (year,) in session.execute(
-        select(FiscalYear.year).where(FiscalYear.org_id == org_id, FiscalYear.closed)  # type: ignore[arg-type]
+        select(col(FiscalYear.year)).where(col(FiscalYear.org_id) == org_id, col(FiscalYear.closed))
     ):
         out.update((year, m) for m in range(1, 13))
     return out

@@ -10,9 +10,15 @@ belongs to a book carries ``org_id``; only ``organisation``, ``app_user``, ``aud
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Table, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, typed (``Model.__table__`` is untyped on SQLModel)."""
+    return cast(Table, inspect(model).local_table)
 
 
 class Organisation(SQLModel, table=True):

@@ -81,7 +81,7 @@ def _counts(path: Path) -> tuple[int, int, int]:
     con = sqlite3.connect(path)
     try:
         return tuple(  # type: ignore[return-value]
-            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("voucher", "voucher_line", "audit_log")
         )
     finally:
