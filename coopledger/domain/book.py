@@ -39,8 +39,7 @@ that holds its default value, so a plain book keeps exactly the spec's shape):
   [start, end]: the contract ended early on that day, inclusive, and ``end`` stays the
   agreed end). Overlap checks on a parcel use ``terminated_on`` when given.
 * ``share_lots[]``: ``lender`` (a member code; red_fund lots only); ``transferred_from`` (the
-  code of another share lot or of a contract, whose land lot carries the contract's
-  code); ``transfer_kind`` (``inheritance``, ``gift`` or ``split``; only with
+  code of another share lot; land lots follow their contracts and are not transferred); ``transfer_kind`` (``inheritance``, ``gift`` or ``split``; only with
   ``transferred_from``).
 * ``vouchers[]``: ``attachments`` (whole number ≥ 0, default 0); ``lines[].member`` (a member
   code) and ``lines[].memo`` (text).
@@ -1157,10 +1156,8 @@ class _Parser:
                     N_("a lot cannot be transferred from itself (got {got})"),
                     got=_shown(source),
                 )
-            elif source not in lot_paths and source not in self.contract_codes:
-                self.error(
-                    tpath, N_("no share lot or contract has the code {got}"), got=_shown(source)
-                )
+            elif source not in lot_paths:
+                self.error(tpath, N_("no share lot has the code {got}"), got=_shown(source))
         return out
 
     def vouchers(self, items: list[Any]) -> list[BookVoucher]:
