@@ -1160,16 +1160,17 @@ class _Parser:
                 self.error(tpath, N_("no share lot has the code {got}"), got=_shown(source))
         return out
 
-    def vouchers(self, items: list[Any]) -> list[BookVoucher]:
+    def vouchers(self, items: list[Any], start: int = 0) -> list[BookVoucher]:
         """The vouchers: the hot loop of a big book, so canonical values take fast paths
-        inline and only a value that fails them goes through the checking helpers."""
+        inline and only a value that fails them goes through the checking helpers.
+        ``start`` is the index of ``items[0]`` in the book (for streamed chunks)."""
         out: list[BookVoucher] = []
         errors = self.errors
         dates = self.dates
         leaves = self.leaves
         members = self.member_kinds
         check_accounts = self.chart is not None
-        for i, obj in enumerate(items):
+        for i, obj in enumerate(items, start):
             if not isinstance(obj, dict):
                 self.obj(obj, ("vouchers", i))
                 continue
@@ -1432,6 +1433,51 @@ def parse_book(data: object, *, charts: Mapping[str, Mapping[str, str]]) -> Book
         raise DomainErrors([err for _, err in ordered])
     assert book is not None  # no errors means every part was built
     return book
+
+
+class BookStream:
+    """Validates a book too big to hold whole: first everything but the vouchers
+    (``header``), then the vouchers chunk by chunk (``vouchers``), then ``finish``, which
+    raises every error found, in path order. The caller writes nothing it cannot roll back
+    until ``finish`` has passed."""
+
+    def __init__(self, charts: Mapping[str, Mapping[str, str]]) -> None:
+        self._parser = _Parser(charts)
+        self._header_ok = False
+
+    def header(self, data: object) -> Book:
+        """Check the book without its ``vouchers`` (which must be absent or ``[]`` in
+        ``data``); raises ``DomainErrors`` now if anything there is wrong."""
+        parser = self._parser
+        with _no_gc_pauses():
+            book = parser.book(data)
+        if parser.errors:
+            ordered = sorted(parser.errors, key=_document_order(data))
+            raise DomainErrors([err for _, err in ordered])
+        assert book is not None
+        self._header_ok = True
+        return book
+
+    def vouchers(self, items: list[Any], start: int) -> list[BookVoucher]:
+        """Check one chunk of vouchers (``items[0]`` is ``vouchers[start]``); the records
+        are only to be trusted when ``ok`` is still true."""
+        assert self._header_ok
+        with _no_gc_pauses():
+            return self._parser.vouchers(items, start)
+
+    @property
+    def ok(self) -> bool:
+        """No error so far."""
+        return not self._parser.errors
+
+    def finish(self) -> None:
+        """Raise every error found in the vouchers, in path order."""
+        if self._parser.errors:
+            ordered = sorted(
+                self._parser.errors,
+                key=lambda item: [c if isinstance(c, int) else 0 for c in item[0]],
+            )
+            raise DomainErrors([err for _, err in ordered])
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ that importing the file and committing the plans gives back the same distributio
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlmodel import SQLModel, col
 
 from coopledger.domain.book import (
     Book,
+    BookStream,
     BookAccount,
     BookContract,
     BookLine,
@@ -27,6 +30,7 @@ from coopledger.domain.book import (
     book_to_json,
     parse_book,
 )
+from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.services.accounts import CHARTS, add_account_in, chart_kinds, create_organisation_in
 from coopledger.services.ledger import Ledger
@@ -38,6 +42,7 @@ from coopledger.store.models import (
     Member,
     Organisation,
     ShareLot,
+    table_of,
 )
 from coopledger.store.uow import Tx
 
@@ -54,8 +59,8 @@ def validate_book(data: object) -> Book:
     return parse_book(data, charts=charts_for_books())
 
 
-def _next_id(tx: Tx, model: Any) -> int:
-    table = model.__table__
+def _next_id(tx: Tx, model: type[SQLModel]) -> int:
+    table = table_of(model)
     return int(tx.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
 
@@ -96,7 +101,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     # Members
     first = _next_id(tx, Member)
     member_ids: dict[str, int] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, m in enumerate(book.members):
         mid = first + i
         member_ids[m.code] = mid
@@ -119,7 +124,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
             }
         )
     if rows:
-        s.execute(insert(Member.__table__), rows)
+        s.execute(insert(table_of(Member)), rows)
         tx.track_many("import members", "member", [r["id"] for r in rows], {"count": len(rows)})
     note("members")
 
@@ -148,7 +153,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
             }
         )
     if rows:
-        s.execute(insert(LandContract.__table__), rows)
+        s.execute(insert(table_of(LandContract)), rows)
         tx.track_many(
             "import contracts", "land_contract", [r["id"] for r in rows], {"count": len(rows)}
         )
@@ -176,7 +181,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
             }
         )
     if rows:
-        s.execute(insert(ShareLot.__table__), rows)
+        s.execute(insert(table_of(ShareLot)), rows)
         tx.track_many(
             "import share lots", "share_lot", [r["id"] for r in rows], {"count": len(rows)}
         )
@@ -223,6 +228,50 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     return org_id
 
 
+def import_book_file(ledger: Ledger, path: Path, progress: Progress | None = None) -> int:
+    """Import a book file. Files up to ``STREAM_BOOK_BYTES`` are read and checked whole;
+    bigger ones (a township's ten years) are streamed: everything but the vouchers is
+    checked first, then the vouchers are checked and written chunk by chunk inside one
+    transaction that is rolled back, leaving nothing, if any chunk has an error."""
+    from coopledger.services import files
+
+    ledger.require("manage_registers")
+    if not path.is_file():
+        raise DomainError("file", N_("no book file at {file}"), file=str(path))
+    if path.stat().st_size <= files.STREAM_BOOK_BYTES:
+        return import_book(ledger, files.read_book_file(path), progress)
+    note = progress or (lambda _msg: None)
+    stream = BookStream(charts_for_books())
+    header = files.read_book_header(path)
+    header.pop("vouchers", None)
+    book = stream.header(header)
+    with ledger.write() as tx:
+        org_id = import_book_in(tx, book, note)
+        start = 0
+        for chunk in files.iter_book_vouchers(path):
+            records = stream.vouchers(chunk, start)
+            if stream.ok:
+                vouchers = [
+                    VoucherInput(
+                        v.date,
+                        v.memo,
+                        tuple(
+                            LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo)
+                            for ln in v.lines
+                        ),
+                        v.attachments,
+                    )
+                    for v in records
+                ]
+                post_system_vouchers(
+                    tx, org_id, vouchers, source="import", action="import vouchers"
+                )
+            start += len(chunk)
+            note(f"vouchers {start}")
+        stream.finish()  # raises (and so rolls back) if any voucher was bad
+    return org_id
+
+
 def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
     """The book of one organisation as a ``coopledger-book`` document."""
     from coopledger.services.accounts import load_chart
@@ -233,7 +282,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         assert org is not None
         chart = {a["code"]: a for a in load_chart(org.chart)["accounts"]}
         members = (
-            s.execute(select(Member).where(Member.org_id == org_id).order_by(Member.id))
+            s.execute(select(Member).where(col(Member.org_id) == org_id).order_by(col(Member.id)))
             .scalars()
             .all()
         )
@@ -245,7 +294,9 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         ]
         contracts_rows = (
             s.execute(
-                select(LandContract).where(LandContract.org_id == org_id).order_by(LandContract.id)
+                select(LandContract)
+                .where(col(LandContract.org_id) == org_id)
+                .order_by(col(LandContract.id))
             )
             .scalars()
             .all()
@@ -269,7 +320,9 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             for c in contracts_rows
         ]
         lots_rows = (
-            s.execute(select(ShareLot).where(ShareLot.org_id == org_id).order_by(ShareLot.id))
+            s.execute(
+                select(ShareLot).where(col(ShareLot.org_id) == org_id).order_by(col(ShareLot.id))
+            )
             .scalars()
             .all()
         )
@@ -345,8 +398,8 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             )
             for p in s.execute(
                 select(DistributionPlan)
-                .where(DistributionPlan.org_id == org_id)
-                .order_by(DistributionPlan.year)
+                .where(col(DistributionPlan.org_id) == org_id)
+                .order_by(col(DistributionPlan.year))
             ).scalars()
         )
         book = Book(

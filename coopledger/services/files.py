@@ -986,3 +986,69 @@ def write_xlsx(
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
     book.save(path)
+
+
+# -- big book files, streamed ------------------------------------------------------------
+
+#: Book files above this size are read as a stream (``stream_book_file``).
+STREAM_BOOK_BYTES = 64 * 1024 * 1024
+
+
+def _json_error(path: Path, exc: Exception) -> DomainError:
+    return DomainError("file", N_("{name} is not a readable book file: {problem}"), name=path.name, problem=str(exc))
+
+
+def read_book_header(path: StrPath) -> dict[str, Any]:
+    """Everything in a book file except its ``vouchers`` (read as a stream of parser events,
+    so the file is never held whole); ``vouchers`` in the result is ``[]`` if present."""
+    import ijson
+
+    file = Path(path)
+    header: dict[str, Any] = {}
+    try:
+        with file.open("rb") as fh:
+            events = ijson.parse(fh, use_float=False)
+            prefix, event, value = next(events)
+            if event != "start_map":
+                raise DomainError("", N_("the book must be a JSON object {{…}}"))
+            key: str | None = None
+            builder: Any = None
+            for prefix, event, value in events:
+                if prefix == "" and event == "map_key":
+                    key = str(value)
+                    builder = None if key == "vouchers" else ijson.ObjectBuilder()
+                    continue
+                if prefix == "" and event == "end_map":
+                    break
+                if key == "vouchers":
+                    if prefix == "vouchers" and event in ("start_array", "end_array"):
+                        header["vouchers"] = []
+                    continue
+                assert builder is not None
+                builder.event(event, value)
+                if prefix == key and event not in ("start_map", "start_array", "map_key"):
+                    header[key] = builder.value
+    except DomainError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (ijson raises several kinds of errors)
+        raise _json_error(file, exc) from exc
+    return header
+
+
+def iter_book_vouchers(path: StrPath, chunk: int = 20_000) -> Iterator[list[Any]]:
+    """The ``vouchers`` of a book file in chunks, streamed."""
+    import ijson
+
+    file = Path(path)
+    batch: list[Any] = []
+    try:
+        with file.open("rb") as fh:
+            for item in ijson.items(fh, "vouchers.item", use_float=False):
+                batch.append(item)
+                if len(batch) >= chunk:
+                    yield batch
+                    batch = []
+    except Exception as exc:  # noqa: BLE001
+        raise _json_error(file, exc) from exc
+    if batch:
+        yield batch

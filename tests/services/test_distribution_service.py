@@ -149,3 +149,43 @@ def test_verify_slip(ledger: Ledger) -> None:
         dist.verify_slip(ledger, "0000-0000")
     dist.reverse_distribution(ledger, org, 2014)
     assert not dist.verify_slip(ledger, slip.check_code).ok
+
+
+def test_streamed_import_gives_the_same_book(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coopledger.services import files
+
+    monkeypatch.setattr(files, "STREAM_BOOK_BYTES", 10)  # stream even the small examples
+    org = bookfile.import_book_file(ledger, EXAMPLES / "multi-year-loss.book.json")
+    _, expected = load("multi-year-loss")
+    for year, want in expected["years"].items():
+        dist.commit_distribution(ledger, org, int(year))
+        assert dist.distribution_json(ledger, org, int(year)) == want
+    assert bookfile.export_book(ledger, org) == bookfile.export_book(ledger, org)
+    assert verify(ledger).ok
+
+
+def test_streamed_import_with_a_bad_voucher_writes_nothing(
+    ledger: Ledger, ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coopledger.domain.errors import DomainErrors
+    from coopledger.services import files
+
+    monkeypatch.setattr(files, "STREAM_BOOK_BYTES", 10)
+    monkeypatch.setattr(
+        files,
+        "iter_book_vouchers",
+        lambda path, chunk=20_000, _real=files.iter_book_vouchers: _real(path, 3),
+    )
+    book, _ = load("multi-year-loss")
+    vouchers = book["vouchers"]
+    assert isinstance(vouchers, list)
+    vouchers[20]["lines"][0]["account"] = "999"
+    bad = tmp_path / "bad.book.json"
+    bad.write_text(json.dumps(book, ensure_ascii=False), encoding="utf-8")
+    before = _snapshot(ledger_path)
+    with pytest.raises(DomainErrors) as err:
+        bookfile.import_book_file(ledger, bad)
+    assert "vouchers[20].lines[0].account" in str(err.value)
+    assert _snapshot(ledger_path) == before
