@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import KINDS, NORMAL_SIDE, is_sub_code
@@ -105,7 +106,7 @@ def create_organisation_in(
         raise DomainError("organisation.name", N_("must not be empty"))
     accounts = load_chart(chart)["accounts"]
     s = tx.session
-    if s.execute(select(Organisation.id).where(Organisation.name == name)).first():
+    if s.execute(select(col(Organisation.id)).where(col(Organisation.name) == name)).first():
         raise DomainError(
             "organisation.name", N_('an organisation named "{name}" already exists'), name=name
         )
@@ -182,7 +183,7 @@ def list_accounts(ledger: Ledger, org_id: int) -> list[AccountInfo]:
 def _has_postings(tx: Tx, account_id: int) -> bool:
     return (
         tx.session.execute(
-            select(VoucherLine.id).where(VoucherLine.account_id == account_id).limit(1)
+            select(col(VoucherLine.id)).where(col(VoucherLine.account_id) == account_id).limit(1)
         ).first()
         is not None
     )

@@ -18,7 +18,6 @@ from sqlmodel import SQLModel, col
 
 from coopledger.domain.book import (
     Book,
-    BookStream,
     BookAccount,
     BookContract,
     BookLine,
@@ -26,6 +25,7 @@ from coopledger.domain.book import (
     BookOrganisation,
     BookPlan,
     BookShareLot,
+    BookStream,
     BookVoucher,
     book_to_json,
     parse_book,

@@ -12,9 +12,11 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code, voucher_label
@@ -231,7 +233,7 @@ def general_ledger(ledger: Ledger, org_id: int, code: str, year: int) -> list[Ge
     return rows
 
 
-def _line_query(org_id: int):  # type: ignore[no-untyped-def]
+def _line_query(org_id: int) -> Select[*tuple[Any, ...]]:
     return (
         select(
             V.c.date,
@@ -256,7 +258,7 @@ def _line_query(org_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _rows(result: Iterable, opening: int, running: bool) -> list[LedgerRow]:  # type: ignore[type-arg]
+def _rows(result: Iterable[Row[*tuple[Any, ...]]], opening: int, running: bool) -> list[LedgerRow]:
     out = []
     bal = opening
     for r in result:
@@ -415,9 +417,9 @@ def balance_checks(ledger: Ledger, org_id: int) -> list[BalanceCheckRow]:
     with ledger.read() as s:
         rows = s.execute(
             select(BalanceCheck, A.c.code, A.c.name)
-            .join(A, A.c.id == BalanceCheck.account_id)
-            .where(BalanceCheck.org_id == org_id)
-            .order_by(BalanceCheck.on_date)  # type: ignore[arg-type]
+            .join(A, A.c.id == col(BalanceCheck.account_id))
+            .where(col(BalanceCheck.org_id) == org_id)
+            .order_by(col(BalanceCheck.on_date))
         ).all()
     out = []
     for bc, code, name in rows:
@@ -467,11 +469,11 @@ def reconciliation(ledger: Ledger, org_id: int, code: str, year: int, month: int
             s.execute(
                 select(BalanceCheck)
                 .where(
-                    BalanceCheck.org_id == org_id,
-                    BalanceCheck.account_id == accounts[code].id,
-                    BalanceCheck.on_date == end,
+                    col(BalanceCheck.org_id) == org_id,
+                    col(BalanceCheck.account_id) == accounts[code].id,
+                    col(BalanceCheck.on_date) == end,
                 )
-                .order_by(BalanceCheck.id.desc())  # type: ignore[union-attr]
+                .order_by(col(BalanceCheck.id).desc())
             )
             .scalars()
             .first()
@@ -485,7 +487,7 @@ def reconciliation(ledger: Ledger, org_id: int, code: str, year: int, month: int
         )
     payload = json.loads(bc.note) if bc.note.startswith("{") else {"items": []}
     items = tuple((k, int(a), m) for k, a, m in payload.get("items", []))
-    tot = defaultdict(int)
+    tot: defaultdict[str, int] = defaultdict(int)
     for k, a, _ in items:
         tot[k] += a
     return Reconciliation(

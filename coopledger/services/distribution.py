@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from coopledger.domain.distribution import DistributionResult, PlanRates, compute_distribution
 from coopledger.domain.errors import N_, DomainError
@@ -79,14 +81,13 @@ def check_plan(p: PlanForm) -> None:
         )
 
 
-def _committed(tx_session: object, org_id: int, year: int | None = None) -> list[Distribution]:
-    from sqlalchemy.orm import Session
-
-    s: Session = tx_session  # type: ignore[assignment]
-    q = select(Distribution).where(Distribution.org_id == org_id, Distribution.state == "committed")
+def _committed(s: Session, org_id: int, year: int | None = None) -> list[Distribution]:
+    q = select(Distribution).where(
+        col(Distribution.org_id) == org_id, col(Distribution.state) == "committed"
+    )
     if year is not None:
-        q = q.where(Distribution.year == year)
-    return list(s.execute(q.order_by(Distribution.year)).scalars())  # type: ignore[arg-type]
+        q = q.where(col(Distribution.year) == year)
+    return list(s.execute(q.order_by(col(Distribution.year))).scalars())
 
 
 def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
@@ -102,7 +103,7 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
             )
         row = tx.session.execute(
             select(DistributionPlan).where(
-                DistributionPlan.org_id == org_id, DistributionPlan.year == p.year
+                col(DistributionPlan.org_id) == org_id, col(DistributionPlan.year) == p.year
             )
         ).scalar_one_or_none()
         before = tx.state("distribution_plan", row.id) if row and row.id else None
@@ -134,7 +135,7 @@ def approve_plan(ledger: Ledger, org_id: int, year: int) -> None:
 def _plan(tx: Tx, org_id: int, year: int) -> DistributionPlan:
     row = tx.session.execute(
         select(DistributionPlan).where(
-            DistributionPlan.org_id == org_id, DistributionPlan.year == year
+            col(DistributionPlan.org_id) == org_id, col(DistributionPlan.year) == year
         )
     ).scalar_one_or_none()
     if row is None:
@@ -147,7 +148,7 @@ def get_plan(ledger: Ledger, org_id: int, year: int) -> PlanForm | None:
     with ledger.read() as s:
         row = s.execute(
             select(DistributionPlan).where(
-                DistributionPlan.org_id == org_id, DistributionPlan.year == year
+                col(DistributionPlan.org_id) == org_id, col(DistributionPlan.year) == year
             )
         ).scalar_one_or_none()
     if row is None:
@@ -172,9 +173,9 @@ def plan_years(ledger: Ledger, org_id: int) -> list[int]:
     with ledger.read() as s:
         return list(
             s.execute(
-                select(DistributionPlan.year)
-                .where(DistributionPlan.org_id == org_id)
-                .order_by(DistributionPlan.year)  # type: ignore[arg-type]
+                select(col(DistributionPlan.year))
+                .where(col(DistributionPlan.org_id) == org_id)
+                .order_by(col(DistributionPlan.year))
             ).scalars()
         )
 
@@ -182,12 +183,9 @@ def plan_years(ledger: Ledger, org_id: int) -> list[int]:
 # -- computing -----------------------------------------------------------------------
 
 
-def distributable_income(session: object, org_id: int, year: int) -> int:
+def distributable_income(session: Session, org_id: int, year: int) -> int:
     """A: over the year's posted vouchers (except the distribution's and the closing's own),
     revenue Σ(credit − debit) − expense Σ(debit − credit)."""
-    from sqlalchemy.orm import Session
-
-    s: Session = session  # type: ignore[assignment]
     signed = case(
         (A.c.kind == "revenue", L.c.credit_fen - L.c.debit_fen),
         (A.c.kind == "expense", L.c.credit_fen - L.c.debit_fen),
@@ -204,10 +202,10 @@ def distributable_income(session: object, org_id: int, year: int) -> int:
             A.c.kind.in_(("revenue", "expense")),
         )
     )
-    return int(s.execute(q).scalar_one())
+    return int(session.execute(q).scalar_one())
 
 
-def loss_carried_in(session: object, org_id: int, year: int) -> int:
+def loss_carried_in(session: Session, org_id: int, year: int) -> int:
     """The loss left by the latest committed distribution before ``year`` (0 if none)."""
     prior = [d for d in _committed(session, org_id) if d.year < year]
     return prior[-1].loss_carried_fen if prior else 0
@@ -226,13 +224,10 @@ class Preview:
     committed: bool
 
 
-def _compute(s: object, org_id: int, year: int) -> tuple[PlanForm, DistributionResult]:
-    from sqlalchemy.orm import Session
-
-    session: Session = s  # type: ignore[assignment]
+def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, DistributionResult]:
     row = session.execute(
         select(DistributionPlan).where(
-            DistributionPlan.org_id == org_id, DistributionPlan.year == year
+            col(DistributionPlan.org_id) == org_id, col(DistributionPlan.year) == year
         )
     ).scalar_one_or_none()
     if row is None:
@@ -269,7 +264,9 @@ def preview_distribution(ledger: Ledger, org_id: int, year: int) -> Preview:
         committed = bool(_committed(s, org_id, year))
         names, groups = {}, {}
         for code, name, group in s.execute(
-            select(Member.code, Member.name, Member.group_name).where(Member.org_id == org_id)
+            select(col(Member.code), col(Member.name), col(Member.group_name)).where(
+                col(Member.org_id) == org_id
+            )
         ):
             names[code], groups[code] = name, group
     return Preview(org_id, year, plan, result, names, groups, committed)
@@ -344,7 +341,9 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
         )
 
     groups = dict(
-        s.execute(select(Member.code, Member.group_name).where(Member.org_id == org_id)).all()
+        s.execute(
+            select(col(Member.code), col(Member.group_name)).where(col(Member.org_id) == org_id)
+        ).all()
     )
     dist = Distribution(
         org_id=org_id,
@@ -409,9 +408,13 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
     if fail_after == 1:
         raise RuntimeError("simulated crash after posting the vouchers")
 
-    member_ids = dict(
-        s.execute(select(Member.code, Member.id).where(Member.org_id == org_id)).all()
-    )
+    member_ids: dict[str, int] = {
+        code: mid  # a primary key, never None: the test only narrows the type
+        for code, mid in s.execute(
+            select(col(Member.code), col(Member.id)).where(col(Member.org_id) == org_id)
+        )
+        if mid is not None
+    }
     items = []
     for n, h in enumerate(result.holders, start=1):
         items.append(
@@ -454,8 +457,9 @@ def reverse_distribution(ledger: Ledger, org_id: int, year: int) -> list[int]:
             select(func.count())
             .select_from(DistributionItem)
             .where(
-                DistributionItem.distribution_id == dist.id, DistributionItem.paid_on.is_not(None)
-            )  # type: ignore[union-attr]
+                col(DistributionItem.distribution_id) == dist.id,
+                col(DistributionItem.paid_on).is_not(None),
+            )
         ).scalar_one()
         if paid:
             raise DomainError(
@@ -555,7 +559,7 @@ class SlipRow:
         return self.land_fee + self.dividend
 
 
-def _current(s: object, org_id: int, year: int) -> Distribution:
+def _current(s: Session, org_id: int, year: int) -> Distribution:
     mine = _committed(s, org_id, year)
     if not mine:
         raise DomainError("year", N_("{year} has no committed distribution"), year=year)
@@ -570,16 +574,20 @@ def slips(
         dist = _current(s, org_id, year)
         q = (
             select(
-                DistributionItem, Member.code, Member.name, Member.group_name, Member.bank_account
+                DistributionItem,
+                col(Member.code),
+                col(Member.name),
+                col(Member.group_name),
+                col(Member.bank_account),
             )
-            .join(Member, Member.id == DistributionItem.member_id)  # type: ignore[arg-type]
-            .where(DistributionItem.distribution_id == dist.id)
-            .order_by(Member.code)
+            .join(Member, col(Member.id) == col(DistributionItem.member_id))
+            .where(col(DistributionItem.distribution_id) == dist.id)
+            .order_by(col(Member.code))
         )
         if unpaid_only:
-            q = q.where(DistributionItem.paid_on.is_(None))  # type: ignore[union-attr]
+            q = q.where(col(DistributionItem.paid_on).is_(None))
         if group is not None:
-            q = q.where(Member.group_name == group)
+            q = q.where(col(Member.group_name) == group)
         return [
             SlipRow(
                 i.slip_no,
@@ -639,8 +647,10 @@ def pay_slip(
         dist = _current(s, org_id, year)
         row = s.execute(
             select(DistributionItem, Member)
-            .join(Member, Member.id == DistributionItem.member_id)  # type: ignore[arg-type]
-            .where(DistributionItem.distribution_id == dist.id, Member.code == member_code)
+            .join(Member, col(Member.id) == col(DistributionItem.member_id))
+            .where(
+                col(DistributionItem.distribution_id) == dist.id, col(Member.code) == member_code
+            )
         ).first()
         if row is None:
             raise DomainError(
@@ -766,10 +776,10 @@ def verify_slip(ledger: Ledger, code: str) -> SlipCheck:
     with ledger.read() as s:
         row = s.execute(
             select(DistributionItem, Distribution, Member, Organisation)
-            .join(Distribution, Distribution.id == DistributionItem.distribution_id)  # type: ignore[arg-type]
-            .join(Member, Member.id == DistributionItem.member_id)  # type: ignore[arg-type]
-            .join(Organisation, Organisation.id == Distribution.org_id)  # type: ignore[arg-type]
-            .where(DistributionItem.check_code == code)
+            .join(Distribution, col(Distribution.id) == col(DistributionItem.distribution_id))
+            .join(Member, col(Member.id) == col(DistributionItem.member_id))
+            .join(Organisation, col(Organisation.id) == col(Distribution.org_id))
+            .where(col(DistributionItem.check_code) == code)
         ).first()
         if row is None:
             raise DomainError("code", N_("no slip has the check code {code}"), code=code)

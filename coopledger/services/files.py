@@ -995,7 +995,12 @@ STREAM_BOOK_BYTES = 64 * 1024 * 1024
 
 
 def _json_error(path: Path, exc: Exception) -> DomainError:
-    return DomainError("file", N_("{name} is not a readable book file: {problem}"), name=path.name, problem=str(exc))
+    return DomainError(
+        "file",
+        N_("{name} is not a readable book file: {problem}"),
+        name=path.name,
+        problem=str(exc),
+    )
 
 
 def read_book_header(path: StrPath) -> dict[str, Any]:
@@ -1024,13 +1029,13 @@ def read_book_header(path: StrPath) -> dict[str, Any]:
                     if prefix == "vouchers" and event in ("start_array", "end_array"):
                         header["vouchers"] = []
                     continue
-                assert builder is not None
+                assert builder is not None and key is not None
                 builder.event(event, value)
                 if prefix == key and event not in ("start_map", "start_array", "map_key"):
                     header[key] = builder.value
     except DomainError:
         raise
-    except Exception as exc:  # noqa: BLE001  (ijson raises several kinds of errors)
+    except Exception as exc:  # ijson raises several kinds of errors
         raise _json_error(file, exc) from exc
     return header
 
@@ -1048,7 +1053,7 @@ def iter_book_vouchers(path: StrPath, chunk: int = 20_000) -> Iterator[list[Any]
                 if len(batch) >= chunk:
                     yield batch
                     batch = []
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # as above
         raise _json_error(file, exc) from exc
     if batch:
         yield batch

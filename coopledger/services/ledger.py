@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ def default_user() -> str:
     """The single local user assumed until users exist (the OS login name)."""
     try:
         return getpass.getuser() or "local"
-    except Exception:  # noqa: BLE001  (no login name on some systems)
+    except Exception:  # no login name on some systems
         return "local"
 
 
@@ -124,7 +125,8 @@ def open_ledger(
     path = Path(path)
     if not path.exists() and not create:
         raise DomainError(
-            "--db", N_("No ledger at {file}. Create one with: coopledger --db {file} init"),
+            "--db",
+            N_("No ledger at {file}. Create one with: coopledger --db {file} init"),
             file=str(path),
         )
     try:
@@ -199,10 +201,20 @@ def _open_locked(
     return ledger
 
 
+class OpenOptions(TypedDict, total=False):
+    """The keyword arguments of ``open_ledger``."""
+
+    user: str | None
+    password: str | None
+    create: bool
+    readonly: bool
+    lock: bool
+
+
 @contextmanager
-def opened(path: Path | str, **kwargs: object) -> Iterator[Ledger]:
+def opened(path: Path | str, **kwargs: Unpack[OpenOptions]) -> Iterator[Ledger]:
     """``open_ledger`` as a context manager that closes the file afterwards."""
-    ledger = open_ledger(path, **kwargs)  # type: ignore[arg-type]
+    ledger = open_ledger(path, **kwargs)
     try:
         yield ledger
     finally:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
 from coopledger.domain.errors import N_, DomainError
@@ -83,7 +84,9 @@ def slip_data(
         lots = share_lot_inputs(s, org_id)
         parcels = dict(
             s.execute(
-                select(LandContract.code, LandContract.parcel).where(LandContract.org_id == org_id)
+                select(col(LandContract.code), col(LandContract.parcel)).where(
+                    col(LandContract.org_id) == org_id
+                )
             ).all()
         )
     by_member: dict[str, list[SlipContract]] = defaultdict(list)
@@ -168,9 +171,9 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
     with ledger.read() as s:
         dist = s.execute(
             select(Distribution).where(
-                Distribution.org_id == org_id,
-                Distribution.year == year,
-                Distribution.state == "committed",
+                col(Distribution.org_id) == org_id,
+                col(Distribution.year) == year,
+                col(Distribution.state) == "committed",
             )
         ).scalar_one_or_none()
         contracts = contract_inputs(s, org_id)
@@ -331,7 +334,7 @@ def income_statement(ledger: Ledger, org_id: int, year: int) -> Statement:
             d.year: d
             for d in s.execute(
                 select(Distribution).where(
-                    Distribution.org_id == org_id, Distribution.state == "committed"
+                    col(Distribution.org_id) == org_id, col(Distribution.state) == "committed"
                 )
             ).scalars()
         }

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
 from coopledger.domain.errors import N_, DomainError
@@ -97,7 +99,7 @@ def check_member(m: MemberInput, path: str = "member") -> MemberInput:
 
 def _member(tx: Tx, org_id: int, code: str, path: str = "member") -> Member:
     m = tx.session.execute(
-        select(Member).where(Member.org_id == org_id, Member.code == code)
+        select(Member).where(col(Member.org_id) == org_id, col(Member.code) == code)
     ).scalar_one_or_none()
     if m is None:
         raise DomainError(path, N_("no member {code}"), code=code)
@@ -108,7 +110,7 @@ def add_member_in(tx: Tx, org_id: int, m: MemberInput) -> int:
     """Inside a transaction: add a member (codes are unique per book)."""
     m = check_member(m)
     dup = tx.session.execute(
-        select(Member.id).where(Member.org_id == org_id, Member.code == m.code)
+        select(col(Member.id)).where(col(Member.org_id) == org_id, col(Member.code) == m.code)
     ).first()
     if dup:
         raise DomainError("member.code", N_("member code {code} is already used"), code=m.code)
@@ -165,8 +167,8 @@ def deactivate_member(ledger: Ledger, org_id: int, code: str, on: dt.date, reaso
             select(func.count())
             .select_from(ShareLot)
             .where(
-                ShareLot.holder_id == row.id,
-                or_(ShareLot.end_on.is_(None), ShareLot.end_on >= on),  # type: ignore[union-attr,operator]
+                col(ShareLot.holder_id) == row.id,
+                or_(col(ShareLot.end_on).is_(None), col(ShareLot.end_on) >= on),
             )
         ).scalar_one()
         if open_lots:
@@ -186,7 +188,9 @@ def next_member_code(ledger: Ledger, org_id: int, prefix: str = "H") -> str:
     """The next free code like H0001."""
     with ledger.read() as s:
         codes = s.execute(
-            select(Member.code).where(Member.org_id == org_id, Member.code.startswith(prefix))  # type: ignore[attr-defined]
+            select(col(Member.code)).where(
+                col(Member.org_id) == org_id, col(Member.code).startswith(prefix)
+            )
         ).scalars()
         n = max((int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()), default=0)
     return f"{prefix}{n + 1:04d}"
@@ -214,14 +218,14 @@ def check_contract(c: ContractForm, path: str = "contract") -> None:
 def _overlapping(
     tx: Tx, org_id: int, parcel: str, start: dt.date, end: dt.date, exclude: int | None = None
 ) -> str | None:
-    q = select(LandContract.code).where(
-        LandContract.org_id == org_id,
-        LandContract.parcel == parcel,
-        LandContract.start_on <= end,  # type: ignore[arg-type]
-        LandContract.end_on >= start,  # type: ignore[arg-type]
+    q = select(col(LandContract.code)).where(
+        col(LandContract.org_id) == org_id,
+        col(LandContract.parcel) == parcel,
+        col(LandContract.start_on) <= end,
+        col(LandContract.end_on) >= start,
     )
     if exclude is not None:
-        q = q.where(LandContract.id != exclude)
+        q = q.where(col(LandContract.id) != exclude)
     return tx.session.execute(q.limit(1)).scalar_one_or_none()
 
 
@@ -236,11 +240,13 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
             code=c.member,
         )
     if tx.session.execute(
-        select(LandContract.id).where(LandContract.org_id == org_id, LandContract.code == c.code)
+        select(col(LandContract.id)).where(
+            col(LandContract.org_id) == org_id, col(LandContract.code) == c.code
+        )
     ).first():
         raise DomainError("contract.code", N_("contract code {code} is already used"), code=c.code)
     if tx.session.execute(
-        select(ShareLot.id).where(ShareLot.org_id == org_id, ShareLot.code == c.code)
+        select(col(ShareLot.id)).where(col(ShareLot.org_id) == org_id, col(ShareLot.code) == c.code)
     ).first():
         raise DomainError("contract.code", N_("{code} is already a share lot's code"), code=c.code)
     clash = _overlapping(tx, org_id, c.parcel.strip(), c.start, c.end)
@@ -283,7 +289,9 @@ def add_contract(ledger: Ledger, org_id: int, c: ContractForm) -> int:
 
 def _contract(tx: Tx, org_id: int, code: str) -> LandContract:
     row = tx.session.execute(
-        select(LandContract).where(LandContract.org_id == org_id, LandContract.code == code)
+        select(LandContract).where(
+            col(LandContract.org_id) == org_id, col(LandContract.code) == code
+        )
     ).scalar_one_or_none()
     if row is None:
         raise DomainError("contract", N_("no contract {code}"), code=code)
@@ -364,45 +372,41 @@ class FeeYear:
     fee_fen: int
 
 
-def contract_inputs(tx_or_session: object, org_id: int) -> list[ContractInput]:
+def contract_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ContractInput]:
     """Every contract of a book as the domain's input (member codes, not ids)."""
-    from sqlalchemy.orm import Session
-
-    s: Session = getattr(tx_or_session, "session", tx_or_session)  # type: ignore[assignment]
+    s = tx_or_session.session if isinstance(tx_or_session, Tx) else tx_or_session
     rows = s.execute(
         select(
-            LandContract.code,
-            Member.code,
-            LandContract.area_e4,
-            LandContract.rent_per_mu_fen,
-            LandContract.share_value_per_mu_fen,
-            LandContract.start_on,
-            LandContract.end_on,
+            col(LandContract.code),
+            col(Member.code),
+            col(LandContract.area_e4),
+            col(LandContract.rent_per_mu_fen),
+            col(LandContract.share_value_per_mu_fen),
+            col(LandContract.start_on),
+            col(LandContract.end_on),
         )
-        .join(Member, Member.id == LandContract.member_id)  # type: ignore[arg-type]
-        .where(LandContract.org_id == org_id)
-        .order_by(LandContract.code)
+        .join(Member, col(Member.id) == col(LandContract.member_id))
+        .where(col(LandContract.org_id) == org_id)
+        .order_by(col(LandContract.code))
     ).all()
     return [ContractInput(*r) for r in rows]
 
 
-def share_lot_inputs(tx_or_session: object, org_id: int) -> list[ShareLotInput]:
+def share_lot_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ShareLotInput]:
     """Every stored share lot (land lots excluded: they follow from the contracts)."""
-    from sqlalchemy.orm import Session
-
-    s: Session = getattr(tx_or_session, "session", tx_or_session)  # type: ignore[assignment]
+    s = tx_or_session.session if isinstance(tx_or_session, Tx) else tx_or_session
     rows = s.execute(
         select(
-            ShareLot.code,
-            Member.code,
-            ShareLot.share_class,
-            ShareLot.amount_fen,
-            ShareLot.start_on,
-            ShareLot.end_on,
+            col(ShareLot.code),
+            col(Member.code),
+            col(ShareLot.share_class),
+            col(ShareLot.amount_fen),
+            col(ShareLot.start_on),
+            col(ShareLot.end_on),
         )
-        .join(Member, Member.id == ShareLot.holder_id)  # type: ignore[arg-type]
-        .where(ShareLot.org_id == org_id)
-        .order_by(ShareLot.code)
+        .join(Member, col(Member.id) == col(ShareLot.holder_id))
+        .where(col(ShareLot.org_id) == org_id)
+        .order_by(col(ShareLot.code))
     ).all()
     return [ShareLotInput(*r) for r in rows]
 
@@ -455,8 +459,8 @@ def add_share_lot_in(
     lender = _member(tx, org_id, f.lender, "share_lot.lender") if f.lender else None
     for model in (ShareLot, LandContract):
         if tx.session.execute(
-            select(model.id).where(model.org_id == org_id, model.code == f.code)
-        ).first():  # type: ignore[attr-defined]
+            select(col(model.id)).where(col(model.org_id) == org_id, col(model.code) == f.code)
+        ).first():
             raise DomainError("share_lot.code", N_("code {code} is already used"), code=f.code)
     row = ShareLot(
         org_id=org_id,
@@ -503,7 +507,7 @@ def transfer_shares(
         raise DomainError("to", N_("say who receives the shares"))
     with ledger.write(org_id) as tx:
         lot = tx.session.execute(
-            select(ShareLot).where(ShareLot.org_id == org_id, ShareLot.code == lot_code)
+            select(ShareLot).where(col(ShareLot.org_id) == org_id, col(ShareLot.code) == lot_code)
         ).scalar_one_or_none()
         if lot is None:
             raise DomainError("lot", N_("no share lot {code}"), code=lot_code)
@@ -559,7 +563,9 @@ def register_as_of(ledger: Ledger, org_id: int, on: dt.date) -> list[RegisterRow
     with ledger.read() as s:
         names = {
             c: n
-            for c, n in s.execute(select(Member.code, Member.name).where(Member.org_id == org_id))
+            for c, n in s.execute(
+                select(col(Member.code), col(Member.name)).where(col(Member.org_id) == org_id)
+            )
         }
         lots = [
             (lot.holder, lot.share_class, lot.code, lot.amount_fen)
@@ -597,14 +603,18 @@ def holder_history(ledger: Ledger, org_id: int, code: str) -> list[HolderHistory
     """Every lot a member has held, land lots included, in date order."""
     with ledger.read() as s:
         member = s.execute(
-            select(Member).where(Member.org_id == org_id, Member.code == code)
+            select(Member).where(col(Member.org_id) == org_id, col(Member.code) == code)
         ).scalar_one_or_none()
         if member is None:
             raise DomainError("member", N_("no member {code}"), code=code)
         codes = dict(
-            s.execute(select(ShareLot.id, ShareLot.code).where(ShareLot.org_id == org_id)).all()
+            s.execute(
+                select(col(ShareLot.id), col(ShareLot.code)).where(col(ShareLot.org_id) == org_id)
+            ).all()
         )
-        lots = s.execute(select(ShareLot).where(ShareLot.holder_id == member.id)).scalars().all()
+        lots = (
+            s.execute(select(ShareLot).where(col(ShareLot.holder_id) == member.id)).scalars().all()
+        )
         rows = [
             HolderHistoryRow(
                 lot.code,
@@ -636,17 +646,22 @@ def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int
         payable = role_account(org.chart, "payable")
         done = set(
             tx.session.execute(
-                select(Voucher.memo).where(Voucher.org_id == org_id, Voucher.source == "redfund")
+                select(col(Voucher.memo)).where(
+                    col(Voucher.org_id) == org_id, col(Voucher.source) == "redfund"
+                )
             ).scalars()
         )
         lots = tx.session.execute(
-            select(ShareLot, Member.code)
-            .join(Member, Member.id == func.coalesce(ShareLot.lender_id, ShareLot.holder_id))  # type: ignore[arg-type]
+            select(ShareLot, col(Member.code))
+            .join(
+                Member,
+                col(Member.id) == func.coalesce(col(ShareLot.lender_id), col(ShareLot.holder_id)),
+            )
             .where(
-                ShareLot.org_id == org_id,
-                ShareLot.share_class == "red_fund",
-                ShareLot.end_on <= up_to,  # type: ignore[operator]
-                ShareLot.transfer_kind == "",
+                col(ShareLot.org_id) == org_id,
+                col(ShareLot.share_class) == "red_fund",
+                col(ShareLot.end_on) <= up_to,
+                col(ShareLot.transfer_kind) == "",
             )
         ).all()
         vs = []
@@ -673,8 +688,8 @@ def group_names(ledger: Ledger, org_id: int) -> list[str]:
         return sorted(
             g
             for (g,) in s.execute(
-                select(Member.group_name)
-                .where(Member.org_id == org_id, Member.group_name != "")
+                select(col(Member.group_name))
+                .where(col(Member.org_id) == org_id, col(Member.group_name) != "")
                 .distinct()
             )
         )

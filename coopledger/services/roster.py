@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.services import files
@@ -58,7 +59,9 @@ def import_roster(
             members = {
                 c: (n, k)
                 for c, n, k in s.execute(
-                    select(Member.code, Member.name, Member.kind).where(Member.org_id == org_id)
+                    select(col(Member.code), col(Member.name), col(Member.kind)).where(
+                        col(Member.org_id) == org_id
+                    )
                 )
             }
             if what == "members":
@@ -94,44 +97,46 @@ def import_roster(
                         by_name.setdefault(name, []).append(c)
                 codes = set(
                     s.execute(
-                        select(LandContract.code).where(LandContract.org_id == org_id)
+                        select(col(LandContract.code)).where(col(LandContract.org_id) == org_id)
                     ).scalars()
                 )
                 n = 0
-                for r in contract_rows:
-                    member = r.member
+                for cr in contract_rows:
+                    member = cr.member
                     if not member:
-                        found = by_name.get(r.member_name, [])
+                        found = by_name.get(cr.member_name, [])
                         if len(found) != 1:
                             report.errors.append(
                                 DomainError(
-                                    f"row {r.row}",
+                                    f"row {cr.row}",
                                     N_('"{name}" names {n} households; give the household code'),
-                                    name=r.member_name,
+                                    name=cr.member_name,
                                     n=len(found),
                                 )
                             )
                             continue
                         member = found[0]
-                    code = r.code
+                    code = cr.code
                     if not code:
                         code, n = _next_code(codes, "L", n)
                     codes.add(code)
                     form = ContractForm(
                         code,
                         member,
-                        r.parcel,
-                        r.area_e4,
-                        r.rent_per_mu_fen,
-                        r.share_value_per_mu_fen,
-                        r.start,
-                        r.end,
-                        r.location,
+                        cr.parcel,
+                        cr.area_e4,
+                        cr.rent_per_mu_fen,
+                        cr.share_value_per_mu_fen,
+                        cr.start,
+                        cr.end,
+                        cr.location,
                     )
                     try:
                         add_contract_in(tx, org_id, form)
                     except DomainError as exc:
-                        report.errors.append(DomainError(f"row {r.row}", exc.message, **exc.params))
+                        report.errors.append(
+                            DomainError(f"row {cr.row}", exc.message, **exc.params)
+                        )
             if report.errors or not commit:
                 raise _Abort
             tx.log(

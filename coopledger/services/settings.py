@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.services.ledger import Ledger
@@ -42,7 +43,7 @@ def get_setting(ledger: Ledger, key: str, org_id: int = 0) -> str:
     oid = org_id if spec.per_book else 0
     with ledger.read() as s:
         row = s.execute(
-            select(Setting.value).where(Setting.org_id == oid, Setting.key == key)
+            select(col(Setting.value)).where(col(Setting.org_id) == oid, col(Setting.key) == key)
         ).first()
     return str(row[0]) if row else spec.default
 

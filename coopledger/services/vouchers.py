@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
+from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import (
@@ -247,8 +248,8 @@ def post_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> str:
         lines = (
             tx.session.execute(
                 select(VoucherLine)
-                .where(VoucherLine.voucher_id == voucher_id)
-                .order_by(VoucherLine.line_no)  # type: ignore[arg-type]
+                .where(col(VoucherLine.voucher_id) == voucher_id)
+                .order_by(col(VoucherLine.line_no))
             )
             .scalars()
             .all()
@@ -314,8 +315,8 @@ def reverse_voucher(
         lines = (
             tx.session.execute(
                 select(VoucherLine)
-                .where(VoucherLine.voucher_id == voucher_id)
-                .order_by(VoucherLine.line_no)  # type: ignore[arg-type]
+                .where(col(VoucherLine.voucher_id) == voucher_id)
+                .order_by(col(VoucherLine.line_no))
             )
             .scalars()
             .all()
@@ -436,10 +437,10 @@ def reopen_period(ledger: Ledger, org_id: int, year: int, month: int, reason: st
                 "period", N_("{year}-{month:02d} is not closed"), year=year, month=month
             )
         later = tx.session.execute(
-            select(Period.year, Period.month).where(
-                Period.org_id == org_id,
-                Period.closed,  # type: ignore[arg-type]
-                (Period.year * 12 + Period.month) > (year * 12 + month),  # type: ignore[operator]
+            select(col(Period.year), col(Period.month)).where(
+                col(Period.org_id) == org_id,
+                col(Period.closed),
+                (col(Period.year) * 12 + col(Period.month)) > (year * 12 + month),
             )
         ).first()
         if later is not None:

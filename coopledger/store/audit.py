@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from coopledger.store.models import AuditLog
 
@@ -71,11 +72,13 @@ def now_utc_text() -> str:
 def chain_head(session: Session) -> tuple[int, str]:
     """(id, hash) of the newest entry, or (0, GENESIS)."""
     row = session.execute(
-        select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)  # type: ignore[union-attr]
+        select(col(AuditLog.id), col(AuditLog.hash)).order_by(col(AuditLog.id).desc()).limit(1)
     ).first()
     if row is None:
         return 0, GENESIS
-    return int(row[0]), str(row[1])
+    head_id, head_hash = row
+    assert head_id is not None  # the primary key
+    return int(head_id), str(head_hash)
 
 
 def append(
@@ -122,16 +125,17 @@ def append(
     return entry
 
 
-def row_snapshot(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The recorded state of one row: every column, in JSON-friendly form."""
+def row_snapshot(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The recorded state of one row: every column, in JSON-friendly form. ``row`` is a dict
+    or a SQLAlchemy ``RowMapping`` (keyed by column name or column, hence ``Mapping[Any, Any]``)."""
     out: dict[str, Any] = {}
-    for col in table.columns:
-        value = row.get(col.name)
+    for column in table.columns:
+        value = row.get(column.name)
         if isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
         elif isinstance(value, dt.date):
             value = value.isoformat()
         elif isinstance(value, bool):
             value = bool(value)
-        out[col.name] = value
+        out[column.name] = value
     return out

@@ -134,6 +134,7 @@ def add_to_period_balances(
             )
             .values(debit_fen=PB.c.debit_fen + debit, credit_fen=PB.c.credit_fen + credit)
         )
+        # Session.execute is typed as returning Result; an UPDATE returns a CursorResult.
         if res.rowcount == 0:  # type: ignore[attr-defined]
             session.execute(
                 insert(PB).values(

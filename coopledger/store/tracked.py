@@ -6,7 +6,7 @@ writes) in the audit entry; ``verify`` reads every record back the same way and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +49,7 @@ _LINE_TABLE = _t(models.VoucherLine)
 _LINE_FIELDS = ("line_no", "account_id", "member_id", "debit_fen", "credit_fen", "memo")
 
 
-def voucher_state(header: Mapping[str, Any], lines: list[Mapping[str, Any]]) -> dict[str, Any]:
+def voucher_state(header: Mapping[Any, Any], lines: Sequence[Mapping[Any, Any]]) -> dict[str, Any]:
     """A voucher's recorded state: its header columns and its lines in order."""
     state = row_snapshot(_t(models.Voucher), header)
     state["lines"] = [
@@ -88,7 +88,7 @@ def iter_digests(conn: Connection, entity: str) -> Iterator[tuple[int, str]]:
     pending = next(line_iter, None)
     for header in conn.execute(select(table).order_by(table.c.id)).mappings():
         vid = int(header["id"])
-        lines: list[Mapping[str, Any]] = []
+        lines: list[Mapping[Any, Any]] = []
         while pending is not None and int(pending["voucher_id"]) <= vid:
             if int(pending["voucher_id"]) == vid:
                 lines.append(pending)
@@ -103,7 +103,7 @@ def digests_in_range(conn: Connection, entity: str, lo: int, hi: int) -> dict[in
     rows = conn.execute(select(table).where(table.c.id >= lo, table.c.id <= hi)).mappings()
     if entity != "voucher":
         return {int(r["id"]): digest(row_snapshot(table, r)) for r in rows}
-    lines: dict[int, list[Mapping[str, Any]]] = {}
+    lines: dict[int, list[Mapping[Any, Any]]] = {}
     for ln in conn.execute(
         select(_LINE_TABLE).where(_LINE_TABLE.c.voucher_id >= lo, _LINE_TABLE.c.voucher_id <= hi)
     ).mappings():

@@ -46,7 +46,7 @@ def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int]
 
     A digest of ``""`` means the record was deleted.
     """
-    log = models.AuditLog.__table__
+    log = models.table_of(models.AuditLog)
     expected: dict[tuple[str, int], tuple[str, int]] = {}
     prev = GENESIS
     for row in conn.execute(select(log).order_by(log.c.id)).mappings():
@@ -119,9 +119,9 @@ def _check_records(
 
 
 def _check_invariants(conn: Connection, report: VerifyReport) -> None:
-    v = models.Voucher.__table__
-    ln = models.VoucherLine.__table__
-    pb = models.PeriodBalance.__table__
+    v = models.table_of(models.Voucher)
+    ln = models.table_of(models.VoucherLine)
+    pb = models.table_of(models.PeriodBalance)
     totals = conn.execute(
         select(
             v.c.id,
