@@ -6,15 +6,17 @@ point the same program at PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a migration runs: it costs a quarter of a second at start.
 
 from coopledger.paths import migrations_dir
 
@@ -61,6 +63,8 @@ def make_engine(path: Path | str, *, readonly: bool = False) -> Engine:
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic's configuration pointing at the shipped ``db/`` folder."""
+    from alembic.config import Config
+
     folder = migrations_dir()
     cfg = Config(str(folder / "alembic.ini"))
     cfg.set_main_option("script_location", str(folder))
@@ -69,22 +73,43 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+
+
 def head_revision() -> str:
-    """The newest migration shipped with this program."""
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    """The newest migration shipped with this program: the revision no other revises
+    (read from the scripts' text; ``tests/store/test_migrations.py`` checks it against
+    Alembic's own answer)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for script in (migrations_dir() / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        rev = _REVISION.search(source)
+        if rev:
+            revisions.add(rev.group(1))
+        down = _DOWN.search(source)
+        if down:
+            revised.add(down.group(1))
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision the file is at (None for an empty file)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return str(row[0]) if row else None
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the file's schema to the head migration (the only way the schema changes)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
 
 

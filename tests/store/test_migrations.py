@@ -47,3 +47,11 @@ def test_upgrade_is_idempotent(tmp_path: Path) -> None:
     upgrade(engine)
     names = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
     assert {"voucher", "voucher_line", "audit_log", "member"} <= names
+
+
+def test_head_revision_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from coopledger.store.engine import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
