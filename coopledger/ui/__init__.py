@@ -1,1 +1,15 @@
-"""The PySide6 desktop window. Talks to ``coopledger.services`` only, never to the store."""
+"""The PySide6 desktop window.
+
+May import ``coopledger.services``, ``coopledger.domain``, ``coopledger.i18n``,
+``coopledger.paths`` and ``coopledger.reports.data`` — never the store, SQLAlchemy or SQLModel
+(an import-linter contract checks it).
+
+* ``app``: the QApplication, the shipped CJK font, Qt's translations, ``run``.
+* ``main_window``: the book switcher, navigation by task, the status bar, the File menu.
+* ``context``: what every view is given (ledger, current book, task runner, change flags).
+* ``tasks``: background work on a one-thread pool, progress and Cancel; ``SyncPool`` for tests.
+* ``errors``: the one place where an exception becomes a message to the user.
+* ``models``: paged and in-memory table models; ``widgets``, ``forms``, ``dialogs``, ``fmt``.
+* ``views``: one module per task (members, contracts, shares, vouchers, books,
+  distribution, printing, audit, settings).
+"""

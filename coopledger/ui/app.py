@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import sys
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication
 
-from coopledger import __version__
-from coopledger.i18n import _
+from coopledger import i18n
 from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
+from coopledger.ui import errors
+from coopledger.ui.main_window import MainWindow
+
+#: Qt's own catalog names for each of our languages (standard dialogs, buttons).
+QT_LOCALES = {"zh_CN": "zh_CN", "zh_TW": "zh_TW", "en": "en"}
 
 
 def load_app_font(app: QApplication) -> str | None:
@@ -30,33 +35,64 @@ def load_app_font(app: QApplication) -> str | None:
     return family
 
 
-class MainWindow(QMainWindow):
-    """The main window (the full window comes with the desktop-app issue)."""
+def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """Load Qt's own translations (``qtbase_zh_CN.qm``, or ``qt_zh_CN.qm``) for the standard
+    dialogs when they are shipped; returns the translators installed (kept alive by the app)."""
+    qt_locale = QT_LOCALES.get(lang, lang)
+    QLocale.setDefault(QLocale(qt_locale))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed: list[QTranslator] = []
+    for base in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(f"{base}_{qt_locale}", folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+            break
+    return installed
 
-    def __init__(self, ledger: Ledger) -> None:
-        super().__init__()
-        self.ledger = ledger
-        self.setWindowTitle(f"coopledger {__version__} — {ledger.path}")
-        label = QLabel(
-            _("coopledger: the ledger {path} is open. The full window is being built.").format(
-                path=ledger.path
-            )
-        )
-        label.setWordWrap(True)
-        label.setMargin(24)
-        self.setCentralWidget(label)
-        self.resize(900, 600)
+
+def _language_given() -> bool:
+    """Whether the language was chosen for this run (``--lang`` or ``COOPLEDGER_LANG``)."""
+    return bool(os.environ.get("COOPLEDGER_LANG")) or any(
+        a == "--lang" or a.startswith("--lang=") for a in sys.argv[1:]
+    )
+
+
+def apply_language_setting(ledger: Ledger) -> str:
+    """Use the language saved in Settings unless one was given on the command line or in
+    the environment (a change in Settings takes effect on restart)."""
+    if not _language_given():
+        from coopledger.services.settings import get_setting
+
+        try:
+            i18n.set_language(get_setting(ledger, "language"))
+        except Exception as exc:
+            errors.log_exception(exc)
+    return i18n.current_language()
+
+
+def make_app() -> QApplication:
+    """The QApplication (made once)."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("coopledger")
+    app.setOrganizationName("coopledger")
+    return app
 
 
 def run(ledger: Ledger, org_name: str | None = None) -> int:
     """Open the main window on ``ledger`` and run the event loop."""
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
+    app = make_app()
+    lang = apply_language_setting(ledger)
     load_app_font(app)
-    window = MainWindow(ledger)
+    install_translators(app, lang)
+    previous_hook = errors.install_excepthook()
+    window = MainWindow(ledger, org_name=org_name)
     window.show()
+    app.aboutToQuit.connect(window.shut_down)
     if os.environ.get("COOPLEDGER_QUIT_AFTER_MS"):
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(int(os.environ["COOPLEDGER_QUIT_AFTER_MS"]), app.quit)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook

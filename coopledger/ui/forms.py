@@ -1,0 +1,267 @@
+"""Forms that check themselves as the user types.
+
+A `FormDialog` has fields; each field has a parser (raising the domain's `DomainError`) and a
+red label beside it for that error. After every edit the form parses every field, builds
+the value the service takes and runs the domain's own checks on it; the first error for a
+field is shown beside it (once the user has touched that field), and Save stays disabled
+until there is none. Save runs the service on the task runner; an error the service finds
+(a code already used, an overlapping contract) comes back beside its field too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopledger.domain.errors import DomainError
+from coopledger.i18n import _
+from coopledger.ui import errors
+from coopledger.ui.context import AppContext
+
+Parser = Callable[[Any], Any]
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def text_of(widget: QWidget) -> str:
+    """The text a field holds, whatever kind of widget it is."""
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    return ""
+
+
+@dataclass
+class Field:
+    """A field of a form."""
+
+    key: str
+    widget: QWidget
+    error: QLabel
+    parse: Parser
+    aliases: tuple[str, ...] = ()
+    touched: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FormDialog(QDialog):
+    """A dialog with self-checking fields and a Save button; see the module docstring.
+
+    Subclasses add fields in ``__init__``, then implement ``build(values)`` (make the value
+    the service takes, running the domain checks) and ``save(value)`` (call the service; runs
+    on the task runner) and call ``finish()``."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setObjectName(type(self).__name__)
+        self.fields: dict[str, Field] = {}
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.general_error = QLabel()
+        self.general_error.setObjectName("generalError")
+        self.general_error.setWordWrap(True)
+        self.general_error.setStyleSheet("color: #b00000;")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.value: Any = None
+        self.busy = False
+        self._server_errors: dict[str, str] = {}
+        self._building = True
+
+    # -- building the form ----------------------------------------------------------------
+
+    def add_field(
+        self,
+        key: str,
+        label: str,
+        widget: QWidget,
+        parse: Parser | None = None,
+        *,
+        aliases: tuple[str, ...] = (),
+        hint: str = "",
+    ) -> QWidget:
+        """Add a field; ``parse(widget)`` returns its value or raises `DomainError`."""
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet("color: #b00000;")
+        error.setWordWrap(True)
+        error.hide()
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        col.addWidget(widget)
+        if hint:
+            hint_label = QLabel(hint)
+            hint_label.setStyleSheet("color: #666;")
+            hint_label.setWordWrap(True)
+            col.addWidget(hint_label)
+        col.addWidget(error)
+        widget.setObjectName(key)
+        self.form.addRow(label, box)
+        f = Field(key, widget, error, parse or text_of, aliases)
+        self.fields[key] = f
+        self._watch(f)
+        return widget
+
+    def _watch(self, f: Field) -> None:
+        w = f.widget
+
+        def edited(*_args: object) -> None:
+            f.touched = True
+            self._server_errors.clear()
+            self.revalidate()
+
+        if isinstance(w, QLineEdit):
+            w.textChanged.connect(edited)
+        elif isinstance(w, QPlainTextEdit):
+            w.textChanged.connect(edited)
+        elif isinstance(w, QComboBox):
+            w.currentIndexChanged.connect(edited)
+            if w.isEditable():
+                w.editTextChanged.connect(edited)
+        elif isinstance(w, QDateEdit):
+            w.dateChanged.connect(edited)
+        elif isinstance(w, QSpinBox):
+            w.valueChanged.connect(edited)
+        elif isinstance(w, QCheckBox):
+            w.toggled.connect(edited)
+
+    def finish(self, extra: QWidget | None = None) -> None:
+        """Lay the form out and check it once."""
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        if extra is not None:
+            layout.addWidget(extra)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self._building = False
+        self.revalidate()
+
+    # -- checking -------------------------------------------------------------------------
+
+    def build(self, values: dict[str, Any]) -> Any:
+        """Make the service's input from the parsed values (raise `DomainError`)."""
+        return values
+
+    def save(self, value: Any) -> Any:
+        """Call the service (on the task runner)."""
+        raise NotImplementedError
+
+    def key_for(self, path: str) -> str | None:
+        """The field a domain error's path names (``member.id_number`` → ``id_number``)."""
+        if not path:
+            return None
+        last = _INDEX.sub("", path.split(".")[-1])
+        for f in self.fields.values():
+            if last == f.key or last in f.aliases or path == f.key:
+                return f.key
+        return None
+
+    def revalidate(self) -> bool:
+        """Parse and check everything; show the errors; enable Save when there are none."""
+        if self._building:
+            return False
+        problems: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for f in self.fields.values():
+            try:
+                values[f.key] = f.parse(f.widget)
+            except DomainError as exc:
+                problems[f.key] = exc.text(_)
+        general = ""
+        self.value = None
+        if not problems:
+            try:
+                self.value = self.build(values)
+            except DomainError as exc:
+                key = self.key_for(exc.path)
+                if key is None:
+                    general = exc.describe(_) if exc.path else exc.text(_)
+                else:
+                    problems[key] = exc.text(_)
+        for key, text in self._server_errors.items():
+            if key in self.fields:
+                problems.setdefault(key, text)
+            else:
+                general = general or text
+        for f in self.fields.values():
+            text = problems.get(f.key, "")
+            show = bool(text) and (f.touched or f.key in self._server_errors)
+            f.error.setText(text if show else "")
+            f.error.setVisible(show)
+        self.general_error.setText(general)
+        self.general_error.setVisible(bool(general))
+        ok = not problems and not general and self.value is not None
+        self.save_button.setEnabled(ok and not self.busy)
+        return ok
+
+    def errors_shown(self) -> dict[str, str]:
+        """The errors beside the fields now (for tests and screen readers)."""
+        return {k: f.error.text() for k, f in self.fields.items() if f.error.text()}
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Save (when valid): run ``save`` in the background, then close."""
+        for f in self.fields.values():
+            f.touched = True
+        if not self.revalidate() or self.busy:
+            return
+        self.busy = True
+        self.save_button.setEnabled(False)
+        value = self.value
+        self.ctx.runner.run(
+            lambda: self.save(value),
+            on_done=self._saved,
+            on_error=self._failed,
+            title=self.windowTitle(),
+        )
+
+    def _saved(self, result: Any) -> None:
+        self.busy = False
+        self.saved.emit(result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, DomainError):
+            key = self.key_for(exc.path)
+            self._server_errors = {key or "": exc.text(_)}
+            self.revalidate()
+            self.save_button.setEnabled(False)
+            return
+        self.revalidate()
+        errors.show_error(self, exc)

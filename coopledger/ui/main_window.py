@@ -1,0 +1,410 @@
+"""The main window: the book switcher, navigation by task, the status bar (ledger, user,
+period, background work), and the File menu (import, export, backup)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from coopledger import __version__
+from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.roles import role_name
+from coopledger.i18n import _
+from coopledger.services import accounts, bookfile
+from coopledger.services.accounts import OrgInfo
+from coopledger.services.ledger import Ledger
+from coopledger.ui import dialogs, errors
+from coopledger.ui.context import AppContext
+from coopledger.ui.tasks import Pool, TaskPanel, TaskRunner
+from coopledger.ui.views.base import View, centered_message, status_message
+
+#: The tasks in the navigation: key, title (msgid), and the view's module and class.
+TASKS: tuple[tuple[str, str, str, str], ...] = (
+    ("members", N_("成员 Members"), "members", "MembersView"),
+    ("contracts", N_("土地流转 Land contracts"), "contracts", "ContractsView"),
+    ("shares", N_("股本 Share register"), "shares", "SharesView"),
+    ("vouchers", N_("凭证 Vouchers"), "vouchers", "VouchersView"),
+    ("books", N_("账簿 Books"), "books", "BooksView"),
+    ("distribution", N_("收益分配 Distribution"), "distribution", "DistributionView"),
+    ("printing", N_("打印 Printing"), "printing", "PrintingView"),
+    ("audit", N_("审计 Audit"), "audit", "AuditView"),
+    ("settings", N_("设置 Settings"), "settings", "SettingsView"),
+)
+
+
+class MainWindow(QMainWindow):
+    """The window; it owns the `AppContext` it hands to every view."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        *,
+        org_name: str | None = None,
+        pool: Pool | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.runner = TaskRunner(pool, self)
+        self.runner.on_unhandled = lambda exc: errors.show_error(self, exc)
+        self.ctx = AppContext(ledger, self.runner, self)
+        self.views: dict[str, View] = {}
+        self.setWindowTitle(
+            _("coopledger {version} — {path}").format(version=__version__, path=ledger.path)
+        )
+
+        # the book switcher
+        toolbar = QToolBar(_("Book"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(16, 16))
+        self.addToolBar(toolbar)
+        toolbar.addWidget(QLabel(_("Book") + "  "))
+        self.org_combo = QComboBox()
+        self.org_combo.setObjectName("orgSwitcher")
+        self.org_combo.setMinimumWidth(320)
+        self.org_combo.currentIndexChanged.connect(self._org_chosen)
+        toolbar.addWidget(self.org_combo)
+
+        # navigation by task, and the views (made when first shown)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        self.nav.setSpacing(2)
+        for key, title, _module, _cls in TASKS:
+            item = QListWidgetItem(_(title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(150, 34))
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("views")
+        self._empty = centered_message(
+            _(
+                "This ledger holds no book yet. Import one (File → Import book…) or create one in Settings."
+            )
+        )
+        self.stack.addWidget(self._empty)
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(4, 4, 4, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        # the status bar
+        bar = self.statusBar()
+        self.ledger_label = QLabel()
+        self.ledger_label.setObjectName("statusLedger")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("statusUser")
+        self.period_label = QLabel()
+        self.period_label.setObjectName("statusPeriod")
+        self.task_panel = TaskPanel(self.runner)
+        bar.addPermanentWidget(self.task_panel)
+        bar.addPermanentWidget(self.ledger_label)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.period_label)
+
+        self._menus()
+        self.ctx.changed.connect(self._changed)
+        self.load_orgs(select=org_name)
+        self.nav.setCurrentRow(0)
+        self._status()
+        self.resize(1280, 780)
+
+    # -- menus ------------------------------------------------------------------------------
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        self._action(file_menu, _("Import book…"), lambda: self.import_book(), "importBook")
+        self._action(
+            file_menu,
+            _("Import members from Excel…"),
+            lambda: self.import_roster("members"),
+            "importMembers",
+        )
+        self._action(
+            file_menu,
+            _("Import contracts from Excel…"),
+            lambda: self.import_roster("contracts"),
+            "importContracts",
+        )
+        self._action(file_menu, _("Export book…"), lambda: self.export_book(), "exportBook")
+        file_menu.addSeparator()
+        self._action(file_menu, _("Back up…"), self.backup, "backup")
+        file_menu.addSeparator()
+        self._action(file_menu, _("Quit"), self.close, "quit", QKeySequence.StandardKey.Quit)
+        go = self.menuBar().addMenu(_("&Go"))
+        for n, (key, title, _m, _c) in enumerate(TASKS, start=1):
+            self._action(
+                go,
+                _(title),
+                functools.partial(self.show_view, key),
+                f"go_{key}",
+                QKeySequence(f"Ctrl+{n}"),
+            )
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self._action(help_menu, _("About coopledger"), self.about, "about")
+
+    def _action(
+        self,
+        menu: Any,
+        text: str,
+        slot: Callable[[], Any],
+        name: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    # -- books ------------------------------------------------------------------------------
+
+    def load_orgs(self, select: str | int | None = None) -> None:
+        """Fill the book switcher; choose ``select`` (a name or id), else keep the current."""
+        orgs = accounts.list_organisations(self.ctx.ledger)
+        current = self.ctx.org.id if self.ctx.org else None
+        self.org_combo.blockSignals(True)
+        self.org_combo.clear()
+        for o in orgs:
+            self.org_combo.addItem(o.name, o)
+        chosen = 0
+        for i, o in enumerate(orgs):
+            if (isinstance(select, str) and o.name == select) or (
+                isinstance(select, int) and o.id == select
+            ):
+                chosen = i
+                break
+            if select is None and o.id == current:
+                chosen = i
+        self.org_combo.setCurrentIndex(chosen if orgs else -1)
+        self.org_combo.blockSignals(False)
+        self._org_chosen()
+
+    def _org_chosen(self, *_a: object) -> None:
+        org = self.org_combo.currentData()
+        self.ctx.set_org(org if isinstance(org, OrgInfo) else None)
+        self._status()
+        self._nav_changed(self.nav.currentRow())
+
+    @property
+    def org(self) -> OrgInfo | None:
+        return self.ctx.org
+
+    # -- views ------------------------------------------------------------------------------
+
+    def view(self, key: str) -> View:
+        """The view for a task (made on first use)."""
+        if key not in self.views:
+            import importlib
+
+            spec = next(t for t in TASKS if t[0] == key)
+            module = importlib.import_module(f"coopledger.ui.views.{spec[2]}")
+            view: View = getattr(module, spec[3])(self.ctx)
+            view.setObjectName(f"view_{key}")
+            self.views[key] = view
+            self.stack.addWidget(view)
+        return self.views[key]
+
+    def show_view(self, key: str) -> View:
+        """Go to a task."""
+        row = next(i for i, t in enumerate(TASKS) if t[0] == key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        else:
+            self._nav_changed(row)
+        return self.view(key)
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = TASKS[row][0]
+        if self.ctx.org is None and key not in ("settings", "audit"):
+            self.stack.setCurrentWidget(self._empty)
+            return
+        self.stack.setCurrentWidget(self.view(key))
+
+    def _changed(self, flags: frozenset[str]) -> None:
+        if "orgs" in flags:
+            self.load_orgs()
+        self._status()
+
+    def _status(self) -> None:
+        ledger = self.ctx.ledger
+        self.ledger_label.setText(
+            _("Ledger: {name}").format(name=Path(ledger.path).name)
+            + (_(" (read-only)") if ledger.readonly else "")
+        )
+        self.ledger_label.setToolTip(str(ledger.path))
+        self.user_label.setText(
+            _("User: {user} ({role})").format(user=ledger.user, role=role_name(ledger.role))
+        )
+        if self.ctx.org_id:
+            from coopledger.services.views import current_period
+
+            year, month = current_period(ledger, self.ctx.org_id)
+            self.period_label.setText(
+                _("Period: {year}-{month:02d}").format(year=year, month=month)
+            )
+        else:
+            self.period_label.setText("")
+
+    # -- file menu --------------------------------------------------------------------------
+
+    def import_book(self, path: Path | None = None) -> None:
+        """Import a book file (.book.json) as a new organisation, in the background."""
+        if path is None:
+            path = dialogs.open_file(self, _("Import book"), _("Book files (*.json)"))
+            if path is None:
+                return
+        ledger = self.ctx.ledger
+
+        def work() -> int:
+            from coopledger.services.files import read_book_file
+
+            return bookfile.import_book(ledger, read_book_file(path))
+
+        def done(org_id: int) -> None:
+            self.ctx.notify("orgs", "members", "contracts", "shares", "vouchers", "distribution")
+            self.load_orgs(select=org_id)
+            status_message(self, _("Imported {path}").format(path=path.name))
+
+        self.runner.run(
+            work,
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Importing the book…"),
+        )
+
+    def import_roster(self, what: str, path: Path | None = None, *, ask: bool = True) -> None:
+        """Import members or contracts from .xlsx/.csv: check every row first, then write all
+        of them or none."""
+        if not self.ctx.org_id:
+            return
+        if path is None:
+            path = dialogs.open_file(self, _("Import from Excel"), _("Spreadsheets (*.xlsx *.csv)"))
+            if path is None:
+                return
+        from coopledger.services import roster
+
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+
+        def checked(report: Any) -> None:
+            if report.errors:
+                errors.show_error(self, _roster_errors(report.errors))
+                return
+            if ask and not dialogs.confirm(
+                self, _("Import"), _("{n} rows are fine. Import them all?").format(n=report.count)
+            ):
+                return
+
+            def imported(r: Any) -> None:
+                self.ctx.notify("members", "contracts", "shares")
+                status_message(self, _("{n} rows imported").format(n=r.count))
+
+            self.runner.run(
+                lambda: roster.import_roster(ledger, org, path, what, commit=True),
+                on_done=imported,
+                on_error=lambda exc: errors.show_error(self, exc),
+                title=_("Importing…"),
+            )
+
+        self.runner.run(
+            lambda: roster.import_roster(ledger, org, path, what, commit=False),
+            on_done=checked,
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Checking the rows…"),
+        )
+
+    def export_book(self, path: Path | None = None) -> None:
+        """Write the current book as a book file."""
+        if not self.ctx.org:
+            return
+        if path is None:
+            path = dialogs.save_file(
+                self, _("Export book"), f"{self.ctx.org.name}.book.json", _("Book files (*.json)")
+            )
+            if path is None:
+                return
+        ledger, org, target = self.ctx.ledger, self.ctx.org_id, path
+
+        def work() -> Path:
+            data = bookfile.export_book(ledger, org)
+            target.write_text(
+                json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
+            return target
+
+        self.runner.run(
+            work,
+            on_done=lambda p: status_message(self, _("Wrote {path}").format(path=p)),
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Exporting the book…"),
+        )
+
+    def backup(self) -> None:
+        """Back the ledger up to a file the user chooses (File → Back up…)."""
+        from coopledger.ui.views.settings import SettingsView
+
+        view = self.view("settings")
+        assert isinstance(view, SettingsView)
+        view.backup_now()
+
+    def about(self) -> None:
+        errors.show_info(
+            self,
+            _("About coopledger"),
+            _(
+                "coopledger {version}: the books of a village cooperative-share scheme (合作股份)."
+            ).format(version=__version__),
+        )
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shut_down()
+        super().closeEvent(event)
+
+    def shut_down(self) -> None:
+        """Wait for background work, then make the automatic backup (once)."""
+        if getattr(self, "_shut_down", False):
+            return
+        self._shut_down = True
+        self.runner.wait()
+        if not self.ctx.ledger.readonly:
+            try:
+                from coopledger.services.backup import backup_on_close
+
+                backup_on_close(self.ctx.ledger)
+            except DomainError as exc:
+                errors.log_exception(exc)
+            except Exception as exc:
+                errors.log_exception(exc)
+
+
+def _roster_errors(found: list[DomainError]) -> DomainError:
+    from coopledger.domain.errors import DomainErrors
+
+    return DomainErrors(found)

@@ -1,0 +1,130 @@
+"""审计 Audit: the append-only audit trail (who did what, when) and the chain check."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from coopledger.domain.errors import N_
+from coopledger.i18n import _
+from coopledger.services import views
+from coopledger.services.ledger import verify
+from coopledger.services.views import AuditFilter, AuditListRow
+from coopledger.ui import errors
+from coopledger.ui.context import AppContext
+from coopledger.ui.models import Column, Source
+from coopledger.ui.views.base import TableView
+
+
+def _when(at: str) -> str:
+    """A stored UTC timestamp in local time, to the second."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return at
+
+
+AUDIT_COLUMNS: list[Column[AuditListRow]] = [
+    Column(N_("No."), lambda r: r.id, kind="int", sort="id", width=60),
+    Column(N_("When"), lambda r: _when(r.at), sort="at", width=150),
+    Column(N_("Who"), lambda r: r.user, sort="user", width=90),
+    Column(N_("What"), lambda r: r.action, sort="action", width=240),
+    Column(N_("Record"), lambda r: f"{r.entity} {r.entity_id}".strip(), sort="entity", width=170),
+    Column(N_("Book"), lambda r: r.org_id if r.org_id is not None else "—", width=60),
+    Column(N_("Hash"), lambda r: r.hash[:16] + "…"),
+]
+
+
+class AuditView(TableView):
+    """The audit trail of the whole ledger (the current book and database-wide acts)."""
+
+    flags = frozenset(
+        {
+            "orgs",
+            "members",
+            "contracts",
+            "shares",
+            "vouchers",
+            "accounts",
+            "distribution",
+            "payments",
+            "settings",
+            "users",
+        }
+    )
+    export_name = "audit"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx,
+            AUDIT_COLUMNS,
+            _("Search action, record or user"),
+            parent,
+            sort="id",
+            descending=True,
+        )
+        self.verify_button = self.add_action(
+            _("Verify the ledger"),
+            "verifyLedger",
+            self.verify_ledger,
+            _("Re-compute the audit chain and check every record against it"),
+        )
+        self.end_actions()
+        self.bar.add_filter(
+            "scope", _("Show"), [(_("This book"), "book"), (_("Whole ledger"), None)]
+        )
+        self.bar.finish()
+        self.last_report: object = None
+
+    def needs_org(self) -> bool:
+        return False
+
+    def make_source(self) -> Source[AuditListRow]:
+        ledger = self.ctx.ledger
+        scope = self.bar.value("scope")
+        f = AuditFilter(
+            search=self.bar.text(),
+            org_id=self.ctx.org_id if scope == "book" and self.ctx.org_id else None,
+        )
+        return Source(
+            lambda: views.count_audit(ledger, f),
+            lambda offset, limit, sort, desc: views.page_audit(
+                ledger, f, sort=sort, descending=desc, offset=offset, limit=limit
+            ),
+        )
+
+    def update_actions(self) -> None:
+        self.verify_button.setEnabled(self.ctx.can("verify"))
+
+    def verify_ledger(self) -> None:
+        ledger = self.ctx.ledger
+
+        def done(report: object) -> None:
+            self.last_report = report
+            ok = getattr(report, "ok", False)
+            entries = getattr(report, "entries", 0)
+            problems = getattr(report, "problems", [])
+            if ok:
+                errors.show_info(
+                    self,
+                    _("Verify the ledger"),
+                    _(
+                        "The ledger is intact: {n} audit entries, every record agrees with them."
+                    ).format(n=entries),
+                )
+            else:
+                errors.show_info(
+                    self,
+                    _("Verify the ledger"),
+                    _("The ledger was altered outside the program:")
+                    + "\n"
+                    + "\n".join(str(p) for p in problems[:20]),
+                )
+
+        self.ctx.runner.run(
+            lambda: verify(ledger),
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Verifying the ledger…"),
+        )

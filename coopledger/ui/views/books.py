@@ -1,0 +1,357 @@
+"""账簿 Books: trial balance (科目余额表), general ledger (总账), subsidiary ledgers (明细账),
+the journal (序时账) and member statements (成员往来)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopledger.domain.errors import N_
+from coopledger.i18n import _
+from coopledger.services import accounts as accounts_service
+from coopledger.services import books, views
+from coopledger.services.books import GeneralLedgerRow, LedgerRow, TrialBalanceRow
+from coopledger.ui import errors, fmt
+from coopledger.ui.context import AppContext
+from coopledger.ui.models import Column, ListTableModel, PagedTableModel, Source
+from coopledger.ui.views.base import View, button, export_rows
+from coopledger.ui.views.contracts import member_search
+from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo, make_table, size_columns
+
+TB_COLUMNS: list[Column[TrialBalanceRow]] = [
+    Column(N_("Code"), lambda r: r.code, sort="code", width=90),
+    Column(N_("Account"), lambda r: "    " * r.level + r.name, width=200),
+    Column(N_("Opening debit"), lambda r: r.opening_debit, kind="money0", width=120),
+    Column(N_("Opening credit"), lambda r: r.opening_credit, kind="money0", width=120),
+    Column(N_("Debit"), lambda r: r.debit, kind="money0", width=120),
+    Column(N_("Credit"), lambda r: r.credit, kind="money0", width=120),
+    Column(N_("Closing debit"), lambda r: r.closing_debit, kind="money0", width=120),
+    Column(N_("Closing credit"), lambda r: r.closing_credit, kind="money0", width=120),
+]
+
+GL_COLUMNS: list[Column[GeneralLedgerRow]] = [
+    Column(N_("Month"), lambda r: f"{r.year}-{r.month:02d}", width=90),
+    Column(N_("Opening"), lambda r: r.opening, kind="money", width=140),
+    Column(N_("Debit"), lambda r: r.debit, kind="money0", width=140),
+    Column(N_("Credit"), lambda r: r.credit, kind="money0", width=140),
+    Column(N_("Closing"), lambda r: r.closing, kind="money", width=140),
+]
+
+
+def _ledger_columns(running: bool) -> list[Column[LedgerRow]]:
+    cols: list[Column[LedgerRow]] = [
+        Column(N_("Date"), lambda r: r.date, kind="date", width=95),
+        Column(N_("Voucher"), lambda r: r.voucher_no, width=120),
+        Column(N_("摘要 Summary"), lambda r: r.memo, width=230),
+        Column(N_("Account"), lambda r: f"{r.account_code} {r.account_name}", width=180),
+        Column(N_("Member"), lambda r: f"{r.member_code} {r.member_name}".strip(), width=130),
+        Column(N_("Debit"), lambda r: r.debit, kind="money0", width=120),
+        Column(N_("Credit"), lambda r: r.credit, kind="money0", width=120),
+    ]
+    if running:
+        cols.append(
+            Column(N_("Balance (debit − credit)"), lambda r: r.balance, kind="money", width=140)
+        )
+    return cols
+
+
+LEDGER_COLUMNS = _ledger_columns(True)
+JOURNAL_COLUMNS = _ledger_columns(False)
+
+
+class _Tab(QWidget):
+    """A tab: a row of controls, a table, a footer."""
+
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.controls = QHBoxLayout()
+        self.table: QTableView = make_table(sortable=isinstance(model, ListTableModel))
+        self.table.setModel(model)
+        size_columns(self.table, [c.width for c in model.columns])
+        self.footer = QLabel()
+        self.footer.setObjectName("footer")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.controls)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.footer)
+
+
+class BooksView(View):
+    """The books, each on its tab; every table exports to Excel."""
+
+    flags = frozenset({"vouchers", "distribution", "payments", "accounts"})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        year = dt.date.today().year
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("booksTabs")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+        # trial balance
+        self.tb_model: ListTableModel[TrialBalanceRow] = ListTableModel(TB_COLUMNS, [], self)
+        self.tb = _Tab(self.tb_model)
+        self.tb_start = DateEdit(dt.date(year, 1, 1))
+        self.tb_end = DateEdit(dt.date(year, 12, 31))
+        self.tb_empty = QCheckBox(_("Show accounts without postings"))
+        self._controls(
+            self.tb,
+            [(_("From"), self.tb_start), (_("to"), self.tb_end), ("", self.tb_empty)],
+            self.show_trial_balance,
+            self.tb_model,
+            "trial-balance",
+        )
+        self.tabs.addTab(self.tb, _("Trial balance 科目余额表"))
+
+        # general ledger
+        self.gl_model: ListTableModel[GeneralLedgerRow] = ListTableModel(GL_COLUMNS, [], self)
+        self.gl = _Tab(self.gl_model)
+        self.gl_account = _account_combo()
+        self.gl_year = QSpinBox()
+        self.gl_year.setRange(1900, 9999)
+        self.gl_year.setValue(year)
+        self._controls(
+            self.gl,
+            [(_("Account"), self.gl_account), (_("Year"), self.gl_year)],
+            self.show_general_ledger,
+            self.gl_model,
+            "general-ledger",
+        )
+        self.tabs.addTab(self.gl, _("General ledger 总账"))
+
+        # subsidiary ledger (paged)
+        self.sl_model: PagedTableModel[LedgerRow] = PagedTableModel(LEDGER_COLUMNS, parent=self)
+        self.sl = _Tab(self.sl_model)
+        self.sl_account = _account_combo()
+        self.sl_start = DateEdit(dt.date(year, 1, 1))
+        self.sl_end = DateEdit(dt.date(year, 12, 31))
+        self._controls(
+            self.sl,
+            [(_("Account"), self.sl_account), (_("From"), self.sl_start), (_("to"), self.sl_end)],
+            self.show_subsidiary_ledger,
+            self.sl_model,
+            "subsidiary-ledger",
+        )
+        self.tabs.addTab(self.sl, _("Subsidiary ledger 明细账"))
+
+        # journal (paged)
+        self.jn_model: PagedTableModel[LedgerRow] = PagedTableModel(JOURNAL_COLUMNS, parent=self)
+        self.jn = _Tab(self.jn_model)
+        self.jn_start = DateEdit(dt.date(year, 1, 1))
+        self.jn_end = DateEdit(dt.date(year, 12, 31))
+        self._controls(
+            self.jn,
+            [(_("From"), self.jn_start), (_("to"), self.jn_end)],
+            self.show_journal,
+            self.jn_model,
+            "journal",
+        )
+        self.tabs.addTab(self.jn, _("Journal 序时账"))
+
+        # member statement
+        self.ms_model: ListTableModel[LedgerRow] = ListTableModel(LEDGER_COLUMNS, [], self)
+        self.ms = _Tab(self.ms_model)
+        self.ms_member = MemberPicker(member_search(ctx))
+        self.ms_member.setObjectName("statementMember")
+        self.ms_member.returnPressed.connect(self.show_member_statement)
+        self._controls(
+            self.ms,
+            [(_("Member"), self.ms_member)],
+            self.show_member_statement,
+            self.ms_model,
+            "member-statement",
+        )
+        print_ms = button(_("Print…"), "printMemberStatement")
+        print_ms.clicked.connect(self.print_member_statement)
+        self.ms.controls.insertWidget(self.ms.controls.count() - 1, print_ms)
+        self.tabs.addTab(self.ms, _("Member statements 成员往来"))
+
+    def _controls(
+        self,
+        tab: _Tab,
+        fields: list[tuple[str, QWidget]],
+        show: Any,
+        model: Any,
+        name: str,
+    ) -> None:
+        for label, widget in fields:
+            if label:
+                tab.controls.addWidget(QLabel(label))
+            tab.controls.addWidget(widget)
+        go = button(_("Show"), f"show_{name}")
+        go.clicked.connect(show)
+        tab.controls.addWidget(go)
+        tab.controls.addStretch(1)
+        export = button(_("Export to Excel…"), f"export_{name}")
+        export.clicked.connect(lambda: export_rows(self.ctx, self, model, name))
+        tab.controls.addWidget(export)
+
+    def refresh(self) -> None:
+        if not self.ctx.org_id:
+            return
+        from coopledger.services.views import current_period
+
+        year, _month = current_period(self.ctx.ledger, self.ctx.org_id)
+        accounts = accounts_service.list_accounts(self.ctx.ledger, self.ctx.org_id)
+        items = [(f"{a.code} {a.name}", a.code) for a in accounts]
+        for combo in (self.gl_account, self.sl_account):
+            fill_combo(combo, items)
+        if self._first_load():
+            for start, end in (
+                (self.tb_start, self.tb_end),
+                (self.sl_start, self.sl_end),
+                (self.jn_start, self.jn_end),
+            ):
+                start.set_date(dt.date(year, 1, 1))
+                end.set_date(dt.date(year, 12, 31))
+            self.gl_year.setValue(year)
+        self.show_trial_balance()
+        self.show_journal()
+        if self.sl_account.currentData():
+            self.show_subsidiary_ledger()
+        if self.gl_account.currentData():
+            self.show_general_ledger()
+
+    def _first_load(self) -> bool:
+        first = not getattr(self, "_loaded_once", False)
+        self._loaded_once = True
+        return first
+
+    def show_trial_balance(self) -> None:
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+        start, end, empty = (
+            self.tb_start.date_value(),
+            self.tb_end.date_value(),
+            self.tb_empty.isChecked(),
+        )
+
+        def done(rows: list[TrialBalanceRow]) -> None:
+            self.tb_model.set_rows(rows)
+            t = books.trial_balance_totals(rows)
+            ok = t["debit"] == t["credit"] and t["closing_debit"] == t["closing_credit"]
+            self.tb.footer.setText(
+                _(
+                    "Totals — opening {od} / {oc}; period {d} / {c}; closing {cd} / {cc}. {state}"
+                ).format(
+                    od=fmt.money(t["opening_debit"]),
+                    oc=fmt.money(t["opening_credit"]),
+                    d=fmt.money(t["debit"]),
+                    c=fmt.money(t["credit"]),
+                    cd=fmt.money(t["closing_debit"]),
+                    cc=fmt.money(t["closing_credit"]),
+                    state=_("Debits equal credits.") if ok else _("Debits and credits differ!"),
+                )
+            )
+
+        self.ctx.runner.run(
+            lambda: books.trial_balance(ledger, org, start, end, include_empty=empty),
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+        )
+
+    def show_general_ledger(self) -> None:
+        code = self.gl_account.currentData()
+        if not code:
+            return
+        ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.gl_year.value()
+        self.ctx.runner.run(
+            lambda: books.general_ledger(ledger, org, code, year),
+            on_done=self.gl_model.set_rows,
+            on_error=lambda exc: errors.show_error(self, exc),
+        )
+
+    def show_subsidiary_ledger(self) -> None:
+        code = self.sl_account.currentData()
+        if not code:
+            return
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+        start, end = self.sl_start.date_value(), self.sl_end.date_value()
+        self.sl_model.set_source(
+            Source(
+                lambda: views.count_account_lines(ledger, org, code, start=start, end=end),
+                lambda offset, limit, _s, _d: books.subsidiary_ledger(
+                    ledger, org, code, start=start, end=end, offset=offset, limit=limit
+                )[1],
+            )
+        )
+        self.sl.footer.setText(_("{n} lines").format(n=self.sl_model.rowCount()))
+
+    def show_journal(self) -> None:
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+        start, end = self.jn_start.date_value(), self.jn_end.date_value()
+        self.jn_model.set_source(
+            Source(
+                lambda: views.count_journal(ledger, org, start, end),
+                lambda offset, limit, _s, _d: books.journal(
+                    ledger, org, start, end, offset=offset, limit=limit
+                ),
+            )
+        )
+        self.jn.footer.setText(_("{n} lines").format(n=self.jn_model.rowCount()))
+
+    def show_member_statement(self) -> None:
+        code = self.ms_member.member_code()
+        if not code:
+            return
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+
+        def done(rows: list[LedgerRow]) -> None:
+            self.ms_model.set_rows(rows)
+            balance = rows[-1].balance if rows else 0
+            self.ms.footer.setText(
+                _("{n} lines; balance {balance} ({side})").format(
+                    n=len(rows),
+                    balance=fmt.money(abs(balance)),
+                    side=_("owed to the member")
+                    if balance < 0
+                    else (_("owed by the member") if balance else _("settled")),
+                )
+            )
+
+        self.ctx.runner.run(
+            lambda: books.member_statement(ledger, org, code),
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+        )
+
+    def print_member_statement(self) -> None:
+        code = self.ms_member.member_code()
+        if not code:
+            return
+        from coopledger.ui.views.printing import preview_report
+
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+
+        def make(out: Any, progress: Any) -> Any:
+            from coopledger.services import printing
+
+            return printing.print_member_statement(ledger, org, code, out)
+
+        preview_report(self.ctx, self, _("Statement of {code}").format(code=code), make)
+
+
+def _account_combo() -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setMinimumWidth(240)
+    completer = combo.completer()
+    if completer is not None:
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return combo

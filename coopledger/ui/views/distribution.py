@@ -1,0 +1,927 @@
+"""收益分配 Distribution: the years, the wizard (year → plan → preview → commit → print),
+and the payments of a committed year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.money import parse_rate
+from coopledger.domain.numerals import amount_in_capitals
+from coopledger.i18n import _
+from coopledger.services import distribution as dist
+from coopledger.services import registers, views
+from coopledger.services.distribution import PlanForm, Preview, SlipRow
+from coopledger.services.views import SlipFilter, YearState
+from coopledger.ui import dialogs, errors, fmt
+from coopledger.ui.context import AppContext
+from coopledger.ui.models import Column, ListTableModel, Source
+from coopledger.ui.views.base import TableView, View, button, export_rows, status_message
+from coopledger.ui.views.waterfall import WaterfallChart
+from coopledger.ui.widgets import DateEdit, fill_combo, make_table, size_columns
+
+# -- the preview's household table -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRow:
+    """One holder in the preview: what it receives."""
+
+    code: str
+    name: str
+    group: str
+    land_fee: int
+    dividend: int
+
+    @property
+    def total(self) -> int:
+        return self.land_fee + self.dividend
+
+
+HOUSEHOLD_COLUMNS: list[Column[HouseholdRow]] = [
+    Column(N_("Code"), lambda r: r.code, sort="code", width=80),
+    Column(N_("Name"), lambda r: r.name, sort="name", width=190),
+    Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=110),
+    Column(N_("Land fee"), lambda r: r.land_fee, kind="money", sort="land_fee", width=120),
+    Column(N_("Dividend"), lambda r: r.dividend, kind="money", sort="dividend", width=120),
+    Column(N_("Total"), lambda r: r.total, kind="money", sort="total", width=120),
+]
+
+
+def household_rows(preview: Preview) -> list[HouseholdRow]:
+    """The preview's holders with their names and groups."""
+    return [
+        HouseholdRow(
+            h.code,
+            preview.names.get(h.code, ""),
+            preview.groups.get(h.code, ""),
+            h.land_fee,
+            h.dividend,
+        )
+        for h in preview.result.holders
+    ]
+
+
+class _TextFilter(QSortFilterProxyModel):
+    """Rows whose code, name or group contain the text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.needle = ""
+
+    def set_needle(self, text: str) -> None:
+        self.beginFilterChange()
+        self.needle = text.strip()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: Any) -> bool:
+        if not self.needle:
+            return True
+        model = self.sourceModel()
+        return any(self.needle in str(model.index(row, c, parent).data() or "") for c in range(3))
+
+
+def summary_lines(p: Preview) -> list[tuple[str, str]]:
+    """The preview's figures as (label, amount) pairs."""
+    r = p.result
+    lines = [
+        (_("Distributable income"), fmt.money(r.distributable, currency=True)),
+        (_("Land transfer fees (paid first)"), fmt.money(r.land_fees, currency=True)),
+        (_("Loss carried in"), fmt.money(r.loss_carried_in, currency=True)),
+        (_("Losses made up"), fmt.money(r.loss_made_up, currency=True)),
+        (_("Welfare fund"), fmt.money(r.welfare, currency=True)),
+        (_("Reserve fund"), fmt.money(r.reserve, currency=True)),
+        (_("Dividends"), fmt.money(r.dividends, currency=True)),
+    ]
+    if r.undistributed:
+        lines.append(
+            (_("Left undistributed (no shares)"), fmt.money(r.undistributed, currency=True))
+        )
+    if r.loss_carried:
+        lines.append((_("Loss carried forward"), fmt.money(r.loss_carried, currency=True)))
+    lines.append((_("Households paid"), str(len(r.holders))))
+    return lines
+
+
+# -- the wizard -------------------------------------------------------------------------------
+
+
+class YearPage(QWizardPage):
+    """Choose the year."""
+
+    def __init__(self, wizard: DistributionWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("Which year?"))
+        self.setSubTitle(
+            _(
+                "Years are distributed in order; a committed year must be reversed before it is run again."
+            )
+        )
+        self.year = QComboBox()
+        self.year.setObjectName("wizardYear")
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(_("Year"), self.year)
+        form.addRow("", self.state)
+        self.year.currentIndexChanged.connect(self._changed)
+        self.years: list[YearState] = []
+
+    def load(self, years: list[YearState], preferred: int | None) -> None:
+        self.years = years
+        fill_combo(self.year, [(str(y.year), y.year) for y in years], keep=False)
+        want = preferred
+        if want is None:
+            open_years = [y.year for y in years if not y.committed]
+            want = open_years[0] if open_years else (years[-1].year if years else None)
+        if want is not None:
+            self.year.setCurrentIndex(max(self.year.findData(want), 0))
+        self._changed()
+
+    def selected(self) -> YearState | None:
+        year = self.year.currentData()
+        return next((y for y in self.years if y.year == year), None)
+
+    def _changed(self) -> None:
+        y = self.selected()
+        if y is None:
+            self.state.setText(_("The book has no vouchers or plans yet."))
+        elif y.committed:
+            self.state.setText(
+                _(
+                    "{year} is already committed. Reverse it in the Distribution view to run it again."
+                ).format(year=y.year)
+            )
+        else:
+            self.state.setText(
+                _("{n} vouchers in {year}; {plan}").format(
+                    n=y.vouchers,
+                    year=y.year,
+                    plan=_("a plan is saved") if y.has_plan else _("no plan yet"),
+                )
+            )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        y = self.selected()
+        return y is not None and not y.committed
+
+
+def _rate(field: str) -> Any:
+    return lambda w: parse_rate(w.text(), field)
+
+
+class PlanPage(QWizardPage):
+    """The plan (收益分配方案): rates and its 四议两公开 record; saved on Next."""
+
+    def __init__(self, wizard: DistributionWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("The plan"))
+        self.setSubTitle(
+            _(
+                "Rates as decimals (0.10) or percentages (10%). The plan must record when it was adopted and published before it can be committed."
+            )
+        )
+        self.welfare = QLineEdit("0.10")
+        self.welfare.setObjectName("welfareRate")
+        self.reserve = QLineEdit("0")
+        self.reserve.setObjectName("reserveRate")
+        self.approved = QCheckBox(_("Adopted on"))
+        self.approved_on = DateEdit()
+        self.published = QCheckBox(_("Published on"))
+        self.published_on = DateEdit()
+        self.proposed_by = QLineEdit()
+        self.meeting = QLineEdit()
+        self.resolution = QPlainTextEdit()
+        self.resolution.setMaximumHeight(54)
+        self.vote = QLineEdit()
+        self.notice = QLineEdit()
+        self.error_labels: dict[str, QLabel] = {}
+        form = QGridLayout(self)
+        rows: list[tuple[str, QWidget, QWidget]] = [
+            ("welfare_rate", QLabel(_("Welfare fund rate (公益金)")), self.welfare),
+            ("reserve_rate", QLabel(_("Reserve fund rate (公积金)")), self.reserve),
+            ("approved_on", self.approved, self.approved_on),
+            ("published_on", self.published, self.published_on),
+            ("proposed_by", QLabel(_("Proposed by")), self.proposed_by),
+            ("meeting", QLabel(_("Meeting")), self.meeting),
+            ("resolution", QLabel(_("Resolution")), self.resolution),
+            ("vote", QLabel(_("Vote")), self.vote),
+            ("notice", QLabel(_("Public notice")), self.notice),
+        ]
+        for i, (key, label, widget) in enumerate(rows):
+            err = QLabel()
+            err.setObjectName(f"error_{key}")
+            err.setStyleSheet("color: #b00000;")
+            self.error_labels[key] = err
+            form.addWidget(label, i, 0, Qt.AlignmentFlag.AlignRight)
+            if isinstance(widget, DateEdit):
+                form.addWidget(widget, i, 1, Qt.AlignmentFlag.AlignLeft)
+            else:
+                form.addWidget(widget, i, 1)
+            form.addWidget(err, i, 2)
+        for check, date in ((self.approved, self.approved_on), (self.published, self.published_on)):
+            check.toggled.connect(date.setEnabled)
+            date.setEnabled(check.isChecked())
+        form.setRowStretch(len(rows) + 1, 1)
+        form.setColumnStretch(1, 1)
+        self.general = QLabel()
+        self.general.setStyleSheet("color: #b00000;")
+        form.addWidget(self.general, len(rows), 0, 1, 3)
+        for e in (
+            self.welfare,
+            self.reserve,
+            self.proposed_by,
+            self.meeting,
+            self.vote,
+            self.notice,
+        ):
+            e.textChanged.connect(self._edited)
+        self.resolution.textChanged.connect(self._edited)
+        for c in (self.approved, self.published):
+            c.toggled.connect(self._edited)
+        for d in (self.approved_on, self.published_on):
+            d.dateChanged.connect(self._edited)
+        self.plan: PlanForm | None = None
+        self._saved = False
+        self._saving = False
+
+    def load(self, year: int, plan: PlanForm | None) -> None:
+        self.year = year
+        if plan is not None:
+            self.welfare.setText(fmt.rate(plan.welfare_rate_e4))
+            self.reserve.setText(fmt.rate(plan.reserve_rate_e4))
+            self.approved.setChecked(plan.approved_on is not None)
+            self.published.setChecked(plan.published_on is not None)
+            self.approved_on.set_date(plan.approved_on or dt.date(year, 12, 20))
+            self.published_on.set_date(plan.published_on or dt.date(year, 12, 22))
+            self.proposed_by.setText(plan.proposed_by)
+            self.meeting.setText(plan.meeting)
+            self.resolution.setPlainText(plan.resolution)
+            self.vote.setText(plan.vote)
+            self.notice.setText(plan.notice)
+        else:
+            self.approved_on.set_date(dt.date(year, 12, 20))
+            self.published_on.set_date(dt.date(year, 12, 22))
+        self._saved = plan is not None
+        self._edited(keep_saved=plan is not None)
+
+    def _edited(self, *_a: object, keep_saved: bool = False) -> None:
+        if not keep_saved:
+            self._saved = False
+        problems: dict[str, str] = {}
+        general = ""
+        self.plan = None
+        try:
+            w = parse_rate(self.welfare.text(), "welfare_rate")
+        except DomainError as exc:
+            problems["welfare_rate"] = exc.text(_)
+            w = 0
+        try:
+            r = parse_rate(self.reserve.text(), "reserve_rate")
+        except DomainError as exc:
+            problems["reserve_rate"] = exc.text(_)
+            r = 0
+        if not problems:
+            plan = PlanForm(
+                year=self.year,
+                welfare_rate_e4=w,
+                reserve_rate_e4=r,
+                approved_on=self.approved_on.date_value() if self.approved.isChecked() else None,
+                published_on=self.published_on.date_value() if self.published.isChecked() else None,
+                proposed_by=self.proposed_by.text().strip(),
+                meeting=self.meeting.text().strip(),
+                resolution=self.resolution.toPlainText().strip(),
+                vote=self.vote.text().strip(),
+                notice=self.notice.text().strip(),
+            )
+            try:
+                dist.check_plan(plan)
+                self.plan = plan
+            except DomainError as exc:
+                key = exc.path.split(".")[-1]
+                if key in self.error_labels:
+                    problems[key] = exc.text(_)
+                else:
+                    general = exc.text(_)
+        for key, label in self.error_labels.items():
+            label.setText(problems.get(key, ""))
+        if self.plan is not None and (
+            self.plan.approved_on is None or self.plan.published_on is None
+        ):
+            general = _(
+                "Without the adoption and publication dates the preview works, but the commit is refused."
+            )
+        self.general.setText(general)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.plan is not None and not self._saving
+
+    def validatePage(self) -> bool:
+        if self._saved:
+            return True
+        if self.plan is None or self._saving:
+            return False
+        self._saving = True
+        state = {"sync": True}
+        plan, ledger, org = self.plan, self.w.ctx.ledger, self.w.ctx.org_id
+
+        def done(_id: object) -> None:
+            self._saving = False
+            self._saved = True
+            self.w.ctx.notify("distribution")
+            if not state["sync"]:
+                self.w.next()
+
+        def failed(exc: BaseException) -> None:
+            self._saving = False
+            if isinstance(exc, DomainError):
+                self.general.setText(exc.text(_))
+            else:
+                errors.show_error(self, exc)
+            self.completeChanged.emit()
+
+        self.w.ctx.runner.run(
+            lambda: dist.save_plan(ledger, org, plan),
+            on_done=done,
+            on_error=failed,
+            title=_("Saving the plan…"),
+        )
+        state["sync"] = False
+        return self._saved
+
+
+class PreviewPage(QWizardPage):
+    """The computed distribution: the waterfall, the figures and every household."""
+
+    def __init__(self, wizard: DistributionWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("Preview"))
+        self.setSubTitle(_("Nothing is written yet. Check the figures, then go on to commit."))
+        self.chart = WaterfallChart()
+        self.figures = QLabel()
+        self.figures.setObjectName("figures")
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.model: ListTableModel[HouseholdRow] = ListTableModel(HOUSEHOLD_COLUMNS, [], self)
+        self.proxy = _TextFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = make_table(sortable=True)
+        self.table.setObjectName("households")
+        self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        size_columns(self.table, [c.width for c in HOUSEHOLD_COLUMNS])
+        self.search = QLineEdit()
+        self.search.setObjectName("householdSearch")
+        self.search.setPlaceholderText(_("Find a household (code, name, group)"))
+        self.search.textChanged.connect(self.proxy.set_needle)
+        export = QPushButton(_("Export to Excel…"))
+        export.clicked.connect(
+            lambda: export_rows(self.w.ctx, self, self.model, "distribution-preview")
+        )
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.chart)
+        top.addWidget(self.figures)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 1)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(export)
+        bl.addLayout(row)
+        bl.addWidget(self.table)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setSizes([300, 360])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self.preview: Preview | None = None
+
+    def initializePage(self) -> None:
+        self.preview = None
+        self.chart.set_result(None)
+        self.model.set_rows([])
+        self.figures.setText(_("Computing…"))
+        ledger, org, year = self.w.ctx.ledger, self.w.ctx.org_id, self.w.year
+        self.w.ctx.runner.run(
+            lambda: dist.preview_distribution(ledger, org, year),
+            on_done=self.show_preview,
+            on_error=self._failed,
+            title=_("Computing the distribution…"),
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.figures.setText(errors.message_for(exc))
+        self.completeChanged.emit()
+
+    def show_preview(self, preview: Preview) -> None:
+        self.preview = preview
+        self.chart.set_result(preview.result)
+        self.model.set_rows(household_rows(preview))
+        rows = "".join(
+            f"<tr><td>{label}</td><td align='right'>&nbsp;&nbsp;{amount}</td></tr>"
+            for label, amount in summary_lines(preview)
+        )
+        self.figures.setText(f"<table>{rows}</table>")
+        self.completeChanged.emit()
+
+    def rows_shown(self) -> list[list[str]]:
+        """What the household table shows (after the search), as text."""
+        out = []
+        for r in range(self.proxy.rowCount()):
+            out.append(
+                [str(self.proxy.index(r, c).data()) for c in range(self.proxy.columnCount())]
+            )
+        return out
+
+    def isComplete(self) -> bool:
+        return self.preview is not None
+
+
+class CommitPage(QWizardPage):
+    """Commit: post the vouchers, all or nothing."""
+
+    def __init__(self, wizard: DistributionWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("Commit"))
+        self.setSubTitle(
+            _(
+                "The commit posts the land fees, the funds and the dividends in vouchers dated 31 December, in one transaction."
+            )
+        )
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.commit_button = button(_("Commit the distribution"), "commitDistribution")
+        self.commit_button.clicked.connect(self.commit)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("commitResult")
+        self.result_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(self.commit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        self.committed = False
+
+    def initializePage(self) -> None:
+        p = self.w.preview_page.preview
+        if p is None:
+            return
+        r = p.result
+        self.text.setText(
+            _(
+                "{year}: land fees {fees}, welfare {welfare}, reserve {reserve}, dividends {dividends} to {n} holders. Total paid to households: {paid} ({capitals})."
+            ).format(
+                year=p.year,
+                fees=fmt.money(r.land_fees, currency=True),
+                welfare=fmt.money(r.welfare, currency=True),
+                reserve=fmt.money(r.reserve, currency=True),
+                dividends=fmt.money(r.dividends, currency=True),
+                n=len(r.holders),
+                paid=fmt.money(r.land_fees + r.dividends, currency=True),
+                capitals=amount_in_capitals(r.land_fees + r.dividends),
+            )
+        )
+        self.commit_button.setEnabled(not self.committed and self.w.ctx.can("run_distribution"))
+
+    def commit(self) -> None:
+        if self.committed:
+            return
+        self.commit_button.setEnabled(False)
+        ledger, org, year = self.w.ctx.ledger, self.w.ctx.org_id, self.w.year
+
+        def done(dist_id: object) -> None:
+            self.committed = True
+            self.result_label.setText(
+                _("Committed. The slips and the public notice can now be printed.")
+            )
+            self.w.ctx.notify("distribution", "vouchers", "payments")
+            self.completeChanged.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.commit_button.setEnabled(True)
+            self.result_label.setText(errors.message_for(exc))
+            self.result_label.setStyleSheet("color: #b00000;")
+
+        self.w.ctx.runner.run(
+            lambda: dist.commit_distribution(ledger, org, year),
+            on_done=done,
+            on_error=failed,
+            title=_("Committing the distribution…"),
+        )
+
+    def isComplete(self) -> bool:
+        return self.committed
+
+
+class PrintPage(QWizardPage):
+    """After the commit: print the slips and the public notice."""
+
+    def __init__(self, wizard: DistributionWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("Print"))
+        self.setSubTitle(
+            _(
+                "Publish the notice, then hand out the slips; payments are recorded in the Payments tab."
+            )
+        )
+        self.slips_button = button(_("Preview slips…"), "wizardSlips")
+        self.notice_button = button(_("Preview public notice…"), "wizardNotice")
+        self.slips_button.clicked.connect(lambda: self.print_slips())
+        self.notice_button.clicked.connect(lambda: self.print_notice())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.slips_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.notice_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.last_job: Any = None
+
+    def print_slips(self) -> Any:
+        from coopledger.ui.views.printing import preview_report
+
+        ledger, org, year = self.w.ctx.ledger, self.w.ctx.org_id, self.w.year
+
+        def make(out: Any, progress: Any) -> Any:
+            from coopledger.services import printing
+
+            return printing.print_slips(ledger, org, year, out, progress=progress)
+
+        self.last_job = preview_report(
+            self.w.ctx, self, _("Dividend slips {year}").format(year=year), make
+        )
+        return self.last_job
+
+    def print_notice(self) -> Any:
+        from coopledger.ui.views.printing import preview_report
+
+        ledger, org, year = self.w.ctx.ledger, self.w.ctx.org_id, self.w.year
+
+        def make(out: Any, progress: Any) -> Any:
+            from coopledger.services import printing
+
+            return printing.print_notice(ledger, org, year, out, progress=progress)
+
+        self.last_job = preview_report(
+            self.w.ctx, self, _("Public notice {year}").format(year=year), make
+        )
+        return self.last_job
+
+
+class DistributionWizard(QWizard):
+    """Year → plan → preview → commit → print."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, year: int | None = None):
+        super().__init__(parent)
+        self.setObjectName("DistributionWizard")
+        self.ctx = ctx
+        self.setWindowTitle(_("Year-end distribution (收益分配)"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setButtonText(QWizard.WizardButton.NextButton, _("Next >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("Finish"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, _("Close"))
+        self.year_page = YearPage(self)
+        self.plan_page = PlanPage(self)
+        self.preview_page = PreviewPage(self)
+        self.commit_page = CommitPage(self)
+        self.print_page = PrintPage(self)
+        for page in (
+            self.year_page,
+            self.plan_page,
+            self.preview_page,
+            self.commit_page,
+            self.print_page,
+        ):
+            self.addPage(page)
+        self.year_page.load(views.distribution_years(ctx.ledger, ctx.org_id), year)
+        self.currentIdChanged.connect(self._page_changed)
+        self.resize(1000, 720)
+
+    @property
+    def year(self) -> int:
+        y = self.year_page.selected()
+        return y.year if y else dt.date.today().year
+
+    def _page_changed(self, page_id: int) -> None:
+        if self.page(page_id) is self.plan_page:
+            self.plan_page.load(
+                self.year, dist.get_plan(self.ctx.ledger, self.ctx.org_id, self.year)
+            )
+
+
+# -- the view --------------------------------------------------------------------------------
+
+
+YEAR_COLUMNS: list[Column[YearState]] = [
+    Column(N_("Year"), lambda r: r.year, kind="int", width=60),
+    Column(N_("Vouchers"), lambda r: r.vouchers, kind="int", width=70),
+    Column(N_("Plan"), lambda r: _("saved") if r.has_plan else "—", width=70),
+    Column(N_("Distribution"), lambda r: _("committed") if r.committed else _("not committed")),
+]
+
+SLIP_COLUMNS: list[Column[SlipRow]] = [
+    Column(N_("No."), lambda r: r.slip_no, kind="int", sort="slip_no", width=55),
+    Column(N_("Code"), lambda r: r.member_code, sort="code", width=80),
+    Column(N_("Name"), lambda r: r.member_name, sort="name", width=170),
+    Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=100),
+    Column(N_("Land fee"), lambda r: r.land_fee, kind="money", sort="land_fee", width=110),
+    Column(N_("Dividend"), lambda r: r.dividend, kind="money", sort="dividend", width=110),
+    Column(N_("Total"), lambda r: r.total, kind="money", sort="total", width=110),
+    Column(N_("Paid on"), lambda r: r.paid_on, kind="date", sort="paid_on", width=95),
+    Column(
+        N_("Method"),
+        lambda r: {"cash": _("Cash"), "bank": _("Bank")}.get(r.paid_method, r.paid_method),
+        width=60,
+    ),
+    Column(N_("Check code"), lambda r: r.check_code),
+]
+
+
+class PaymentsView(TableView):
+    """Payments of a committed year: mark slips paid, see who is unpaid."""
+
+    flags = frozenset({"distribution", "payments", "members"})
+    export_name = "payments"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, SLIP_COLUMNS, _("Search household code or name"), parent)
+        self.year_combo = QComboBox()
+        self.year_combo.setObjectName("paymentYear")
+        self.actions_row.addWidget(QLabel(_("Year")))
+        self.actions_row.addWidget(self.year_combo)
+        self.pay_date = DateEdit(dt.date.today())
+        self.pay_date.setObjectName("payDate")
+        self.actions_row.addWidget(QLabel(_("Paid on")))
+        self.actions_row.addWidget(self.pay_date)
+        self.cash_button = self.add_action(_("Paid in cash"), "payCash", lambda: self.pay("cash"))
+        self.bank_button = self.add_action(
+            _("Paid to bank card"), "payBank", lambda: self.pay("bank")
+        )
+        self.batch_button = self.add_action(_("Bank batch file…"), "bankBatch", self.bank_batch)
+        self.end_actions()
+        self.bar.add_filter(
+            "paid", _("Show"), [(_("Unpaid"), False), (_("Paid"), True), (_("All"), None)]
+        )
+        self.group_filter = self.bar.add_filter("group", _("村民小组"), [(_("All groups"), None)])
+        self.bar.finish()
+        self.totals = QLabel()
+        self.totals.setObjectName("paymentTotals")
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(2, self.totals)
+        self.year_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def refresh(self) -> None:
+        if self.ctx.org_id:
+            years = dist.committed_years(self.ctx.ledger, self.ctx.org_id)
+            self.year_combo.blockSignals(True)
+            fill_combo(self.year_combo, [(str(y), y) for y in reversed(years)])
+            self.year_combo.blockSignals(False)
+            groups = registers.group_names(self.ctx.ledger, self.ctx.org_id)
+            fill_combo(self.group_filter, [(_("All groups"), None)] + [(g, g) for g in groups])
+        super().refresh()
+        self._totals()
+
+    def slip_filter(self) -> SlipFilter | None:
+        year = self.year_combo.currentData()
+        if year is None:
+            return None
+        return SlipFilter(
+            year=int(year),
+            paid=self.bar.value("paid"),
+            group=self.bar.value("group"),
+            search=self.bar.text(),
+        )
+
+    def make_source(self) -> Source[SlipRow]:
+        ledger, org, f = self.ctx.ledger, self.ctx.org_id, self.slip_filter()
+        if f is None:
+            return Source(lambda: 0, lambda *_a: [])
+        return Source(
+            lambda: views.count_slips(ledger, org, f),
+            lambda offset, limit, sort, desc: views.page_slips(
+                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
+            ),
+        )
+
+    def _totals(self) -> None:
+        f = self.slip_filter()
+        if f is None or not self.ctx.org_id:
+            self.totals.setText(_("No committed distribution yet."))
+            return
+        everything = views.slip_totals(self.ctx.ledger, self.ctx.org_id, SlipFilter(year=f.year))
+        self.totals.setText(
+            _(
+                "{year}: {count} slips, {total} in all; unpaid: {unpaid} households, {unpaid_total} ({capitals})"
+            ).format(
+                year=f.year,
+                count=everything.count,
+                total=fmt.money(everything.total, currency=True),
+                unpaid=everything.unpaid_count,
+                unpaid_total=fmt.money(everything.unpaid_total, currency=True),
+                capitals=amount_in_capitals(everything.unpaid_total),
+            )
+        )
+
+    def update_actions(self) -> None:
+        rows: list[SlipRow] = self.selected_rows()
+        unpaid = [r for r in rows if r.paid_on is None]
+        allowed = self.ctx.can("record_payment")
+        self.cash_button.setEnabled(allowed and bool(unpaid))
+        self.bank_button.setEnabled(
+            allowed and bool(unpaid) and all(r.bank_account for r in unpaid)
+        )
+        self.batch_button.setEnabled(self.year_combo.currentData() is not None)
+
+    def pay(self, method: str) -> None:
+        rows = [r for r in self.selected_rows() if r.paid_on is None]
+        f = self.slip_filter()
+        if not rows or f is None:
+            return
+        ledger, org, year, on = self.ctx.ledger, self.ctx.org_id, f.year, self.pay_date.date_value()
+        codes = [r.member_code for r in rows]
+
+        def work(progress: Any) -> int:
+            for n, code in enumerate(codes, start=1):
+                dist.pay_slip(ledger, org, year, code, method=method, on=on)
+                if not progress(n, len(codes)):
+                    return n
+            return len(codes)
+
+        def done(n: int) -> None:
+            self.ctx.notify("payments", "vouchers")
+            status_message(self, _("{n} slips marked paid").format(n=n))
+
+        def failed(exc: BaseException) -> None:
+            self.ctx.notify("payments", "vouchers")
+            errors.show_error(self, exc)
+
+        self.ctx.runner.run(
+            work,
+            on_done=done,
+            on_error=failed,
+            on_cancel=lambda: self.ctx.notify("payments", "vouchers"),
+            title=_("Recording payments…"),
+        )
+
+    def bank_batch(self) -> None:
+        f = self.slip_filter()
+        if f is None:
+            return
+        path = dialogs.save_file(
+            self, _("Bank batch file"), f"bank-batch-{f.year}.csv", _("CSV file (*.csv)")
+        )
+        if path is None:
+            return
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+        self.ctx.runner.run(
+            lambda: dist.bank_batch_csv(ledger, org, f.year, path),
+            on_done=lambda res: status_message(
+                self,
+                _("{n} payments, {total}, written to {path}").format(
+                    n=res[0], total=fmt.money(res[1], currency=True), path=path
+                ),
+            ),
+            on_error=lambda exc: errors.show_error(self, exc),
+        )
+
+
+class DistributionView(View):
+    """Years, the wizard, reversal; and the payments tab."""
+
+    flags = frozenset({"distribution", "vouchers"})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.tabs = QTabWidget()
+        years = QWidget()
+        self.years_model: ListTableModel[YearState] = ListTableModel(YEAR_COLUMNS, [], self)
+        self.years_table = make_table(sortable=False)
+        self.years_table.setObjectName("years")
+        self.years_table.setModel(self.years_model)
+        size_columns(self.years_table, [c.width for c in YEAR_COLUMNS])
+        self.years_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self.update_actions()
+        )
+        self.wizard_button = button(_("Distribution wizard…"), "openWizard")
+        self.wizard_button.clicked.connect(lambda: self.open_wizard())
+        self.reverse_button = button(_("Reverse the distribution…"), "reverseDistribution")
+        self.reverse_button.clicked.connect(self.reverse)
+        self.chart = WaterfallChart()
+        self.figures = QLabel()
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        row = QHBoxLayout()
+        row.addWidget(self.wizard_button)
+        row.addWidget(self.reverse_button)
+        row.addStretch(1)
+        yl = QVBoxLayout(years)
+        yl.addLayout(row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.years_table)
+        chart_box = QWidget()
+        cl = QHBoxLayout(chart_box)
+        cl.addWidget(self.chart, 3)
+        cl.addWidget(self.figures, 1)
+        split.addWidget(chart_box)
+        split.setStretchFactor(1, 3)
+        self.years_table.setMinimumWidth(330)
+        split.setSizes([340, 900])
+        yl.addWidget(split)
+        self.payments = PaymentsView(ctx)
+        self.tabs.addTab(years, _("Years"))
+        self.tabs.addTab(self.payments, _("Payments"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.wizard: DistributionWizard | None = None
+
+    def refresh(self) -> None:
+        rows = views.distribution_years(self.ctx.ledger, self.ctx.org_id) if self.ctx.org_id else []
+        self.years_model.set_rows(rows)
+        if rows:
+            self.years_table.selectRow(len(rows) - 1)
+        self.update_actions()
+
+    def selected_year(self) -> YearState | None:
+        idx = self.years_table.currentIndex()
+        return self.years_model.row(idx.row()) if idx.isValid() else None
+
+    def update_actions(self) -> None:
+        y = self.selected_year()
+        self.wizard_button.setEnabled(bool(self.ctx.org_id) and self.ctx.can("prepare_plan"))
+        self.reverse_button.setEnabled(
+            y is not None and y.committed and self.ctx.can("run_distribution")
+        )
+        self.chart.set_result(None)
+        self.figures.setText("")
+        if y is not None and y.has_plan:
+            ledger, org, year = self.ctx.ledger, self.ctx.org_id, y.year
+            self.ctx.runner.run(
+                lambda: dist.preview_distribution(ledger, org, year),
+                on_done=self._show,
+                on_error=lambda exc: self.figures.setText(errors.message_for(exc)),
+            )
+
+    def _show(self, preview: Preview) -> None:
+        self.chart.set_result(preview.result)
+        rows = "".join(
+            f"<tr><td>{label}</td><td align='right'>&nbsp;&nbsp;{amount}</td></tr>"
+            for label, amount in summary_lines(preview)
+        )
+        self.figures.setText(f"<table>{rows}</table>")
+
+    def open_wizard(self, year: int | None = None) -> DistributionWizard:
+        if year is None:
+            y = self.selected_year()
+            year = y.year if y is not None and not y.committed else None
+        self.wizard = DistributionWizard(self.ctx, self, year=year)
+        self.wizard.open()
+        return self.wizard
+
+    def reverse(self) -> None:
+        y = self.selected_year()
+        if y is None:
+            return
+        if not dialogs.confirm(
+            self,
+            _("Reverse the distribution"),
+            _(
+                "Post red vouchers that cancel the {year} distribution? Its slips become void."
+            ).format(year=y.year),
+        ):
+            return
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+        self.ctx.runner.run(
+            lambda: dist.reverse_distribution(ledger, org, y.year),
+            on_done=lambda _ids: self.ctx.notify("distribution", "vouchers", "payments"),
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Reversing the distribution…"),
+        )

@@ -1,0 +1,95 @@
+"""Month close (结账), reopening (反结账), year-end close and red reversal: small forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
+
+from coopledger.domain.errors import N_, DomainError
+from coopledger.i18n import _
+from coopledger.services import vouchers
+from coopledger.services.views import current_period
+from coopledger.ui.context import AppContext
+from coopledger.ui.forms import FormDialog
+from coopledger.ui.widgets import DateEdit, fill_combo
+
+
+class ClosePeriodDialog(FormDialog):
+    """Close a month, reopen the latest closed one, or close the year."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, _("Close or reopen a period"), parent)
+        year, month = current_period(ctx.ledger, ctx.org_id)
+        action = QComboBox()
+        fill_combo(
+            action,
+            [
+                (_("Close the month (结账)"), "close"),
+                (_("Reopen the month (反结账)"), "reopen"),
+                (_("Close the year (年终结账)"), "close_year"),
+            ],
+            keep=False,
+        )
+        self.add_field("action", _("What"), action, lambda w: w.currentData())
+        y = QSpinBox()
+        y.setRange(1900, 9999)
+        y.setValue(year)
+        self.add_field("year", _("Year"), y, lambda w: w.value())
+        m = QSpinBox()
+        m.setRange(1, 12)
+        m.setValue(month)
+        self.add_field("month", _("Month"), m, lambda w: w.value())
+        self.add_field(
+            "reason", _("Reason (for reopening)"), QLineEdit(), lambda w: w.text().strip()
+        )
+        self.save_button.setText(_("Do it"))
+        self.finish()
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        if values["action"] == "reopen" and not values["reason"]:
+            raise DomainError("reason", N_("say why the month is reopened"))
+        return values
+
+    def save(self, value: dict[str, Any]) -> object:
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+        if value["action"] == "close":
+            vouchers.close_period(ledger, org, value["year"], value["month"])
+        elif value["action"] == "reopen":
+            vouchers.reopen_period(ledger, org, value["year"], value["month"], value["reason"])
+        else:
+            return vouchers.close_year(ledger, org, value["year"])
+        return None
+
+
+class ReverseDialog(FormDialog):
+    """红字冲销: post the red mirror of a posted voucher, dated in an open month."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        voucher_id: int,
+        label: str,
+        date: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(ctx, _("Red reversal of {label}").format(label=label), parent)
+        self.voucher_id = voucher_id
+        self.original = date
+        self.add_field(
+            "on",
+            _("Date of the red voucher"),
+            DateEdit(date),
+            lambda w: w.date_value(),
+            hint=_(
+                "The original's date when its month is still open; else a date in an open month."
+            ),
+        )
+        self.save_button.setText(_("Post red voucher"))
+        self.finish()
+
+    def save(self, value: dict[str, Any]) -> int:
+        return vouchers.reverse_voucher(
+            self.ctx.ledger, self.ctx.org_id, self.voucher_id, on=value["on"]
+        )

@@ -1,0 +1,626 @@
+"""Voucher entry (记账凭证), keyboard first.
+
+* Enter moves to the next cell (摘要 → 科目 → 成员 when the account keeps a ledger per
+  member → 借方 → 贷方 → the next line, added when needed); a new line copies the 摘要 above.
+* The account cell searches by code, name or pinyin initials (``yhck`` → 102 银行存款).
+* ``=`` in an amount cell fills the amount that balances the voucher.
+* The debit and credit totals, their difference and the total in 大写 are always shown;
+  Save and Post stay disabled until the voucher balances, with the reason shown below the
+  lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.ledger import LineInput, VoucherInput, check_voucher, difference
+from coopledger.domain.money import fen_to_str, parse_money
+from coopledger.domain.numerals import amount_in_capitals
+from coopledger.i18n import _
+from coopledger.services import accounts as accounts_service
+from coopledger.services import queries, vouchers
+from coopledger.services.queries import VoucherDetail
+from coopledger.ui import errors, fmt
+from coopledger.ui.context import AppContext
+from coopledger.ui.views.contracts import member_search
+from coopledger.ui.widgets import AccountChoice, AccountPicker, DateEdit, MemberPicker
+
+MEMO, ACCOUNT, MEMBER, DEBIT, CREDIT = range(5)
+RED_BG = QBrush(QColor(255, 220, 220))
+
+
+def account_choices(ctx: AppContext) -> list[AccountChoice]:
+    """The current book's accounts for the picker."""
+    return [
+        AccountChoice(a.code, a.name, a.kind, a.is_leaf, a.member_aux)
+        for a in accounts_service.list_accounts(ctx.ledger, ctx.org_id)
+    ]
+
+
+@dataclass
+class LineState:
+    """What one row of the grid says, parsed."""
+
+    memo: str
+    account: str
+    member: str
+    debit: int
+    credit: int
+    error: DomainError | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.account or self.member or self.debit or self.credit)
+
+
+class _Delegate(QStyledItemDelegate):
+    """Editors for the grid's cells and the Enter / ``=`` keys inside them."""
+
+    def __init__(self, editor: VoucherEditor) -> None:
+        super().__init__(editor.lines)
+        self.owner = editor
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        col = index.column()
+        if col == ACCOUNT:
+            w: QLineEdit = AccountPicker(self.owner.choices, parent)
+        elif col == MEMBER:
+            w = MemberPicker(member_search(self.owner.ctx), parent)
+        else:
+            w = QLineEdit(parent)
+            if col in (DEBIT, CREDIT):
+                w.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        w.setFrame(False)
+        w.setProperty("row", index.row())
+        w.setProperty("col", col)
+        w.installEventFilter(self)
+        return w
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QLineEdit)
+        text = index.data(Qt.ItemDataRole.EditRole) or ""
+        if index.column() in (DEBIT, CREDIT):
+            text = str(text).replace(",", "")
+        editor.setText(str(text))
+
+    def setModelData(
+        self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        assert isinstance(editor, QLineEdit)
+        if isinstance(editor, AccountPicker):
+            editor.resolve_text()
+        model.setData(index, editor.text().strip(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and isinstance(obj, QLineEdit):
+            # Keep the editor open when focus went nowhere (a completer popup closing, the
+            # window briefly inactive); a click elsewhere still commits and closes it.
+            reason = getattr(event, "reason", lambda: None)()
+            if QApplication.focusWidget() is None or reason in (
+                Qt.FocusReason.PopupFocusReason,
+                Qt.FocusReason.ActiveWindowFocusReason,
+            ):
+                return False
+        if event.type() == QEvent.Type.KeyPress and isinstance(obj, QLineEdit):
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            row, col = int(obj.property("row")), int(obj.property("col"))
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                completer = obj.completer()
+                popup = completer.popup() if completer is not None else None
+                if popup is not None and popup.isVisible():
+                    index = popup.currentIndex()
+                    if not index.isValid() and completer is not None:
+                        index = completer.completionModel().index(0, 0)
+                    if index.isValid():
+                        obj.setText(str(index.data()))
+                    popup.hide()
+                if isinstance(obj, AccountPicker):
+                    obj.resolve_text()
+                if isinstance(obj, MemberPicker):
+                    obj.setText(obj.text().split("（", 1)[0])
+                self.commitData.emit(obj)
+                self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
+                self.owner.advance(row, col)
+                return True
+            if key == Qt.Key.Key_Equal and col in (DEBIT, CREDIT):
+                obj.setText(self.owner.balancing_text(row, col))
+                return True
+        return super().eventFilter(obj, event)
+
+
+class LinesTable(QTableWidget):
+    """The grid of voucher lines."""
+
+    enter_pressed = Signal(int, int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            self.enter_pressed.emit(self.currentRow(), self.currentColumn())
+            return
+        super().keyPressEvent(event)
+
+
+class VoucherEditor(QDialog):
+    """Enter a new voucher or change a draft; posted vouchers open read-only."""
+
+    saved = Signal(int)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        detail: VoucherDetail | None = None,
+        when: dt.date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("VoucherEditor")
+        self.ctx = ctx
+        self.detail = detail
+        self.readonly = detail is not None and detail.state != "draft"
+        self.busy = False
+        self.voucher_id: int | None = detail.id if detail else None
+        self.setWindowTitle(
+            _("Voucher {label}").format(label=detail.label) if detail else _("New voucher")
+        )
+        self.choices = account_choices(ctx)
+        self.by_code = {c.code: c for c in self.choices}
+
+        self.date = DateEdit(detail.date if detail else (when or dt.date.today()))
+        self.date.setObjectName("date")
+        self.attachments = QSpinBox()
+        self.attachments.setObjectName("attachments")
+        self.attachments.setRange(0, 999)
+        self.attachments.setValue(detail.attachments if detail else 0)
+        self.memo = QLineEdit(detail.memo if detail else "")
+        self.memo.setObjectName("memo")
+        self.memo.setPlaceholderText(_("摘要 — what happened"))
+        head = QGridLayout()
+        head.addWidget(QLabel(_("Date")), 0, 0)
+        head.addWidget(self.date, 0, 1)
+        head.addWidget(QLabel(_("Attachments")), 0, 2)
+        head.addWidget(self.attachments, 0, 3)
+        number = (
+            f"{detail.label}  ·  {fmt.name_of(fmt.VOUCHER_STATES, detail.state)}"
+            if detail
+            else _("记 voucher; numbered when posted")
+        )
+        number_label = QLabel(number)
+        number_label.setStyleSheet("color: #555;")
+        head.addWidget(number_label, 0, 5, Qt.AlignmentFlag.AlignRight)
+        head.setColumnStretch(4, 1)
+        head.addWidget(QLabel(_("摘要 Summary")), 1, 0)
+        head.addWidget(self.memo, 1, 1, 1, 5)
+
+        self.lines = LinesTable(0, 5)
+        self.lines.setObjectName("lines")
+        self.lines.setHorizontalHeaderLabels(
+            [
+                _("摘要 Summary"),
+                _("科目 Account"),
+                _("成员 Member"),
+                _("借方 Debit"),
+                _("贷方 Credit"),
+            ]
+        )
+        hh = self.lines.horizontalHeader()
+        hh.setSectionResizeMode(MEMO, QHeaderView.ResizeMode.Stretch)
+        self.lines.setColumnWidth(ACCOUNT, 230)
+        self.lines.setColumnWidth(MEMBER, 150)
+        self.lines.setColumnWidth(DEBIT, 130)
+        self.lines.setColumnWidth(CREDIT, 130)
+        self.lines.verticalHeader().setDefaultSectionSize(28)
+        self.lines.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.delegate = _Delegate(self)
+        self.lines.setItemDelegate(self.delegate)
+        self.lines.itemChanged.connect(self._item_changed)
+        self.lines.enter_pressed.connect(self._enter_on_cell)
+
+        self.totals = QLabel()
+        self.totals.setObjectName("totals")
+        self.capitals = QLabel()
+        self.capitals.setObjectName("capitals")
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setStyleSheet("color: #b00000;")
+        self.problem.setWordWrap(True)
+
+        self.add_line_button = QPushButton(_("Add line"))
+        self.add_line_button.clicked.connect(lambda: self.add_row())
+        self.remove_line_button = QPushButton(_("Remove line"))
+        self.remove_line_button.clicked.connect(self.remove_current_row)
+        self.save_button = QPushButton(_("Save draft"))
+        self.save_button.setObjectName("saveDraft")
+        self.save_button.setToolTip(_("Ctrl+S"))
+        self.save_button.clicked.connect(self.save_draft)
+        self.post_button = QPushButton(_("Save and post"))
+        self.post_button.setObjectName("post")
+        self.post_button.setToolTip(_("Save, review and post in one step (Ctrl+Enter)"))
+        self.post_button.clicked.connect(self.save_and_post)
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_line_button)
+        buttons.addWidget(self.remove_line_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.post_button)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.lines, 1)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.capitals)
+        layout.addWidget(self.problem)
+        layout.addLayout(buttons)
+
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save_draft)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.save_and_post)
+        QShortcut(QKeySequence("Ctrl+Enter"), self).activated.connect(self.save_and_post)
+
+        self._loading = True
+        if detail:
+            for ln in detail.lines:
+                self.add_row(
+                    ln.memo,
+                    f"{ln.account_code} {ln.account_name}",
+                    f"{ln.member_code} {ln.member_name}".strip(),
+                    fen_to_str(ln.debit) if ln.debit else "",
+                    fen_to_str(ln.credit) if ln.credit else "",
+                )
+        else:
+            self.add_row()
+            self.add_row()
+        self._loading = False
+        if self.readonly:
+            self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            for w in (self.date, self.memo, self.attachments):
+                w.setEnabled(False)
+            for b in (
+                self.add_line_button,
+                self.remove_line_button,
+                self.save_button,
+                self.post_button,
+            ):
+                b.hide()
+        self.memo.returnPressed.connect(
+            lambda: self.edit_cell(0, MEMO if not self.memo.text() else ACCOUNT)
+        )
+        self.resize(900, 520)
+        self.recompute()
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def add_row(
+        self, memo: str = "", account: str = "", member: str = "", debit: str = "", credit: str = ""
+    ) -> int:
+        r = self.lines.rowCount()
+        loading, self._loading = self._loading, True
+        self.lines.insertRow(r)
+        for c, text in enumerate((memo, account, member, debit, credit)):
+            item = QTableWidgetItem(text)
+            if c in (DEBIT, CREDIT):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.lines.setItem(r, c, item)
+        self._loading = loading
+        return r
+
+    def remove_current_row(self) -> None:
+        r = self.lines.currentRow()
+        if r >= 0 and self.lines.rowCount() > 2:
+            self.lines.removeRow(r)
+            self.recompute()
+
+    def cell(self, row: int, col: int) -> str:
+        item = self.lines.item(row, col)
+        return item.text().strip() if item else ""
+
+    def set_cell(self, row: int, col: int, text: str) -> None:
+        while row >= self.lines.rowCount():
+            self.add_row()
+        item = self.lines.item(row, col)
+        if item is None:
+            item = QTableWidgetItem()
+            self.lines.setItem(row, col, item)
+        item.setText(text)
+
+    def edit_cell(self, row: int, col: int) -> None:
+        """Put the cursor on a cell and open its editor."""
+        while row >= self.lines.rowCount():
+            self.add_row()
+        self.lines.setFocus()
+        self.lines.setCurrentCell(row, col)
+        item = self.lines.item(row, col)
+        if item is not None and not self.readonly:
+            self.lines.editItem(item)
+            editor = self.lines.indexWidget(self.lines.model().index(row, col))
+            if editor is not None:
+                editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _enter_on_cell(self, row: int, col: int) -> None:
+        if row < 0:
+            self.edit_cell(0, MEMO)
+        else:
+            self.advance(row, col)
+
+    def advance(self, row: int, col: int) -> None:
+        """Where Enter goes from (row, col)."""
+        if col == MEMO:
+            nxt = (row, ACCOUNT)
+        elif col == ACCOUNT:
+            choice = self.by_code.get(self.cell(row, ACCOUNT).split(" ", 1)[0])
+            nxt = (
+                (row, MEMBER)
+                if choice is not None and choice.member_aux != "none"
+                else (row, DEBIT)
+            )
+        elif col == MEMBER:
+            nxt = (row, DEBIT)
+        elif col == DEBIT and not self.cell(row, DEBIT):
+            nxt = (row, CREDIT)
+        else:
+            nxt = (row + 1, MEMO)
+        r, c = nxt
+        if r >= self.lines.rowCount():
+            self.add_row()
+        if c == MEMO and not self.cell(r, MEMO):
+            above = self.cell(r - 1, MEMO) if r > 0 else ""
+            self.set_cell(r, MEMO, above or self.memo.text().strip())
+        QTimer.singleShot(0, lambda: self.edit_cell(r, c))
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._loading:
+            return
+        col = item.column()
+        if col in (DEBIT, CREDIT) and item.text().strip():
+            other = CREDIT if col == DEBIT else DEBIT
+            self._loading = True
+            try:
+                fen = parse_money(item.text(), "amount", allow_zero=True)
+                item.setText(fmt.money(fen).replace("¥", "") if fen else "")
+                twin = self.lines.item(item.row(), other)
+                if twin is not None and fen:
+                    twin.setText("")
+            except DomainError:
+                pass
+            finally:
+                self._loading = False
+        self.recompute()
+
+    # -- parsing and totals ------------------------------------------------------------------
+
+    def line_states(self) -> list[LineState]:
+        out = []
+        for r in range(self.lines.rowCount()):
+            memo = self.cell(r, MEMO)
+            account_text = self.cell(r, ACCOUNT)
+            member = self.cell(r, MEMBER).split(" ", 1)[0]
+            state = LineState(memo, "", member, 0, 0)
+            path = f"voucher.lines[{r}]"
+            try:
+                state.debit = self._amount(r, DEBIT, f"{path}.debit")
+                state.credit = self._amount(r, CREDIT, f"{path}.credit")
+                if account_text:
+                    state.account = self._account(account_text, f"{path}.account")
+            except DomainError as exc:
+                state.error = exc
+                state.account = state.account or account_text
+            out.append(state)
+        return out
+
+    def _amount(self, row: int, col: int, path: str) -> int:
+        text = self.cell(row, col).replace(",", "")
+        return parse_money(text, path, allow_zero=True) if text else 0
+
+    def _account(self, text: str, path: str) -> str:
+        code = text.split(" ", 1)[0]
+        choice = self.by_code.get(code)
+        if choice is None:
+            raise DomainError(path, N_("no account {code} in this book"), code=code)
+        if not choice.is_leaf:
+            raise DomainError(
+                path,
+                N_("{code} {name} has sub-accounts; post to one of them"),
+                code=code,
+                name=choice.name,
+            )
+        return code
+
+    def voucher_input(self) -> VoucherInput:
+        """The voucher as entered (raises the first `DomainError`)."""
+        lines = []
+        for r, st in enumerate(self.line_states()):
+            if st.error is not None:
+                raise st.error
+            if st.empty:
+                continue
+            if not st.account:
+                raise DomainError(f"voucher.lines[{r}].account", N_("an account is required"))
+            choice = self.by_code[st.account]
+            if choice.member_aux == "required" and not st.member:
+                raise DomainError(
+                    f"voucher.lines[{r}].member",
+                    N_("{code} {name} keeps a ledger per member: say which member"),
+                    code=choice.code,
+                    name=choice.name,
+                )
+            lines.append(LineInput(st.account, st.debit, st.credit, st.member or None, st.memo))
+        v = VoucherInput(
+            self.date.date_value(), self.memo.text().strip(), tuple(lines), self.attachments.value()
+        )
+        if not v.memo:
+            raise DomainError("voucher.memo", N_("write the 摘要 (what happened)"))
+        check_voucher(v)
+        return v
+
+    def totals_fen(self) -> tuple[int, int]:
+        states = self.line_states()
+        return sum(s.debit for s in states), sum(s.credit for s in states)
+
+    def balancing_text(self, row: int, col: int) -> str:
+        """The amount that makes the voucher balance when typed into (row, col)."""
+        others = [
+            LineInput("", s.debit, s.credit) for r, s in enumerate(self.line_states()) if r != row
+        ]
+        diff = difference(others)  # Σ debit − Σ credit of the other lines
+        need = -diff if col == DEBIT else diff
+        return fen_to_str(need) if need > 0 else ""
+
+    def recompute(self) -> None:
+        """Totals, difference, 大写, the first problem, and the buttons."""
+        debit, credit = self.totals_fen()
+        diff = debit - credit
+        self.totals.setText(
+            _("Debit total {debit}    Credit total {credit}    Difference {diff}").format(
+                debit=fmt.money(debit), credit=fmt.money(credit), diff=fmt.money(diff)
+            )
+        )
+        self.totals.setStyleSheet("color: #b00000;" if diff else "")
+        self.capitals.setText(
+            _("Total in words (大写): {capitals}").format(capitals=amount_in_capitals(debit))
+        )
+        for r, st in enumerate(self.line_states()):
+            bad = st.error is not None
+            for c in (ACCOUNT, DEBIT, CREDIT):
+                item = self.lines.item(r, c)
+                if item is None:
+                    continue
+                wrong = bad and st.error is not None and st.error.path.endswith(_COL_FIELD[c])
+                self._loading = True
+                item.setBackground(RED_BG if wrong else QBrush())
+                item.setToolTip(st.error.text(_) if wrong and st.error else "")
+                self._loading = False
+        problem = ""
+        try:
+            self.voucher_input()
+        except DomainError as exc:
+            problem = self.describe(exc)
+        self.problem.setText(problem)
+        valid = not problem
+        can_save = valid and not self.busy and not self.readonly and self.ctx.can("prepare_voucher")
+        self.save_button.setEnabled(can_save)
+        self.post_button.setEnabled(
+            can_save and self.ctx.can("review_voucher") and self.ctx.can("post_voucher")
+        )
+
+    @staticmethod
+    def describe(exc: DomainError) -> str:
+        """A domain error with its line number in words (``Line 2: …``)."""
+        import re
+
+        m = re.search(r"lines\[(\d+)\]", exc.path)
+        text = exc.text(_)
+        if m:
+            return _("Line {n}: {problem}").format(n=int(m.group(1)) + 1, problem=text)
+        return text
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def _run(self, post: bool) -> bool:
+        self.recompute()
+        if self.busy or self.readonly:
+            return False
+        try:
+            v = self.voucher_input()
+        except DomainError as exc:
+            self.problem.setText(self.describe(exc))
+            return False
+        if post and not self.post_button.isEnabled():
+            return False
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+
+        def work() -> int:
+            vid = self.voucher_id
+            if vid is None:
+                vid = vouchers.add_voucher(ledger, org, v)
+                # A later failure to post leaves a draft: saving again updates it.
+                self.voucher_id = vid
+            else:
+                vouchers.update_draft(ledger, org, vid, v)
+            if post:
+                vouchers.review_voucher(ledger, org, vid)
+                vouchers.post_voucher(ledger, org, vid)
+            return vid
+
+        self.busy = True
+        self.save_button.setEnabled(False)
+        self.post_button.setEnabled(False)
+        self.ctx.runner.run(
+            work, on_done=self._saved, on_error=self._failed, title=_("Saving voucher…")
+        )
+        return True
+
+    def save_draft(self) -> bool:
+        """Save as a draft (制单); True when the save was started."""
+        return self._run(post=False)
+
+    def save_and_post(self) -> bool:
+        """Save, review and post (单人模式); True when started."""
+        return self._run(post=True)
+
+    def _saved(self, vid: int) -> None:
+        self.busy = False
+        self.ctx.notify("vouchers")
+        self.saved.emit(vid)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.recompute()
+        if isinstance(exc, DomainError):
+            self.problem.setText(self.describe(exc))
+            # A draft saved before posting failed stays a draft; the list shows it.
+            self.ctx.notify("vouchers")
+        else:
+            errors.show_error(self, exc)
+
+
+_COL_FIELD = {ACCOUNT: ".account", DEBIT: ".debit", CREDIT: ".credit"}
+
+
+def open_voucher(ctx: AppContext, parent: QWidget, voucher_id: int) -> VoucherEditor:
+    """Open a voucher (a draft to edit, a posted one to read)."""
+    detail = queries.voucher_detail(ctx.ledger, ctx.org_id, voucher_id)
+    editor = VoucherEditor(ctx, parent, detail=detail)
+    editor.open()
+    return editor

@@ -1,0 +1,144 @@
+"""UI fixtures: real ledgers (the lotus cooperative book, 2014 not yet committed) copied from
+one built per session, a main window on a synchronous task pool, and no blocking dialogs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("COOPLEDGER_FAST_HASH", "1")
+
+from coopledger import i18n
+from coopledger.paths import resources_dir
+
+LOTUS = resources_dir() / "demo" / "lotus-cooperative.book.json"
+VILLAGE = resources_dir() / "demo" / "village-collective.book.json"
+
+
+def _build(path: Path, books: tuple[Path, ...], commit: bool = False) -> None:
+    from coopledger.services import bookfile
+    from coopledger.services.distribution import commit_distribution
+    from coopledger.services.files import read_book_file
+    from coopledger.services.ledger import open_ledger
+
+    ledger = open_ledger(path, user="accountant", create=True)
+    try:
+        for book in books:
+            org = bookfile.import_book(ledger, read_book_file(book))
+            if commit:
+                commit_distribution(ledger, org, 2014)
+    finally:
+        ledger.close()
+
+
+@pytest.fixture(scope="session")
+def lotus_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("templates") / "lotus.sqlite3"
+    _build(path, (LOTUS,))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both demo books, 2014 committed (like ``coopledger demo``)."""
+    path = tmp_path_factory.mktemp("templates") / "demo.sqlite3"
+    _build(path, (LOTUS, VILLAGE), commit=True)
+    return path
+
+
+def _open_copy(template: Path, tmp_path: Path) -> object:
+    from coopledger.services.ledger import open_ledger
+
+    target = tmp_path / template.name
+    shutil.copyfile(template, target)
+    return open_ledger(target, user="accountant")
+
+
+@pytest.fixture
+def lotus(lotus_template: Path, tmp_path: Path) -> Iterator[object]:
+    ledger = _open_copy(lotus_template, tmp_path)
+    try:
+        yield ledger
+    finally:
+        ledger.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path) -> Iterator[object]:
+    ledger = _open_copy(demo_template, tmp_path)
+    try:
+        yield ledger
+    finally:
+        ledger.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_ui(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Confirmations say yes, errors are logged under tmp_path, the language is zh_CN."""
+    from coopledger.ui import dialogs, errors
+
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    monkeypatch.setattr(errors, "log_dir", lambda: tmp_path)
+    previous = i18n.current_language()
+    i18n.set_language("zh_CN")
+    yield
+    i18n.set_language(previous)
+
+
+def make_window(qtbot: object, ledger: object, **kwargs: object) -> object:
+    from coopledger.ui.main_window import MainWindow
+    from coopledger.ui.tasks import SyncPool
+
+    window = MainWindow(ledger, pool=SyncPool(), **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    return window
+
+
+@pytest.fixture
+def window(qtbot: object, lotus: object) -> object:
+    return make_window(qtbot, lotus)
+
+
+def message_boxes() -> list[object]:
+    """The message boxes open now (errors and notices open without blocking)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+
+
+def type_into(qtbot: object, widget: object, text: str) -> None:
+    """Type ``text`` into a field the way a user does: replace what is there; Latin text as
+    key presses, Chinese text committed by the input method (as a pinyin IME does)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    widget.setFocus()  # type: ignore[attr-defined]
+    if isinstance(widget, QLineEdit):
+        widget.selectAll()
+        if not text:
+            widget.del_()
+    for chunk in _chunks(text):
+        if chunk.isascii():
+            qtbot.keyClicks(widget, chunk)  # type: ignore[attr-defined]
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(chunk)
+            QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
+
+
+def _chunks(text: str) -> list[str]:
+    out: list[str] = []
+    for ch in text:
+        if out and out[-1][-1].isascii() == ch.isascii():
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
