@@ -20,6 +20,7 @@ from coopledger.store.engine import (
     check_is_sqlite,
     current_revision,
     head_revision,
+    known_revisions,
     make_engine,
     upgrade,
 )
@@ -155,6 +156,16 @@ def _open_locked(
     engine = make_engine(path)
     rev = current_revision(engine)
     head = head_revision()
+    if rev is not None and rev not in known_revisions():
+        engine.dispose()
+        raise DomainError(
+            "--db",
+            N_(
+                "{file} was written by a newer coopledger (schema {rev}); install that version to open it."
+            ),
+            file=str(path),
+            rev=rev,
+        )
     if rev != head:
         if readonly:
             engine.dispose()

@@ -77,6 +77,16 @@ _REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this program's migrations know."""
+    found: set[str] = set()
+    for script in (migrations_dir() / "versions").glob("*.py"):
+        rev = _REVISION.search(script.read_text(encoding="utf-8"))
+        if rev:
+            found.add(rev.group(1))
+    return found
+
+
 def head_revision() -> str:
     """The newest migration shipped with this program: the revision no other revises
     (read from the scripts' text; ``tests/store/test_migrations.py`` checks it against

@@ -55,3 +55,21 @@ def test_head_revision_agrees_with_alembic() -> None:
     from coopledger.store.engine import alembic_config
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_ledger_from_a_newer_program_is_refused_clearly(tmp_path: Path) -> None:
+    import pytest
+
+    from coopledger.domain.errors import DomainError
+    from coopledger.services.ledger import open_ledger
+
+    path = tmp_path / "new.sqlite3"
+    open_ledger(path, create=True).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()
+    for readonly in (False, True):
+        with pytest.raises(DomainError, match="newer coopledger"):
+            open_ledger(path, readonly=readonly)
+    assert not list(tmp_path.glob("*.bak"))
