@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import random
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 GROUPS = [
@@ -18,24 +22,34 @@ GROUPS = [
 SURNAMES = "杨李张赵王段刘陈周苏字罗黄郑何孙朱胡高林"
 GIVEN = "文华顺明德兴国正荣贵学富成有光才福永发春金玉秀兰芬英红云海林"
 
+#: The order of a book file's top-level keys (``vouchers`` is filled in separately).
+_KEYS = (
+    "format",
+    "version",
+    "organisation",
+    "members",
+    "accounts",
+    "contracts",
+    "share_lots",
+    "vouchers",
+    "plans",
+)
+
 
 def _money(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def synthetic_book(
+def _header(
+    rng: random.Random,
     *,
     households: int,
     contracts: int,
     lots: int,
-    voucher_lines: int,
-    name: str = "合成测试合作社",
-    year: int = 2014,
-    seed: int = 1,
+    name: str,
+    year: int,
 ) -> dict[str, Any]:
-    """A book with ``households`` households, ``contracts`` land contracts spread over them,
-    ``lots`` explicit share lots, about ``voucher_lines`` voucher lines in ``year`` and a plan."""
-    rng = random.Random(seed)
+    """Everything in a book but its vouchers (``vouchers`` is an empty list)."""
     members: list[dict[str, Any]] = [
         {"code": "C001", "name": "村集体", "kind": "collective"},
         {"code": "O001", "name": "村党总支", "kind": "organisation"},
@@ -92,39 +106,6 @@ def synthetic_book(
         {"code": "50101", "name": "经营收入—莲藕", "kind": "revenue"},
         {"code": "51101", "name": "经营支出—务工工资", "kind": "expense"},
     ]
-    vouchers = []
-    lines_left = voucher_lines
-    n = 0
-    while lines_left > 0:
-        n += 1
-        day = f"{year}-{(n % 12) + 1:02d}-{(n % 28) + 1:02d}"
-        if n % 3:
-            amount = rng.randrange(1_000_00, 50_000_00)
-            vouchers.append(
-                {
-                    "date": day,
-                    "memo": "销售收入",
-                    "lines": [
-                        {"account": "102", "debit": _money(amount)},
-                        {"account": "50101", "credit": _money(amount)},
-                    ],
-                }
-            )
-            lines_left -= 2
-        else:
-            width = min(9, max(1, lines_left - 1))
-            parts = [rng.randrange(100_00, 3_000_00) for _ in range(width)]
-            lines = [
-                {
-                    "account": "51101",
-                    "debit": _money(p),
-                    "member": f"H{rng.randrange(1, households + 1):06d}",
-                }
-                for p in parts
-            ]
-            lines.append({"account": "101", "credit": _money(sum(parts))})
-            vouchers.append({"date": day, "memo": "支付务工工资", "lines": lines})
-            lines_left -= width + 1
     return {
         "format": "coopledger-book",
         "version": 1,
@@ -139,7 +120,7 @@ def synthetic_book(
         "accounts": accounts,
         "contracts": cons,
         "share_lots": share_lots,
-        "vouchers": vouchers,
+        "vouchers": [],
         "plans": [
             {
                 "year": year,
@@ -150,3 +131,124 @@ def synthetic_book(
             }
         ],
     }
+
+
+def _vouchers(
+    rng: random.Random, *, households: int, voucher_lines: int, year: int, years: int = 1
+) -> Iterator[dict[str, Any]]:
+    """About ``voucher_lines`` lines of sales (2 lines) and wage payments (up to 10 lines),
+    spread evenly over ``years`` years from ``year``."""
+    lines_left = voucher_lines
+    n = 0
+    while lines_left > 0:
+        n += 1
+        y = year + (voucher_lines - lines_left) * years // voucher_lines
+        day = f"{y}-{(n % 12) + 1:02d}-{(n % 28) + 1:02d}"
+        if n % 3:
+            amount = rng.randrange(1_000_00, 50_000_00)
+            yield {
+                "date": day,
+                "memo": "销售收入",
+                "lines": [
+                    {"account": "102", "debit": _money(amount)},
+                    {"account": "50101", "credit": _money(amount)},
+                ],
+            }
+            lines_left -= 2
+        else:
+            width = min(9, max(1, lines_left - 1))
+            parts = [rng.randrange(100_00, 3_000_00) for _ in range(width)]
+            lines = [
+                {
+                    "account": "51101",
+                    "debit": _money(p),
+                    "member": f"H{rng.randrange(1, households + 1):06d}",
+                }
+                for p in parts
+            ]
+            lines.append({"account": "101", "credit": _money(sum(parts))})
+            yield {"date": day, "memo": "支付务工工资", "lines": lines}
+            lines_left -= width + 1
+
+
+def synthetic_book(
+    *,
+    households: int,
+    contracts: int,
+    lots: int,
+    voucher_lines: int,
+    name: str = "合成测试合作社",
+    year: int = 2014,
+    seed: int = 1,
+) -> dict[str, Any]:
+    """A book with ``households`` households, ``contracts`` land contracts spread over them,
+    ``lots`` explicit share lots, about ``voucher_lines`` voucher lines in ``year`` and a plan."""
+    rng = random.Random(seed)
+    book = _header(rng, households=households, contracts=contracts, lots=lots, name=name, year=year)
+    book["vouchers"] = list(
+        _vouchers(rng, households=households, voucher_lines=voucher_lines, year=year)
+    )
+    return book
+
+
+def write_book_file(
+    path: Path | str,
+    *,
+    households: int,
+    contracts: int,
+    lots: int,
+    voucher_lines: int,
+    name: str = "合成测试合作社",
+    year: int = 2014,
+    years: int = 1,
+    seed: int = 1,
+) -> Path:
+    """Write a synthetic book straight to a JSON file, one voucher at a time, so that a
+    township-sized book (millions of lines) never sits in memory. With ``years`` 1 the file
+    holds the same book as ``synthetic_book``; with more, the vouchers are spread over
+    ``years`` years from ``year`` (the members, contracts, lots and plan stay the same)."""
+    target = Path(path)
+    rng = random.Random(seed)
+    header = _header(
+        rng, households=households, contracts=contracts, lots=lots, name=name, year=year
+    )
+    tmp = target.with_name(target.name + ".part")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write("{")
+        for k, key in enumerate(_KEYS):
+            fh.write(("," if k else "") + json.dumps(key) + ":")
+            if key != "vouchers":
+                fh.write(json.dumps(header[key], ensure_ascii=False))
+                continue
+            fh.write("[")
+            vouchers = _vouchers(
+                rng, households=households, voucher_lines=voucher_lines, year=year, years=years
+            )
+            for i, v in enumerate(vouchers):
+                fh.write(("," if i else "") + json.dumps(v, ensure_ascii=False))
+            fh.write("]")
+        fh.write("}\n")
+    tmp.replace(target)
+    return target
+
+
+def resident_id(n: int, born: dt.date) -> str:
+    """A made-up resident ID number with a valid check digit (region 530521, 云南施甸)."""
+    from coopledger.domain.ids import resident_id_check_digit
+
+    first17 = f"530521{born:%Y%m%d}{n % 1000:03d}"
+    return first17 + resident_id_check_digit(first17)
+
+
+def roster_rows(count: int, *, seed: int = 1) -> list[list[str]]:
+    """``count`` household rows for a member roster: 户主姓名, 身份证号, 村民小组 (every ID
+    number is valid and unique)."""
+    rng = random.Random(seed)
+    rows = []
+    base = dt.date(1940, 1, 1)
+    for i in range(count):
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        # a different birth date per thousand rows keeps (date, sequence) unique
+        born = base + dt.timedelta(days=i // 1000)
+        rows.append([name, resident_id(i, born), GROUPS[i % len(GROUPS)]])
+    return rows
