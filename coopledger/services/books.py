@@ -296,7 +296,8 @@ def subsidiary_ledger(
     with ledger.read() as s:
         accounts = accounts_by_code(s, org_id)
         ids = _account_ids(accounts, code)
-        q = _line_query(org_id).where(L.c.account_id.in_(ids))
+        # org_id on the line lets SQLite use the (org, account, voucher) index.
+        q = _line_query(org_id).where(L.c.org_id == org_id, L.c.account_id.in_(ids))
         if start:
             q = q.where(V.c.date >= start)
         if end:
@@ -326,6 +327,8 @@ def subsidiary_ledger(
                     V.c.state == "posted",
                     L.c.account_id.in_(ids),
                     V.c.date >= month_start,
+                    V.c.date <= first.date,
+                    L.c.org_id == org_id,
                     earlier,
                 )
             ).scalar_one()

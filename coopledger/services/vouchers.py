@@ -31,6 +31,7 @@ from coopledger.store.ledger import (
     accounts_by_code,
     closed_months,
     insert_posted_vouchers,
+    member_codes,
     members_by_code,
     post_one,
 )
@@ -88,6 +89,10 @@ def resolve_voucher(
     return ResolvedVoucher(v.date, v.memo, tuple(lines), v.attachments, v.vtype)
 
 
+def _members_of(tx: Tx, org_id: int, data: VoucherInput) -> dict[str, int]:
+    return members_by_code(tx.session, org_id, {ln.member for ln in data.lines if ln.member})
+
+
 def check_open(closed: set[tuple[int, int]], d: dt.date, path: str = "date") -> None:
     """Refuse a date in a closed month."""
     if (d.year, d.month) in closed:
@@ -142,7 +147,7 @@ def add_voucher(ledger: Ledger, org_id: int, data: VoucherInput) -> int:
     ledger.require("prepare_voucher")
     with ledger.write(org_id) as tx:
         rv = resolve_voucher(
-            data, accounts_by_code(tx.session, org_id), members_by_code(tx.session, org_id)
+            data, accounts_by_code(tx.session, org_id), _members_of(tx, org_id, data)
         )
         check_open(closed_months(tx.session, org_id), data.date)
         v = Voucher(
@@ -176,7 +181,7 @@ def update_draft(ledger: Ledger, org_id: int, voucher_id: int, data: VoucherInpu
                 "voucher", N_("only drafts can be edited; this one is {state}"), state=v.state
             )
         rv = resolve_voucher(
-            data, accounts_by_code(tx.session, org_id), members_by_code(tx.session, org_id)
+            data, accounts_by_code(tx.session, org_id), _members_of(tx, org_id, data)
         )
         check_open(closed_months(tx.session, org_id), data.date)
         before = tx.state("voucher", voucher_id)
@@ -256,7 +261,7 @@ def post_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> str:
         )
         accounts = accounts_by_code(tx.session, org_id)
         code_of = {a.id: a.code for a in accounts.values()}
-        member_code = {mid: code for code, mid in members_by_code(tx.session, org_id).items()}
+        member_code = member_codes(tx.session, [ln.member_id for ln in lines if ln.member_id])
         data = VoucherInput(
             v.date,
             v.memo,
@@ -273,7 +278,7 @@ def post_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> str:
             v.attachments,
             v.vtype,
         )
-        resolve_voucher(data, accounts, members_by_code(tx.session, org_id))
+        resolve_voucher(data, accounts, {code: mid for mid, code in member_code.items()})
         check_open(closed_months(tx.session, org_id), v.date)
         before = tx.state("voucher", voucher_id)
         post_one(tx.session, v, tx.user)
@@ -353,7 +358,9 @@ def post_system_vouchers(
     """Inside a transaction: check and post vouchers the program makes itself (imports,
     distribution, payments, closing) in bulk, with one audit entry."""
     accounts = accounts_by_code(tx.session, org_id)
-    members = members_by_code(tx.session, org_id)
+    members = members_by_code(
+        tx.session, org_id, {ln.member for v in vouchers for ln in v.lines if ln.member}
+    )
     closed = closed_months(tx.session, org_id)
     resolved = []
     for i, v in enumerate(vouchers):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,11 +79,30 @@ def accounts_by_code(session: Session | Connection, org_id: int) -> dict[str, Ac
     }
 
 
-def members_by_code(session: Session | Connection, org_id: int) -> dict[str, int]:
-    """Member ids of a book, by code."""
-    return {
-        r.code: r.id for r in session.execute(select(M.c.id, M.c.code).where(M.c.org_id == org_id))
-    }
+def members_by_code(
+    session: Session | Connection, org_id: int, codes: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Member ids of a book, by code (only those of ``codes`` when given: a township book
+    has a hundred thousand members, and a voucher names a few)."""
+    q = select(M.c.id, M.c.code).where(M.c.org_id == org_id)
+    if codes is None:
+        return {r.code: r.id for r in session.execute(q)}
+    wanted = sorted(set(codes))
+    out: dict[str, int] = {}
+    for i in range(0, len(wanted), 500):
+        for r in session.execute(q.where(M.c.code.in_(wanted[i : i + 500]))):
+            out[r.code] = r.id
+    return out
+
+
+def member_codes(session: Session | Connection, ids: Iterable[int]) -> dict[int, str]:
+    """Member codes by id, for the ids given."""
+    wanted = sorted(set(ids))
+    out: dict[int, str] = {}
+    for i in range(0, len(wanted), 500):
+        for r in session.execute(select(M.c.id, M.c.code).where(M.c.id.in_(wanted[i : i + 500]))):
+            out[r.id] = r.code
+    return out
 
 
 def closed_months(session: Session | Connection, org_id: int) -> set[tuple[int, int]]:
@@ -103,8 +122,23 @@ def closed_months(session: Session | Connection, org_id: int) -> set[tuple[int, 
     return out
 
 
-def next_seqs(session: Session | Connection, org_id: int) -> dict[tuple[str, int, int], int]:
-    """The highest number used so far per (type, year, month)."""
+def next_seqs(
+    session: Session | Connection,
+    org_id: int,
+    months: Iterable[tuple[str, int, int]] | None = None,
+) -> dict[tuple[str, int, int], int]:
+    """The highest number used so far per (type, year, month), for ``months`` when given
+    (each a look-up on the unique index (org, type, year, month, seq))."""
+    if months is not None:
+        out: dict[tuple[str, int, int], int] = {}
+        for vtype, year, month in set(months):
+            top = session.execute(
+                select(func.max(V.c.seq)).where(
+                    V.c.org_id == org_id, V.c.vtype == vtype, V.c.year == year, V.c.month == month
+                )
+            ).scalar()
+            out[(vtype, year, month)] = int(top or 0)
+        return out
     return {
         (r[0], r[1], r[2]): int(r[3] or 0)
         for r in session.execute(
@@ -168,7 +202,7 @@ def insert_posted_vouchers(
     the month's last number. Returns their ids in the order given. The caller has checked
     each voucher (balance, leaves, open periods)."""
     now = dt.datetime.now(dt.UTC)
-    seqs = next_seqs(session, org_id)
+    seqs = next_seqs(session, org_id, {(v.vtype, v.date.year, v.date.month) for v in vouchers})
     order = sorted(range(len(vouchers)), key=lambda i: vouchers[i].date)
     first_vid = _next_id(session, V)
     next_lid = _next_id(session, L)
@@ -242,8 +276,8 @@ def insert_posted_vouchers(
 
 def post_one(session: Session, voucher: Voucher, user: str) -> None:
     """Number and post one reviewed voucher and add it to the period balances."""
-    seqs = next_seqs(session, voucher.org_id)
-    voucher.seq = seqs.get((voucher.vtype, voucher.year, voucher.month), 0) + 1
+    month = (voucher.vtype, voucher.year, voucher.month)
+    voucher.seq = next_seqs(session, voucher.org_id, [month])[month] + 1
     voucher.state = "posted"
     voucher.posted_by = user
     voucher.posted_at = dt.datetime.now(dt.UTC)
