@@ -1,19 +1,30 @@
 """Importing members and contracts from an Excel or CSV roster: a dry run that lists every
-bad row, and an all-or-nothing commit."""
+bad row, and an all-or-nothing commit.
+
+Every row is checked against the file and the book in memory first; only when no row is
+bad are they all written, with one Core insert and one audit entry (twenty thousand rows
+in seconds)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
+from sqlalchemy import func, insert, select
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.services import files
 from coopledger.services.ledger import Ledger
-from coopledger.services.registers import ContractForm, MemberInput, add_contract_in, add_member_in
-from coopledger.store.models import LandContract, Member
+from coopledger.services.registers import MemberInput, check_member
+from coopledger.store.models import LandContract, Member, ShareLot, table_of
+from coopledger.store.uow import Tx
+
+M = table_of(Member)
+C = table_of(LandContract)
+S = table_of(ShareLot)
 
 
 @dataclass
@@ -34,6 +45,163 @@ def _next_code(existing: set[str], prefix: str, start: int) -> tuple[str, int]:
             return code, n
 
 
+def _first_id(tx: Tx, table: Any) -> int:
+    return int(tx.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+
+
+def _member_rows(
+    tx: Tx, org_id: int, rows: list[files.MemberRow], report: RosterReport
+) -> list[dict[str, Any]]:
+    codes = set(tx.session.execute(select(M.c.code).where(M.c.org_id == org_id)).scalars())
+    out: list[dict[str, Any]] = []
+    n = 0
+    first = _first_id(tx, M)
+    for r in rows:
+        code = r.code
+        if not code:
+            code, n = _next_code(codes, "H", n)
+        elif code in codes:
+            report.errors.append(
+                DomainError(f"row {r.row}", N_("member code {code} is already used"), code=code)
+            )
+            continue
+        codes.add(code)
+        try:
+            m = check_member(
+                MemberInput(
+                    code,
+                    r.name,
+                    "household",
+                    r.group,
+                    r.id_number or "",
+                    r.phone,
+                    r.bank_account,
+                    r.address,
+                    r.notes,
+                )
+            )
+        except DomainError as exc:
+            report.errors.append(DomainError(f"row {r.row}", exc.message, **exc.params))
+            continue
+        out.append(
+            {
+                "id": first + len(out),
+                "org_id": org_id,
+                "code": m.code,
+                "name": m.name,
+                "kind": "household",
+                "group_name": m.group.strip(),
+                "id_number": m.id_number,
+                "phone": m.phone.strip(),
+                "bank_account": m.bank_account,
+                "address": m.address.strip(),
+                "notes": m.notes,
+                "active": True,
+                "inactive_on": None,
+                "inactive_reason": "",
+            }
+        )
+    return out
+
+
+def _contract_rows(
+    tx: Tx, org_id: int, rows: list[files.ContractRow], report: RosterReport
+) -> list[dict[str, Any]]:
+    s = tx.session
+    members = {
+        r.code: (r.id, r.name, r.kind)
+        for r in s.execute(select(M.c.code, M.c.id, M.c.name, M.c.kind).where(M.c.org_id == org_id))
+    }
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for code, (_id, name, kind) in members.items():
+        if kind == "household":
+            by_name[name].append(code)
+    used = set(s.execute(select(C.c.code).where(C.c.org_id == org_id)).scalars())
+    used |= set(s.execute(select(S.c.code).where(S.c.org_id == org_id)).scalars())
+    parcels: dict[str, list[tuple[dt.date, dt.date, str]]] = defaultdict(list)
+    for code, parcel, start, end in s.execute(
+        select(C.c.code, C.c.parcel, C.c.start_on, C.c.end_on).where(C.c.org_id == org_id)
+    ):
+        parcels[parcel].append((start, end, code))
+    out: list[dict[str, Any]] = []
+    first = _first_id(tx, C)
+    n = 0
+    for r in rows:
+        where = f"row {r.row}"
+        member = r.member
+        if not member:
+            found = by_name.get(r.member_name, [])
+            if len(found) != 1:
+                report.errors.append(
+                    DomainError(
+                        where,
+                        N_('"{name}" names {n} households; give the household code'),
+                        name=r.member_name,
+                        n=len(found),
+                    )
+                )
+                continue
+            member = found[0]
+        info = members.get(member)
+        if info is None:
+            report.errors.append(DomainError(where, N_("no member {code}"), code=member))
+            continue
+        if info[2] != "household":
+            report.errors.append(
+                DomainError(
+                    where, N_("land is transferred by a household; {code} is not one"), code=member
+                )
+            )
+            continue
+        code = r.code
+        if not code:
+            code, n = _next_code(used, "L", n)
+        elif code in used:
+            report.errors.append(
+                DomainError(where, N_("contract code {code} is already used"), code=code)
+            )
+            continue
+        clash = next((c for a, b, c in parcels[r.parcel] if a <= r.end and b >= r.start), None)
+        if clash:
+            report.errors.append(
+                DomainError(
+                    where,
+                    N_("parcel {parcel} is already under contract {other} in that period"),
+                    parcel=r.parcel,
+                    other=clash,
+                )
+            )
+            continue
+        used.add(code)
+        parcels[r.parcel].append((r.start, r.end, code))
+        out.append(
+            {
+                "id": first + len(out),
+                "org_id": org_id,
+                "code": code,
+                "member_id": info[0],
+                "parcel": r.parcel,
+                "location": r.location,
+                "area_e4": r.area_e4,
+                "rent_per_mu_fen": r.rent_per_mu_fen,
+                "share_value_per_mu_fen": r.share_value_per_mu_fen,
+                "start_on": r.start,
+                "end_on": r.end,
+                "agreed_end_on": r.end,
+                "status": "active",
+                "renews_id": None,
+                "notes": "",
+            }
+        )
+    return out
+
+
+def _row_of(err: DomainError) -> int:
+    """The row number in a path like ``row 5: 身份证号`` (0 when there is none)."""
+    head = err.path.split(":")[0]
+    return int(head[4:]) if head.startswith("row ") and head[4:].isdigit() else 0
+
+
 def import_roster(
     ledger: Ledger, org_id: int, path: Path, what: str, *, commit: bool = False
 ) -> RosterReport:
@@ -41,112 +209,45 @@ def import_roster(
     ``commit`` nothing is written; with it, all rows are written in one transaction, or none
     when any row is bad (every bad row is reported with its number and reason)."""
     ledger.require("manage_registers")
+    if what not in ("members", "contracts"):
+        raise DomainError("what", N_("import members or contracts"))
     table = files.read_table(path)
     report = RosterReport()
     if what == "members":
         member_rows, report.errors = files.parse_member_rows(table)
         report.count = len(member_rows)
-    elif what == "contracts":
+    else:
         contract_rows, report.errors = files.parse_contract_rows(table)
         report.count = len(contract_rows)
+    # A row the file check already refused is not checked again against the book.
+    refused = {_row_of(e) for e in report.errors}
+    if what == "members":
+        member_rows = [r for r in member_rows if r.row not in refused]
     else:
-        raise DomainError("what", N_("import members or contracts"))
-    if report.errors and not commit:
-        return report
-    try:
-        with ledger.write(org_id) as tx:
-            s = tx.session
-            members = {
-                c: (n, k)
-                for c, n, k in s.execute(
-                    select(col(Member.code), col(Member.name), col(Member.kind)).where(
-                        col(Member.org_id) == org_id
-                    )
+        contract_rows = [r for r in contract_rows if r.row not in refused]
+    with ledger.write(org_id) as tx:
+        if what == "members":
+            rows = _member_rows(tx, org_id, member_rows, report)
+            table_, entity = M, "member"
+        else:
+            rows = _contract_rows(tx, org_id, contract_rows, report)
+            table_, entity = C, "land_contract"
+        if report.errors or not commit:
+            report.errors.sort(
+                key=lambda e: (
+                    int(e.path.split()[1].rstrip(":"))
+                    if e.path.startswith("row ") and e.path.split()[1].rstrip(":").isdigit()
+                    else 0
                 )
-            }
-            if what == "members":
-                codes = set(members)
-                n = 0
-                for r in member_rows:
-                    code = r.code
-                    if not code:
-                        code, n = _next_code(codes, "H", n)
-                    codes.add(code)
-                    try:
-                        add_member_in(
-                            tx,
-                            org_id,
-                            MemberInput(
-                                code,
-                                r.name,
-                                "household",
-                                r.group,
-                                r.id_number or "",
-                                r.phone,
-                                r.bank_account,
-                                r.address,
-                                r.notes,
-                            ),
-                        )
-                    except DomainError as exc:
-                        report.errors.append(DomainError(f"row {r.row}", exc.message, **exc.params))
-            else:
-                by_name: dict[str, list[str]] = {}
-                for c, (name, kind) in members.items():
-                    if kind == "household":
-                        by_name.setdefault(name, []).append(c)
-                codes = set(
-                    s.execute(
-                        select(col(LandContract.code)).where(col(LandContract.org_id) == org_id)
-                    ).scalars()
-                )
-                n = 0
-                for cr in contract_rows:
-                    member = cr.member
-                    if not member:
-                        found = by_name.get(cr.member_name, [])
-                        if len(found) != 1:
-                            report.errors.append(
-                                DomainError(
-                                    f"row {cr.row}",
-                                    N_('"{name}" names {n} households; give the household code'),
-                                    name=cr.member_name,
-                                    n=len(found),
-                                )
-                            )
-                            continue
-                        member = found[0]
-                    code = cr.code
-                    if not code:
-                        code, n = _next_code(codes, "L", n)
-                    codes.add(code)
-                    form = ContractForm(
-                        code,
-                        member,
-                        cr.parcel,
-                        cr.area_e4,
-                        cr.rent_per_mu_fen,
-                        cr.share_value_per_mu_fen,
-                        cr.start,
-                        cr.end,
-                        cr.location,
-                    )
-                    try:
-                        add_contract_in(tx, org_id, form)
-                    except DomainError as exc:
-                        report.errors.append(
-                            DomainError(f"row {cr.row}", exc.message, **exc.params)
-                        )
-            if report.errors or not commit:
-                raise _Abort
-            tx.log(
-                f"import {what}", entity="roster", entity_id=path.name, after={"rows": report.count}
             )
-            report.committed = True
-    except _Abort:
-        pass
+            return report  # the transaction ends without a write
+        if rows:
+            tx.session.execute(insert(table_), rows)
+            tx.track_many(
+                f"import {what}",
+                entity,
+                [int(r["id"]) for r in rows],
+                {"file": path.name, "rows": len(rows)},
+            )
+        report.committed = True
     return report
-
-
-class _Abort(Exception):
-    """Roll the transaction back (a dry run, or bad rows)."""

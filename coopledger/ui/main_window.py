@@ -282,9 +282,8 @@ class MainWindow(QMainWindow):
         ledger = self.ctx.ledger
 
         def work() -> int:
-            from coopledger.services.files import read_book_file
-
-            return bookfile.import_book(ledger, read_book_file(path))
+            # Streams big (township) files; small ones are checked whole first.
+            return bookfile.import_book_file(ledger, path)
 
         def done(org_id: int) -> None:
             self.ctx.notify("orgs", "members", "contracts", "shares", "vouchers", "distribution")
