@@ -14,7 +14,7 @@ from coopledger.services.roster import import_roster
 def _count(path: Path, table: str) -> int:
     con = sqlite3.connect(path)
     try:
-        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     finally:
         con.close()
 
