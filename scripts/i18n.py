@@ -12,6 +12,7 @@ with OpenCC (s2twp: Taiwan standard with its phrases), then may be corrected by 
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 from pathlib import Path
 
@@ -24,6 +25,30 @@ LOCALE = ROOT / "resources" / "locale"
 KEYWORDS = {"_": None, "N_": None}
 
 
+def _calls_in_fstrings() -> list[tuple[str, int, str]]:
+    """``_("…")`` / ``N_("…")`` calls that babel's tokenizer does not see: those written inside
+    an f-string (``f"{_('Memo')}: …"``), found with the ``ast`` module."""
+    out = []
+    for path in sorted((ROOT / "coopledger").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for fstring in ast.walk(tree):
+            if not isinstance(fstring, ast.JoinedStr):
+                continue
+            for node in ast.walk(fstring):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in KEYWORDS
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and node.args[0].value
+                ):
+                    rel = path.relative_to(ROOT).as_posix()
+                    out.append((rel, node.lineno, node.args[0].value))
+    return out
+
+
 def extract() -> Catalog:
     """Every msgid in the package, with where it is used."""
     pot = Catalog(project="coopledger", charset="utf-8")
@@ -32,6 +57,11 @@ def extract() -> Catalog:
     ):
         if isinstance(message, str) and message:
             pot.add(message, locations=[(f"coopledger/{filename}", lineno)])
+    for filename, lineno, message in _calls_in_fstrings():
+        old = pot.get(message)
+        locations = list(old.locations) if old else []
+        if (filename, lineno) not in locations:
+            pot.add(message, locations=[*locations, (filename, lineno)])
     return pot
 
 
@@ -90,7 +120,10 @@ def main() -> int:
         if not m.id:
             continue
         fixed = overrides.get(m.id)
-        text = fixed.string if fixed and fixed.string else (conv.convert(m.string) if m.string else "")
+        # Taiwan writes 帳 for accounts (帳簿, 記帳); OpenCC s2twp gives 賬.
+        text = (
+            fixed.string if fixed and fixed.string else (conv.convert(m.string).replace("賬", "帳") if m.string else "")
+        )
         tw.add(m.id, text, locations=m.locations)
     write(LOCALE / "zh_TW" / "coopledger.po", tw)
     gaps = missing(pot, new_cn)

@@ -266,7 +266,7 @@ def cmd_shares_register(ctx: Context) -> int:
                     _(r.share_class),
                     r.lot_code,
                     money(r.amount_fen),
-                    f"{r.share * 100:.4f}%",
+                    f"{float(r.share) * 100:.4f}%",
                 )
                 for r in rows
             ],

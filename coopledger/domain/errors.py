@@ -21,8 +21,11 @@ def N_(msgid: str) -> str:
 
 def _format(message: str, params: dict[str, object], gettext: Gettext | None) -> str:
     if gettext is not None:
+        # Text parameters that are msgids themselves (an act, a state, a field) are
+        # translated too; names, codes and numbers have no catalog entry and stay as they are.
+        shown = {k: gettext(v) if isinstance(v, str) and v else v for k, v in params.items()}
         try:
-            return gettext(message).format(**params)
+            return gettext(message).format(**shown)
         except (KeyError, IndexError, ValueError):
             # A broken translation must not hide the error itself: fall back to the msgid.
             pass

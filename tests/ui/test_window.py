@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from coopledger import i18n
 from coopledger.domain.errors import DomainError
 from coopledger.services import views
 from coopledger.services.settings import get_setting
@@ -40,7 +41,10 @@ def test_the_book_switcher_and_status_bar(qtbot, demo) -> None:
     assert members.model.rowCount() == 177 != village_count
     assert "demo.sqlite3" in window.ledger_label.text()
     assert "accountant" in window.user_label.text()
-    assert "2014-12" in window.period_label.text()
+    assert (
+        i18n._("Period: {year}-{month:02d}").format(year=2014, month=12)
+        in window.period_label.text()
+    )
 
 
 def test_print_slips_of_one_group_from_the_printing_view(qtbot, demo) -> None:
@@ -142,7 +146,7 @@ def test_a_user_error_is_shown_as_its_message(qtbot) -> None:
         None, DomainError("member.code", "member code {code} is already used", code="H1")
     )
     qtbot.addWidget(box)
-    assert box.text() == "member code H1 is already used"
+    assert box.text() == i18n._("member code {code} is already used").format(code="H1")
     assert box.icon() == QMessageBox.Icon.Warning
 
 
