@@ -299,10 +299,10 @@ def subsidiary_ledger(
         # org_id on the line lets SQLite use the (org, account, voucher) index.
         q = _line_query(org_id).where(L.c.org_id == org_id, L.c.account_id.in_(ids))
         if start:
-            q = q.where(V.c.date >= start)
+            q = q.where(L.c.date >= start)
         if end:
-            q = q.where(V.c.date <= end)
-        q = q.order_by(V.c.date, V.c.seq, V.c.id, L.c.line_no)
+            q = q.where(L.c.date <= end)
+        q = q.order_by(L.c.date, L.c.seq, L.c.voucher_id, L.c.line_no)
         page = s.execute(q.add_columns(L.c.line_no).offset(offset).limit(limit)).all()
         if not page:
             return 0, []
@@ -313,10 +313,10 @@ def subsidiary_ledger(
         kept = _sums(s, org_id, None, month_start - dt.timedelta(days=1))
         opening = sum(kept.get(i, (0, 0))[0] - kept.get(i, (0, 0))[1] for i in ids)
         earlier = or_(
-            V.c.date < first.date,
-            and_(V.c.date == first.date, V.c.seq < first.seq),
-            and_(V.c.date == first.date, V.c.seq == first.seq, V.c.id < first.id),
-            and_(V.c.id == first.id, L.c.line_no < first.line_no),
+            L.c.date < first.date,
+            and_(L.c.date == first.date, L.c.seq < first.seq),
+            and_(L.c.date == first.date, L.c.seq == first.seq, L.c.voucher_id < first.id),
+            and_(L.c.voucher_id == first.id, L.c.line_no < first.line_no),
         )
         opening += int(
             s.execute(
@@ -326,8 +326,8 @@ def subsidiary_ledger(
                     V.c.org_id == org_id,
                     V.c.state == "posted",
                     L.c.account_id.in_(ids),
-                    V.c.date >= month_start,
-                    V.c.date <= first.date,
+                    L.c.date >= month_start,
+                    L.c.date <= first.date,
                     L.c.org_id == org_id,
                     earlier,
                 )

@@ -138,6 +138,7 @@ def _write_lines(tx: Tx, org_id: int, voucher_id: int, rv: ResolvedVoucher) -> N
                 debit_fen=ln.debit_fen,
                 credit_fen=ln.credit_fen,
                 memo=ln.memo,
+                date=rv.date,
             )
         )
 

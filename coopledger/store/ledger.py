@@ -256,6 +256,8 @@ def insert_posted_vouchers(
                     "org_id": org_id,
                     "voucher_id": vid,
                     "line_no": n,
+                    "date": v.date,
+                    "seq": seq,
                     "account_id": ln.account_id,
                     "member_id": ln.member_id,
                     "debit_fen": ln.debit_fen,
@@ -283,6 +285,9 @@ def post_one(session: Session, voucher: Voucher, user: str) -> None:
     voucher.posted_at = dt.datetime.now(dt.UTC)
     session.add(voucher)
     session.flush()
+    session.execute(
+        update(L).where(L.c.voucher_id == voucher.id).values(seq=voucher.seq, date=voucher.date)
+    )
     deltas: dict[tuple[int, int, int], tuple[int, int]] = {}
     for ln in session.execute(
         select(L.c.account_id, L.c.debit_fen, L.c.credit_fen).where(L.c.voucher_id == voucher.id)

@@ -165,6 +165,8 @@ class VoucherLine(SQLModel, table=True):
     __table_args__ = (
         Index("ix_line_org_account", "org_id", "account_id", "voucher_id"),
         Index("ix_line_org_member", "org_id", "member_id"),
+        # A subsidiary ledger page walks this index in book order (date, number).
+        Index("ix_line_book_order", "org_id", "account_id", "date", "seq", "voucher_id", "line_no"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -176,6 +178,10 @@ class VoucherLine(SQLModel, table=True):
     debit_fen: int = Field(default=0, sa_type=BigInteger)
     credit_fen: int = Field(default=0, sa_type=BigInteger)
     memo: str = ""
+    # The voucher's date and number, repeated so that ledgers page in book order on one
+    # index; ``verify`` checks they agree with the voucher.
+    date: dt.date
+    seq: int | None = None
 
 
 class PeriodBalance(SQLModel, table=True):

@@ -155,6 +155,16 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
                     f"vouchers of {year}-{month:02d} ({vtype}, book {org}) are not numbered 1…n"
                 )
             )
+    # Each posted line repeats its voucher's date and number (the ledgers page on them).
+    stray = conn.execute(
+        select(func.count())
+        .select_from(ln.join(v, ln.c.voucher_id == v.c.id))
+        .where(v.c.state == "posted", (ln.c.date != v.c.date) | (ln.c.seq != v.c.seq))
+    ).scalar_one()
+    if stray:
+        report.problems.append(
+            Problem(f"{stray} posted lines disagree with their voucher's date or number")
+        )
     # The kept period balances equal the posted lines.
     sums = {
         (org, acc, y, m): (d, c)

@@ -324,6 +324,8 @@ def upgrade() -> None:
     sa.Column('debit_fen', sa.BigInteger(), nullable=False),
     sa.Column('credit_fen', sa.BigInteger(), nullable=False),
     sa.Column('memo', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], ),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
@@ -331,6 +333,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('voucher_line', schema=None) as batch_op:
+        batch_op.create_index('ix_line_book_order', ['org_id', 'account_id', 'date', 'seq', 'voucher_id', 'line_no'], unique=False)
         batch_op.create_index('ix_line_org_account', ['org_id', 'account_id', 'voucher_id'], unique=False)
         batch_op.create_index('ix_line_org_member', ['org_id', 'member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_voucher_line_voucher_id'), ['voucher_id'], unique=False)
@@ -344,6 +347,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_voucher_line_voucher_id'))
         batch_op.drop_index('ix_line_org_member')
         batch_op.drop_index('ix_line_org_account')
+        batch_op.drop_index('ix_line_book_order')
 
     op.drop_table('voucher_line')
     with op.batch_alter_table('distribution_item', schema=None) as batch_op:
