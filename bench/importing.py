@@ -151,23 +151,7 @@ def run_township(r: Run) -> None:
         )
     r.add("  peak memory of that import", res.maxrss, TOWNSHIP_MEMORY, "B")
     remove_ledger(work)
-
-    # The window's File → Import book reads the file whole (no streaming): the same book.
-    note("import: the same book the way the window imports it (read whole, then import)")
-    res = run_child(
-        "bench.fixtures:import_whole_job",
-        {"ledger": str(work), "book": str(book)},
-        log=r.tmp / "township-whole.log",
-        timeout=TOWNSHIP_TIMEOUT,
-        rss_cap=TOWNSHIP_RSS_CAP,
-    )
-    name = "  the same book as the window imports it (read whole)"
-    if res.ok:
-        r.add(name, res.value["seconds"], TOWNSHIP_LIMIT, detail=_stages(res.value))
-    else:
-        r.add(name, None, TOWNSHIP_LIMIT, detail=f"{res.error} after {show(res.wall, 's')}")
-    r.add("  peak memory of that import", res.maxrss, TOWNSHIP_MEMORY, "B")
-    remove_ledger(work)
+    # The window imports through the same streamed importer (bookfile.import_book_file).
 
 
 def run(r: Run) -> None:
