@@ -9,7 +9,7 @@ that importing the file and committing the plans gives back the same distributio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,23 @@ def import_book(ledger: Ledger, data: object, progress: Progress | None = None) 
     with ledger.write() as tx:
         org_id = import_book_in(tx, book, note)
     return org_id
+
+
+def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher]) -> None:
+    """Post a book's vouchers in bulk (checked already by the book validator)."""
+    vouchers = [
+        VoucherInput(
+            v.date,
+            v.memo,
+            tuple(
+                LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo)
+                for ln in v.lines
+            ),
+            v.attachments,
+        )
+        for v in records
+    ]
+    post_system_vouchers(tx, org_id, vouchers, source="import", action="import vouchers")
 
 
 def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
@@ -188,19 +205,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     note("share lots")
 
     # Vouchers, posted in bulk
-    vouchers = [
-        VoucherInput(
-            v.date,
-            v.memo,
-            tuple(
-                LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo)
-                for ln in v.lines
-            ),
-            v.attachments,
-        )
-        for v in book.vouchers
-    ]
-    post_system_vouchers(tx, org_id, vouchers, source="import", action="import vouchers")
+    _post_imported(tx, org_id, book.vouchers)
     note("vouchers")
 
     for p in book.plans:
@@ -251,21 +256,7 @@ def import_book_file(ledger: Ledger, path: Path, progress: Progress | None = Non
         for chunk in files.iter_book_vouchers(path):
             records = stream.vouchers(chunk, start)
             if stream.ok:
-                vouchers = [
-                    VoucherInput(
-                        v.date,
-                        v.memo,
-                        tuple(
-                            LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo)
-                            for ln in v.lines
-                        ),
-                        v.attachments,
-                    )
-                    for v in records
-                ]
-                post_system_vouchers(
-                    tx, org_id, vouchers, source="import", action="import vouchers"
-                )
+                _post_imported(tx, org_id, records)
             start += len(chunk)
             note(f"vouchers {start}")
         stream.finish()  # raises (and so rolls back) if any voucher was bad

@@ -157,6 +157,10 @@ def get_plan(ledger: Ledger, org_id: int, year: int) -> PlanForm | None:
         ).scalar_one_or_none()
     if row is None:
         return None
+    return _plan_form(row)
+
+
+def _plan_form(row: DistributionPlan) -> PlanForm:
     return PlanForm(
         row.year,
         row.welfare_rate_e4,
@@ -236,19 +240,7 @@ def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, Distri
     ).scalar_one_or_none()
     if row is None:
         raise DomainError("plan", N_("there is no distribution plan for {year}"), year=year)
-    plan = PlanForm(
-        row.year,
-        row.welfare_rate_e4,
-        row.reserve_rate_e4,
-        row.approved_on,
-        row.published_on,
-        row.proposed_by,
-        row.meeting,
-        row.resolution,
-        row.vote,
-        row.notice,
-        row.notes,
-    )
+    plan = _plan_form(row)
     result = compute_distribution(
         year,
         distributable_income(session, org_id, year),
