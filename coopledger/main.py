@@ -12,9 +12,21 @@ from coopledger.cli.context import Context
 
 
 def _run_gui(ctx: Context) -> int:
+    from coopledger.domain.roles import AuthenticationError, PasswordNeededError, UserNeededError
     from coopledger.ui.app import run
 
-    return run(ctx.ledger(create=True), org_name=ctx.args.org)
+    try:
+        ledger = ctx.ledger(create=True, prompt=False)
+    except (UserNeededError, PasswordNeededError, AuthenticationError):
+        # The ledger has users: the window starts with a log-in.
+        from coopledger.ui.login import login
+
+        found = login(ctx.db_path, user=ctx.args.user or "", readonly=bool(ctx.args.readonly))
+        if found is None:
+            return 0
+        ledger = found
+        ctx.adopt(ledger)
+    return run(ledger, org_name=ctx.args.org)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

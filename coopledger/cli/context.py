@@ -30,7 +30,9 @@ class Context:
     def db_path(self) -> Path:
         return Path(self.args.db) if self.args.db else default_db_path()
 
-    def ledger(self, *, create: bool = False, readonly: bool = False) -> Ledger:
+    def ledger(
+        self, *, create: bool = False, readonly: bool = False, prompt: bool = True
+    ) -> Ledger:
         """The ledger named by ``--db`` (opened once; read-only with ``--readonly``).
 
         When the ledger has users, the password of ``--user`` comes from
@@ -48,7 +50,7 @@ class Context:
                     readonly=readonly,
                 )
             except PasswordNeededError:
-                if not sys.stdin.isatty():
+                if not prompt or not sys.stdin.isatty():
                     raise
                 password = getpass.getpass(_("Password for {user}: ").format(user=self.args.user))
                 self._ledger = open_ledger(
@@ -59,6 +61,10 @@ class Context:
                     readonly=readonly,
                 )
         return self._ledger
+
+    def adopt(self, ledger: Ledger) -> None:
+        """Use a ledger opened elsewhere (the window's log-in); closed with the context."""
+        self._ledger = ledger
 
     def org(self, *, readonly: bool = False) -> OrgInfo:
         """The organisation named by ``--org`` (or the only one)."""

@@ -137,6 +137,13 @@ class AccountLockedError(DomainError):
         )
 
 
+class UserNeededError(DomainError):
+    """The ledger has users and nobody said who is working."""
+
+    def __init__(self) -> None:
+        super().__init__("--user", N_("This ledger has users; give --user."))
+
+
 class PasswordNeededError(DomainError):
     """The ledger has users and no password was given."""
 

@@ -14,7 +14,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.roles import PasswordNeededError, check_other_person, check_permission
+from coopledger.domain.roles import (
+    PasswordNeededError,
+    UserNeededError,
+    check_other_person,
+    check_permission,
+)
 from coopledger.store.engine import (
     LedgerFileError,
     check_is_sqlite,
@@ -184,7 +189,7 @@ def _open_locked(
     try:
         if has_users(engine):
             if not user:
-                raise DomainError("--user", N_("This ledger has users; give --user."))
+                raise UserNeededError()
             if password is None:
                 raise PasswordNeededError(user)
             # Log-in counts failures even for a read-only open, so it uses this writable engine.

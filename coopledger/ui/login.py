@@ -1,0 +1,83 @@
+"""The log-in dialog the window starts with when the ledger has users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopledger.domain.errors import DomainError
+from coopledger.i18n import _
+from coopledger.services.ledger import Ledger, open_ledger
+
+
+class LoginDialog(QDialog):
+    """User name and password; on OK the ledger is opened (and the password checked)."""
+
+    def __init__(
+        self, path: Path, *, user: str = "", readonly: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.readonly = readonly
+        self.ledger: Ledger | None = None
+        self.setWindowTitle(_("Log in to coopledger"))
+        self.user_edit = QLineEdit(user)
+        self.user_edit.setObjectName("loginUser")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("loginPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel("")
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
+        form = QFormLayout()
+        form.addRow(QLabel(_("Ledger")), QLabel(path.name))
+        form.addRow(_("User"), self.user_edit)
+        form.addRow(_("Password"), self.password_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        (self.password_edit if user else self.user_edit).setFocus()
+
+    def try_login(self) -> None:
+        """Open the ledger as the user typed; stay open with the reason when refused."""
+        try:
+            self.ledger = open_ledger(
+                self.path,
+                user=self.user_edit.text().strip(),
+                password=self.password_edit.text(),
+                readonly=self.readonly,
+            )
+        except DomainError as exc:
+            self.message.setText(exc.text(_))
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
+        self.accept()
+
+
+def login(path: Path, *, user: str = "", readonly: bool = False) -> Ledger | None:
+    """Ask who is working until the ledger opens; None when the user cancels."""
+    from coopledger.ui.app import load_app_font, make_app
+
+    app = make_app()
+    load_app_font(app)
+    dialog = LoginDialog(path, user=user, readonly=readonly)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        return dialog.ledger
+    return None
