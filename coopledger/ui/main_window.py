@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -65,6 +65,12 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(pool, self)
         self.runner.on_unhandled = lambda exc: errors.show_error(self, exc)
         self.ctx = AppContext(ledger, self.runner, self)
+        # The daily automatic backup: checked every hour while the window is open (a
+        # backup is made only when none from today holds the ledger as it is now).
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(60 * 60 * 1000)
+        self._backup_timer.timeout.connect(self._daily_backup)
+        self._backup_timer.start()
         self.views: dict[str, View] = {}
         self.setWindowTitle(
             _("coopledger {version} — {path}").format(version=__version__, path=ledger.path)
@@ -385,6 +391,18 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shut_down()
         super().closeEvent(event)
+
+    def _daily_backup(self) -> None:
+        if self.ctx.ledger.readonly:
+            return
+        from coopledger.services.backup import backup_on_close
+
+        ledger = self.ctx.ledger
+        self.runner.run(
+            lambda: backup_on_close(ledger),
+            on_error=errors.log_exception,
+            title=_("Daily backup"),
+        )
 
     def shut_down(self) -> None:
         """Wait for background work, then make the automatic backup (once)."""
