@@ -122,6 +122,10 @@ class TaskRunner(QObject):
         self.pool: Pool = pool if pool is not None else writer_pool()
         self._tasks: list[Task] = []
         self._relays: dict[int, _Relay] = {}
+        # Finished tasks are kept until the pool is idle: the "done" signal reaches the main
+        # thread while the worker may still be returning from Task.run(), and freeing the
+        # QRunnable then would pull it from under the pool's thread (a crash).
+        self._retired: list[Task] = []
         self.on_unhandled: Callable[[BaseException], object] | None = None
 
     @property
@@ -145,6 +149,7 @@ class TaskRunner(QObject):
         """Run ``fn`` in the background. If ``fn`` has a ``progress`` parameter it gets the
         progress callable. ``on_done(result)`` / ``on_error(exc)`` / ``on_cancel()`` run on
         the main thread; without ``on_error`` the error goes to ``on_unhandled``."""
+        self._drop_retired()
         task = Task(fn, title, _wants_progress(fn))
         relay = _Relay(self, task, on_done, on_error, on_cancel)
         self._tasks.append(task)
@@ -162,7 +167,13 @@ class TaskRunner(QObject):
     def _relay_progress(self, done: int, total: int) -> None:
         self.progressed.emit(done, total)
 
+    def _drop_retired(self) -> None:
+        active = getattr(self.pool, "activeThreadCount", None)
+        if active is None or active() == 0:
+            self._retired.clear()
+
     def _finish(self, task: Task) -> None:
+        self._retired.append(task)
         if task in self._tasks:
             self._tasks.remove(task)
         self._relays.pop(id(task), None)
@@ -179,7 +190,10 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for every task to end (when the window closes)."""
-        return self.pool.waitForDone(msecs)
+        done = self.pool.waitForDone(msecs)
+        if done:
+            self._retired.clear()
+        return done
 
 
 class _Relay(QObject):
