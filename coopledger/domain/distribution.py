@@ -17,17 +17,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import NoReturn
 
-from coopledger.domain.land import (
-    AREA_SCALE,
-    ContractInput,
-    _check_contract,
-    _days_in_year,
-    _round_half_up,
-    _year_bounds,
-    contract_fee,
-)
+from coopledger.domain.dates import days_in_year
+from coopledger.domain.land import ContractInput, _check_contract, contract_fee
+from coopledger.domain.money import AREA_SCALE, largest_remainder_split, round_ratio_half_up
 from coopledger.domain.shares import (
     SHARE_CLASSES,
     ShareLotInput,
@@ -158,45 +153,21 @@ class DistributionResult:
 
 
 def split_by_weight(total: int, weights: Mapping[str, int]) -> dict[str, int]:
-    """Split ``total`` fen in proportion to ``weights`` by the largest-remainder rule.
+    """Split ``total`` fen by the largest-remainder rule of distribution.md
+    (`money.largest_remainder_split`), keeping only the keys with a positive weight.
 
-    Each key k with w_k > 0 gets floor(total × w_k / T); the leftover fen (fewer than the
-    number of such keys) go one each to the largest fractional parts, ties to the smaller
-    key in code-point order.
-
-    Args:
-        total: the amount to split, ≥ 0.
-        weights: key → weight ≥ 0, with a positive sum.
-    Returns:
-        key → share for every key with a positive weight; the shares sum to ``total``.
     Raises:
         ValueError: ``total`` < 0, a weight < 0, or all weights are 0.
     """
-    if total < 0:
-        raise ValueError(f"the amount to split must not be negative (got {total})")
-    grand = 0
-    for key, w in weights.items():
-        if w < 0:
-            raise ValueError(f"weight of {key} must not be negative (got {w})")
-        grand += w
-    if grand == 0:
+    if not any(w > 0 for w in weights.values()):
         raise ValueError("cannot split by weight: the total weight is 0")
-    shares: dict[str, int] = {}
-    fractions: list[tuple[int, str]] = []
-    leftover = total
-    for key, w in weights.items():
-        if w:
-            q, r = divmod(total * w, grand)
-            shares[key] = q
-            leftover -= q
-            if r:
-                fractions.append((-r, key))
-    if leftover:
-        # Σ r / T = leftover and each r < T, so more than `leftover` keys have r > 0.
-        fractions.sort()
-        for _neg_r, key in fractions[:leftover]:
-            shares[key] += 1
-    return shares
+    return largest_remainder_split(total, {key: w for key, w in weights.items() if w})
+
+
+def _year_bounds(year: int) -> tuple[int, int]:
+    """Proleptic ordinals of 1 January and 31 December of ``year`` (the hot loop counts
+    active days on ordinals rather than dates)."""
+    return date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
 
 
 def _check_rates(plan: PlanRates) -> None:
@@ -246,7 +217,7 @@ def compute_distribution(
     if loss_carried_in_fen < 0:
         raise ValueError(f"loss carried in must not be negative (got {loss_carried_in_fen})")
     first, last = _year_bounds(year)
-    fee_den = AREA_SCALE * _days_in_year(year)
+    fee_den = AREA_SCALE * days_in_year(year)
     fee_den2 = 2 * fee_den
     area_den2 = 2 * AREA_SCALE
 
@@ -307,8 +278,8 @@ def compute_distribution(
         made_up = 0
         r2 = 0
         loss_carried = loss_carried_in_fen - r1
-    welfare = _round_half_up(plan.welfare_rate_e4 * r2, RATE_SCALE)
-    reserve = min(_round_half_up(plan.reserve_rate_e4 * r2, RATE_SCALE), r2 - welfare)
+    welfare = round_ratio_half_up(plan.welfare_rate_e4 * r2, RATE_SCALE)
+    reserve = min(round_ratio_half_up(plan.reserve_rate_e4 * r2, RATE_SCALE), r2 - welfare)
     pool = r2 - welfare - reserve
 
     total_weight = sum(weights.values())

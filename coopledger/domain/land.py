@@ -8,8 +8,7 @@ A contract rents ``area`` mu of a household's land to the cooperative for a year
 Units: money in integer fen, areas in integer ten-thousandths of a mu (``area_e4``:
 "1.35" mu is 13500). All arithmetic is exact integer arithmetic; no floats anywhere.
 
-The small arithmetic helpers at the top (``_round_half_up``, ``_days_in_year``,
-``_active_days``) are shared with :mod:`shares` and :mod:`distribution`.
+Rounding and day counts come from :mod:`money` and :mod:`dates`, the one place each.
 """
 
 from __future__ import annotations
@@ -17,44 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from coopledger.domain.dates import active_days, days_in_year
+from coopledger.domain.money import AREA_SCALE, round_ratio_half_up
+
 __all__ = ["AREA_SCALE", "ContractInput", "contract_fee"]
-
-AREA_SCALE = 10_000
-"""Areas are held in ten-thousandths of a mu."""
-
-
-def _round_half_up(num: int, den: int) -> int:
-    """Round the exact rational ``num / den`` to the nearest integer, halves away from zero.
-
-    Args:
-        num: numerator, any sign.
-        den: denominator, > 0.
-    Returns:
-        The rounded integer.
-    """
-    if den <= 0:
-        raise ValueError(f"denominator must be > 0 (got {den})")
-    if num >= 0:
-        return (2 * num + den) // (2 * den)
-    return -((-2 * num + den) // (2 * den))
-
-
-def _days_in_year(year: int) -> int:
-    """365 or 366 (Gregorian)."""
-    return 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365
-
-
-def _year_bounds(year: int) -> tuple[int, int]:
-    """Proleptic ordinals of 1 January and 31 December of ``year``."""
-    return date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-
-
-def _active_days(start: date, end: date | None, year: int) -> int:
-    """Number of days of ``year`` inside the inclusive range [start, end] (end None = open)."""
-    first, last = _year_bounds(year)
-    lo = max(start.toordinal(), first)
-    hi = last if end is None else min(end.toordinal(), last)
-    return hi - lo + 1 if hi >= lo else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +79,8 @@ def contract_fee(contract: ContractInput, year: int) -> int:
         ValueError: the contract breaks an input rule (area ≤ 0, negative money, end < start).
     """
     _check_contract(contract)
-    active = _active_days(contract.start, contract.end, year)
-    return _round_half_up(
+    active = active_days(contract.start, contract.end, year)
+    return round_ratio_half_up(
         contract.area_e4 * contract.rent_per_mu_fen * active,
-        AREA_SCALE * _days_in_year(year),
+        AREA_SCALE * days_in_year(year),
     )

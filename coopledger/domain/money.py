@@ -41,6 +41,7 @@ __all__ = [
     "parse_rate",
     "rate_to_str",
     "round_half_up",
+    "round_ratio_half_up",
 ]
 
 Fen: TypeAlias = int
@@ -280,7 +281,14 @@ def parse_rate(text: str, field: str = "rate") -> int:
 
 def round_half_up(x: Fraction | int) -> int:
     """The nearest integer to the exact value `x`; halves go away from zero (-2.5 -> -3)."""
-    numerator, denominator = x.numerator, x.denominator
+    return round_ratio_half_up(x.numerator, x.denominator)
+
+
+def round_ratio_half_up(numerator: int, denominator: int) -> int:
+    """`round_half_up(numerator / denominator)` without building a Fraction (for hot loops);
+    `denominator` > 0."""
+    if denominator <= 0:
+        raise ValueError(f"denominator must be > 0 (got {denominator})")
     quotient, remainder = divmod(abs(numerator), denominator)
     if 2 * remainder >= denominator:
         quotient += 1

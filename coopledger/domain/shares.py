@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from coopledger.domain.land import AREA_SCALE, ContractInput, _active_days, _round_half_up
+from coopledger.domain.dates import active_days
+from coopledger.domain.land import ContractInput
+from coopledger.domain.money import AREA_SCALE, round_ratio_half_up
 
 __all__ = [
     "LAND_SHARE_CLASS",
@@ -70,7 +72,7 @@ def _check_lot(lot: ShareLotInput) -> None:
 
 def land_share_amount(contract: ContractInput) -> int:
     """Share capital in fen that ``contract`` brings: round_half_up(area × share_value_per_mu)."""
-    return _round_half_up(contract.area_e4 * contract.share_value_per_mu_fen, AREA_SCALE)
+    return round_ratio_half_up(contract.area_e4 * contract.share_value_per_mu_fen, AREA_SCALE)
 
 
 def land_share_lots(contracts: Iterable[ContractInput]) -> list[ShareLotInput]:
@@ -112,7 +114,7 @@ def share_weights(lots: Iterable[ShareLotInput], year: int) -> dict[str, int]:
     weights: dict[str, int] = {}
     for lot in lots:
         _check_lot(lot)
-        weights[lot.holder] = weights.get(lot.holder, 0) + lot.amount_fen * _active_days(
+        weights[lot.holder] = weights.get(lot.holder, 0) + lot.amount_fen * active_days(
             lot.start, lot.end, year
         )
     return weights

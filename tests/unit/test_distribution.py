@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from coopledger.domain.dates import active_days as _active_days
+from coopledger.domain.dates import days_in_year as _days_in_year
 from coopledger.domain.distribution import (
     ContractFee,
     ContractInput,
@@ -19,7 +21,7 @@ from coopledger.domain.distribution import (
     share_weights,
     split_by_weight,
 )
-from coopledger.domain.land import _active_days, _days_in_year, _round_half_up
+from coopledger.domain.money import round_ratio_half_up as _round_half_up
 
 NO_RATES = PlanRates(welfare_rate_e4=0)
 
