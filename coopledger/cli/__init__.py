@@ -7,7 +7,9 @@ stderr, nothing written); 70 an unexpected error (logged to a file whose path is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -84,6 +86,11 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
     except CliError as exc:
         print(f"coopledger: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing went wrong with the ledger.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")
+        return 0
     except KeyboardInterrupt:
         print(_("Interrupted; nothing was written by the unfinished step."), file=sys.stderr)
         return 130

@@ -174,10 +174,12 @@ def cmd_import_roster(ctx: Context) -> int:
 
 
 def cmd_member_list(ctx: Context) -> int:
-    from coopledger.services.queries import list_members
+    from coopledger.services import views
 
     org = ctx.org(readonly=True)
-    rows = list_members(ctx.ledger(), org.id, group=ctx.args.group)
+    found = views.MemberFilter(group=ctx.args.group)
+    total = views.count_members(ctx.ledger(), org.id, found)
+    rows = views.page_members(ctx.ledger(), org.id, found, limit=max(total, 1))
     if ctx.args.json:
         print(dumps([r.to_json() for r in rows]))
         return 0

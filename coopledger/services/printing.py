@@ -644,9 +644,9 @@ def print_member_statement(
     ledger.require("print")
     org = _org(ledger, org_id)
     rows = books.member_statement(ledger, org_id, code, start=start, end=end)
-    from coopledger.services.queries import list_members
+    from coopledger.services.views import get_member
 
-    m = next((x for x in list_members(ledger, org_id, search=code) if x.code == code), None)
+    m = get_member(ledger, org_id, code)
     if m is None:
         raise DomainError("member", N_("no member {code}"), code=code)
     opening = rows[0].balance - rows[0].debit + rows[0].credit if rows else 0

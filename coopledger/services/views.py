@@ -132,6 +132,19 @@ class MemberListRow:
     inactive_on: dt.date | None
     notes: str
 
+    def to_json(self) -> dict[str, object]:
+        """The member as ``member list --json`` prints it."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "group": self.group,
+            "id_number": self.id_number,
+            "phone": self.phone,
+            "bank_account": self.bank_account,
+            "active": self.active,
+        }
+
 
 MEMBER_SORTS = ("code", "name", "kind", "group", "id_number", "phone", "active")
 
@@ -185,23 +198,31 @@ def page_members(
     }
     q = _order(_members_query(org_id, f), keys, sort, "code", descending, M.c.id)
     with ledger.read() as s:
-        return [
-            MemberListRow(
-                r.id,
-                r.code,
-                r.name,
-                r.kind,
-                r.group_name,
-                r.id_number,
-                r.phone,
-                r.bank_account,
-                r.address,
-                bool(r.active),
-                r.inactive_on,
-                r.notes,
-            )
-            for r in s.execute(q.offset(offset).limit(limit))
-        ]
+        return [_member_row(r) for r in s.execute(q.offset(offset).limit(limit))]
+
+
+def _member_row(r: Any) -> MemberListRow:
+    return MemberListRow(
+        r.id,
+        r.code,
+        r.name,
+        r.kind,
+        r.group_name,
+        r.id_number,
+        r.phone,
+        r.bank_account,
+        r.address,
+        bool(r.active),
+        r.inactive_on,
+        r.notes,
+    )
+
+
+def get_member(ledger: Ledger, org_id: int, code: str) -> MemberListRow | None:
+    """One member by code, or None."""
+    with ledger.read() as s:
+        row = s.execute(select(M).where(M.c.org_id == org_id, M.c.code == code)).first()
+    return _member_row(row) if row is not None else None
 
 
 @dataclass(frozen=True, slots=True)
