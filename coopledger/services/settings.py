@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.roles import MANAGE_SETTINGS, PREPARE_PLAN, can
 from coopledger.services.ledger import Ledger
 from coopledger.store.models import Setting
 
@@ -49,13 +50,13 @@ def get_setting(ledger: Ledger, key: str, org_id: int = 0) -> str:
 
 
 def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
-    """Change a setting (audited)."""
-    ledger.require(
-        "manage_settings" if not SETTINGS.get(key, SettingSpec(key, "", "")).per_book else "read"
-    )
+    """Change a setting (audited). A book's settings (notice period, wage accounts, names on
+    papers) belong to whoever prepares its plans; database-wide ones to the administrator."""
     spec = SETTINGS.get(key)
     if spec is None:
         raise DomainError("key", N_('unknown setting "{key}"'), key=key)
+    if not (spec.per_book and can(ledger.role, PREPARE_PLAN)):
+        ledger.require(MANAGE_SETTINGS)
     if key == "notice_days" and (not value.isdigit() or int(value) > 60):
         raise DomainError(key, N_("must be a whole number of days from 0 to 60"))
     oid = org_id if spec.per_book else 0

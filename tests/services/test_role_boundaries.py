@@ -120,3 +120,19 @@ def test_plan_approval_is_maker_checker(staffed: Path) -> None:
     with pytest.raises(DomainError):
         dist.approve_plan(rev, org, 2099)
     rev.close()
+
+
+def test_who_changes_settings(staffed: Path) -> None:
+    from coopledger.services.settings import get_setting, set_setting
+
+    sup = as_user(staffed, "jiandu")
+    org = find_organisation(sup, None).id
+    with pytest.raises(PermissionDenied):
+        set_setting(sup, "notice_days", "0", org)
+    sup.close()
+    acc = as_user(staffed, "kuaiji")
+    set_setting(acc, "notice_days", "7", org)
+    assert get_setting(acc, "notice_days", org) == "7"
+    with pytest.raises(PermissionDenied):
+        set_setting(acc, "backup_folder", "/tmp")
+    acc.close()
