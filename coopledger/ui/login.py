@@ -40,12 +40,15 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020")
         form = QFormLayout()
-        form.addRow(QLabel(_("Ledger")), QLabel(path.name))
+        form.addRow(QLabel(_("Ledger file")), QLabel(path.name))
         form.addRow(_("User"), self.user_edit)
         form.addRow(_("Password"), self.password_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Log in"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
