@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("COOPLEDGER_LANG", "zh_CN")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-EXAMPLES = SHARED / "examples"
+#: The worked examples of distribution.md, kept in the repo (tests/data/examples/README.md).
+EXAMPLES = REPO / "tests" / "data" / "examples"
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from coopledger.services.files import (
     write_xlsx,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
 # ------------------------------------------------------------------------ book files
 

@@ -30,7 +30,7 @@ from coopledger.domain.book import (
 from coopledger.domain.errors import DomainErrors
 from coopledger.domain.money import fen_to_str, parse_money, parse_rate, rate_to_str
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 CHARTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "charts"
 
 CHARTS: dict[str, dict[str, str]] = {

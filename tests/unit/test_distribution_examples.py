@@ -21,7 +21,7 @@ from coopledger.domain.distribution import (
     compute_distribution,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
 # First-level account code → kind, for codes a book does not list.
 _VILLAGE_2023: dict[str, str] = {
