@@ -12,6 +12,7 @@ with OpenCC (s2twp: Taiwan standard with its phrases), then may be corrected by 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import ast
 import sys
 from pathlib import Path
@@ -23,6 +24,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "resources" / "locale"
 KEYWORDS = {"_": None, "N_": None}
+#: A fixed header date, so that regenerating the catalogs changes only what changed.
+_FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def _calls_in_fstrings() -> list[tuple[str, int, str]]:
@@ -51,7 +54,7 @@ def _calls_in_fstrings() -> list[tuple[str, int, str]]:
 
 def extract() -> Catalog:
     """Every msgid in the package, with where it is used."""
-    pot = Catalog(project="coopledger", charset="utf-8")
+    pot = Catalog(project="coopledger", charset="utf-8", creation_date=_FIXED_DATE)
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT / "coopledger"), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
@@ -67,7 +70,7 @@ def extract() -> Catalog:
 
 def read(path: Path, locale: str) -> Catalog:
     if not path.exists():
-        return Catalog(locale=locale, project="coopledger", charset="utf-8")
+        return Catalog(locale=locale, project="coopledger", charset="utf-8", creation_date=_FIXED_DATE)
     with path.open("rb") as fh:
         return read_po(fh, locale=locale)
 
@@ -75,7 +78,17 @@ def read(path: Path, locale: str) -> Catalog:
 def write(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False, sort_output=True, ignore_obsolete=True)
+        write_po(
+            fh,
+            catalog,
+            width=100,
+            omit_header=False,
+            sort_output=True,
+            ignore_obsolete=True,
+            # No "#: file:line" comments: they change with every edit and make branches
+            # collide in the catalogs; msgids are sorted, so entries merge cleanly.
+            no_location=True,
+        )
 
 
 def missing(pot: Catalog, cn: Catalog) -> list[str]:
@@ -101,7 +114,7 @@ def main() -> int:
             print(f"untranslated: {g!r}")
         return 1 if gaps else 0
     write(LOCALE / "coopledger.pot", pot)
-    new_cn = Catalog(locale="zh_CN", project="coopledger", charset="utf-8")
+    new_cn = Catalog(locale="zh_CN", project="coopledger", charset="utf-8", creation_date=_FIXED_DATE)
     for m in pot:
         if not m.id:
             continue
@@ -115,7 +128,7 @@ def main() -> int:
         return 0
     conv = opencc.OpenCC("s2twp")
     overrides = read(LOCALE / "zh_TW" / "overrides.po", "zh_TW")
-    tw = Catalog(locale="zh_TW", project="coopledger", charset="utf-8")
+    tw = Catalog(locale="zh_TW", project="coopledger", charset="utf-8", creation_date=_FIXED_DATE)
     for m in new_cn:
         if not m.id:
             continue
