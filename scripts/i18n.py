@@ -12,8 +12,8 @@ with OpenCC (s2twp: Taiwan standard with its phrases), then may be corrected by 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import ast
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -70,7 +70,9 @@ def extract() -> Catalog:
 
 def read(path: Path, locale: str) -> Catalog:
     if not path.exists():
-        return Catalog(locale=locale, project="coopledger", charset="utf-8", creation_date=_FIXED_DATE)
+        return Catalog(
+            locale=locale, project="coopledger", charset="utf-8", creation_date=_FIXED_DATE
+        )
     with path.open("rb") as fh:
         return read_po(fh, locale=locale)
 
@@ -114,7 +116,9 @@ def main() -> int:
             print(f"untranslated: {g!r}")
         return 1 if gaps else 0
     write(LOCALE / "coopledger.pot", pot)
-    new_cn = Catalog(locale="zh_CN", project="coopledger", charset="utf-8", creation_date=_FIXED_DATE)
+    new_cn = Catalog(
+        locale="zh_CN", project="coopledger", charset="utf-8", creation_date=_FIXED_DATE
+    )
     for m in pot:
         if not m.id:
             continue
@@ -135,7 +139,9 @@ def main() -> int:
         fixed = overrides.get(m.id)
         # Taiwan writes 帳 for accounts (帳簿, 記帳); OpenCC s2twp gives 賬.
         text = (
-            fixed.string if fixed and fixed.string else (conv.convert(m.string).replace("賬", "帳") if m.string else "")
+            fixed.string
+            if fixed and fixed.string
+            else (conv.convert(m.string).replace("賬", "帳") if m.string else "")
         )
         tw.add(m.id, text, locations=m.locations)
     write(LOCALE / "zh_TW" / "coopledger.po", tw)
