@@ -149,6 +149,8 @@ class Statement:
     item_header: str = "项目"
     right_item_header: str = ""
     code_header: str = "行次"
+    #: The code column before the item (科目余额表: 科目编码 first), not after it (行次).
+    code_first: bool = False
     form_no: str = ""
     preparer: str = ""
     reviewer: str = ""
