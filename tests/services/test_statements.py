@@ -143,7 +143,9 @@ def test_a_posting_after_the_commit_is_flagged(ledger: Ledger) -> None:
     # the balance sheet still balances; its 未分配收益 now holds the 100.00
     sheet = statements_json(st)["balance_sheet"]
     assert line_of(sheet, "未分配收益")["closing"] == "100.00"
-    assert line_of(sheet, "资产总计")["closing"] == line_of(sheet, "负债和所有者权益总计")["closing"]
+    assert (
+        line_of(sheet, "资产总计")["closing"] == line_of(sheet, "负债和所有者权益总计")["closing"]
+    )
 
 
 def test_cooperative_three_forms(ledger: Ledger) -> None:
