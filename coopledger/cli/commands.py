@@ -8,6 +8,7 @@ from coopledger.cli import (
     cmd_books,
     cmd_distribution,
     cmd_ledger,
+    cmd_ledgers,
     cmd_printing,
     cmd_registers,
     cmd_safety,
@@ -24,3 +25,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd_distribution.register(sub)
     cmd_printing.register(sub)
     cmd_yearend.register(sub)
+    cmd_ledgers.register(sub)
