@@ -294,7 +294,7 @@ def _item(text: str, editable: bool = False, right: bool = False) -> QTableWidge
         flags |= Qt.ItemFlag.ItemIsEditable
     item.setFlags(flags)
     if right:
-        item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
 
 
