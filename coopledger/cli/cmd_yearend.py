@@ -334,9 +334,9 @@ def cmd_account_list(ctx: Context) -> int:
                 (
                     "  " * r.level + r.code,
                     r.name,
-                    _(r.kind),
+                    _(accounts.KIND_NAMES.get(r.kind, r.kind)),
                     "借" if r.normal_side == "debit" else "贷",
-                    _(r.member_aux) if r.member_aux != "none" else "",
+                    _(accounts.MEMBER_AUX_NAMES[r.member_aux]) if r.member_aux != "none" else "",
                     _("retired") if not r.active else (_("used") if r.used else ""),
                 )
                 for r in rows

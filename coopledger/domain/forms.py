@@ -262,12 +262,16 @@ class FormWarning:
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, gettext: Any = None) -> str:
+        """The message, translated by ``gettext`` when given (parameters that are msgids,
+        such as the side, too; names and figures have no catalog entry and stay)."""
         shown = dict(self.params)
-        msg = gettext(self.message) if gettext else self.message
-        try:
-            return str(msg).format(**shown)
-        except (KeyError, IndexError, ValueError):
+        if gettext is None:
             return self.message.format(**shown)
+        shown = {k: gettext(v) if isinstance(v, str) and v else v for k, v in shown.items()}
+        try:
+            return str(gettext(self.message)).format(**shown)
+        except (KeyError, IndexError, ValueError):
+            return self.message.format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -714,7 +718,7 @@ def _dedupe(warnings: list[FormWarning]) -> list[FormWarning]:
 def _abnormal(
     form: FormDef, line: LineDef, column: ColumnDef, code: str, value: int, facts: Facts
 ) -> FormWarning:
-    side = "credit" if line.side == "debit" else "debit"
+    side = N_("credit") if line.side == "debit" else N_("debit")
     return FormWarning(
         "abnormal",
         form.kind,

@@ -21,6 +21,17 @@ from coopledger.store.uow import Tx
 
 CHARTS = ("village-2023", "cooperative-2021")
 
+#: How the kinds of account and the per-member ledgers are named on screen (msgids).
+KIND_NAMES = {
+    "asset": N_("asset"),
+    "liability": N_("liability"),
+    "equity": N_("equity"),
+    "cost": N_("cost"),
+    "revenue": N_("revenue"),
+    "expense": N_("expense"),
+}
+MEMBER_AUX_NAMES = {"none": "", "optional": N_("optional"), "required": N_("required")}
+
 
 @dataclass(frozen=True, slots=True)
 class OrgInfo:

@@ -178,7 +178,7 @@ class LedgerFacts:
         if by_member:
             cols.append(L.c.member_id)
         return [
-            tuple(int(x) if x is not None else None for x in r[:-1]) + (int(r[-1] or 0),)
+            (*(int(x) if x is not None else None for x in r[:-1]), int(r[-1] or 0))
             for r in self.s.execute(
                 select(*cols, func.sum(L.c.debit_fen - L.c.credit_fen))
                 .where(

@@ -507,7 +507,9 @@ def _refuse_uncommitted_plan(tx: Tx, org_id: int, year: int) -> None:
     if committed is None:
         raise DomainError(
             "year",
-            N_("{year} has a distribution plan that is not committed yet: commit the distribution before closing the year"),
+            N_(
+                "{year} has a distribution plan that is not committed yet: commit the distribution before closing the year"
+            ),
             year=year,
         )
 

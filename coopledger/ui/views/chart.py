@@ -30,7 +30,7 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import fen_to_str, parse_money
 from coopledger.i18n import _
 from coopledger.services import accounts, opening
-from coopledger.services.accounts import ChartRow
+from coopledger.services.accounts import KIND_NAMES, MEMBER_AUX_NAMES, ChartRow
 from coopledger.services.opening import OpeningBalances, OpeningLine
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
@@ -39,15 +39,7 @@ from coopledger.ui.models import Column, ListTableModel
 from coopledger.ui.views.base import View, button, status_message
 from coopledger.ui.widgets import DateEdit, make_table, size_columns
 
-KIND_NAMES = {
-    "asset": N_("asset"),
-    "liability": N_("liability"),
-    "equity": N_("equity"),
-    "cost": N_("cost"),
-    "revenue": N_("revenue"),
-    "expense": N_("expense"),
-}
-AUX_NAMES = {"none": "", "optional": N_("optional"), "required": N_("required")}
+AUX_NAMES = MEMBER_AUX_NAMES
 RED = QBrush(QColor(176, 0, 0))
 
 
