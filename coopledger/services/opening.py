@@ -288,9 +288,9 @@ def post_opening(
         )
         (vid,) = insert_posted_vouchers(s, org_id, [voucher], user=tx.user, source=OPENING_SOURCE)
         tx.track_many("post opening balances", "voucher", [vid, *ids], {"lines": len(rows)})
-        tx.log(
+        tx.log(  # the voucher's own state is recorded above; this says what it was for
             "opening balances",
-            entity="voucher",
+            entity="opening",
             entity_id=vid,
             after={
                 "date": ob.date.isoformat(),

@@ -13,7 +13,7 @@ import pytest
 from coopledger.domain.errors import DomainError
 from coopledger.services import books, opening
 from coopledger.services import distribution as dist
-from coopledger.services.ledger import Ledger
+from coopledger.services.ledger import Ledger, verify
 from coopledger.services.opening import OpeningBalances, OpeningLine, post_opening
 from coopledger.services.statements import statements_json, year_statements
 from coopledger.store.ledger import V
@@ -98,6 +98,7 @@ def test_replacing_the_opening_entry(ledger: Ledger) -> None:
     }
     tb = {r.code: r for r in books.trial_balance(ledger, org, JAN1, dt.date(2024, 12, 31))}
     assert tb["102"].opening == 45_000_00 and tb["102"].debit == tb["102"].credit == 0
+    assert verify(ledger).ok  # the audit log vouches for the entry, its red mirror, the new one
 
 
 @pytest.mark.parametrize(

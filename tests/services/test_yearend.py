@@ -15,7 +15,7 @@ from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.roles import PermissionDenied
 from coopledger.services import accounts, vouchers, yearend
 from coopledger.services import distribution as dist
-from coopledger.services.ledger import Ledger, open_ledger
+from coopledger.services.ledger import Ledger, open_ledger, verify
 from coopledger.services.users import add_user, create_first_admin
 from coopledger.store.models import AuditLog
 from tests.services.bookmaker import cr, dr, example_book, make_book, v
@@ -68,6 +68,7 @@ def test_reopen_reverse_recommit_close_again(ledger: Ledger) -> None:
     assert next(i for i in check.items if i.key == "statements").ok
     with pytest.raises(DomainError, match="is not closed"):
         yearend.reopen_year(ledger, org, 2013, "没有结账")
+    assert verify(ledger).ok
 
 
 def test_only_a_supervisor_reopens(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,3 +192,4 @@ def test_sub_accounts(ledger: Ledger) -> None:
     accounts.rename_account(ledger, org, "50101", "经营收入—莲藕销售")
     accounts.reactivate_account(ledger, org, "50102")
     assert all(r.active for r in accounts.chart_rows(ledger, org))
+    assert verify(ledger).ok
