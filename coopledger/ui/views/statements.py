@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -153,6 +154,9 @@ class StatementsView(View):
             table.setObjectName(f"form_{ev.form.kind}")
             table.setModel(model)
             size_columns(table, [c.width for c in model.columns])
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)  # the item column takes the room, not 年末数
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
             title = ev.form.title + (f"（{ev.form.form_no}）" if ev.form.form_no else "")
             self.tabs.addTab(table, title)
             self.tables.append((table, model))
