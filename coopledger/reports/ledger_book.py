@@ -86,7 +86,6 @@ class _BookPainter:
         self.c: Any = pdf.canvas
         self.book = book
         self.table = Table(_columns(book.counterpart), _MARGIN, size=8.5, head_size=9)
-        self.money_at = len(self.table.columns) - 4
 
     def _texts(self, ln: BookLine) -> list[str]:
         d = ln.date

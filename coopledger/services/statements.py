@@ -145,6 +145,10 @@ class LedgerFacts:
             ]
         return self._under[code]
 
+    def account(self, account_id: int) -> AccountInfo:
+        """An account of the book by id."""
+        return self._by_id[account_id]
+
     def account_name(self, code: str) -> str:
         a = self.accounts.get(code)
         return a.name if a else ""
@@ -434,7 +438,7 @@ def _unplaced(facts: LedgerFacts, forms: Sequence[FormDef], year: int) -> list[F
         bal = facts.balances_at(year + column.year, column.at)
         per_code: dict[str, int] = defaultdict(int)
         for acc_id, value in bal.items():
-            a = facts._by_id[acc_id]
+            a = facts.account(acc_id)
             if a.kind in _PL_KINDS and pl_shown:
                 continue
             if any(a.code == c or is_sub_code(a.code, c) for c in shown):
@@ -499,7 +503,7 @@ def year_statements(
         opening_year = year in facts.opening_years
         # Both years' figures are read by the income statement; make sure both are known.
         for y in (year, year - 1):
-            facts._result(y)
+            facts.result("net_income", y)
         sources = dict(sorted(facts.sources.items()))
         org_name, chart = org.name, org.chart
     by_kind = {ev.form.kind: ev for ev in evaluated}
