@@ -118,7 +118,7 @@ class LedgerFacts:
         self._balances: dict[tuple[int, str], dict[int, int]] = {}
         self._splits: dict[tuple[str, int], dict[str, tuple[int, int]]] = {}
         self._moves: dict[int, dict[int, tuple[int, int]]] = {}
-        self._vouchers: dict[int, list[dict[int, tuple[int, int]]]] = {}
+        self._vouchers: dict[tuple[int, str, str], list[dict[int, tuple[int, int]]]] = {}
         self._results: dict[int, tuple[DistributionFigures, int, str]] = {}
         self._opening_ids = opening_voucher_ids(s, org_id)
         self.opening_years: set[int] = set()
@@ -284,31 +284,46 @@ class LedgerFacts:
             c += mc
         return d, c
 
-    def _voucher_sums(self, year: int) -> list[dict[int, tuple[int, int]]]:
-        """Per voucher of the year: (debit, credit) per equity or payable account touched
-        (what ``xfer`` and ``with_cr`` read; these vouchers are few)."""
-        if year not in self._vouchers:
-            ids = [a.id for a in self.accounts.values() if a.kind in ("equity", "liability")]
+    def _voucher_sums(self, year: int, codes: tuple[str, str]) -> list[dict[int, tuple[int, int]]]:
+        """Per voucher of the year that touches either account: (debit, credit) per account
+        (what ``xfer`` and ``with_cr`` read; such vouchers are few, and the lines are found
+        on the (org, account, date) index)."""
+        key = (year, *codes)
+        if key not in self._vouchers:
+            ids = sorted({*self.ids_under(codes[0]), *self.ids_under(codes[1])})
             per: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
             if ids:
-                for vid, acc, d, c in self.s.execute(
-                    select(L.c.voucher_id, L.c.account_id, L.c.debit_fen, L.c.credit_fen)
-                    .select_from(L.join(V, V.c.id == L.c.voucher_id))
-                    .where(
-                        V.c.org_id == self.org_id,
-                        V.c.year == year,
-                        V.c.state == "posted",
-                        V.c.source.not_in(NOT_MOVEMENT),
-                        L.c.account_id.in_(ids),
-                    )
-                ):
+                skip = self._not_movement(year)
+                q = select(L.c.voucher_id, L.c.account_id, L.c.debit_fen, L.c.credit_fen).where(
+                    L.c.org_id == self.org_id,
+                    L.c.account_id.in_(ids),
+                    L.c.date >= dt.date(year, 1, 1),
+                    L.c.date <= dt.date(year, 12, 31),
+                    L.c.seq.is_not(None),
+                )
+                if skip:
+                    q = q.where(L.c.voucher_id.not_in(skip))
+                for vid, acc, d, c in self.s.execute(q):
                     cell = per[int(vid)][int(acc)]
                     cell[0] += int(d)
                     cell[1] += int(c)
-            self._vouchers[year] = [
+            self._vouchers[key] = [
                 {a: (v[0], v[1]) for a, v in accs.items()} for accs in per.values()
             ]
-        return self._vouchers[year]
+        return self._vouchers[key]
+
+    def _not_movement(self, year: int) -> list[int]:
+        """The year's closing and opening entries (few: found on the (org, source) index)."""
+        return [
+            int(i)
+            for i in self.s.execute(
+                select(V.c.id).where(
+                    V.c.org_id == self.org_id,
+                    V.c.source.in_(NOT_MOVEMENT),
+                    V.c.year == year,
+                )
+            ).scalars()
+        ]
 
     def _sides(self, sums: dict[int, tuple[int, int]], code: str) -> tuple[int, int]:
         d = c = 0
@@ -320,7 +335,7 @@ class LedgerFacts:
 
     def transfer(self, debit_code: str, credit_code: str, year: int) -> int:
         total = 0
-        for sums in self._voucher_sums(year):
+        for sums in self._voucher_sums(year, (debit_code, credit_code)):
             debit = self._sides(sums, debit_code)[0]
             credit = self._sides(sums, credit_code)[1]
             if debit and credit:
@@ -329,7 +344,7 @@ class LedgerFacts:
 
     def co_credit(self, code: str, other: str, year: int) -> int:
         total = 0
-        for sums in self._voucher_sums(year):
+        for sums in self._voucher_sums(year, (code, other)):
             if self._sides(sums, other)[1]:
                 total += self._sides(sums, code)[1]
         return total
