@@ -373,14 +373,16 @@ def subsidiary_ledger(
         month_start = first.date.replace(day=1)
         kept = _sums(s, org_id, None, month_start - dt.timedelta(days=1))
         opening = sum(kept.get(i, (0, 0))[0] - kept.get(i, (0, 0))[1] for i in ids)
-        earlier = or_(
+        before_first = [
             L.c.date < first.date,
             and_(L.c.date == first.date, L.c.seq < first.seq),
             and_(L.c.date == first.date, L.c.seq == first.seq, L.c.voucher_id < first.id),
             and_(L.c.voucher_id == first.id, L.c.line_no < first.line_no),
+        ]
+        if taken_over:
             # The opening entry of the first row's day comes before everything of that day.
-            and_(L.c.date == first.date, L.c.voucher_id.in_(taken_over)),
-        )
+            before_first.append(and_(L.c.date == first.date, L.c.voucher_id.in_(taken_over)))
+        earlier = or_(*before_first)
         opening += int(
             s.execute(
                 select(func.coalesce(func.sum(L.c.debit_fen - L.c.credit_fen), 0))
