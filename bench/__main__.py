@@ -34,6 +34,7 @@ AREAS: dict[str, str] = {
     "distribution": "bench.distribution:run",
     "printing": "bench.printing:run",
     "ledger": "bench.ledger:run",
+    "statements": "bench.statements:run",
     "ui": "bench.ui:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.

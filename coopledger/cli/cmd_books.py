@@ -1,5 +1,6 @@
-"""Vouchers, periods and the books: ``voucher …``, ``period close``, ``year close``,
-``trial-balance``, ``ledger``, ``journal``, ``member-statement``, ``balance-check``."""
+"""Vouchers, periods and the books: ``voucher …``, ``period close``, ``trial-balance``,
+``ledger``, ``journal``, ``member-statement``, ``balance-check`` (``year …`` is in
+``cmd_yearend``)."""
 
 from __future__ import annotations
 
@@ -59,12 +60,6 @@ def register(sub: Sub) -> None:
     p.add_argument("month")
     p.add_argument("--reason", required=True)
     p.set_defaults(func=cmd_period_reopen)
-
-    y = sub.add_parser("year", help="year-end close")
-    ys = y.add_subparsers(dest="year_cmd", metavar="ACTION", required=True)
-    p = ys.add_parser("close", help="carry income and expense to 本年收益 and on to 未分配收益")
-    p.add_argument("year", type=int)
-    p.set_defaults(func=cmd_year_close)
 
     p = sub.add_parser("trial-balance", help="科目余额表 for a date range")
     p.add_argument("--from", dest="start", required=True)
@@ -249,13 +244,6 @@ def cmd_period_reopen(ctx: Context) -> int:
     org = ctx.org()
     vouchers.reopen_period(ctx.ledger(), org.id, year, month, ctx.args.reason)
     print(_("{year}-{month:02d} reopened.").format(year=year, month=month))
-    return 0
-
-
-def cmd_year_close(ctx: Context) -> int:
-    org = ctx.org()
-    ids = vouchers.close_year(ctx.ledger(), org.id, ctx.args.year)
-    print(_("{year} closed with {n} closing vouchers.").format(year=ctx.args.year, n=len(ids)))
     return 0
 
 

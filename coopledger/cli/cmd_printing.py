@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from coopledger.cli.context import Context
+from coopledger.cli.output import dumps, table
+from coopledger.domain.money import format_money
 from coopledger.i18n import _
 from coopledger.services import printing
 
@@ -32,9 +34,13 @@ def register(sub: Sub) -> None:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--paper", choices=["A4L", "A3L"], default="A4L")
     p.set_defaults(func=cmd_notice)
-    p = sub.add_parser("statements", help="balance sheet, income and distribution, trial balance")
+    p = sub.add_parser(
+        "statements",
+        help="the official year-end statements (资产负债表, 收益及收益分配表 …) with their checks",
+    )
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path, help="write the statements as a PDF")
+    p.add_argument("--json", action="store_true", help="print every form as JSON")
     p.set_defaults(func=cmd_statements)
     p = sub.add_parser("print-voucher", help="print vouchers (记账凭证)")
     p.add_argument("ids", type=int, nargs="+")
@@ -68,11 +74,39 @@ def cmd_notice(ctx: Context) -> int:
 
 
 def cmd_statements(ctx: Context) -> int:
+    from coopledger.services.statements import statements_json, year_statements
+
     a = ctx.args
     org = ctx.org(readonly=True)
-    printing.print_statements(ctx.ledger(), org.id, a.year, a.out)
-    print(_("Wrote {path}").format(path=a.out))
+    if a.out:
+        printing.print_statements(ctx.ledger(), org.id, a.year, a.out)
+        if not a.json:
+            print(_("Wrote {path}").format(path=a.out))
+    st = year_statements(ctx.ledger(), org.id, a.year)
+    if a.json:
+        print(dumps(statements_json(st, _)))
+        return 0
+    if a.out:
+        for w in st.warnings:
+            print(_("Warning: {text}").format(text=w.text(_)), file=sys.stderr)
+        return 0
+    for ev in st.forms:
+        form = ev.form
+        print(f"{form.title}  {form.form_no}  {org.name}  {a.year}  ({_('yuan')})")
+        body = [
+            (el.line.row, el.line.label, *(money_cell(v) for v in el.values)) for el in ev.lines
+        ]
+        headers = [_("Row"), _("Item"), *(c.label for c in form.columns)]
+        print(table(headers, body, right=set(range(2, len(headers)))))
+        print()
+    for w in st.warnings:
+        print(_("Warning: {text}").format(text=w.text(_)))
     return 0
+
+
+def money_cell(value: int | None) -> str:
+    """An amount in a text table (0.00 shown, an empty cell blank)."""
+    return "" if value is None else format_money(value)
 
 
 def cmd_print_voucher(ctx: Context) -> int:

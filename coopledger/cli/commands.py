@@ -8,9 +8,11 @@ from coopledger.cli import (
     cmd_books,
     cmd_distribution,
     cmd_ledger,
+    cmd_ledgers,
     cmd_printing,
     cmd_registers,
     cmd_safety,
+    cmd_yearend,
 )
 
 
@@ -22,3 +24,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd_registers.register(sub)
     cmd_distribution.register(sub)
     cmd_printing.register(sub)
+    cmd_yearend.register(sub)
+    cmd_ledgers.register(sub)

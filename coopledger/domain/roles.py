@@ -38,6 +38,8 @@ POST_VOUCHER = "post_voucher"
 REVERSE_VOUCHER = "reverse_voucher"
 CLOSE_PERIOD = "close_period"
 REOPEN_PERIOD = "reopen_period"
+#: Reopen a closed year (反结账 of a year-end close), with a reason.
+REOPEN_YEAR = "reopen_year"
 #: Members, contracts, share lots and imports.
 MANAGE_REGISTERS = "manage_registers"
 PREPARE_PLAN = "prepare_plan"
@@ -61,6 +63,7 @@ PERMISSION_TEXT: Mapping[str, str] = {
     REVERSE_VOUCHER: N_("reverse vouchers"),
     CLOSE_PERIOD: N_("close periods"),
     REOPEN_PERIOD: N_("reopen periods"),
+    REOPEN_YEAR: N_("reopen a closed year"),
     MANAGE_REGISTERS: N_("change members, contracts, share lots or imports"),
     PREPARE_PLAN: N_("prepare distribution plans"),
     APPROVE_PLAN: N_("approve distribution plans"),
@@ -105,7 +108,7 @@ ROLE_PERMISSIONS: Mapping[str, frozenset[str]] = {
         }
     ),
     CASHIER: frozenset({RECORD_PAYMENT, PRINT, READ}),
-    SUPERVISOR: frozenset({READ, PRINT, VERIFY}),
+    SUPERVISOR: frozenset({READ, PRINT, VERIFY, REOPEN_YEAR}),
     # The administrator keeps the program running; they are not an accountant.
     ADMIN: frozenset({MANAGE_USERS, MANAGE_SETTINGS, BACKUP, RESTORE, READ, VERIFY}),
 }

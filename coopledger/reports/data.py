@@ -8,6 +8,7 @@ Money is an ``int`` of fen, areas an ``int`` of ten-thousandths of a mu (``area_
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -149,6 +150,8 @@ class Statement:
     item_header: str = "项目"
     right_item_header: str = ""
     code_header: str = "行次"
+    #: The code column before the item (科目余额表: 科目编码 first), not after it (行次).
+    code_first: bool = False
     form_no: str = ""
     preparer: str = ""
     reviewer: str = ""
@@ -212,3 +215,77 @@ class MemberStatement:
     rows: tuple[MemberStatementRow, ...]
     closing_fen: int
     title: str = ""
+
+
+def direction(balance: int) -> str:
+    """借 / 贷 / 平: the side a (debit − credit) balance lies on."""
+    return "借" if balance > 0 else "贷" if balance < 0 else "平"
+
+
+@dataclass(frozen=True, slots=True)
+class BookLine:
+    """One line of a book (明细账, 日记账, 总账).
+
+    ``kind``: ``opening`` (上年结转 / 期初余额), ``entry``, ``month`` (本月合计) or ``year``
+    (本年累计). ``balance`` is debit − credit after the line; it prints as its absolute value
+    beside `direction`. ``counter`` is the 对方科目 of a day-book entry."""
+
+    kind: str
+    date: dt.date | None
+    voucher: str
+    voucher_id: int | None
+    memo: str
+    debit: int
+    credit: int
+    balance: int
+    counter: str = ""
+
+    @property
+    def direction(self) -> str:
+        return direction(self.balance)
+
+    @property
+    def is_total(self) -> bool:
+        return self.kind != "entry"
+
+
+@dataclass(frozen=True, slots=True)
+class BookPrint:
+    """A book to print: its title (明细账 …), the account (and member), the year and its lines
+    (an iterable, streamed page by page: ``line_count`` says how many)."""
+
+    title: str
+    org_name: str
+    year: int
+    account: str
+    lines: Iterable[BookLine]
+    line_count: int
+    member: str = ""
+    counterpart: bool = False
+    preparer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReconciliationPrint:
+    """银行存款余额调节表: both sides adjusted to the same balance."""
+
+    org_name: str
+    account: str
+    on: dt.date
+    ledger_balance: int
+    bank_in_not_booked: int
+    bank_out_not_booked: int
+    statement_balance: int
+    booked_in_not_bank: int
+    booked_out_not_bank: int
+    items: tuple[tuple[str, int, str], ...]
+    preparer: str = ""
+    reviewer: str = ""
+
+    @property
+    def adjusted_ledger(self) -> int:
+        return self.ledger_balance + self.bank_in_not_booked - self.bank_out_not_booked
+
+    @property
+    def adjusted_statement(self) -> int:
+        return self.statement_balance + self.booked_in_not_bank - self.booked_out_not_bank

@@ -146,7 +146,8 @@ def _tables(statement: Statement, plan: _Plan) -> list[Table]:
     for half in range(plan.halves):
         cols = [Column(headers[half], plan.name_mm)]
         if plan.code_mm:
-            cols.append(Column(statement.code_header, plan.code_mm, "centre"))
+            code = Column(statement.code_header, plan.code_mm, "centre")
+            cols.insert(0 if statement.code_first else 1, code)
         cols += [Column(title, plan.amount_mm, "right") for title in statement.columns]
         table = Table(cols, x, size=plan.size, head_size=plan.size)
         tables.append(table)
@@ -256,20 +257,24 @@ class _StatementPainter:
             bold = line.is_total or not line.amounts
             base = baseline(y, _ROW_H, size)
             indent = line.level * _INDENT
-            left = table.xs[0] + 1.4 * MM + indent
+            name_col = 1 if self.s.code_first and self.plan.code_mm else 0
+            left = table.xs[name_col] + 1.4 * MM + indent
             draw_fit(
                 c,
                 line.name,
                 left,
                 base,
-                table.xs[1] - left - 1.4 * MM,
+                table.xs[name_col + 1] - left - 1.4 * MM,
                 font=FONT_BOLD if bold else FONT,
                 size=size,
             )
-            texts = ([line.code] if self.plan.code_mm else []) + [
-                _amount_text(a) for a in line.amounts
-            ]
-            cells = ["", *texts]
+            amounts = [_amount_text(a) for a in line.amounts]
+            if not self.plan.code_mm:
+                cells = ["", *amounts]
+            elif name_col:
+                cells = [line.code, "", *amounts]
+            else:
+                cells = ["", line.code, *amounts]
             table.row(c, cells, y, _ROW_H, bold=line.is_total)
             y -= _ROW_H
         return y

@@ -21,6 +21,17 @@ from coopledger.store.uow import Tx
 
 CHARTS = ("village-2023", "cooperative-2021")
 
+#: How the kinds of account and the per-member ledgers are named on screen (msgids).
+KIND_NAMES = {
+    "asset": N_("asset"),
+    "liability": N_("liability"),
+    "equity": N_("equity"),
+    "cost": N_("cost"),
+    "revenue": N_("revenue"),
+    "expense": N_("expense"),
+}
+MEMBER_AUX_NAMES = {"none": "", "optional": N_("optional"), "required": N_("required")}
+
 
 @dataclass(frozen=True, slots=True)
 class OrgInfo:
@@ -245,6 +256,8 @@ def add_account(ledger: Ledger, org_id: int, code: str, name: str, kind: str | N
 
 def rename_account(ledger: Ledger, org_id: int, code: str, name: str) -> None:
     """Change an account's name (its code and kind never change once used)."""
+    if not name.strip():
+        raise DomainError("name", N_("must not be empty"))
     with ledger.write(org_id) as tx:
         acc = accounts_by_code(tx.session, org_id).get(code)
         if acc is None:
@@ -297,3 +310,160 @@ def delete_account(ledger: Ledger, org_id: int, code: str) -> None:
             pid = accs[parent].id
             tx.session.execute(update(A).where(A.c.id == pid).values(is_leaf=True))
             tx.track("last sub-account removed", "account", pid, org_id=org_id)
+
+
+# -- sub-accounts (明细科目) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    """An account as the chart screen lists it."""
+
+    code: str
+    name: str
+    kind: str
+    normal_side: str
+    member_aux: str
+    is_leaf: bool
+    active: bool
+    level: int
+    used: bool
+
+
+def chart_rows(ledger: Ledger, org_id: int) -> list[ChartRow]:
+    """The book's chart by code, with each account's level and whether it has postings."""
+    with ledger.read() as s:
+        accounts = sorted(accounts_by_code(s, org_id).values(), key=lambda a: a.code)
+        used = set(
+            s.execute(
+                select(col(VoucherLine.account_id))
+                .where(col(VoucherLine.org_id) == org_id)
+                .distinct()
+            ).scalars()
+        )
+    codes = [a.code for a in accounts]
+    return [
+        ChartRow(
+            a.code,
+            a.name,
+            a.kind,
+            a.normal_side,
+            a.member_aux,
+            a.is_leaf,
+            a.active,
+            sum(1 for c in codes if is_sub_code(a.code, c)),
+            a.id in used,
+        )
+        for a in accounts
+    ]
+
+
+def add_sub_account(ledger: Ledger, org_id: int, parent: str, code: str, name: str) -> int:
+    """Add a sub-account (明细科目) under ``parent``: its code is the parent's followed by two
+    digits (``50101`` under ``501``), its kind and side are the parent's."""
+    ledger.require("prepare_voucher")
+    parent, code = parent.strip(), code.strip()
+    if not code.isdigit():
+        raise DomainError("code", N_('an account code is digits only (got "{got}")'), got=code)
+    if not code.startswith(parent) or len(code) != len(parent) + 2:
+        raise DomainError(
+            "code",
+            N_("{code} does not extend its parent {parent}: write {parent} followed by two digits"),
+            code=code,
+            parent=parent,
+        )
+    with ledger.write(org_id) as tx:
+        existing = accounts_by_code(tx.session, org_id)
+        up = existing.get(parent)
+        if up is None:
+            raise DomainError("parent", N_("no account {code} in this book"), code=parent)
+        if not up.active:
+            raise DomainError("parent", N_("{code} {name} is retired"), code=up.code, name=up.name)
+        between = _parent_code(code, set(existing))
+        if between is not None and between != parent:
+            raise DomainError(
+                "code",
+                N_("{code} would fall under {other}, not under {parent}"),
+                code=code,
+                other=between,
+                parent=parent,
+            )
+        return add_account_in(tx, org_id, code, name, up.kind)
+
+
+def _balance_of(tx: Tx, account_id: int) -> tuple[int, int]:
+    """(balance, number of members with a balance) of one account."""
+    rows = tx.session.execute(
+        select(
+            col(VoucherLine.member_id),
+            func.sum(col(VoucherLine.debit_fen) - col(VoucherLine.credit_fen)),
+        )
+        .where(col(VoucherLine.account_id) == account_id, col(VoucherLine.seq).is_not(None))
+        .group_by(col(VoucherLine.member_id))
+    ).all()
+    return sum(int(n or 0) for _m, n in rows), sum(1 for m, n in rows if m is not None and n)
+
+
+def retire_account(ledger: Ledger, org_id: int, code: str) -> None:
+    """Retire an account that has been used (it is never deleted then): no more postings
+    to it. Refused while it has a balance (or a member has one on it), has active
+    sub-accounts, or the program posts to it by itself."""
+    ledger.require("prepare_voucher")
+    with ledger.write(org_id) as tx:
+        org = tx.session.get(Organisation, org_id)
+        assert org is not None
+        accs = accounts_by_code(tx.session, org_id)
+        acc = accs.get(code)
+        if acc is None:
+            raise DomainError("code", N_("no account {code}"), code=code)
+        if not acc.active:
+            raise DomainError(
+                "code", N_("{code} {name} is already retired"), code=code, name=acc.name
+            )
+        if code in load_chart(org.chart)["roles"].values():
+            raise DomainError(
+                "code",
+                N_("{code} {name} is one the program posts to by itself; it stays"),
+                code=code,
+                name=acc.name,
+            )
+        live = sorted(c for c, a in accs.items() if is_sub_code(c, code) and a.active)
+        if live:
+            raise DomainError(
+                "code", N_("retire its sub-accounts first ({codes})"), codes=", ".join(live)
+            )
+        balance, members = _balance_of(tx, acc.id)
+        if balance or members:
+            raise DomainError(
+                "code",
+                N_(
+                    "{code} {name} still has a balance ({amount}, {members} members): clear it first"
+                ),
+                code=code,
+                name=acc.name,
+                amount=_yuan(balance),
+                members=members,
+            )
+        before = tx.state("account", acc.id)
+        tx.session.execute(update(A).where(A.c.id == acc.id).values(active=False))
+        tx.track("retire account", "account", acc.id, before=before, org_id=org_id)
+
+
+def reactivate_account(ledger: Ledger, org_id: int, code: str) -> None:
+    """Take a retired account back into use."""
+    ledger.require("prepare_voucher")
+    with ledger.write(org_id) as tx:
+        acc = accounts_by_code(tx.session, org_id).get(code)
+        if acc is None:
+            raise DomainError("code", N_("no account {code}"), code=code)
+        if acc.active:
+            raise DomainError("code", N_("{code} {name} is in use"), code=code, name=acc.name)
+        before = tx.state("account", acc.id)
+        tx.session.execute(update(A).where(A.c.id == acc.id).values(active=True))
+        tx.track("reactivate account", "account", acc.id, before=before, org_id=org_id)
+
+
+def _yuan(fen: int) -> str:
+    from coopledger.domain.money import fen_to_str
+
+    return fen_to_str(fen)

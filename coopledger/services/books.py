@@ -3,6 +3,9 @@ subsidiary ledger (明细账), journal (序时账), member statement, reconcilia
 
 Balances come from the kept monthly totals plus, for part-months, the lines themselves, so a
 year's trial balance never sums every line since the beginning of time.
+
+The opening entry (建账, ``source = "opening"``) is never turnover: its amounts belong to the
+opening balance (上年结转) of any period that contains it.
 """
 
 from __future__ import annotations
@@ -128,6 +131,39 @@ def _sums(
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+#: The source of the opening entry (建账期初余额), posted by ``services.opening``.
+OPENING_SOURCE = "opening"
+
+
+def opening_voucher_ids(s: Session, org_id: int) -> list[int]:
+    """The posted opening entries of a book (one, or a few after corrections)."""
+    return [
+        int(i)
+        for i in s.execute(
+            select(V.c.id).where(
+                V.c.org_id == org_id, V.c.source == OPENING_SOURCE, V.c.state == "posted"
+            )
+        ).scalars()
+    ]
+
+
+def opening_sums(
+    s: Session, org_id: int, start: dt.date | None, end: dt.date
+) -> dict[int, tuple[int, int]]:
+    """(debit, credit) per account of the opening entries dated in [start, end]."""
+    ids = opening_voucher_ids(s, org_id)
+    if not ids:
+        return {}
+    q = (
+        select(L.c.account_id, func.sum(L.c.debit_fen), func.sum(L.c.credit_fen))
+        .where(L.c.voucher_id.in_(ids), L.c.date <= end)
+        .group_by(L.c.account_id)
+    )
+    if start is not None:
+        q = q.where(L.c.date >= start)
+    return {int(a): (int(d or 0), int(c or 0)) for a, d, c in s.execute(q)}
+
+
 def _rollup(
     accounts: Iterable[AccountInfo], leaf_values: dict[int, tuple[int, int, int]]
 ) -> dict[str, tuple[int, int, int]]:
@@ -159,11 +195,14 @@ def trial_balance(
         accounts = accounts_by_code(s, org_id)
         opening = _sums(s, org_id, None, start - dt.timedelta(days=1))
         period = _sums(s, org_id, start, end)
+        taken_over = opening_sums(s, org_id, start, end)
     values: dict[int, tuple[int, int, int]] = {}
     for acc_id in set(opening) | set(period):
         od, oc = opening.get(acc_id, (0, 0))
         pd, pc = period.get(acc_id, (0, 0))
-        values[acc_id] = (od - oc, pd, pc)
+        # The opening entry is the period's opening balance, not its turnover.
+        td, tc = taken_over.get(acc_id, (0, 0))
+        values[acc_id] = (od - oc + td - tc, pd - td, pc - tc)
     rolled = _rollup(accounts.values(), values)
     rows = []
     for a in sorted(accounts.values(), key=lambda a: a.code):
@@ -224,8 +263,26 @@ def general_ledger(ledger: Ledger, org_id: int, code: str, year: int) -> list[Ge
                 .group_by(PB.c.month)
             )
         }
+        taken_over = opening_sums(s, org_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        opening_lines = (
+            s.execute(
+                select(L.c.date, L.c.debit_fen, L.c.credit_fen).where(
+                    L.c.voucher_id.in_(opening_voucher_ids(s, org_id)),
+                    L.c.account_id.in_(ids),
+                    L.c.date >= dt.date(year, 1, 1),
+                    L.c.date <= dt.date(year, 12, 31),
+                )
+            ).all()
+            if taken_over
+            else []
+        )
     rows = []
     bal = int(before)
+    # An opening entry within the year counts as the year's opening balance (上年结转).
+    for d, debit, credit in opening_lines:
+        bal += debit - credit
+        md, mc = months.get(d.month, (0, 0))
+        months[d.month] = (md - debit, mc - credit)
     for m in range(1, 13):
         d, c = months.get(m, (0, 0))
         rows.append(GeneralLedgerRow(year, m, bal, d, c, bal + d - c))
@@ -296,8 +353,12 @@ def subsidiary_ledger(
     with ledger.read() as s:
         accounts = accounts_by_code(s, org_id)
         ids = _account_ids(accounts, code)
+        taken_over = opening_voucher_ids(s, org_id)
         # org_id on the line lets SQLite use the (org, account, voucher) index.
         q = _line_query(org_id).where(L.c.org_id == org_id, L.c.account_id.in_(ids))
+        if taken_over:
+            # The opening entry is the balance brought forward, not a row.
+            q = q.where(L.c.voucher_id.not_in(taken_over))
         if start:
             q = q.where(L.c.date >= start)
         if end:
@@ -312,12 +373,16 @@ def subsidiary_ledger(
         month_start = first.date.replace(day=1)
         kept = _sums(s, org_id, None, month_start - dt.timedelta(days=1))
         opening = sum(kept.get(i, (0, 0))[0] - kept.get(i, (0, 0))[1] for i in ids)
-        earlier = or_(
+        before_first = [
             L.c.date < first.date,
             and_(L.c.date == first.date, L.c.seq < first.seq),
             and_(L.c.date == first.date, L.c.seq == first.seq, L.c.voucher_id < first.id),
             and_(L.c.voucher_id == first.id, L.c.line_no < first.line_no),
-        )
+        ]
+        if taken_over:
+            # The opening entry of the first row's day comes before everything of that day.
+            before_first.append(and_(L.c.date == first.date, L.c.voucher_id.in_(taken_over)))
+        earlier = or_(*before_first)
         opening += int(
             s.execute(
                 select(func.coalesce(func.sum(L.c.debit_fen - L.c.credit_fen), 0))

@@ -214,9 +214,14 @@ def distributable_income(session: Session, org_id: int, year: int) -> int:
 
 
 def loss_carried_in(session: Session, org_id: int, year: int) -> int:
-    """The loss left by the latest committed distribution before ``year`` (0 if none)."""
+    """The loss left by the latest committed distribution before ``year``; with none, the
+    loss the opening balances (建账) bring in."""
     prior = [d for d in _committed(session, org_id) if d.year < year]
-    return prior[-1].loss_carried_fen if prior else 0
+    if prior:
+        return prior[-1].loss_carried_fen
+    from coopledger.services.opening import opening_carry  # hook: the opening balances
+
+    return opening_carry(session, org_id, year)[1]
 
 
 @dataclass(frozen=True, slots=True)

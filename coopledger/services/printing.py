@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.forms import EvaluatedForm, FormWarning
 from coopledger.domain.ids import mask_bank_account
 from coopledger.domain.land import contract_fee
 from coopledger.domain.shares import land_share_amount
@@ -41,7 +41,7 @@ from coopledger.services.ledger import Ledger
 from coopledger.services.queries import voucher_detail
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
-from coopledger.store.ledger import A, L, V, accounts_by_code
+from coopledger.services.statements import year_statements
 from coopledger.store.models import Distribution, LandContract, Organisation
 
 Progress = Callable[[int, int], bool]
@@ -244,286 +244,98 @@ def print_notice(
 # -- statements --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
-    code: str  # 行次
-    name: str
-    accounts: tuple[str, ...] = ()  # first-level codes summed (sign per kind)
-    total_of: tuple[str, ...] = ()
-    heading: bool = False
+def _paper_text(message: str) -> str:
+    """Papers are Chinese documents whatever the window's language."""
+    from coopledger.i18n import translations
+
+    return translations("zh_CN").gettext(message)
 
 
-def _activity(ledger: Ledger, org_id: int, year: int) -> dict[str, int]:
-    """Credit − debit per first-level account for the year's vouchers, closing excluded."""
-    with ledger.read() as s:
-        rows = s.execute(
-            select(func.substr(A.c.code, 1, 3), func.sum(L.c.credit_fen - L.c.debit_fen))
-            .select_from(L.join(V, V.c.id == L.c.voucher_id).join(A, A.c.id == L.c.account_id))
-            .where(
-                V.c.org_id == org_id,
-                V.c.year == year,
-                V.c.state == "posted",
-                V.c.source != "closing",
+def statement_paper(
+    ev: EvaluatedForm,
+    org_name: str,
+    warnings: Sequence[FormWarning] = (),
+    *,
+    preparer: str = "",
+    reviewer: str = "",
+) -> Statement:
+    """One evaluated form as a printable statement: fixed 行次, the form's own columns, the
+    totals the renderer re-adds before printing, and the warnings under the signatures."""
+    form = ev.form
+    rows = {ln.id: ln.row for ln in form.lines}
+    halves: list[list[StatementLine]] = [[] for _ in form.halves]
+    for el in ev.lines:
+        ln = el.line
+        total_of: tuple[str, ...] = ()
+        if ln.total and ln.lines_only:
+            total_of = tuple(("-" if t.sign < 0 else "") + rows[t.args[0]] for t in ln.formula)
+        halves[ln.half - 1].append(
+            StatementLine(
+                ln.row,
+                ln.label,
+                () if ln.heading else el.values,
+                level=ln.level,
+                is_total=bool(total_of),
+                total_of=total_of,
             )
-            .group_by(func.substr(A.c.code, 1, 3))
-        ).all()
-    return {str(c): int(n) for c, n in rows}
+        )
+    if form.period == "year_end":
+        period = f"{ev.year}年12月31日"
+    else:
+        period = f"{ev.year}年度"
+    note = "\n".join(
+        ("注：" if i == 0 else "　　") + w.text(_paper_text) for i, w in enumerate(warnings)
+    )
+    return Statement(
+        kind=form.kind,
+        org_name=org_name,
+        title=form.title,
+        period_label=period,
+        columns=tuple(c.label for c in form.columns),
+        lines=tuple(halves[0]),
+        right_lines=tuple(halves[1]) if len(halves) > 1 else (),
+        item_header=form.halves[0],
+        right_item_header=form.halves[1] if len(form.halves) > 1 else "",
+        code_header="行次",
+        form_no=form.form_no,
+        preparer=preparer,
+        reviewer=reviewer,
+        note=note,
+    )
 
 
-_INCOME = {
-    "village-2023": (
-        ("1", "一、经营收入", ("501",), 1),
-        ("2", "加：投资收益", ("502",), 1),
-        ("3", "减：经营支出", ("511",), -1),
-        ("4", "减：税金及附加", ("512",), -1),
-        ("5", "减：管理费用", ("513",), -1),
-        ("6", "二、经营收益", ("=1", "=2", "-3", "-4", "-5"), 0),
-        ("7", "加：补助收入", ("503",), 1),
-        ("8", "加：其他收入", ("504",), 1),
-        ("9", "减：公益支出", ("514",), -1),
-        ("10", "减：其他支出", ("515",), -1),
-        ("11", "三、收益总额", ("=6", "=7", "=8", "-9", "-10"), 0),
-        ("12", "减：所得税费用", ("521",), -1),
-        ("13", "四、本年收益", ("=11", "-12"), 0),
-    ),
-    "cooperative-2021": (
-        ("1", "一、经营收入", ("501",), 1),
-        ("2", "加：投资收益", ("511",), 1),
-        ("3", "减：经营支出", ("521",), -1),
-        ("4", "减：税金及附加", ("522",), -1),
-        ("5", "减：管理费用", ("523",), -1),
-        ("6", "减：财务费用", ("524",), -1),
-        ("7", "二、经营收益", ("=1", "=2", "-3", "-4", "-5", "-6"), 0),
-        ("8", "加：其他收入", ("502",), 1),
-        ("9", "减：其他支出", ("529",), -1),
-        ("10", "三、盈余总额", ("=7", "=8", "-9"), 0),
-        ("11", "减：所得税费用", ("531",), -1),
-        ("12", "四、本年盈余", ("=10", "-11"), 0),
-    ),
-}
+def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
+    """Every official form of the book for ``year`` as printable statements; each form
+    carries its own warnings and the failed cross-checks that start on it."""
+    st = year_statements(ledger, org_id, year)
+    preparer, reviewer = _signers(ledger, org_id)
+    return [
+        statement_paper(
+            ev,
+            st.org_name,
+            [w for w in st.warnings if w.form == ev.form.kind],
+            preparer=preparer,
+            reviewer=reviewer,
+        )
+        for ev in st.forms
+    ]
+
+
+def _paper(ledger: Ledger, org_id: int, year: int, kind: str) -> Statement:
+    for paper in statement_papers(ledger, org_id, year):
+        if paper.kind == kind:
+            return paper
+    raise DomainError("kind", N_("this book has no {kind} form"), kind=kind)
+
+
+def balance_sheet(ledger: Ledger, org_id: int, year: int) -> Statement:
+    """资产负债表 at the end of the year, with the start of the year beside it."""
+    return _paper(ledger, org_id, year, "balance_sheet")
 
 
 def income_statement(ledger: Ledger, org_id: int, year: int) -> Statement:
     """收益及收益分配表 (village) / 盈余及盈余分配表 (cooperative) for a year."""
-    org = _org(ledger, org_id)
-    act = _activity(ledger, org_id, year)
-    last = _activity(ledger, org_id, year - 1)
-    spec = _INCOME[org.chart]
-    values: dict[str, tuple[int, int]] = {}
-    lines: list[StatementLine] = []
-    for code, name, parts, sign in spec:
-        if sign:
-            cur = sum(act.get(a, 0) for a in parts) * sign
-            prev = sum(last.get(a, 0) for a in parts) * sign
-            # shown as positive amounts; the total lines add or subtract them
-            values[code] = (cur, prev)
-            lines.append(StatementLine(code, name, (cur, prev)))
-        else:
-            cur = prev = 0
-            for p in parts:
-                ref = p[1:]
-                k = 1 if p[0] == "=" else -1
-                cur += k * values[ref][0]
-                prev += k * values[ref][1]
-            values[code] = (cur, prev)
-            total_of = tuple(("-" if p[0] == "-" else "") + p[1:] for p in parts)
-            lines.append(StatementLine(code, name, (cur, prev), is_total=True, total_of=total_of))
-    # The distribution part, from the committed distributions.
-    with ledger.read() as s:
-        dists = {
-            d.year: d
-            for d in s.execute(
-                select(Distribution).where(
-                    col(Distribution.org_id) == org_id, col(Distribution.state) == "committed"
-                )
-            ).scalars()
-        }
-        accounts = accounts_by_code(s, org_id)
-    from coopledger.services.accounts import role_account
-
-    und = role_account(org.chart, "undistributed")
-    first_year_line = spec[-1][0]
-    n = int(first_year_line)
-
-    def opening_undistributed(y: int) -> int:
-        if und not in accounts:
-            return 0
-        tb = books.trial_balance(ledger, org_id, dt.date(y, 1, 1), dt.date(y, 1, 1))
-        row = next((r for r in tb if r.code == und), None)
-        return -row.opening if row else 0
-
-    op_cur, op_prev = opening_undistributed(year), opening_undistributed(year - 1)
-    d_cur, d_prev = dists.get(year), dists.get(year - 1)
-    funds = (
-        (d_cur.welfare_fen + d_cur.reserve_fen) if d_cur else 0,
-        (d_prev.welfare_fen + d_prev.reserve_fen) if d_prev else 0,
-    )
-    divs = (d_cur.dividends_fen if d_cur else 0, d_prev.dividends_fen if d_prev else 0)
-    c_open, c_avail, c_funds, c_divs, c_end = (str(n + i) for i in range(1, 6))
-    lines += [
-        StatementLine(c_open, "加：年初未分配收益", (op_cur, op_prev)),
-        StatementLine(
-            c_avail,
-            "五、可分配收益",
-            (values[first_year_line][0] + op_cur, values[first_year_line][1] + op_prev),
-            is_total=True,
-            total_of=(first_year_line, c_open),
-        ),
-        StatementLine(c_funds, "减：提取公积公益金", funds),
-        StatementLine(c_divs, "减：应付分红", divs),
-        StatementLine(
-            c_end,
-            "六、年末未分配收益",
-            (
-                values[first_year_line][0] + op_cur - funds[0] - divs[0],
-                values[first_year_line][1] + op_prev - funds[1] - divs[1],
-            ),
-            is_total=True,
-            total_of=(c_avail, "-" + c_funds, "-" + c_divs),
-        ),
-    ]
-    preparer, reviewer = _signers(ledger, org_id)
-    title = "收益及收益分配表" if org.chart == "village-2023" else "盈余及盈余分配表"
-    return Statement(
-        kind="income",
-        org_name=org.name,
-        title=title,
-        period_label=f"{year}年度",
-        columns=("本年数", "上年数"),
-        lines=tuple(lines),
-        form_no="会农02表" if org.chart == "village-2023" else "",
-        preparer=preparer,
-        reviewer=reviewer,
-    )
-
-
-def _balances(ledger: Ledger, org_id: int, year: int) -> tuple[dict[str, int], dict[str, int]]:
-    """Debit − credit per account code at the start and the end of the year."""
-    tb = books.trial_balance(ledger, org_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return {r.code: r.opening for r in tb}, {r.code: r.closing for r in tb}
-
-
-def balance_sheet(ledger: Ledger, org_id: int, year: int) -> Statement:
-    """资产负债表 at the end of the year (with the start of the year beside it): assets on the
-    left, liabilities and equity on the right; revenue and expense not yet closed are shown
-    in 本年收益."""
-    org = _org(ledger, org_id)
-    start, end = _balances(ledger, org_id, year)
-    with ledger.read() as s:
-        accounts = sorted(
-            (a for a in accounts_by_code(s, org_id).values() if len(a.code) == 3),
-            key=lambda a: a.code,
-        )
-    left: list[StatementLine] = []
-    right: list[StatementLine] = []
-    row = 0
-
-    def add(
-        side: list[StatementLine], name: str, code: str, sign: int, amounts: tuple[int, int]
-    ) -> str:
-        nonlocal row
-        row += 1
-        side.append(StatementLine(str(row), f"{name}", (amounts[0] * sign, amounts[1] * sign)))
-        return str(row)
-
-    def section(side: list[StatementLine], kinds: tuple[str, ...], sign: int) -> list[str]:
-        codes = []
-        for a in accounts:
-            if a.kind in kinds:
-                amounts = (start.get(a.code, 0), end.get(a.code, 0))
-                if amounts == (0, 0) and a.kind not in ("equity",):
-                    continue
-                codes.append(add(side, a.name, a.code, sign, amounts))
-        return codes
-
-    def total(side: list[StatementLine], name: str, parts: list[str]) -> str:
-        nonlocal row
-        row += 1
-        vals = {ln.code: ln.amounts for ln in side}
-        amounts = tuple(
-            sum((vals[p.lstrip("-")][i] or 0) * (-1 if p.startswith("-") else 1) for p in parts)
-            for i in range(2)
-        )
-        side.append(StatementLine(str(row), name, amounts, is_total=True, total_of=tuple(parts)))
-        return str(row)
-
-    # A two-way account (内部往来) whose balance lies on the credit side at the year end is
-    # money owed to members: it is shown among the liabilities.
-    credit_side = {
-        a.code
-        for a in accounts
-        if a.kind in ("asset", "cost") and a.normal_side == "debit" and end.get(a.code, 0) < 0
-    }
-    left.append(StatementLine("", "资产：", ()))
-    assets = [
-        add(left, a.name, a.code, 1, (start.get(a.code, 0), end.get(a.code, 0)))
-        for a in accounts
-        if a.kind in ("asset", "cost")
-        and a.code not in credit_side
-        and (start.get(a.code, 0), end.get(a.code, 0)) != (0, 0)
-    ]
-    assets_total = total(left, "资产总计", assets)
-    right.append(StatementLine("", "负债：", ()))
-    liabilities = section(right, ("liability",), -1)
-    liabilities += [
-        add(right, a.name, a.code, -1, (start.get(a.code, 0), end.get(a.code, 0)))
-        for a in accounts
-        if a.code in credit_side
-    ]
-    liab_total = total(right, "负债合计", liabilities)
-    right.append(StatementLine("", "所有者权益：", ()))
-    equity_codes = []
-    from coopledger.services.accounts import role_account
-
-    income_code = role_account(org.chart, "current_year_income")
-    pl_start = sum(
-        v for c, v in start.items() if len(c) == 3 and _kind(accounts, c) in ("revenue", "expense")
-    )
-    pl_end = sum(
-        v for c, v in end.items() if len(c) == 3 and _kind(accounts, c) in ("revenue", "expense")
-    )
-    for a in accounts:
-        if a.kind != "equity":
-            continue
-        amounts = (start.get(a.code, 0), end.get(a.code, 0))
-        if a.code == income_code:
-            amounts = (amounts[0] + pl_start, amounts[1] + pl_end)
-        if amounts == (0, 0) and a.code != income_code:
-            continue
-        equity_codes.append(add(right, a.name, a.code, -1, amounts))
-    eq_total = total(right, "所有者权益合计", equity_codes)
-    both = total(right, "负债和所有者权益总计", [liab_total, eq_total])
-    l_tot = next(ln for ln in left if ln.code == assets_total).amounts
-    r_tot = next(ln for ln in right if ln.code == both).amounts
-    if l_tot != r_tot:
-        raise DomainError(
-            "ledger",
-            N_("the balance sheet does not balance ({left} ≠ {right}); run verify"),
-            left=l_tot,
-            right=r_tot,
-        )
-    preparer, reviewer = _signers(ledger, org_id)
-    return Statement(
-        kind="balance_sheet",
-        org_name=org.name,
-        title="资产负债表",
-        period_label=f"{year}年12月31日",
-        columns=("年初数", "年末数"),
-        lines=tuple(left),
-        right_lines=tuple(right),
-        item_header="资产",
-        right_item_header="负债和所有者权益",
-        form_no="会农01表" if org.chart == "village-2023" else "",
-        preparer=preparer,
-        reviewer=reviewer,
-    )
-
-
-def _kind(accounts: Sequence[object], code: str) -> str:
-    for a in accounts:
-        if getattr(a, "code", None) == code:
-            return str(getattr(a, "kind", ""))
-    return ""
+    return _paper(ledger, org_id, year, "income_statement")
 
 
 def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt.date) -> Statement:
@@ -575,17 +387,18 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
         lines=tuple(lines),
         item_header="科目名称",
         code_header="科目编码",
+        code_first=True,
         preparer=preparer,
         reviewer=reviewer,
     )
 
 
 def print_statements(ledger: Ledger, org_id: int, year: int, out: Path) -> Path:
-    """The year-end statements: balance sheet, income and distribution, trial balance."""
+    """The year-end statements: every official form of the book's chart (with its warnings)
+    and the trial balance (科目余额表)."""
     ledger.require("print")
     statements = [
-        balance_sheet(ledger, org_id, year),
-        income_statement(ledger, org_id, year),
+        *statement_papers(ledger, org_id, year),
         trial_balance_statement(ledger, org_id, dt.date(year, 1, 1), dt.date(year, 12, 31)),
     ]
     render_statement(statements, out)

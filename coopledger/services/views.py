@@ -687,6 +687,7 @@ def count_account_lines(
     conds: list[ColumnElement[bool]] = [
         V.c.org_id == org_id,
         V.c.state == "posted",
+        V.c.source != "opening",  # the opening entry is the balance brought forward
         L.c.account_id.in_(ids),
     ]
     if start:

@@ -38,6 +38,8 @@ from coopledger.store.ledger import (
 from coopledger.store.models import (
     AppUser,
     BalanceCheck,
+    Distribution,
+    DistributionPlan,
     FiscalYear,
     Organisation,
     Period,
@@ -70,6 +72,13 @@ def resolve_voucher(
             raise DomainError(
                 f"{lp}.account",
                 N_("{code} {name} has sub-accounts; post to one of them"),
+                code=acc.code,
+                name=acc.name,
+            )
+        if not acc.active:
+            raise DomainError(
+                f"{lp}.account",
+                N_("{code} {name} is retired; no more postings to it"),
                 code=acc.code,
                 name=acc.name,
             )
@@ -477,6 +486,34 @@ def year_balances(tx: Tx, org_id: int, year: int) -> dict[int, int]:
     }
 
 
+def _refuse_uncommitted_plan(tx: Tx, org_id: int, year: int) -> None:
+    """A year whose distribution plan exists is closed only once that plan is committed:
+    closing first would carry the whole result into 未分配收益 and leave the members' shares
+    unposted."""
+    plan = tx.session.execute(
+        select(col(DistributionPlan.id)).where(
+            col(DistributionPlan.org_id) == org_id, col(DistributionPlan.year) == year
+        )
+    ).first()
+    if plan is None:
+        return
+    committed = tx.session.execute(
+        select(col(Distribution.id)).where(
+            col(Distribution.org_id) == org_id,
+            col(Distribution.year) == year,
+            col(Distribution.state) == "committed",
+        )
+    ).first()
+    if committed is None:
+        raise DomainError(
+            "year",
+            N_(
+                "{year} has a distribution plan that is not committed yet: commit the distribution before closing the year"
+            ),
+            year=year,
+        )
+
+
 def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
     """年终结账: carry revenue and expense into 本年收益, 本年收益 and 各项分配 into
     未分配收益, in posted closing vouchers dated 31 December; then close the year."""
@@ -492,6 +529,7 @@ def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
             raise DomainError(
                 "year", N_("{n} vouchers of {year} are not posted yet"), n=pending, year=year
             )
+        _refuse_uncommitted_plan(tx, org_id, year)
         accounts = accounts_by_code(tx.session, org_id)
         by_id = {a.id: a for a in accounts.values()}
         income_code = role_account(org.chart, "current_year_income")

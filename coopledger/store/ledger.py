@@ -42,6 +42,7 @@ class AccountInfo:
     normal_side: str
     member_aux: str
     is_leaf: bool
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +71,20 @@ def accounts_by_code(session: Session | Connection, org_id: int) -> dict[str, Ac
     """Every account of a book, by code."""
     rows = session.execute(
         select(
-            A.c.id, A.c.code, A.c.name, A.c.kind, A.c.normal_side, A.c.member_aux, A.c.is_leaf
+            A.c.id,
+            A.c.code,
+            A.c.name,
+            A.c.kind,
+            A.c.normal_side,
+            A.c.member_aux,
+            A.c.is_leaf,
+            A.c.active,
         ).where(A.c.org_id == org_id)
     ).all()
     return {
-        r.code: AccountInfo(r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf)
+        r.code: AccountInfo(
+            r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf, r.active
+        )
         for r in rows
     }
 

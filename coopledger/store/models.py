@@ -134,6 +134,8 @@ class Voucher(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("org_id", "vtype", "year", "month", "seq"),
         Index("ix_voucher_org_date", "org_id", "date"),
+        # The opening entry (source "opening") is looked up on every balance and page.
+        Index("ix_voucher_org_source", "org_id", "source"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

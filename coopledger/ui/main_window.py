@@ -42,9 +42,11 @@ TASKS: tuple[tuple[str, str, str, str], ...] = (
     ("shares", N_("股本 Share register"), "shares", "SharesView"),
     ("vouchers", N_("凭证 Vouchers"), "vouchers", "VouchersView"),
     ("books", N_("账簿 Books"), "books", "BooksView"),
+    ("statements", N_("报表 Statements"), "statements", "StatementsView"),
     ("distribution", N_("收益分配 Distribution"), "distribution", "DistributionView"),
     ("printing", N_("打印 Printing"), "printing", "PrintingView"),
     ("audit", N_("审计 Audit"), "audit", "AuditView"),
+    ("accounts", N_("科目与建账 Accounts"), "chart", "ChartView"),
     ("settings", N_("设置 Settings"), "settings", "SettingsView"),
 )
 
@@ -165,7 +167,7 @@ class MainWindow(QMainWindow):
                 _(title),
                 functools.partial(self.show_view, key),
                 f"go_{key}",
-                QKeySequence(f"Ctrl+{n}"),
+                QKeySequence(f"Ctrl+{n}") if n <= 9 else None,
             )
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._action(help_menu, _("About coopledger"), self.about, "about")

@@ -91,7 +91,7 @@ def test_roles_table_is_as_specified() -> None:
         r.BACKUP,
     }
     assert r.ROLE_PERMISSIONS[r.CASHIER] == {r.RECORD_PAYMENT, r.PRINT, r.READ}
-    assert r.ROLE_PERMISSIONS[r.SUPERVISOR] == {r.READ, r.PRINT, r.VERIFY}
+    assert r.ROLE_PERMISSIONS[r.SUPERVISOR] == {r.READ, r.PRINT, r.VERIFY, r.REOPEN_YEAR}
     assert r.ROLE_PERMISSIONS[r.ADMIN] == {
         r.MANAGE_USERS,
         r.MANAGE_SETTINGS,

@@ -1,5 +1,6 @@
-"""账簿 Books: trial balance (科目余额表), general ledger (总账), subsidiary ledgers (明细账),
-the journal (序时账) and member statements (成员往来)."""
+"""账簿 Books: trial balance (科目余额表), general ledger (总账), the books (明细账, 现金日记账,
+银行存款日记账: 上年结转, 本月合计, 本年累计 and a 借/贷 column, as they print), the journal
+(序时账) and member statements (成员往来); each prints from here and exports to Excel."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,14 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopledger.domain.errors import N_
+from coopledger.domain.errors import N_, DomainError
 from coopledger.i18n import _
+from coopledger.reports.data import BookLine, direction
 from coopledger.services import accounts as accounts_service
-from coopledger.services import books, views
+from coopledger.services import books, ledger_books, views
 from coopledger.services.books import GeneralLedgerRow, LedgerRow, TrialBalanceRow
+from coopledger.services.ledger_books import LedgerBook
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
-from coopledger.ui.models import Column, ListTableModel, PagedTableModel, Source
+from coopledger.ui.models import Column, Index, ListTableModel, PagedTableModel, Source
 from coopledger.ui.views.base import View, button, export_rows
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo, make_table, size_columns
@@ -70,6 +74,40 @@ def _ledger_columns(running: bool) -> list[Column[LedgerRow]]:
 
 
 LEDGER_COLUMNS = _ledger_columns(True)
+
+#: 明细账 / 日记账 lines: 上年结转, the entries, 本月合计, 本年累计; balance with 借/贷.
+BOOK_COLUMNS: list[Column[BookLine]] = [
+    Column(N_("Date"), lambda r: r.date, kind="date", width=95),
+    Column(N_("Voucher"), lambda r: r.voucher, width=120),
+    Column(N_("摘要 Summary"), lambda r: r.memo, width=250),
+    Column(N_("对方科目 Counter account"), lambda r: r.counter, width=170),
+    Column(
+        N_("Debit"), lambda r: r.debit if r.kind != "opening" else None, kind="money0", width=120
+    ),
+    Column(
+        N_("Credit"), lambda r: r.credit if r.kind != "opening" else None, kind="money0", width=120
+    ),
+    Column(N_("Dr/Cr"), lambda r: r.direction, width=50),
+    Column(N_("Balance"), lambda r: abs(r.balance), kind="money", width=140),
+]
+
+
+class BookModel(PagedTableModel[BookLine]):
+    """A book's lines, paged from the ledger; totals and the opening line in bold."""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.FontRole:
+            row = self.row(index.row())
+            if row is not None and row.is_total:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return None  # balances show their side in 借/贷, not in red
+        return super().data(index, role)
+
+
 JOURNAL_COLUMNS = _ledger_columns(False)
 
 
@@ -116,6 +154,7 @@ class BooksView(View):
             self.tb_model,
             "trial-balance",
         )
+        self._print_button(self.tb, "printTrialBalance", self.print_trial_balance)
         self.tabs.addTab(self.tb, _("Trial balance 科目余额表"))
 
         # general ledger
@@ -132,22 +171,46 @@ class BooksView(View):
             self.gl_model,
             "general-ledger",
         )
+        self._print_button(self.gl, "printGeneralLedger", self.print_general_ledger)
         self.tabs.addTab(self.gl, _("General ledger 总账"))
 
-        # subsidiary ledger (paged)
-        self.sl_model: PagedTableModel[LedgerRow] = PagedTableModel(LEDGER_COLUMNS, parent=self)
+        # the books: 明细账, 现金日记账, 银行存款日记账 (paged)
+        self.sl_model = BookModel(BOOK_COLUMNS, parent=self)
         self.sl = _Tab(self.sl_model)
+        self.sl.table.setObjectName("bookTable")
+        self.sl_kind = QComboBox()
+        self.sl_kind.setObjectName("bookKind")
+        fill_combo(
+            self.sl_kind,
+            [
+                (_("Subsidiary ledger 明细账"), "detail"),
+                (_("Cash journal 现金日记账"), "cash"),
+                (_("Bank journal 银行存款日记账"), "bank"),
+            ],
+            keep=False,
+        )
+        self.sl_kind.currentIndexChanged.connect(self._book_kind_changed)
         self.sl_account = _account_combo()
-        self.sl_start = DateEdit(dt.date(year, 1, 1))
-        self.sl_end = DateEdit(dt.date(year, 12, 31))
+        self.sl_year = QSpinBox()
+        self.sl_year.setRange(1900, 9999)
+        self.sl_year.setValue(year)
+        self.sl_member = MemberPicker(member_search(ctx))
+        self.sl_member.setObjectName("bookMember")
+        self.sl_member.setMaximumWidth(160)
         self._controls(
             self.sl,
-            [(_("Account"), self.sl_account), (_("From"), self.sl_start), (_("to"), self.sl_end)],
+            [
+                ("", self.sl_kind),
+                (_("Account"), self.sl_account),
+                (_("Year"), self.sl_year),
+                (_("Member"), self.sl_member),
+            ],
             self.show_subsidiary_ledger,
             self.sl_model,
-            "subsidiary-ledger",
+            "book",
         )
-        self.tabs.addTab(self.sl, _("Subsidiary ledger 明细账"))
+        self._print_button(self.sl, "printBook", self.print_book)
+        self.tabs.addTab(self.sl, _("Books 明细账 / 日记账"))
 
         # journal (paged)
         self.jn_model: PagedTableModel[LedgerRow] = PagedTableModel(JOURNAL_COLUMNS, parent=self)
@@ -180,6 +243,21 @@ class BooksView(View):
         print_ms.clicked.connect(self.print_member_statement)
         self.ms.controls.insertWidget(self.ms.controls.count() - 1, print_ms)
         self.tabs.addTab(self.ms, _("Member statements 成员往来"))
+
+    def _print_button(self, tab: _Tab, name: str, slot: Any) -> None:
+        b = button(_("Print…"), name)
+        b.clicked.connect(lambda: slot())
+        tab.controls.insertWidget(tab.controls.count() - 1, b)
+
+    def _book_kind_changed(self) -> None:
+        kind = self.sl_kind.currentData()
+        if kind in ("cash", "bank") and self.ctx.org is not None:
+            from coopledger.services.accounts import role_account
+
+            code = role_account(self.ctx.org.chart, kind)
+            index = self.sl_account.findData(code)
+            if index >= 0:
+                self.sl_account.setCurrentIndex(index)
 
     def _controls(
         self,
@@ -214,12 +292,12 @@ class BooksView(View):
         if self._first_load():
             for start, end in (
                 (self.tb_start, self.tb_end),
-                (self.sl_start, self.sl_end),
                 (self.jn_start, self.jn_end),
             ):
                 start.set_date(dt.date(year, 1, 1))
                 end.set_date(dt.date(year, 12, 31))
             self.gl_year.setValue(year)
+            self.sl_year.setValue(year)
         self.show_trial_balance()
         self.show_journal()
         if self.sl_account.currentData():
@@ -275,21 +353,80 @@ class BooksView(View):
             on_error=lambda exc: errors.show_error(self, exc),
         )
 
-    def show_subsidiary_ledger(self) -> None:
+    def book(self) -> LedgerBook | None:
+        """The book the 明细账 tab shows (account, year, member)."""
         code = self.sl_account.currentData()
         if not code:
+            return None
+        return ledger_books.ledger_book(
+            self.ctx.ledger,
+            self.ctx.org_id,
+            code,
+            self.sl_year.value(),
+            member=self.sl_member.member_code() or None,
+            kind=self.sl_kind.currentData() or "detail",
+        )
+
+    def show_subsidiary_ledger(self) -> None:
+        try:
+            book = self.book()
+        except DomainError as exc:
+            errors.show_error(self, exc)
             return
-        ledger, org = self.ctx.ledger, self.ctx.org_id
-        start, end = self.sl_start.date_value(), self.sl_end.date_value()
+        if book is None:
+            return
         self.sl_model.set_source(
-            Source(
-                lambda: views.count_account_lines(ledger, org, code, start=start, end=end),
-                lambda offset, limit, _s, _d: books.subsidiary_ledger(
-                    ledger, org, code, start=start, end=end, offset=offset, limit=limit
-                )[1],
+            Source(lambda: book.row_count, lambda offset, limit, _s, _d: book.rows(offset, limit))
+        )
+        self.sl.footer.setText(
+            _("{n} entries; opening {opening} {odir}, closing {closing} {cdir}").format(
+                n=book.entries,
+                opening=fmt.money(abs(book.opening)),
+                odir=direction(book.opening),
+                closing=fmt.money(abs(book.closing)),
+                cdir=direction(book.closing),
             )
         )
-        self.sl.footer.setText(_("{n} lines").format(n=self.sl_model.rowCount()))
+
+    def print_book(self) -> Any:
+        code = self.sl_account.currentData()
+        if not code:
+            return None
+        from coopledger.ui.views.printing import preview_report
+
+        ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.sl_year.value()
+        kind = self.sl_kind.currentData() or "detail"
+        member = self.sl_member.member_code() or None
+
+        def make(out: Any, progress: Any) -> Any:
+            return ledger_books.print_book(
+                ledger, org, kind, year, out, code=code, member=member, progress=progress
+            )
+
+        title = ledger_books.TITLES[kind]
+        return preview_report(self.ctx, self, f"{title} {code} {year}", make)
+
+    def print_general_ledger(self) -> Any:
+        from coopledger.ui.views.printing import preview_report
+
+        ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.gl_year.value()
+        code = self.gl_account.currentData() or None
+
+        def make(out: Any, progress: Any) -> Any:
+            return ledger_books.print_book(ledger, org, "general", year, out, code=code)
+
+        return preview_report(self.ctx, self, f"总账 {year}", make)
+
+    def print_trial_balance(self) -> Any:
+        from coopledger.ui.views.printing import preview_report
+
+        ledger, org = self.ctx.ledger, self.ctx.org_id
+        start, end = self.tb_start.date_value(), self.tb_end.date_value()
+
+        def make(out: Any, progress: Any) -> Any:
+            return ledger_books.print_trial_balance(ledger, org, start, end, out)
+
+        return preview_report(self.ctx, self, f"科目余额表 {start} {end}", make)
 
     def show_journal(self) -> None:
         ledger, org = self.ctx.ledger, self.ctx.org_id

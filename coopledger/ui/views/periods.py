@@ -52,6 +52,28 @@ class ClosePeriodDialog(FormDialog):
             raise DomainError("reason", N_("say why the month is reopened"))
         return values
 
+    def submit(self) -> None:
+        """Closing a year asks first (the check's findings in the question)."""
+        if self.revalidate() and self.value and self.value["action"] == "close_year":
+            from coopledger.services import yearend
+            from coopledger.ui import dialogs
+            from coopledger.ui.views.statements import close_question
+
+            ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.value["year"]
+
+            def checked(check: yearend.YearCheck) -> None:
+                if dialogs.confirm(self, _("Close the year"), close_question(check)):
+                    super(ClosePeriodDialog, self).submit()
+
+            self.ctx.runner.run(
+                lambda: yearend.year_check(ledger, org, year),
+                on_done=checked,
+                on_error=self._failed,
+                title=_("Year-end check…"),
+            )
+            return
+        super().submit()
+
     def save(self, value: dict[str, Any]) -> object:
         ledger, org = self.ctx.ledger, self.ctx.org_id
         if value["action"] == "close":
