@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import KINDS, NORMAL_SIDE, is_sub_code
 from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
+from coopledger.store.engine import reserve_ids
 from coopledger.store.ledger import A, AccountInfo, accounts_by_code
 from coopledger.store.models import Account, Organisation, VoucherLine
 from coopledger.store.uow import Tx
@@ -123,13 +124,13 @@ def create_organisation_in(
     assert org.id is not None
     tx.track("create organisation", "organisation", org.id, org_id=org.id)
     codes = [a["code"] for a in accounts]
-    first = int(s.execute(select(func.coalesce(func.max(A.c.id), 0))).scalar_one()) + 1
+    new_ids = reserve_ids(s, A, len(accounts))
     rows = []
     for i, a in enumerate(accounts):
         leaf = not any(is_sub_code(c, a["code"]) for c in codes)
         rows.append(
             {
-                "id": first + i,
+                "id": new_ids[i],
                 "org_id": org.id,
                 "code": a["code"],
                 "name": a["name"],

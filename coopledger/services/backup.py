@@ -99,6 +99,7 @@ def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> B
                     "schema": copy.schema_revision,
                 },
             )
+            tx.chain_audit()
             entry_id, entry_hash = chain_head(tx.session)
         logged = {"id": entry_id, "hash": entry_hash}
     manifest = write_manifest(
