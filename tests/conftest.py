@@ -30,7 +30,7 @@ EXAMPLES = REPO / "tests" / "data" / "examples"
 
 
 @pytest.fixture
-def ledger(ledger_path: Path) -> Iterator[object]:
+def ledger(ledger_path: Path) -> Iterator[object]:  # noqa: F811  (the fixture above)
     from coopledger.services.ledger import open_ledger
 
     led = open_ledger(ledger_path, user="accountant", create=True)

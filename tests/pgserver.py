@@ -165,9 +165,7 @@ _SERVER: list[PgServer] = []
 def pg_server() -> Iterator[PgServer]:
     """The test session's PostgreSQL server (started on first use)."""
     if find_pg_bin() is None:
-        reason = (
-            "PostgreSQL is not installed here (apt-get install postgresql, or run make test as root)"
-        )
+        reason = "PostgreSQL is not installed here (apt-get install postgresql, or run make test as root)"
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
         pytest.skip(reason)
@@ -228,7 +226,9 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 # -- reading and tampering with a ledger behind the program's back, on either backend ---------
 
 
-def raw_sql(location: Path | str, statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+def raw_sql(
+    location: Path | str, statement: str, params: tuple[object, ...] = ()
+) -> list[tuple[object, ...]]:
     """Run one statement directly on a ledger (a SQLite file or a PostgreSQL URL), committing;
     the rows it returns, if any. Placeholders are ``?``."""
     text = str(location)

@@ -46,6 +46,8 @@ from coopledger.store.uow import Tx, read_session, unit_of_work
 from coopledger.store.users import check_login, has_users
 from coopledger.store.verify import VerifyReport, verify_ledger
 
+__all__ = ["Ledger", "Location", "as_location", "open_ledger", "opened", "verify"]
+
 
 def default_user() -> str:
     """The single local user assumed until users exist (the OS login name)."""
@@ -65,16 +67,16 @@ class Ledger:
     readonly: bool = False
     #: The user's role; None in single-user mode (a ledger with no users: all allowed).
     role: str | None = None
-    #: The single-writer lock, held while the ledger is open for writing.
+    #: The single-writer lock, held while the ledger is open for writing (files only).
     writer_lock: WriterLock | None = None
+    #: Whether this open created the ledger (``init``).
+    created: bool = False
 
     @property
     def path(self) -> Path:
         """The ledger file (``DomainError`` for a ledger on a server, which has none)."""
         if self.location.path is None:
-            raise DomainError(
-                "--db", N_("This needs a ledger file; the ledger is on a server.")
-            )
+            raise DomainError("--db", N_("This needs a ledger file; the ledger is on a server."))
         return self.location.path
 
     @property
@@ -130,7 +132,8 @@ def as_location(value: Location | Path | str) -> Location:
         return parse_location(value)
     except LocationError as exc:
         raise DomainError(
-            "--db", N_("{url} is not a ledger location this program can use: {problem}"),
+            "--db",
+            N_("{url} is not a ledger location this program can use: {problem}"),
             url=str(value).split("@")[-1] if "@" in str(value) else str(value),
             problem=str(exc),
         ) from exc
@@ -148,7 +151,9 @@ def server_error(location: Location, exc: BaseException) -> DomainError | None:
     if kind == SERVER_NO_DATABASE:
         return DomainError(
             "--db",
-            N_("There is no database {name} on the server; the office administrator creates it (see the README)."),
+            N_(
+                "There is no database {name} on the server; the office administrator creates it (see the README)."
+            ),
             name=location.database,
         )
     if kind == SERVER_NO_ROLE:
@@ -156,10 +161,14 @@ def server_error(location: Location, exc: BaseException) -> DomainError | None:
     if kind == SERVER_NO_HOST:
         return DomainError("--db", N_("No server of that name can be found: {where}"), where=where)
     if kind == SERVER_DENIED:
-        return DomainError("--db", N_("The server does not let this user in: {detail}"), detail=detail)
+        return DomainError(
+            "--db", N_("The server does not let this user in: {detail}"), detail=detail
+        )
     if kind == SERVER_DOWN:
         return DomainError(
-            "--db", N_("The ledger server is not reachable ({detail}). Is it running?"), detail=detail
+            "--db",
+            N_("The ledger server is not reachable ({detail}). Is it running?"),
+            detail=detail,
         )
     return DomainError("--db", N_("The ledger server said: {detail}"), detail=detail)
 
@@ -265,7 +274,9 @@ def _check_schema(location: Location, engine: Engine, create: bool, readonly: bo
     if rev is None and location.is_server and not create:
         raise DomainError(
             "--db",
-            N_("The database {file} holds no ledger yet. Create one with: coopledger --db URL init"),
+            N_(
+                "The database {file} holds no ledger yet. Create one with: coopledger --db URL init"
+            ),
             file=shown,
         )
     if rev != head:
@@ -296,6 +307,7 @@ def _open_server(
         location=location, engine=engine, user=user or default_user(), readonly=readonly, role=role
     )
     if rev is None:
+        ledger.created = True
         with ledger.write() as tx:
             tx.log("init ledger", after={"schema": head_revision()})
     return ledger
@@ -346,6 +358,7 @@ def _open_locked(
         writer_lock=writer_lock,
     )
     if rev is None:
+        ledger.created = True
         with ledger.write() as tx:
             tx.log("init ledger", after={"schema": head})
     if writer_lock is not None and writer_lock.cleared_stale is not None:

@@ -308,7 +308,7 @@ def authenticate(source: Path | str | Engine, username: str, password: str) -> A
     """
     if isinstance(source, Engine):
         return check_login(source, username, password)
-    engine = make_engine(Path(source))
+    engine = make_engine(source)
     try:
         return check_login(engine, username, password)
     finally:
