@@ -256,3 +256,25 @@ def raw_sql(
     ) as conn:
         cur = conn.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
         return list(cur.fetchall()) if cur.description else []
+
+
+#: The type of the ``new_ledger`` fixture.
+NewLedger = Callable[[str], Path | str]
+
+
+def dump_ledger(location: Path | str) -> list[str]:
+    """Every row of every table of a ledger, as text in a fixed order (to show that a refused
+    act wrote nothing), on either backend."""
+    from sqlmodel import SQLModel
+
+    import coopledger.store.models  # noqa: F401  (registers the tables)
+
+    lines: list[str] = []
+    for name, table in sorted(SQLModel.metadata.tables.items()):
+        cols = ", ".join(f'"{c.name}"' for c in table.columns)
+        order = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+        for row in raw_sql(location, f"SELECT {cols} FROM {name} ORDER BY {order}"):
+            lines.append(f"{name}: {[str(v) for v in row]}")
+    rev = raw_sql(location, "SELECT version_num FROM alembic_version")
+    lines.append(f"alembic_version: {rev}")
+    return lines
