@@ -27,6 +27,10 @@ from pathlib import Path
 
 import pytest
 
+#: A user of the test server who must give a password (PASSWORD).
+PASSWORD_USER = "kuaiji"
+PASSWORD = "mima-2026"
+
 #: Test folders whose ledgers run on both backends.
 BOTH_BACKENDS = ("tests/store/", "tests/services/", "tests/cli/", "tests/stress/")
 
@@ -70,8 +74,9 @@ class PgServer:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=120)
 
-    def start(self) -> PgServer:
-        """initdb (once) and start the server on a Unix socket in its own folder."""
+    def start(self, *, stop_at_exit: bool = True) -> PgServer:
+        """initdb (once) and start the server on a Unix socket in its own folder (stopped and
+        removed when this process exits, unless ``stop_at_exit`` is false)."""
         if self.as_postgres:
             pw = pwd.getpwnam("postgres")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
@@ -81,6 +86,11 @@ class PgServer:
                 "initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
                 "-E", "UTF8", "--locale=C.UTF-8",
             )  # fmt: skip
+            # One user must give a password (the tests of a refused password); the rest is
+            # trusted: the socket is in a private folder.
+            hba = self.data / "pg_hba.conf"
+            rules = f"local all {PASSWORD_USER} scram-sha-256\n"
+            hba.write_text(rules + hba.read_text())
         options = (
             f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
@@ -95,7 +105,10 @@ class PgServer:
             text = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"PostgreSQL did not start: {r.stderr.strip()} {text}")
         self._started = True
-        atexit.register(self.stop)
+        if stop_at_exit:
+            atexit.register(self.stop)
+        if not self.sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{PASSWORD_USER}'"):
+            self.sql(f"CREATE ROLE {PASSWORD_USER} LOGIN CREATEDB PASSWORD '{PASSWORD}'")
         return self
 
     def stop(self, *, remove: bool = True) -> None:

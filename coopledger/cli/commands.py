@@ -11,6 +11,7 @@ from coopledger.cli import (
     cmd_printing,
     cmd_registers,
     cmd_safety,
+    cmd_server,
 )
 
 
@@ -22,3 +23,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd_registers.register(sub)
     cmd_distribution.register(sub)
     cmd_printing.register(sub)
+    cmd_server.register(sub)

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -73,7 +73,7 @@ def now_utc_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-def chain_head(session: Session) -> tuple[int, str]:
+def chain_head(session: Session | Connection) -> tuple[int, str]:
     """(id, hash) of the newest entry, or (0, GENESIS)."""
     row = session.execute(
         select(col(AuditLog.id), col(AuditLog.hash)).order_by(col(AuditLog.id).desc()).limit(1)
@@ -120,7 +120,7 @@ def pending(
     )
 
 
-def chain(session: Session, entries: Sequence[PendingEntry]) -> None:
+def chain(session: Session | Connection, entries: Sequence[PendingEntry]) -> None:
     """Chain ``entries`` to the current head and insert them, inside the caller's transaction.
 
     On PostgreSQL the chain head is held (an advisory lock) from here until the transaction

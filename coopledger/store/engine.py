@@ -268,6 +268,16 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def upgrade_on(conn: Connection) -> None:
+    """Bring the schema to the head inside ``conn``'s open transaction (the caller commits):
+    for a copy that creates the schema and fills it all or nothing."""
+    from alembic import command
+
+    cfg = alembic_config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+
+
 def check_is_sqlite(path: Path) -> None:
     """Refuse files that are not SQLite databases before SQLAlchemy touches them."""
     if not path.exists() or path.stat().st_size == 0:
