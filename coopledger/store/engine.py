@@ -419,7 +419,9 @@ def server_problem(exc: BaseException) -> tuple[str, str] | None:
     else:
         kind = SERVER_OTHER
     # The server's line says e.g. 'connection failed: connection to server on socket ...'.
-    return kind, first.removeprefix("connection failed: ")
+    for prefix in ("connection failed: ", "connection is bad: "):
+        first = first.removeprefix(prefix)
+    return kind, first
 
 
 def table_names(engine: Engine) -> list[str]:
