@@ -62,10 +62,15 @@ def role_account(chart_id: str, role: str) -> str:
 
 
 def list_organisations(ledger: Ledger) -> list[OrgInfo]:
-    """Every book in the ledger, by name."""
+    """Every book in the ledger the user may work on, by name (a user given some
+    organisations sees only those)."""
     with ledger.read() as s:
         rows = s.execute(select(Organisation).order_by(Organisation.name)).scalars().all()
-        return [OrgInfo(o.id or 0, o.name, o.village, o.township, o.county, o.chart) for o in rows]
+        return [
+            OrgInfo(o.id or 0, o.name, o.village, o.township, o.county, o.chart)
+            for o in rows
+            if ledger.may_work_on(o.id or 0)
+        ]
 
 
 def find_organisation(ledger: Ledger, name: str | None) -> OrgInfo:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import (
     PasswordNeededError,
+    PermissionDenied,
     UserNeededError,
     check_other_person,
     check_permission,
@@ -43,7 +44,7 @@ from coopledger.store.engine import (
 )
 from coopledger.store.lock import LedgerLocked, WriterLock, acquire_writer_lock, holder_summary
 from coopledger.store.uow import Tx, read_session, unit_of_work
-from coopledger.store.users import check_login, has_users
+from coopledger.store.users import check_login, has_users, organisations_of_name
 from coopledger.store.verify import VerifyReport, verify_ledger
 
 __all__ = ["Ledger", "Location", "as_location", "open_ledger", "opened", "verify"]
@@ -71,6 +72,12 @@ class Ledger:
     writer_lock: WriterLock | None = None
     #: Whether this open created the ledger (``init``).
     created: bool = False
+    #: The organisations the user may work on; None for every one (see ``user-orgs``).
+    orgs: frozenset[int] | None = None
+
+    def may_work_on(self, org_id: int) -> bool:
+        """Whether the user was given this organisation (or is not limited to some)."""
+        return self.orgs is None or org_id in self.orgs
 
     @property
     def path(self) -> Path:
@@ -102,6 +109,10 @@ class Ledger:
         """A unit of work: one transaction with its audit entries."""
         if self.readonly:
             raise DomainError("", N_("The ledger is open read-only."))
+        if org_id is not None and not self.may_work_on(org_id):
+            raise PermissionDenied(
+                "--org", N_("{user} has not been given this organisation."), user=self.user
+            )
         return unit_of_work(self.engine, self.user, org_id)
 
     def read(self) -> AbstractContextManager[Session]:
@@ -304,7 +315,12 @@ def _open_server(
         engine.dispose()
         engine = make_engine(location, readonly=True)
     ledger = Ledger(
-        location=location, engine=engine, user=user or default_user(), readonly=readonly, role=role
+        location=location,
+        engine=engine,
+        user=user or default_user(),
+        readonly=readonly,
+        role=role,
+        orgs=organisations_of_name(engine, user) if role is not None and user else None,
     )
     if rev is None:
         ledger.created = True
@@ -356,6 +372,7 @@ def _open_locked(
         readonly=readonly,
         role=role,
         writer_lock=writer_lock,
+        orgs=organisations_of_name(engine, user) if role is not None and user else None,
     )
     if rev is None:
         ledger.created = True
