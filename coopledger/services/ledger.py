@@ -96,6 +96,13 @@ class Ledger:
         """Where the ledger is, as it may be shown (no password)."""
         return self.location.shown()
 
+    @property
+    def short_name(self) -> str:
+        """The file's name, or the server's database name (for a status bar)."""
+        if self.location.path is not None:
+            return self.location.path.name
+        return self.location.database
+
     def require(self, permission: str) -> None:
         """Raise ``PermissionDenied`` unless the user's role allows ``permission``."""
         check_permission(self.user, self.role, permission)
