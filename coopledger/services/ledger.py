@@ -31,7 +31,6 @@ from coopledger.store.engine import (
     SERVER_PASSWORD,
     LedgerFileError,
     Location,
-    LocationError,
     check_is_sqlite,
     current_revision,
     head_revision,
@@ -146,15 +145,7 @@ def _backup_before_migrate(location: Location, revision: str) -> Path:
 
 def as_location(value: Location | Path | str) -> Location:
     """``--db`` as a ledger location; a URL this program cannot use is a ``DomainError``."""
-    try:
-        return parse_location(value)
-    except LocationError as exc:
-        raise DomainError(
-            "--db",
-            N_("{url} is not a ledger location this program can use: {problem}"),
-            url=str(value).split("@")[-1] if "@" in str(value) else str(value),
-            problem=str(exc),
-        ) from exc
+    return parse_location(value)
 
 
 def server_error(location: Location, exc: BaseException) -> DomainError | None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 # Alembic is imported only when a migration runs: it costs a quarter of a second at start.
 
+from coopledger.domain.errors import N_, DomainError
 from coopledger.paths import migrations_dir
 
 
@@ -35,8 +36,11 @@ class LedgerFileError(Exception):
     """The file is not a ledger this program can open."""
 
 
-class LocationError(Exception):
+class LocationError(DomainError):
     """``--db`` names neither a file nor a PostgreSQL database this program can use."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__("--db", message, **params)
 
 
 #: The URL schemes accepted for a PostgreSQL ledger.
@@ -62,7 +66,7 @@ class Location:
     def file(self) -> Path:
         """The SQLite file (raises ``LocationError`` for a database on a server)."""
         if self.path is None:
-            raise LocationError("a database on a server is not a file")
+            raise LocationError(N_("This needs a ledger file; the ledger is on a server."))
         return self.path
 
     @property
@@ -99,27 +103,36 @@ def parse_location(value: Location | Path | str) -> Location:
         return Location(path=Path(raw))
     scheme = raw.split(":", 1)[0].lower()
     if scheme not in POSTGRES_SCHEMES:
-        raise LocationError(f"{scheme}: is not a database this program can use")
+        raise LocationError(
+            N_(
+                "{scheme}: is not a kind of ledger this program can use (a file, or postgresql://...)"
+            ),
+            scheme=scheme,
+        )
     parts = urlsplit(raw)
     if not raw[len(scheme) + 1 :].startswith("//"):
-        raise LocationError("a PostgreSQL URL starts with postgresql://")
+        raise LocationError(N_("A PostgreSQL URL starts with postgresql://"))
     query = parse_qs(parts.query)
     if not parts.hostname and "host" not in query:
-        raise LocationError("the URL names no server (host, or ?host=/socket/folder)")
+        raise LocationError(
+            N_(
+                "The URL names no server (postgresql://user@HOST/database, or ?host=/socket/folder)."
+            )
+        )
     database = unquote(parts.path.lstrip("/"))
     if not database or "/" in database:
-        raise LocationError("the URL names no database (postgresql://user@host/DATABASE)")
+        raise LocationError(N_("The URL names no database (postgresql://user@host/DATABASE)."))
     try:
         url = make_url("postgresql+psycopg" + raw[len(scheme) :])
     except (ArgumentError, ValueError) as exc:
-        raise LocationError(str(exc)) from exc
+        raise LocationError(N_("The URL cannot be read: {error}"), error=str(exc)) from exc
     unknown = set(query) - {"host", "port", "sslmode", "connect_timeout", "application_name"}
     if unknown:
-        raise LocationError(f"unknown URL parameter {sorted(unknown)[0]}")
+        raise LocationError(N_("The URL has an unknown parameter {name}."), name=sorted(unknown)[0])
     try:
         _ = url.port
     except ValueError as exc:
-        raise LocationError(str(exc)) from exc
+        raise LocationError(N_("The port in the URL is not a number.")) from exc
     return Location(url=url.render_as_string(hide_password=False))
 
 
