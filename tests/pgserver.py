@@ -74,9 +74,11 @@ class PgServer:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=120)
 
-    def start(self, *, stop_at_exit: bool = True) -> PgServer:
+    def start(self, *, stop_at_exit: bool = True, durable: bool = False) -> PgServer:
         """initdb (once) and start the server on a Unix socket in its own folder (stopped and
-        removed when this process exits, unless ``stop_at_exit`` is false)."""
+        removed when this process exits, unless ``stop_at_exit`` is false). ``durable``
+        keeps PostgreSQL's fsync and synchronous commit on (benchmarks), otherwise they are
+        off (tests)."""
         if self.as_postgres:
             pw = pwd.getpwnam("postgres")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
@@ -92,10 +94,11 @@ class PgServer:
             rules = f"local all {PASSWORD_USER} scram-sha-256\n"
             hba.write_text(rules + hba.read_text())
         options = (
-            f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+            f"-k {self.root} -p {self.port} -c listen_addresses='' -c max_connections=100"
             " -c shared_buffers=256MB"
         )
+        if not durable:  # the tests' server: nothing in it needs to survive a power cut
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         log = self.root / "server.log"
         r = self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(log), "-o", options, "-w", "start",
