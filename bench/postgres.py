@@ -142,7 +142,7 @@ def run(r: Run) -> None:
     villages = sorted(n for n in orgs if not n.startswith("合成镇"))[:CLIENTS]
     village_ids = [orgs[n] for n in villages]
     lines = sz.orgs * sz.lines_per_org
-    server = PgServer(root=r.tmp / "pg").start(durable=True)
+    server = PgServer().start(durable=True)  # its own folder, readable by postgres
     try:
         db = server.create_database("township")
         url = server.url(db)
@@ -194,7 +194,7 @@ def run(r: Run) -> None:
                     detail=times_text(v["tb_big"][1]),
                 )
                 r.add(
-                    f"{label}: distribution preview, 100,000 households",
+                    f"{label}: distribution preview, {sz.big_org['households']:,} households",
                     v["preview"][0],
                     BIG_PREVIEW_LIMIT,
                     detail=f"{v['holders']:,} paid; " + times_text(v["preview"][1]),

@@ -79,6 +79,7 @@ class PgServer:
         removed when this process exits, unless ``stop_at_exit`` is false). ``durable``
         keeps PostgreSQL's fsync and synchronous commit on (benchmarks), otherwise they are
         off (tests)."""
+        self.root.mkdir(parents=True, exist_ok=True)
         if self.as_postgres:
             pw = pwd.getpwnam("postgres")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
