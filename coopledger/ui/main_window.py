@@ -260,7 +260,9 @@ class MainWindow(QMainWindow):
     def _status(self) -> None:
         ledger = self.ctx.ledger
         self.ledger_label.setText(
-            _("Ledger: {name}").format(name=ledger.short_name)
+            (_("Ledger server: {name}") if ledger.on_server else _("Ledger: {name}")).format(
+                name=ledger.short_name
+            )
             + (_(" (read-only)") if ledger.readonly else "")
         )
         self.ledger_label.setToolTip(ledger.shown)
