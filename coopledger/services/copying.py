@@ -201,7 +201,7 @@ def _problems(
         for t, n in expected.items()
         if copied.get(t) != n
     ]
-    problems += [str(p) for p in verify_ledger(dst).problems]
+    problems += [str(p) for p in verify_ledger(dst.execution_options(stream_results=True)).problems]
     if entries and _entry_hash(dst, entries) != head:
         problems.append("the copy's audit chain does not carry the source's chain")
     return problems

@@ -407,5 +407,6 @@ def verify(ledger: Ledger) -> VerifyReport:
     server, in one consistent snapshot while others go on writing)."""
     with ledger.engine.connect() as conn:
         if ledger.on_server:
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            # Streamed through server-side cursors: a township ledger has millions of lines.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ", stream_results=True)
         return verify_ledger(conn)
