@@ -20,8 +20,10 @@ import itertools
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -188,10 +190,22 @@ def pg_server() -> Iterator[PgServer]:
         pytest.skip(reason)
     server = PgServer().start()
     _SERVER.append(server)
+    # A test run ended by SIGTERM (a CI time-out, a developer's kill) runs no atexit hook:
+    # stop the server on the way out all the same.
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def _terminated(signum: int, frame: object) -> None:
+        server.stop()
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         yield server
     finally:
         server.stop()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture
