@@ -234,3 +234,30 @@ def test_backup_and_restore_with_pg_dump(demo_file: Path, pg_url: str, tmp_path:
     before = dump_ledger(pg_url)
     assert run("--db", pg_url, "restore", str(bad), "--yes").returncode == 2
     assert dump_ledger(pg_url) == before
+
+
+def _schema(url: str) -> list[tuple[object, ...]]:
+    constraints = raw_sql(
+        url,
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    )
+    indexes = raw_sql(
+        url,
+        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2",
+    )
+    return constraints + indexes
+
+
+def test_a_copy_has_every_constraint_and_index_of_a_new_ledger(
+    demo_file: Path, pg_server: PgServer
+) -> None:
+    fresh, copied = pg_server.create_database(), pg_server.create_database()
+    assert run("--db", pg_server.url(fresh), "init").returncode == 0
+    out = run("copy-ledger", "--from", str(demo_file), "--to", pg_server.url(copied))
+    assert out.returncode == 0, out.stderr
+    want = _schema(pg_server.url(fresh))
+    assert any("FOREIGN KEY" in str(r[2]) for r in want)
+    assert _schema(pg_server.url(copied)) == want
+    pg_server.drop_database(fresh)
+    pg_server.drop_database(copied)
