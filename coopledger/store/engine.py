@@ -80,11 +80,9 @@ class Location:
         """The location as it may be shown or logged: a path, or the URL without a password."""
         if self.url is None:
             return str(self.path)
-        return (
-            make_url(self.url)
-            .render_as_string(hide_password=True)
-            .replace("postgresql+psycopg://", "postgresql://", 1)
-        )
+        shown = make_url(self.url).render_as_string(hide_password=True)
+        # The socket folder reads as a path, not %2F-escaped.
+        return unquote(shown.replace("postgresql+psycopg://", "postgresql://", 1))
 
     def __str__(self) -> str:
         return self.shown()
