@@ -136,10 +136,10 @@ def _copy_raw(
     pending: list[dict[str, Any]],
     progress: CopyProgress | None,
 ) -> int:
-    """SQLite to PostgreSQL, the fast way: the rows as SQLite holds them (dates and times as
-    the text SQLAlchemy wrote, booleans as 0/1) go straight into ``COPY``, which PostgreSQL
-    parses into its own types; no Python object per value. ``verify`` on the copy proves
-    every row reads back as the audit log recorded it."""
+    """From SQLite, the fast way: the rows as SQLite holds them (dates and times as the text
+    SQLAlchemy wrote, booleans as 0/1) go straight into PostgreSQL's ``COPY``, which parses
+    them into its own types, or into another SQLite file as they are; no Python object per
+    value. ``verify`` on the copy proves every row reads back as the audit log recorded it."""
     from psycopg import sql
 
     names = [c.name for c in table.columns]
@@ -153,6 +153,33 @@ def _copy_raw(
         sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(n) for n in names)
     )
     target: Any = dst.connection.driver_connection
+    if not is_postgres(dst):
+        # SQLite to SQLite: the same storage formats on both sides.
+        marks = ", ".join("?" for _ in names)
+        insert_sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({marks})'
+        out = target.cursor()
+        n = 0
+        while True:
+            batch = cursor.fetchmany(BATCH)
+            if not batch:
+                break
+            rows = []
+            for row in batch:
+                if at and any(row[i] is not None for i in at):
+                    pending.append(
+                        {"_id": row[id_at], **{c: row[i] for c, i in zip(later, at, strict=True)}}
+                    )
+                    row = list(row)
+                    for i in at:
+                        row[i] = None
+                rows.append(row)
+            out.executemany(insert_sql, rows)
+            n += len(batch)
+            if progress is not None:
+                progress(table.name, n)
+        out.close()
+        cursor.close()
+        return n
     n = 0
     with target.cursor() as cur, cur.copy(statement) as copy:
         while True:
@@ -183,7 +210,8 @@ def copy_tables(
     counts = CopyCounts()
     to_postgres = is_postgres(dst)
     restore = _set_aside_checks(dst) if to_postgres else []
-    raw = to_postgres and not is_postgres(src)
+    # From a SQLite file, rows go as SQLite holds them (no Python object per value).
+    raw = not is_postgres(src)
     for table in tables_in_order():
         later = _self_refs(table)
         pending: list[dict[str, Any]] = []
@@ -217,6 +245,10 @@ def copy_tables(
     for statement in restore:
         dst.execute(text(statement))
     sync_sequences(dst, SQLModel.metadata.tables)
+    if to_postgres:
+        # Fresh tables have no statistics yet: without them the planner scans millions of
+        # lines where an index would do (posting, previews) until autovacuum gets round to it.
+        dst.execute(text("ANALYZE"))
     return counts
 
 

@@ -261,3 +261,12 @@ def test_a_copy_has_every_constraint_and_index_of_a_new_ledger(
     assert _schema(pg_server.url(copied)) == want
     pg_server.drop_database(fresh)
     pg_server.drop_database(copied)
+
+
+def test_copy_a_file_to_a_new_file(demo_file: Path, tmp_path: Path) -> None:
+    """A file to a file (an offline PC's copy): the same figures, verify passes."""
+    target = tmp_path / "offline.sqlite3"
+    out = run("copy-ledger", "--from", str(demo_file), "--to", str(target))
+    assert out.returncode == 0, out.stderr
+    assert _figures(target) == _figures(demo_file)
+    assert not list(tmp_path.glob(".*copying*"))
