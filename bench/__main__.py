@@ -36,9 +36,10 @@ AREAS: dict[str, str] = {
     "ledger": "bench.ledger:run",
     "statements": "bench.statements:run",
     "ui": "bench.ui:run",
+    "postgres": "bench.postgres:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.
-ON_REQUEST = ("township",)
+ON_REQUEST = ("township", "postgres")
 
 
 def _machine() -> dict[str, Any]:

@@ -57,6 +57,8 @@ def show(value: float | None, unit: str) -> str:
     """A figure for people: 12.3 ms, 4.56 s, 765 MB."""
     if value is None:
         return "—"
+    if unit == "/s":
+        return f"{value:.1f} /s"
     if unit == "B":
         return f"{value / MB:,.0f} MB"
     if value < 1:

@@ -21,7 +21,7 @@ def _run_gui(ctx: Context) -> int:
         # The ledger has users: the window starts with a log-in.
         from coopledger.ui.login import login
 
-        found = login(ctx.db_path, user=ctx.args.user or "", readonly=bool(ctx.args.readonly))
+        found = login(ctx.location, user=ctx.args.user or "", readonly=bool(ctx.args.readonly))
         if found is None:
             return 0
         ledger = found

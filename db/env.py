@@ -1,5 +1,6 @@
 """Alembic environment: runs migrations on the engine the program hands over
-(``config.attributes["engine"]``), or on ``-x db=PATH`` when run by hand."""
+(``config.attributes["engine"]``) or connection (``["connection"]``, inside the caller's
+transaction), or on ``-x db=PATH`` (a file or a PostgreSQL URL) when run by hand."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        # The caller's connection, in the caller's transaction (a copy creates the schema
+        # and fills it in one transaction): migrate, and leave the commit to the caller.
+        context.configure(
+            connection=given,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = config.attributes.get("engine")
     if engine is None:
         db = context.get_x_argument(as_dictionary=True).get("db")

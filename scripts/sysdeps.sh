@@ -9,6 +9,8 @@ pkgs=(
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-xfixes0 libxcb-xinerama0
   xvfb xauth poppler-utils
+  # The tests' throwaway PostgreSQL server (tests/pgserver.py) and pg_dump for server backups.
+  postgresql postgresql-client
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -32,6 +34,12 @@ fi
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "sysdeps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # The tests start their own PostgreSQL in a private folder: the package must not create and
+  # start a cluster of its own listening on the machine's port 5432.
+  if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else

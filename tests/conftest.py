@@ -1,4 +1,5 @@
-"""Shared fixtures. Qt runs offscreen; every ledger is a real SQLite file under tmp_path."""
+"""Shared fixtures. Qt runs offscreen; every ledger is a real SQLite file under tmp_path or a
+real PostgreSQL database on a throwaway server (tests/pgserver.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The throwaway PostgreSQL server and the ledger fixtures that run on both backends
+# (ledger_path, new_ledger, db_backend): see tests/pgserver.py.
+from tests.pgserver import (  # noqa: F401
+    db_backend,
+    ledger_path,
+    new_ledger,
+    pg_server,
+    pg_url,
+    pytest_configure,
+    pytest_generate_tests,
+)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("COOPLEDGER_LANG", "zh_CN")
@@ -17,12 +30,7 @@ EXAMPLES = REPO / "tests" / "data" / "examples"
 
 
 @pytest.fixture
-def ledger_path(tmp_path: Path) -> Path:
-    return tmp_path / "ledger.sqlite3"
-
-
-@pytest.fixture
-def ledger(ledger_path: Path) -> Iterator[object]:
+def ledger(ledger_path: Path) -> Iterator[object]:  # noqa: F811  (the fixture above)
     from coopledger.services.ledger import open_ledger
 
     led = open_ledger(ledger_path, user="accountant", create=True)

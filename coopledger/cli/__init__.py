@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"coopledger {__version__}")
     parser.add_argument(
-        "--db", type=Path, help="the ledger file (default: in the user data folder)"
+        "--db",
+        help="the ledger: a file (default: in the user data folder) or a PostgreSQL URL,"
+        " postgresql://user@host/database",
     )
     parser.add_argument("--lang", help="language: zh_CN (default), zh_TW, en")
     parser.add_argument(

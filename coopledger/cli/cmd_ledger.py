@@ -11,7 +11,9 @@ from coopledger.services.ledger import verify
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("init", help="create a new, empty ledger file")
+    p = sub.add_parser(
+        "init", help="create a new, empty ledger (a file, or the schema in an empty database)"
+    )
     p.set_defaults(func=cmd_init)
     p = sub.add_parser("verify", help="prove the ledger was not altered behind the program's back")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -19,12 +21,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(ctx: Context) -> int:
-    existed = ctx.db_path.exists()
-    ctx.ledger(create=True)
-    if existed:
-        print(_("Ledger {path} already exists; its schema is up to date.").format(path=ctx.db_path))
+    ledger = ctx.ledger(create=True)
+    if not ledger.created:
+        print(
+            _("Ledger {path} already exists; its schema is up to date.").format(path=ledger.shown)
+        )
     else:
-        print(_("Created ledger {path}").format(path=ctx.db_path))
+        print(_("Created ledger {path}").format(path=ledger.shown))
     return 0
 
 

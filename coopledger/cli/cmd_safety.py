@@ -118,7 +118,8 @@ def _confirm(question: str) -> bool:
 
 def cmd_restore(ctx: Context) -> int:
     backup: Path = ctx.args.file
-    target = ctx.db_path
+    on_server = ctx.location.is_server
+    target = ctx.location.shown() if on_server else ctx.db_path
     manifest = read_manifest(backup)
     if manifest is not None:
         print(
@@ -130,7 +131,7 @@ def cmd_restore(ctx: Context) -> int:
             )
         )
     # Log in first: a wrong password should not come after the confirmation.
-    ledger: Ledger | None = ctx.ledger() if target.exists() else None
+    ledger: Ledger | None = ctx.ledger() if on_server or Path(target).exists() else None
     if not ctx.args.yes:
         if not sys.stdin.isatty():
             raise CliError(
@@ -139,7 +140,9 @@ def cmd_restore(ctx: Context) -> int:
         if not _confirm(_("Replace {target} with this backup? [y/N] ").format(target=target)):
             print(_("Nothing was changed."))
             return 1
-    result = restore_backup(ledger, backup, target=target, force=ctx.args.force)
+    result = restore_backup(
+        ledger, backup, target=None if on_server else Path(target), force=ctx.args.force
+    )
     print(_("Restored {target} from {backup}.").format(target=result.target, backup=backup))
     if result.migrated:
         print(

@@ -12,6 +12,7 @@ from coopledger.cli import (
     cmd_printing,
     cmd_registers,
     cmd_safety,
+    cmd_server,
     cmd_yearend,
 )
 
@@ -26,3 +27,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd_printing.register(sub)
     cmd_yearend.register(sub)
     cmd_ledgers.register(sub)
+    cmd_server.register(sub)

@@ -8,11 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import PasswordNeededError
 from coopledger.i18n import _
 from coopledger.paths import default_db_path
 from coopledger.services.accounts import OrgInfo, find_organisation
-from coopledger.services.ledger import Ledger, open_ledger
+from coopledger.services.ledger import Ledger, Location, as_location, open_ledger
 
 
 class CliError(Exception):
@@ -27,8 +28,18 @@ class Context:
         self._ledger: Ledger | None = None
 
     @property
+    def location(self) -> Location:
+        """Where the ledger is: ``--db`` as a file or a PostgreSQL URL (a URL never becomes a
+        file name; one this program cannot use is a ``DomainError``)."""
+        return as_location(self.args.db) if self.args.db else Location(path=default_db_path())
+
+    @property
     def db_path(self) -> Path:
-        return Path(self.args.db) if self.args.db else default_db_path()
+        """The ledger file (``DomainError`` when ``--db`` names a database on a server)."""
+        loc = self.location
+        if loc.path is None:
+            raise DomainError("--db", N_("This command needs a ledger file, not a server."))
+        return loc.path
 
     def ledger(
         self, *, create: bool = False, readonly: bool = False, prompt: bool = True
@@ -43,7 +54,7 @@ class Context:
             password = os.environ.get("COOPLEDGER_PASSWORD")
             try:
                 self._ledger = open_ledger(
-                    self.db_path,
+                    self.location,
                     user=self.args.user,
                     password=password,
                     create=create,
@@ -54,7 +65,7 @@ class Context:
                     raise
                 password = getpass.getpass(_("Password for {user}: ").format(user=self.args.user))
                 self._ledger = open_ledger(
-                    self.db_path,
+                    self.location,
                     user=self.args.user,
                     password=password,
                     create=create,

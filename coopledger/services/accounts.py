@@ -15,6 +15,7 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import KINDS, NORMAL_SIDE, is_sub_code
 from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
+from coopledger.store.engine import reserve_ids
 from coopledger.store.ledger import A, AccountInfo, accounts_by_code
 from coopledger.store.models import Account, Organisation, VoucherLine
 from coopledger.store.uow import Tx
@@ -72,10 +73,15 @@ def role_account(chart_id: str, role: str) -> str:
 
 
 def list_organisations(ledger: Ledger) -> list[OrgInfo]:
-    """Every book in the ledger, by name."""
+    """Every book in the ledger the user may work on, by name (a user given some
+    organisations sees only those)."""
     with ledger.read() as s:
         rows = s.execute(select(Organisation).order_by(Organisation.name)).scalars().all()
-        return [OrgInfo(o.id or 0, o.name, o.village, o.township, o.county, o.chart) for o in rows]
+        return [
+            OrgInfo(o.id or 0, o.name, o.village, o.township, o.county, o.chart)
+            for o in rows
+            if ledger.may_work_on(o.id or 0)
+        ]
 
 
 def find_organisation(ledger: Ledger, name: str | None) -> OrgInfo:
@@ -134,13 +140,13 @@ def create_organisation_in(
     assert org.id is not None
     tx.track("create organisation", "organisation", org.id, org_id=org.id)
     codes = [a["code"] for a in accounts]
-    first = int(s.execute(select(func.coalesce(func.max(A.c.id), 0))).scalar_one()) + 1
+    new_ids = reserve_ids(s, A, len(accounts))
     rows = []
     for i, a in enumerate(accounts):
         leaf = not any(is_sub_code(c, a["code"]) for c in codes)
         rows.append(
             {
-                "id": first + i,
+                "id": new_ids[i],
                 "org_id": org.id,
                 "code": a["code"],
                 "name": a["name"],

@@ -10,14 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import BACKUP, MANAGE_SETTINGS, RESTORE
 from coopledger.services.ledger import Ledger, default_user
-from coopledger.store.audit import chain_head
+from coopledger.store import pgdump
+from coopledger.store.audit import GENESIS, chain_head
 from coopledger.store.backup import (
+    BackupCopy,
     BackupRejectedError,
     CheckedBackup,
     Manifest,
@@ -25,6 +27,7 @@ from coopledger.store.backup import (
     backup_file_name,
     check_backup,
     copy_database,
+    file_sha256,
     list_backups,
     manifest_path,
     read_manifest,
@@ -32,8 +35,10 @@ from coopledger.store.backup import (
     rotate_backups,
     write_manifest,
 )
+from coopledger.store.engine import current_revision
 from coopledger.store.lock import LedgerLocked, acquire_writer_lock
-from coopledger.store.models import Setting
+from coopledger.store.models import AuditLog, Setting
+from coopledger.store.verify import verify_ledger
 
 __all__ = [
     "BACKUP_FOLDER_KEY",
@@ -75,6 +80,8 @@ class BackupInfo:
 
 def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> BackupInfo:
     out = Path(out)
+    if ledger.on_server:
+        return _make_server_backup(ledger, out, now)
     if out.exists() and out.resolve() == ledger.path.resolve():
         raise DomainError("--out", N_("The backup cannot be the ledger itself."))
     try:
@@ -99,6 +106,7 @@ def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> B
                     "schema": copy.schema_revision,
                 },
             )
+            tx.chain_audit()
             entry_id, entry_hash = chain_head(tx.session)
         logged = {"id": entry_id, "hash": entry_hash}
     manifest = write_manifest(
@@ -117,9 +125,151 @@ def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> B
     )
 
 
+def _make_server_backup(ledger: Ledger, out: Path, now: dt.datetime | None) -> BackupInfo:
+    """A ledger on a server is dumped with ``pg_dump`` (SQLite's backup API is for files)."""
+    with ledger.read() as session:
+        entries = int(session.execute(select(func.count()).select_from(AuditLog)).scalar_one())
+        _, head = chain_head(session)
+    revision = current_revision(ledger.engine)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pgdump.dump(ledger.location, out)
+    except (OSError, pgdump.PgToolError) as exc:
+        raise DomainError(
+            "--out", N_("Could not write the backup {file}: {error}"), file=str(out), error=str(exc)
+        ) from exc
+    copy = BackupCopy(
+        path=out,
+        sha256=file_sha256(out),
+        size=out.stat().st_size,
+        entries=entries,
+        head=head,
+        schema_revision=revision,
+    )
+    logged: dict[str, object] | None = None
+    if not ledger.readonly:
+        with ledger.write() as tx:
+            tx.log(
+                "backup",
+                entity="backup",
+                entity_id=out.name,
+                after={
+                    "file": str(out),
+                    "sha256": copy.sha256,
+                    "audit_entries": entries,
+                    "chain_head": head,
+                    "schema": revision,
+                    "kind": "pg_dump",
+                },
+            )
+            tx.chain_audit()
+            entry_id, entry_hash = chain_head(tx.session)
+        logged = {"id": entry_id, "hash": entry_hash}
+    manifest = write_manifest(
+        copy,
+        source=ledger.shown,
+        user=ledger.user,
+        logged_entry=logged,
+        created_at=now,
+        kind="pg_dump",
+    )
+    return BackupInfo(
+        path=out,
+        manifest_path=manifest_path(out),
+        sha256=copy.sha256,
+        size=copy.size,
+        entries=entries,
+        head=head,
+        schema_revision=revision,
+        created_at=manifest.created_at,
+        audited=logged is not None,
+    )
+
+
+def _restore_server(ledger: Ledger, backup: Path, force: bool) -> RestoreResult:
+    """Replace the tables of a ledger on a server with a ``pg_dump`` backup, after checking
+    the dump; the state it replaces is dumped first and kept. After the restore the ledger
+    must verify and hold the chain the manifest names, or the replaced state comes back."""
+    manifest = read_manifest(backup)
+    if manifest is None and not force:
+        raise BackupRejectedError(
+            "no_manifest",
+            N_(
+                "The backup {file} has no manifest ({file}.json); restore it with --force if you trust it."
+            ),
+            file=str(backup),
+        )
+    if manifest is not None:
+        if manifest.kind != "pg_dump":
+            raise BackupRejectedError(
+                "not_ledger",
+                N_("The backup {file} is a ledger file; copy it to the server with copy-ledger."),
+                file=str(backup),
+            )
+        if file_sha256(backup) != manifest.sha256:
+            raise BackupRejectedError(
+                "checksum",
+                N_("The backup {file} was changed after it was made (checksum)."),
+                file=str(backup),
+            )
+    try:
+        pgdump.list_dump(backup)
+    except pgdump.PgToolError as exc:
+        raise BackupRejectedError(
+            "integrity",
+            N_("The backup {file} is damaged: {error}"),
+            file=str(backup),
+            error=str(exc),
+        ) from exc
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = pgdump.server_backup_folder() / f"{ledger.location.database}.replaced-{stamp}.dump"
+    ledger.engine.dispose()
+    try:
+        pgdump.dump(ledger.location, kept)
+        pgdump.restore(ledger.location, backup)
+    except pgdump.PgToolError as exc:
+        raise DomainError(
+            "backup", N_("The restore failed and changed nothing: {error}"), error=str(exc)
+        ) from exc
+    with ledger.engine.connect() as conn:
+        report = verify_ledger(conn)
+        hashes = set(conn.execute(select(col(AuditLog.hash))).scalars())
+    revision = current_revision(ledger.engine) or ""
+    wrong = [str(p) for p in report.problems]
+    if manifest is not None and manifest.head not in hashes | {GENESIS}:
+        wrong.append("the chain does not reach the head the manifest names")
+    if wrong:
+        pgdump.restore(ledger.location, kept)
+        raise BackupRejectedError(
+            "audit_chain",
+            N_(
+                "The restored ledger did not verify ({problem}); the ledger was put back as it was."
+            ),
+            problem=wrong[0],
+        )
+    with ledger.write() as tx:
+        tx.log(
+            "restore",
+            entity="backup",
+            entity_id=backup.name,
+            after={"file": str(backup), "replaced": str(kept), "entries": report.entries},
+        )
+    ledger.close()
+    return RestoreResult(
+        target=ledger.shown,
+        replaced=kept,
+        from_revision=revision,
+        to_revision=revision,
+        entries=report.entries,
+        head=report.head,
+        forced=manifest is None,
+    )
+
+
 def backup_ledger(ledger: Ledger, out: Path | str) -> BackupInfo:
     """Back the ledger up to ``out`` (plus ``out.json``), consistently even while it is being
-    written. Audited in the ledger unless it is open read-only."""
+    written: a copy of a file, or ``pg_dump`` of a database on a server. Audited in the ledger
+    unless it is open read-only."""
     ledger.require(BACKUP)
     return _make_backup(ledger, Path(out))
 
@@ -151,6 +301,10 @@ def auto_backup(
 
     It is the program's safety net, not a person's act, so it needs no permission.
     """
+    if ledger.on_server:
+        # A township server is backed up by its office (pg_dump on a schedule, see the README),
+        # not by every window that closes.
+        return None
     folder = Path(folder)
     now = now or dt.datetime.now(dt.UTC)
     try:
@@ -236,6 +390,8 @@ def restore_backup(
         ledger.require(RESTORE)
         if ledger.readonly:
             raise DomainError("--readonly", N_("Open the ledger for writing to restore over it."))
+        if ledger.on_server:
+            return _restore_server(ledger, backup, force)
         # Keep the writer lock; drop every connection so the file can be replaced.
         ledger.engine.dispose()
         result = restore_file(backup, ledger.path, user=ledger.user, force=force)

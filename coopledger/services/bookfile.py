@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlmodel import SQLModel, col
 
 from coopledger.domain.book import (
@@ -35,6 +35,7 @@ from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.services.accounts import CHARTS, add_account_in, chart_kinds, create_organisation_in
 from coopledger.services.ledger import Ledger
 from coopledger.services.vouchers import post_system_vouchers
+from coopledger.store.engine import reserve_ids
 from coopledger.store.ledger import accounts_by_code
 from coopledger.store.models import (
     DistributionPlan,
@@ -59,9 +60,8 @@ def validate_book(data: object) -> Book:
     return parse_book(data, charts=charts_for_books())
 
 
-def _next_id(tx: Tx, model: type[SQLModel]) -> int:
-    table = table_of(model)
-    return int(tx.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+def _new_ids(tx: Tx, model: type[SQLModel], n: int) -> list[int]:
+    return reserve_ids(tx.session, table_of(model), n)
 
 
 def import_book(ledger: Ledger, data: object, progress: Progress | None = None) -> int:
@@ -116,11 +116,11 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     note("accounts")
 
     # Members
-    first = _next_id(tx, Member)
+    new_ids = _new_ids(tx, Member, len(book.members))
     member_ids: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
     for i, m in enumerate(book.members):
-        mid = first + i
+        mid = new_ids[i]
         member_ids[m.code] = mid
         rows.append(
             {
@@ -146,8 +146,8 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     note("members")
 
     # Contracts (in an order where a renewed contract comes before its renewal)
-    first = _next_id(tx, LandContract)
-    contract_ids = {c.code: first + i for i, c in enumerate(book.contracts)}
+    new_ids = _new_ids(tx, LandContract, len(book.contracts))
+    contract_ids = {c.code: new_ids[i] for i, c in enumerate(book.contracts)}
     rows = []
     for c in book.contracts:
         rows.append(
@@ -177,8 +177,8 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     note("contracts")
 
     # Share lots
-    first = _next_id(tx, ShareLot)
-    lot_ids = {lot.code: first + i for i, lot in enumerate(book.share_lots)}
+    new_ids = _new_ids(tx, ShareLot, len(book.share_lots))
+    lot_ids = {lot.code: new_ids[i] for i, lot in enumerate(book.share_lots)}
     rows = []
     for lot in book.share_lots:
         rows.append(

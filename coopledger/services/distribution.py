@@ -30,6 +30,7 @@ from coopledger.services.ledger import Ledger
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
 from coopledger.services.vouchers import post_system_vouchers
+from coopledger.store.engine import reserve_ids
 from coopledger.store.ledger import A, L, M, V, closed_months
 from coopledger.store.models import (
     Distribution,
@@ -417,10 +418,10 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
         if mid is not None
     }
     # One Core insert for the slips: twenty thousand ORM objects would cost seconds.
-    first_id = int(s.execute(select(func.coalesce(func.max(ITEM.c.id), 0))).scalar_one()) + 1
+    item_ids = reserve_ids(s, ITEM, len(result.holders))
     items: list[dict[str, Any]] = [
         {
-            "id": first_id + n - 1,
+            "id": item_ids[n - 1],
             "org_id": org_id,
             "distribution_id": dist.id,
             "member_id": member_ids[h.code],

@@ -1,4 +1,5 @@
-"""Opening a ledger file: create, migrate, and hand out units of work."""
+"""Opening a ledger (a SQLite file or a PostgreSQL database): create, migrate, and hand out
+units of work."""
 
 from __future__ import annotations
 
@@ -16,23 +17,36 @@ from sqlalchemy.orm import Session
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import (
     PasswordNeededError,
+    PermissionDenied,
     UserNeededError,
     check_other_person,
     check_permission,
 )
 from coopledger.store.engine import (
+    SERVER_DENIED,
+    SERVER_DOWN,
+    SERVER_NO_DATABASE,
+    SERVER_NO_HOST,
+    SERVER_NO_ROLE,
+    SERVER_PASSWORD,
     LedgerFileError,
+    Location,
     check_is_sqlite,
     current_revision,
     head_revision,
     known_revisions,
     make_engine,
+    parse_location,
+    server_problem,
+    table_names,
     upgrade,
 )
 from coopledger.store.lock import LedgerLocked, WriterLock, acquire_writer_lock, holder_summary
 from coopledger.store.uow import Tx, read_session, unit_of_work
-from coopledger.store.users import check_login, has_users
+from coopledger.store.users import check_login, has_users, organisations_of_name
 from coopledger.store.verify import VerifyReport, verify_ledger
+
+__all__ = ["Ledger", "Location", "as_location", "open_ledger", "opened", "verify"]
 
 
 def default_user() -> str:
@@ -45,16 +59,48 @@ def default_user() -> str:
 
 @dataclass
 class Ledger:
-    """An open ledger file and the person working on it."""
+    """An open ledger (a file or a database on a server) and the person working on it."""
 
-    path: Path
+    location: Location
     engine: Engine
     user: str
     readonly: bool = False
     #: The user's role; None in single-user mode (a ledger with no users: all allowed).
     role: str | None = None
-    #: The single-writer lock, held while the ledger is open for writing.
+    #: The single-writer lock, held while the ledger is open for writing (files only).
     writer_lock: WriterLock | None = None
+    #: Whether this open created the ledger (``init``).
+    created: bool = False
+    #: The organisations the user may work on; None for every one (see ``user-orgs``).
+    orgs: frozenset[int] | None = None
+
+    def may_work_on(self, org_id: int) -> bool:
+        """Whether the user was given this organisation (or is not limited to some)."""
+        return self.orgs is None or org_id in self.orgs
+
+    @property
+    def path(self) -> Path:
+        """The ledger file (``DomainError`` for a ledger on a server, which has none)."""
+        if self.location.path is None:
+            raise DomainError("--db", N_("This needs a ledger file; the ledger is on a server."))
+        return self.location.path
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the ledger is a PostgreSQL database (several clients at once)."""
+        return self.location.is_server
+
+    @property
+    def shown(self) -> str:
+        """Where the ledger is, as it may be shown (no password)."""
+        return self.location.shown()
+
+    @property
+    def short_name(self) -> str:
+        """The file's name, or the server's database name (for a status bar)."""
+        if self.location.path is not None:
+            return self.location.path.name
+        return self.location.database
 
     def require(self, permission: str) -> None:
         """Raise ``PermissionDenied`` unless the user's role allows ``permission``."""
@@ -69,6 +115,10 @@ class Ledger:
         """A unit of work: one transaction with its audit entries."""
         if self.readonly:
             raise DomainError("", N_("The ledger is open read-only."))
+        if org_id is not None and not self.may_work_on(org_id):
+            raise PermissionDenied(
+                "--org", N_("{user} has not been given this organisation."), user=self.user
+            )
         return unit_of_work(self.engine, self.user, org_id)
 
     def read(self) -> AbstractContextManager[Session]:
@@ -82,10 +132,54 @@ class Ledger:
             self.writer_lock.release()
 
 
-def _backup_before_migrate(path: Path, revision: str) -> Path:
+def _backup_before_migrate(location: Location, revision: str) -> Path:
+    if location.path is None:
+        from coopledger.store.pgdump import dump_before_migrate
+
+        return dump_before_migrate(location, revision)
+    path = location.path
     target = path.with_name(f"{path.name}.before-migrate-{revision}.bak")
     shutil.copy2(path, target)
     return target
+
+
+def as_location(value: Location | Path | str) -> Location:
+    """``--db`` as a ledger location; a URL this program cannot use is a ``DomainError``."""
+    return parse_location(value)
+
+
+def server_error(location: Location, exc: BaseException) -> DomainError | None:
+    """The one line a user gets when the server cannot be used (None if ``exc`` is not that)."""
+    found = server_problem(exc)
+    if found is None:
+        return None
+    kind, detail = found
+    where = location.shown()
+    if kind == SERVER_PASSWORD:
+        return DomainError("--db", N_("The server refused the password for {where}."), where=where)
+    if kind == SERVER_NO_DATABASE:
+        return DomainError(
+            "--db",
+            N_(
+                "There is no database {name} on the server; the office administrator creates it (see the README)."
+            ),
+            name=location.database,
+        )
+    if kind == SERVER_NO_ROLE:
+        return DomainError("--db", N_("The server knows no such user: {detail}"), detail=detail)
+    if kind == SERVER_NO_HOST:
+        return DomainError("--db", N_("No server of that name can be found: {where}"), where=where)
+    if kind == SERVER_DENIED:
+        return DomainError(
+            "--db", N_("The server does not let this user in: {detail}"), detail=detail
+        )
+    if kind == SERVER_DOWN:
+        return DomainError(
+            "--db",
+            N_("The ledger server is not reachable ({detail}). Is it running?"),
+            detail=detail,
+        )
+    return DomainError("--db", N_("The ledger server said: {detail}"), detail=detail)
 
 
 def _take_writer_lock(path: Path, user: str) -> WriterLock:
@@ -112,7 +206,7 @@ def _take_writer_lock(path: Path, user: str) -> WriterLock:
 
 
 def open_ledger(
-    path: Path | str,
+    path: Location | Path | str,
     *,
     user: str | None = None,
     password: str | None = None,
@@ -128,7 +222,18 @@ def open_ledger(
     ledger has users, ``user`` and ``password`` are checked (``PasswordNeededError`` when the
     password is missing); without users ``user`` is just a name (single-user mode).
     """
-    path = Path(path)
+    location = as_location(path)
+    if location.is_server:
+        try:
+            return _open_server(location, user, password, create, readonly)
+        except DomainError:
+            raise
+        except Exception as exc:
+            problem = server_error(location, exc)
+            if problem is None:
+                raise
+            raise problem from exc
+    path = location.file
     if not path.exists() and not create:
         raise DomainError(
             "--db",
@@ -143,57 +248,115 @@ def open_ledger(
         path.parent.mkdir(parents=True, exist_ok=True)
     writer_lock = _take_writer_lock(path, user or default_user()) if lock and not readonly else None
     try:
-        return _open_locked(path, user, password, create, readonly, writer_lock)
+        return _open_locked(location, user, password, create, readonly, writer_lock)
     except BaseException:
         if writer_lock is not None:
             writer_lock.release()
         raise
 
 
+#: Tables whose presence says a database is a coopledger ledger (of some version).
+_OUR_TABLES = {"organisation", "audit_log", "voucher"}
+
+
+def _check_schema(location: Location, engine: Engine, create: bool, readonly: bool) -> str | None:
+    """The ledger's schema revision after bringing it to this program's head (migrating an
+    older one after a copy or dump is taken). Refuses a newer ledger, another program's
+    database, and (without ``create``) an empty one, each with one clear line."""
+    rev = current_revision(engine)
+    head = head_revision()
+    shown = location.shown()
+    if rev is not None and rev not in known_revisions():
+        if not _OUR_TABLES <= set(table_names(engine)):
+            raise DomainError("--db", N_("{file} is not a coopledger ledger."), file=shown)
+        raise DomainError(
+            "--db",
+            N_(
+                "{file} was written by a newer coopledger (schema {rev}); install that version to open it."
+            ),
+            file=shown,
+            rev=rev,
+        )
+    if rev is None and table_names(engine):
+        # A database (or SQLite file) of another program: refuse rather than add tables to it.
+        raise DomainError("--db", N_("{file} is not a coopledger ledger."), file=shown)
+    if rev is None and location.is_server and not create:
+        raise DomainError(
+            "--db",
+            N_(
+                "The database {file} holds no ledger yet. Create one with: coopledger --db URL init"
+            ),
+            file=shown,
+        )
+    if rev != head:
+        if readonly:
+            raise DomainError("--db", N_("The ledger needs an upgrade; open it for writing once."))
+        if rev is not None:
+            _backup_before_migrate(location, rev)
+        upgrade(engine)
+    return rev
+
+
+def _open_server(
+    location: Location, user: str | None, password: str | None, create: bool, readonly: bool
+) -> Ledger:
+    """A PostgreSQL ledger: no lock file (several clients write at once; the store serialises
+    what must be), the same migrations, the same log-in."""
+    engine = make_engine(location)
+    try:
+        rev = _check_schema(location, engine, create, readonly)
+        role = _log_in(engine, user, password)
+    except BaseException:
+        engine.dispose()
+        raise
+    if readonly:
+        engine.dispose()
+        engine = make_engine(location, readonly=True)
+    ledger = Ledger(
+        location=location,
+        engine=engine,
+        user=user or default_user(),
+        readonly=readonly,
+        role=role,
+        orgs=organisations_of_name(engine, user) if role is not None and user else None,
+    )
+    if rev is None:
+        ledger.created = True
+        with ledger.write() as tx:
+            tx.log("init ledger", after={"schema": head_revision()})
+    return ledger
+
+
+def _log_in(engine: Engine, user: str | None, password: str | None) -> str | None:
+    if not has_users(engine):
+        return None
+    if not user:
+        raise UserNeededError()
+    if password is None:
+        raise PasswordNeededError(user)
+    # Log-in counts failures even for a read-only open, so it uses a writable engine.
+    return check_login(engine, user, password).role
+
+
 def _open_locked(
-    path: Path,
+    location: Location,
     user: str | None,
     password: str | None,
     create: bool,
     readonly: bool,
     writer_lock: WriterLock | None,
 ) -> Ledger:
+    path = location.file
     engine = make_engine(path)
-    rev = current_revision(engine)
-    head = head_revision()
-    if rev is not None and rev not in known_revisions():
+    try:
+        rev = _check_schema(location, engine, create, readonly)
+    except BaseException:
         engine.dispose()
-        raise DomainError(
-            "--db",
-            N_(
-                "{file} was written by a newer coopledger (schema {rev}); install that version to open it."
-            ),
-            file=str(path),
-            rev=rev,
-        )
-    if rev != head:
-        if readonly:
-            engine.dispose()
-            raise DomainError("--db", N_("The ledger needs an upgrade; open it for writing once."))
-        if rev is not None:
-            _backup_before_migrate(path, rev)
-        elif not create and path.stat().st_size > 0:
-            # A SQLite file that is not ours: refuse rather than add tables to it.
-            from sqlalchemy import inspect
-
-            if inspect(engine).get_table_names():
-                engine.dispose()
-                raise DomainError("--db", N_("{file} is not a coopledger ledger."), file=str(path))
-        upgrade(engine)
+        raise
+    head = head_revision()
     role: str | None = None
     try:
-        if has_users(engine):
-            if not user:
-                raise UserNeededError()
-            if password is None:
-                raise PasswordNeededError(user)
-            # Log-in counts failures even for a read-only open, so it uses this writable engine.
-            role = check_login(engine, user, password).role
+        role = _log_in(engine, user, password)
     except BaseException:
         engine.dispose()
         raise
@@ -201,14 +364,16 @@ def _open_locked(
         engine.dispose()
         engine = make_engine(path, readonly=True)
     ledger = Ledger(
-        path=path,
+        location=location,
         engine=engine,
         user=user or default_user(),
         readonly=readonly,
         role=role,
         writer_lock=writer_lock,
+        orgs=organisations_of_name(engine, user) if role is not None and user else None,
     )
     if rev is None:
+        ledger.created = True
         with ledger.write() as tx:
             tx.log("init ledger", after={"schema": head})
     if writer_lock is not None and writer_lock.cleared_stale is not None:
@@ -228,7 +393,7 @@ class OpenOptions(TypedDict, total=False):
 
 
 @contextmanager
-def opened(path: Path | str, **kwargs: Unpack[OpenOptions]) -> Iterator[Ledger]:
+def opened(path: Location | Path | str, **kwargs: Unpack[OpenOptions]) -> Iterator[Ledger]:
     """``open_ledger`` as a context manager that closes the file afterwards."""
     ledger = open_ledger(path, **kwargs)
     try:
@@ -238,6 +403,10 @@ def opened(path: Path | str, **kwargs: Unpack[OpenOptions]) -> Iterator[Ledger]:
 
 
 def verify(ledger: Ledger) -> VerifyReport:
-    """Re-compute the audit chain and check the ledger against it and its invariants."""
+    """Re-compute the audit chain and check the ledger against it and its invariants (on a
+    server, in one consistent snapshot while others go on writing)."""
     with ledger.engine.connect() as conn:
+        if ledger.on_server:
+            # Streamed through server-side cursors: a township ledger has millions of lines.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ", stream_results=True)
         return verify_ledger(conn)

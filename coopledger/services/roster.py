@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.services import files
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import MemberInput, check_member
+from coopledger.store.engine import reserve_ids
 from coopledger.store.models import LandContract, Member, ShareLot, table_of
 from coopledger.store.uow import Tx
 
@@ -45,8 +46,8 @@ def _next_code(existing: set[str], prefix: str, start: int) -> tuple[str, int]:
             return code, n
 
 
-def _first_id(tx: Tx, table: Any) -> int:
-    return int(tx.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
+def _new_ids(tx: Tx, table: Any, n: int) -> list[int]:
+    return reserve_ids(tx.session, table, n)
 
 
 def _member_rows(
@@ -55,7 +56,7 @@ def _member_rows(
     codes = set(tx.session.execute(select(M.c.code).where(M.c.org_id == org_id)).scalars())
     out: list[dict[str, Any]] = []
     n = 0
-    first = _first_id(tx, M)
+    new_ids = _new_ids(tx, M, len(rows))
     for r in rows:
         code = r.code
         if not code:
@@ -85,7 +86,7 @@ def _member_rows(
             continue
         out.append(
             {
-                "id": first + len(out),
+                "id": new_ids[len(out)],
                 "org_id": org_id,
                 "code": m.code,
                 "name": m.name,
@@ -124,7 +125,7 @@ def _contract_rows(
     ):
         parcels[parcel].append((start, end, code))
     out: list[dict[str, Any]] = []
-    first = _first_id(tx, C)
+    new_ids = _new_ids(tx, C, len(rows))
     n = 0
     for r in rows:
         where = f"row {r.row}"
@@ -176,7 +177,7 @@ def _contract_rows(
         parcels[r.parcel].append((r.start, r.end, code))
         out.append(
             {
-                "id": first + len(out),
+                "id": new_ids[len(out)],
                 "org_id": org_id,
                 "code": code,
                 "member_id": info[0],

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
@@ -27,7 +28,7 @@ from coopledger.domain.roles import (
 )
 from coopledger.services.ledger import Ledger
 from coopledger.store.engine import make_engine
-from coopledger.store.models import AppUser, AuditLog
+from coopledger.store.models import AppUser, AuditLog, Organisation, UserOrganisation, table_of
 from coopledger.store.uow import Tx
 from coopledger.store.users import (
     AuthenticatedUser,
@@ -38,8 +39,11 @@ from coopledger.store.users import (
     find_user,
     hash_password,
     is_locked,
+    organisations_of,
     user_state,
 )
+
+UO = table_of(UserOrganisation)
 
 MIN_PASSWORD_LENGTH = 6
 MAX_USERNAME_LENGTH = 64
@@ -300,6 +304,68 @@ def unlock_user(ledger: Ledger, username: str) -> UserInfo:
         return _info(user)
 
 
+def user_organisations(ledger: Ledger, username: str) -> list[str] | None:
+    """The names of the organisations ``username`` may work on; None when not limited."""
+    with ledger.read() as session:
+        user = find_user(session, username)
+        if user is None or user.id is None:
+            raise DomainError("username", N_("There is no user {user}."), user=username)
+        ids = organisations_of(session, user.id)
+        if ids is None:
+            return None
+        return sorted(
+            str(n)
+            for n in session.execute(
+                select(col(Organisation.name)).where(col(Organisation.id).in_(sorted(ids)))
+            ).scalars()
+        )
+
+
+def set_user_organisations(ledger: Ledger, username: str, names: Sequence[str] | None) -> None:
+    """Give ``username`` exactly the organisations ``names`` (None or empty: every
+    organisation, as before any was given). Administrators only; audited with the lists
+    before and after."""
+    ledger.require(MANAGE_USERS)
+    with ledger.write() as tx:
+        user = _get(tx, username)
+        assert user.id is not None
+        by_name = {
+            str(n): int(i)
+            for n, i in tx.session.execute(select(col(Organisation.name), col(Organisation.id)))
+            if i is not None
+        }
+        wanted: set[int] = set()
+        for name in names or ():
+            if name not in by_name:
+                raise DomainError(
+                    "--org",
+                    N_('no organisation named "{name}" (there are: {names})'),
+                    name=name,
+                    names="、".join(sorted(by_name)) or "—",
+                )
+            wanted.add(by_name[name])
+        names_of = {i: n for n, i in by_name.items()}
+        before = organisations_of(tx.session, user.id)
+        tx.session.execute(delete(UO).where(UO.c.user_id == user.id))
+        if wanted:
+            tx.session.execute(
+                insert(UO), [{"user_id": user.id, "org_id": o} for o in sorted(wanted)]
+            )
+        tx.log(
+            "set user organisations",
+            entity="app_user",
+            entity_id=user.id,
+            before={
+                "username": user.username,
+                "organisations": None if before is None else sorted(names_of[o] for o in before),
+            },
+            after={
+                "username": user.username,
+                "organisations": sorted(names_of[o] for o in wanted) or None,
+            },
+        )
+
+
 def authenticate(source: Path | str | Engine, username: str, password: str) -> AuthenticatedUser:
     """Check a user name and password against a ledger (a file path or an engine on it).
 
@@ -308,7 +374,7 @@ def authenticate(source: Path | str | Engine, username: str, password: str) -> A
     """
     if isinstance(source, Engine):
         return check_login(source, username, password)
-    engine = make_engine(Path(source))
+    engine = make_engine(source)
     try:
         return check_login(engine, username, password)
     finally:

@@ -12,14 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from coopledger.store.models import AuditLog
+from coopledger.store.engine import lock_chain_head
+from coopledger.store.models import AuditLog, table_of
+
+_AUDIT = table_of(AuditLog)
 
 GENESIS = "0" * 64
 
@@ -69,7 +73,7 @@ def now_utc_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-def chain_head(session: Session) -> tuple[int, str]:
+def chain_head(session: Session | Connection) -> tuple[int, str]:
     """(id, hash) of the newest entry, or (0, GENESIS)."""
     row = session.execute(
         select(col(AuditLog.id), col(AuditLog.hash)).order_by(col(AuditLog.id).desc()).limit(1)
@@ -79,6 +83,87 @@ def chain_head(session: Session) -> tuple[int, str]:
     head_id, head_hash = row
     assert head_id is not None  # the primary key
     return int(head_id), str(head_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    """An audit entry written by a unit of work, chained when the unit commits."""
+
+    user: str
+    action: str
+    org_id: int | None
+    entity: str
+    entity_id: str
+    before_json: str
+    after_json: str
+
+
+def pending(
+    *,
+    user: str,
+    action: str,
+    org_id: int | None = None,
+    entity: str = "",
+    entity_id: str | int = "",
+    before: object = None,
+    after: object = None,
+) -> PendingEntry:
+    """An entry to chain later (its state is serialised now, as it is at this moment)."""
+    return PendingEntry(
+        user=user,
+        action=action,
+        org_id=org_id,
+        entity=entity,
+        entity_id=str(entity_id),
+        before_json="" if before is None else canonical_json(before),
+        after_json="" if after is None else canonical_json(after),
+    )
+
+
+def chain(session: Session | Connection, entries: Sequence[PendingEntry]) -> None:
+    """Chain ``entries`` to the current head and insert them, inside the caller's transaction.
+
+    On PostgreSQL the chain head is held (an advisory lock) from here until the transaction
+    ends, so that concurrent writers append one after the other and the chain never forks;
+    the lock is taken as late as possible, so writers in different organisations only wait
+    for each other's last moments.
+    """
+    if not entries:
+        return
+    lock_chain_head(session)
+    _, prev = chain_head(session)
+    at = now_utc_text()
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        h = entry_hash(
+            prev,
+            org_id=e.org_id,
+            at=at,
+            user=e.user,
+            action=e.action,
+            entity=e.entity,
+            entity_id=e.entity_id,
+            before_json=e.before_json,
+            after_json=e.after_json,
+        )
+        rows.append(
+            {
+                "org_id": e.org_id,
+                "at": at,
+                "user": e.user,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "before_json": e.before_json,
+                "after_json": e.after_json,
+                "prev_hash": prev,
+                "hash": h,
+            }
+        )
+        prev = h
+    # One statement per entry keeps the ids in chain order on every backend.
+    for row in rows:
+        session.execute(insert(_AUDIT), row)
 
 
 def append(
@@ -91,38 +176,22 @@ def append(
     entity_id: str | int = "",
     before: object = None,
     after: object = None,
-) -> AuditLog:
+) -> None:
     """Append one entry chained to the current head, inside the caller's transaction."""
-    _, prev = chain_head(session)
-    before_json = "" if before is None else canonical_json(before)
-    after_json = "" if after is None else canonical_json(after)
-    at = now_utc_text()
-    eid = str(entity_id)
-    entry = AuditLog(
-        org_id=org_id,
-        at=at,
-        user=user,
-        action=action,
-        entity=entity,
-        entity_id=eid,
-        before_json=before_json,
-        after_json=after_json,
-        prev_hash=prev,
-        hash=entry_hash(
-            prev,
-            org_id=org_id,
-            at=at,
-            user=user,
-            action=action,
-            entity=entity,
-            entity_id=eid,
-            before_json=before_json,
-            after_json=after_json,
-        ),
+    chain(
+        session,
+        [
+            pending(
+                user=user,
+                action=action,
+                org_id=org_id,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+            )
+        ],
     )
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def row_snapshot(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:

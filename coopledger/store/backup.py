@@ -84,6 +84,8 @@ class Manifest:
     program: str = f"coopledger {__version__}"
     #: The audit entry that recorded this backup in the source ledger (not in the copy).
     logged_entry: dict[str, Any] | None = None
+    #: ``sqlite`` (a copy of the file) or ``pg_dump`` (a dump of a database on a server).
+    kind: str = "sqlite"
 
     def to_json(self) -> dict[str, Any]:
         """The manifest file's content."""
@@ -115,6 +117,7 @@ class Manifest:
                 user=str(data.get("user", "")),
                 program=str(data.get("program", "")),
                 logged_entry=dict(logged) if isinstance(logged, dict) else None,
+                kind=str(data.get("kind", "sqlite")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"manifest field missing or wrong: {exc}") from exc
@@ -151,7 +154,7 @@ class CheckedBackup:
 class RestoreResult:
     """What a restore did."""
 
-    target: Path
+    target: Path | str
     replaced: Path | None
     from_revision: str
     to_revision: str
@@ -272,10 +275,11 @@ def copy_database(source: Path, out: Path) -> BackupCopy:
 def write_manifest(
     copy: BackupCopy,
     *,
-    source: Path,
+    source: Path | str,
     user: str,
     logged_entry: dict[str, Any] | None,
     created_at: dt.datetime | None = None,
+    kind: str = "sqlite",
 ) -> Manifest:
     """Write ``<backup>.json`` for a fresh copy (atomically) and return it."""
     manifest = Manifest(
@@ -289,6 +293,7 @@ def write_manifest(
         source=str(source),
         user=user,
         logged_entry=logged_entry,
+        kind=kind,
     )
     target = manifest_path(copy.path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")

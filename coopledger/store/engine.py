@@ -1,28 +1,143 @@
-"""The database engine and everything SQLite-specific (pragmas, migrations on open).
+"""The database engine and everything backend-specific: where a ledger lives (a SQLite file or
+a PostgreSQL database), the SQLite pragmas, the PostgreSQL session settings and locks, and
+migrations on open.
 
-Everything else in the store speaks portable SQLAlchemy, so that a township office can later
-point the same program at PostgreSQL.
+Everything else in the store speaks portable SQLAlchemy; what differs between the two backends
+(how a write transaction begins, how rows are serialised, how ids are reserved) lives here
+behind a few small functions.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # Alembic is imported only when a migration runs: it costs a quarter of a second at start.
 
+from coopledger.domain.errors import N_, DomainError
 from coopledger.paths import migrations_dir
 
 
 class LedgerFileError(Exception):
     """The file is not a ledger this program can open."""
+
+
+class LocationError(DomainError):
+    """``--db`` names neither a file nor a PostgreSQL database this program can use."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__("--db", message, **params)
+
+
+#: The URL schemes accepted for a PostgreSQL ledger.
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+# Something that starts like a URL ("word:/..."): never a file name (a Windows drive letter
+# has one letter before its colon).
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+:/")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a ledger lives: a SQLite file (``path``) or a PostgreSQL database (``url``)."""
+
+    path: Path | None = None
+    url: str | None = None
+
+    @property
+    def is_server(self) -> bool:
+        """Whether this is a PostgreSQL database (not a file)."""
+        return self.url is not None
+
+    @property
+    def file(self) -> Path:
+        """The SQLite file (raises ``LocationError`` for a database on a server)."""
+        if self.path is None:
+            raise LocationError(N_("This needs a ledger file; the ledger is on a server."))
+        return self.path
+
+    @property
+    def database(self) -> str:
+        """The PostgreSQL database name ('' for a file)."""
+        if self.url is None:
+            return ""
+        return make_url(self.url).database or ""
+
+    def shown(self) -> str:
+        """The location as it may be shown or logged: a path, or the URL without a password."""
+        if self.url is None:
+            return str(self.path)
+        shown = make_url(self.url).render_as_string(hide_password=True)
+        # The socket folder reads as a path, not %2F-escaped.
+        return unquote(shown.replace("postgresql+psycopg://", "postgresql://", 1))
+
+    def __str__(self) -> str:
+        return self.shown()
+
+
+def parse_location(value: Location | Path | str) -> Location:
+    """``--db`` as given: a PostgreSQL URL (``postgresql://user@host/db`` or
+    ``postgresql://user@/db?host=/socket/dir&port=N``) or a file path. Anything that looks like
+    a URL but is not a PostgreSQL one raises ``LocationError``: it never becomes a file name."""
+    if isinstance(value, Location):
+        return value
+    if isinstance(value, Path):
+        return Location(path=value)
+    raw = str(value).strip()
+    if not _URL_LIKE.match(raw):
+        return Location(path=Path(raw))
+    scheme = raw.split(":", 1)[0].lower()
+    if scheme not in POSTGRES_SCHEMES:
+        raise LocationError(
+            N_(
+                "{scheme}: is not a kind of ledger this program can use (a file, or postgresql://...)"
+            ),
+            scheme=scheme,
+        )
+    parts = urlsplit(raw)
+    if not raw[len(scheme) + 1 :].startswith("//"):
+        raise LocationError(N_("A PostgreSQL URL starts with postgresql://"))
+    query = parse_qs(parts.query)
+    if not parts.hostname and "host" not in query:
+        raise LocationError(
+            N_(
+                "The URL names no server (postgresql://user@HOST/database, or ?host=/socket/folder)."
+            )
+        )
+    database = unquote(parts.path.lstrip("/"))
+    if not database or "/" in database:
+        raise LocationError(N_("The URL names no database (postgresql://user@host/DATABASE)."))
+    try:
+        url = make_url("postgresql+psycopg" + raw[len(scheme) :])
+    except (ArgumentError, ValueError) as exc:
+        raise LocationError(N_("The URL cannot be read: {error}"), error=str(exc)) from exc
+    unknown = set(query) - {"host", "port", "sslmode", "connect_timeout", "application_name"}
+    if unknown:
+        raise LocationError(N_("The URL has an unknown parameter {name}."), name=sorted(unknown)[0])
+    try:
+        _ = url.port
+    except ValueError as exc:
+        raise LocationError(N_("The port in the URL is not a number.")) from exc
+    return Location(url=url.render_as_string(hide_password=False))
+
+
+def is_postgres(bind: Engine | Connection | Session) -> bool:
+    """Whether ``bind`` talks to PostgreSQL."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    return engine.dialect.name == "postgresql"
 
 
 def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -49,9 +164,50 @@ def _set_readonly_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(path: Path | str, *, readonly: bool = False) -> Engine:
-    """An engine on the SQLite file ``path`` with the house pragmas."""
-    url = f"sqlite:///{Path(path)}"
+_NUMERIC_LOADER: list[type[Any]] = []
+
+
+def _numeric_loader() -> type[Any]:
+    # PostgreSQL's sum(bigint) is numeric: whole numbers load as int, so that money stays
+    # integer fen as on SQLite (the schema has no numeric column of its own).
+    if not _NUMERIC_LOADER:
+        from psycopg.adapt import Loader
+
+        class IntegralNumericLoader(Loader):
+            def load(self, data: Any) -> int | Decimal:
+                raw = bytes(data)
+                if raw.isdigit() or (raw[:1] == b"-" and raw[1:].isdigit()):
+                    return int(raw)
+                return Decimal(raw.decode("ascii"))
+
+        _NUMERIC_LOADER.append(IntegralNumericLoader)
+    return _NUMERIC_LOADER[0]
+
+
+def _set_postgres_session(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.adapters.register_loader("numeric", _numeric_loader())
+
+
+def _postgres_engine(url: str, *, readonly: bool) -> Engine:
+    options = "-c TimeZone=UTC -c client_encoding=UTF8"
+    if readonly:
+        options += " -c default_transaction_read_only=on"
+    engine = create_engine(
+        url,
+        connect_args={"options": options, "connect_timeout": 5, "application_name": "coopledger"},
+        pool_pre_ping=True,
+    )
+    event.listen(engine, "connect", _set_postgres_session)
+    return engine
+
+
+def make_engine(location: Location | Path | str, *, readonly: bool = False) -> Engine:
+    """An engine on a ledger: a SQLite file with the house pragmas, or a PostgreSQL database
+    (UTC session time zone; read-only transactions with ``readonly``)."""
+    loc = parse_location(location)
+    if loc.url is not None:
+        return _postgres_engine(loc.url, readonly=readonly)
+    url = f"sqlite:///{loc.file}"
     engine = create_engine(url)
     if readonly:
         event.listen(engine, "connect", _set_readonly_pragmas)
@@ -123,6 +279,16 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def upgrade_on(conn: Connection) -> None:
+    """Bring the schema to the head inside ``conn``'s open transaction (the caller commits):
+    for a copy that creates the schema and fills it all or nothing."""
+    from alembic import command
+
+    cfg = alembic_config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+
+
 def check_is_sqlite(path: Path) -> None:
     """Refuse files that are not SQLite databases before SQLAlchemy touches them."""
     if not path.exists() or path.stat().st_size == 0:
@@ -137,3 +303,138 @@ def check_is_sqlite(path: Path) -> None:
         conn.close()
     except sqlite3.DatabaseError as exc:
         raise LedgerFileError(f"{path} is damaged: {exc}") from exc
+
+
+# --- PostgreSQL: what a file lock and BEGIN IMMEDIATE do on SQLite ----------------------------
+#
+# On SQLite every write transaction takes the one write lock when it begins, so nothing below
+# is needed there. On PostgreSQL several clients write at once; they are serialised only where
+# they must be, with transaction-level advisory locks (released at commit or rollback, also
+# when the client dies): the audit chain head (taken just before commit, for the moment the
+# entries are chained), and each organisation (voucher numbering per month, period balances,
+# a distribution commit): two accountants in different villages never wait on each other.
+
+_CHAIN_LOCK = (0x434C, 1)  # (namespace "CL", key): the audit chain head
+_ORG_LOCK_NS = 0x4F52  # (namespace "OR", organisation id)
+_ID_LOCK_NS = 0x4944  # (namespace "ID", table): reserving blocks of ids
+
+
+def lock_chain_head(session: Session | Connection) -> None:
+    """Hold the audit chain head until this transaction ends (PostgreSQL; SQLite's write
+    transactions are serialised already)."""
+    if is_postgres(session):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+            {"ns": _CHAIN_LOCK[0], "key": _CHAIN_LOCK[1]},
+        )
+
+
+def lock_organisation(session: Session | Connection, org_id: int) -> None:
+    """Serialise this transaction with every other write to the same organisation
+    (PostgreSQL; re-entrant within a transaction)."""
+    if is_postgres(session):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+            {"ns": _ORG_LOCK_NS, "key": int(org_id)},
+        )
+
+
+def _sequence_of(table: Table) -> str:
+    return f"{table.name}_id_seq"
+
+
+def reserve_ids(session: Session | Connection, table: Table, n: int) -> list[int]:
+    """``n`` new ids for rows of ``table`` that a bulk insert will give explicitly, in
+    increasing order. SQLite: the block after the highest id (the writer is alone).
+    PostgreSQL: taken from the table's sequence, so that other clients' inserts never collide
+    (the ids need not be consecutive)."""
+    if n <= 0:
+        return []
+    if not is_postgres(session):
+        top = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table.name}")).scalar()
+        first = int(top or 0) + 1
+        return list(range(first, first + n))
+    rows = session.execute(
+        text("SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)"),
+        {"seq": _sequence_of(table), "n": n},
+    ).scalars()
+    return sorted(int(r) for r in rows)
+
+
+def sync_sequences(conn: Connection, tables: Mapping[str, Table]) -> None:
+    """After rows were inserted with explicit ids (a copied ledger), move each PostgreSQL
+    sequence past the highest id, so that the next insert gets a fresh one."""
+    if not is_postgres(conn):
+        return
+    for table in tables.values():
+        if "id" not in table.columns or not table.c.id.autoincrement:
+            continue
+        if not table.c.id.primary_key:
+            continue
+        conn.execute(
+            text(
+                f"SELECT setval(CAST(:seq AS regclass), coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+            ),
+            {"seq": _sequence_of(table)},
+        )
+
+
+# --- PostgreSQL: why a connection failed, in words a user can act on -------------------------
+
+#: Kinds of connection failure ``server_problem`` tells apart.
+SERVER_DOWN = "down"
+SERVER_PASSWORD = "password"
+SERVER_NO_DATABASE = "no_database"
+SERVER_NO_ROLE = "no_role"
+SERVER_NO_HOST = "no_host"
+SERVER_DENIED = "denied"
+SERVER_OTHER = "other"
+
+
+def server_problem(exc: BaseException) -> tuple[str, str] | None:
+    """(kind, the server's own first line) when ``exc`` is a failed PostgreSQL connection or
+    a lost server, else None."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(orig, psycopg.OperationalError):
+        return None
+    message = str(orig).strip()
+    lines = [ln.strip() for ln in message.splitlines() if ln.strip()]
+    first = lines[0] if lines else message
+    low = message.lower()
+    if "password authentication failed" in low or "no password supplied" in low:
+        kind = SERVER_PASSWORD
+    elif "database" in low and "does not exist" in low:
+        kind = SERVER_NO_DATABASE
+    elif "role" in low and "does not exist" in low:
+        kind = SERVER_NO_ROLE
+    elif "translate host name" in low or "name or service not known" in low:
+        kind = SERVER_NO_HOST
+    elif "permission denied" in low or "no pg_hba.conf entry" in low:
+        kind = SERVER_DENIED
+    elif (
+        "connection refused" in low
+        or "no such file or directory" in low
+        or "timeout expired" in low
+        or "server closed the connection" in low
+        or "terminating connection" in low
+        or "is the server running" in low
+        or "the database system is" in low
+    ):
+        kind = SERVER_DOWN
+    else:
+        kind = SERVER_OTHER
+    # The server's line says e.g. 'connection failed: connection to server on socket ...'.
+    for prefix in ("connection failed: ", "connection is bad: "):
+        first = first.removeprefix(prefix)
+    return kind, first
+
+
+def table_names(engine: Engine) -> list[str]:
+    """The tables in the ledger (on PostgreSQL, in the default schema)."""
+    return list(inspect(engine).get_table_names())

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from coopledger.store.engine import lock_organisation, reserve_ids
 from coopledger.store.models import (
     Account,
     FiscalYear,
@@ -192,10 +193,6 @@ def add_to_period_balances(
             )
 
 
-def _next_id(session: Session | Connection, table: Any) -> int:
-    return int(session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
-
-
 def insert_posted_vouchers(
     session: Session | Connection,
     org_id: int,
@@ -212,11 +209,11 @@ def insert_posted_vouchers(
     the month's last number. Returns their ids in the order given. The caller has checked
     each voucher (balance, leaves, open periods)."""
     now = dt.datetime.now(dt.UTC)
+    lock_organisation(session, org_id)
     seqs = next_seqs(session, org_id, {(v.vtype, v.date.year, v.date.month) for v in vouchers})
     order = sorted(range(len(vouchers)), key=lambda i: vouchers[i].date)
-    first_vid = _next_id(session, V)
-    next_lid = _next_id(session, L)
-    ids = [first_vid + i for i in range(len(vouchers))]
+    ids = reserve_ids(session, V, len(vouchers))
+    line_ids = iter(reserve_ids(session, L, sum(len(v.lines) for v in vouchers)))
     headers: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     deltas: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -262,7 +259,7 @@ def insert_posted_vouchers(
         for n, ln in enumerate(v.lines, start=1):
             lines.append(
                 {
-                    "id": next_lid,
+                    "id": next(line_ids),
                     "org_id": org_id,
                     "voucher_id": vid,
                     "line_no": n,
@@ -275,7 +272,6 @@ def insert_posted_vouchers(
                     "memo": ln.memo,
                 }
             )
-            next_lid += 1
             d = deltas[(ln.account_id, v.date.year, v.date.month)]
             d[0] += ln.debit_fen
             d[1] += ln.credit_fen
@@ -289,6 +285,7 @@ def insert_posted_vouchers(
 def post_one(session: Session, voucher: Voucher, user: str) -> None:
     """Number and post one reviewed voucher and add it to the period balances."""
     month = (voucher.vtype, voucher.year, voucher.month)
+    lock_organisation(session, voucher.org_id)
     voucher.seq = next_seqs(session, voucher.org_id, [month])[month] + 1
     voucher.state = "posted"
     voucher.posted_by = user

@@ -3,7 +3,7 @@
 
 Conventions: money is ``BIGINT`` fen in columns named ``*_fen``; areas are ``BIGINT``
 ten-thousandths of a mu (``*_e4``); rates are ten-thousandths (``*_e4``). Every table that
-belongs to a book carries ``org_id``; only ``organisation``, ``app_user``, ``audit_log``
+belongs to a book carries ``org_id``; only ``organisation``, ``app_user``, ``user_organisation``, ``audit_log``
 (its ``org_id`` may be null for database-wide acts) and ``writer_lock`` are database-wide.
 """
 
@@ -350,3 +350,13 @@ class AuditLog(SQLModel, table=True):
     after_json: str = ""
     prev_hash: str = Field(unique=True)  # a fork in the chain cannot be stored
     hash: str = Field(unique=True)
+
+
+class UserOrganisation(SQLModel, table=True):
+    """An organisation a user may work on. A user with no rows here may work on every
+    organisation; one with rows, only on those (a township accountant's villages)."""
+
+    __tablename__ = "user_organisation"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", primary_key=True)

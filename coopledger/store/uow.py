@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from coopledger.store import audit
+from coopledger.store.engine import lock_organisation
 from coopledger.store.tracked import digests_in_range, record_state
 
 
@@ -21,6 +22,7 @@ class Tx:
         self.session = session
         self.user = user
         self.org_id = org_id
+        self._pending: list[audit.PendingEntry] = []
 
     def log(
         self,
@@ -32,17 +34,27 @@ class Tx:
         after: object = None,
         org_id: int | None = None,
     ) -> None:
-        """Append a plain audit entry (an act that changes no tracked record's state)."""
-        audit.append(
-            self.session,
-            user=self.user,
-            action=action,
-            org_id=self.org_id if org_id is None else org_id,
-            entity=entity,
-            entity_id=entity_id,
-            before=before,
-            after=after,
+        """Append a plain audit entry (an act that changes no tracked record's state).
+
+        The entry is chained when the unit of work commits (or at ``chain_audit``)."""
+        self._pending.append(
+            audit.pending(
+                user=self.user,
+                action=action,
+                org_id=self.org_id if org_id is None else org_id,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+            )
         )
+
+    def chain_audit(self) -> None:
+        """Chain the entries logged so far now (the unit of work does it before it commits;
+        call it to read the new chain head inside the transaction)."""
+        self.session.flush()
+        entries, self._pending = self._pending, []
+        audit.chain(self.session, entries)
 
     def state(self, entity: str, row_id: int) -> dict[str, Any] | None:
         """The current state of a tracked record, as the audit log records it."""
@@ -92,11 +104,16 @@ class Tx:
 @contextmanager
 def unit_of_work(engine: Engine, user: str, org_id: int | None = None) -> Iterator[Tx]:
     """One write transaction: commits when the block ends, rolls back (leaving no trace,
-    audit entries included) when it raises."""
+    audit entries included) when it raises. With ``org_id``, the organisation is held for
+    the transaction (on PostgreSQL, where several clients write at once)."""
     session = Session(engine, expire_on_commit=False)
     try:
         session.begin()
-        yield Tx(session, user, org_id)
+        if org_id is not None:
+            lock_organisation(session, org_id)
+        tx = Tx(session, user, org_id)
+        yield tx
+        tx.chain_audit()
         session.commit()
     except BaseException:
         session.rollback()

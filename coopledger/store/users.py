@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from coopledger.domain.roles import ADMIN, AccountLockedError, AuthenticationError
-from coopledger.store.models import AppUser
+from coopledger.store.models import AppUser, UserOrganisation
 from coopledger.store.uow import unit_of_work
 
 #: Wrong passwords in a row before the account is locked.
@@ -184,3 +184,23 @@ def check_login(
         raise error
     assert result is not None
     return result
+
+
+def organisations_of(session: Session, user_id: int) -> frozenset[int] | None:
+    """The organisations a user may work on; None when not limited (every organisation)."""
+    ids = frozenset(
+        int(r)
+        for r in session.execute(
+            select(col(UserOrganisation.org_id)).where(col(UserOrganisation.user_id) == user_id)
+        ).scalars()
+    )
+    return ids or None
+
+
+def organisations_of_name(engine: Engine, username: str) -> frozenset[int] | None:
+    """``organisations_of`` for a user name (None for an unknown user: single-user mode)."""
+    with Session(engine) as session:
+        user = find_user(session, username)
+        if user is None or user.id is None:
+            return None
+        return organisations_of(session, user.id)

@@ -16,14 +16,19 @@ from PySide6.QtWidgets import (
 
 from coopledger.domain.errors import DomainError
 from coopledger.i18n import _
-from coopledger.services.ledger import Ledger, open_ledger
+from coopledger.services.ledger import Ledger, Location, open_ledger
 
 
 class LoginDialog(QDialog):
     """User name and password; on OK the ledger is opened (and the password checked)."""
 
     def __init__(
-        self, path: Path, *, user: str = "", readonly: bool = False, parent: QWidget | None = None
+        self,
+        path: Path | Location,
+        *,
+        user: str = "",
+        readonly: bool = False,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.path = path
@@ -40,7 +45,11 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020")
         form = QFormLayout()
-        form.addRow(QLabel(_("Ledger file")), QLabel(path.name))
+        where = path.path if isinstance(path, Location) else path
+        form.addRow(
+            QLabel(_("Ledger file") if where is not None else _("Ledger server")),
+            QLabel(where.name if where is not None else path.shown()),
+        )
         form.addRow(_("User"), self.user_edit)
         form.addRow(_("Password"), self.password_edit)
         buttons = QDialogButtonBox(
@@ -74,7 +83,7 @@ class LoginDialog(QDialog):
         self.accept()
 
 
-def login(path: Path, *, user: str = "", readonly: bool = False) -> Ledger | None:
+def login(path: Path | Location, *, user: str = "", readonly: bool = False) -> Ledger | None:
     """Ask who is working until the ledger opens; None when the user cancels."""
     from coopledger.ui.app import load_app_font, make_app
 

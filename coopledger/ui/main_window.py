@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self._backup_timer.start()
         self.views: dict[str, View] = {}
         self.setWindowTitle(
-            _("coopledger {version} — {path}").format(version=__version__, path=ledger.path)
+            _("coopledger {version} — {path}").format(version=__version__, path=ledger.shown)
         )
 
         # the book switcher
@@ -262,10 +262,12 @@ class MainWindow(QMainWindow):
     def _status(self) -> None:
         ledger = self.ctx.ledger
         self.ledger_label.setText(
-            _("Ledger: {name}").format(name=Path(ledger.path).name)
+            (_("Ledger server: {name}") if ledger.on_server else _("Ledger: {name}")).format(
+                name=ledger.short_name
+            )
             + (_(" (read-only)") if ledger.readonly else "")
         )
-        self.ledger_label.setToolTip(str(ledger.path))
+        self.ledger_label.setToolTip(ledger.shown)
         self.user_label.setText(
             _("User: {user} ({role})").format(user=ledger.user, role=role_name(ledger.role))
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from coopledger.domain.book import book_to_json
 from coopledger.services.bookfile import validate_book
 from tests.conftest import EXAMPLES
+from tests.pgserver import NewLedger, dump_ledger
 
 BIN = Path(sys.executable).with_name("coopledger")
 BOOKS = sorted(p.name.removesuffix(".book.json") for p in EXAMPLES.glob("*.book.json"))
@@ -24,16 +24,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=300)
 
 
-def dump(db: Path) -> list[str]:
-    con = sqlite3.connect(db)
-    lines = list(con.iterdump())
-    con.close()
-    return lines
+def dump(db: Path | str) -> list[str]:
+    return dump_ledger(db)
 
 
 @pytest.mark.parametrize("name", BOOKS)
-def test_distribute_json_matches_expected(tmp_path: Path, name: str) -> None:
-    db = str(tmp_path / "l.sqlite3")
+def test_distribute_json_matches_expected(new_ledger: NewLedger, tmp_path: Path, name: str) -> None:
+    db = str(new_ledger("l"))
     out = run("--db", db, "import-book", str(EXAMPLES / f"{name}.book.json"))
     assert out.returncode == 0, out.stderr
     expected = json.loads((EXAMPLES / f"{name}.expected.json").read_text(encoding="utf-8"))
@@ -48,8 +45,8 @@ def test_distribute_json_matches_expected(tmp_path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", BOOKS)
-def test_export_then_import_round_trips(tmp_path: Path, name: str) -> None:
-    db1, db2 = str(tmp_path / "a.sqlite3"), str(tmp_path / "b.sqlite3")
+def test_export_then_import_round_trips(new_ledger: NewLedger, tmp_path: Path, name: str) -> None:
+    db1, db2 = str(new_ledger("a")), str(new_ledger("b"))
     src = EXAMPLES / f"{name}.book.json"
     assert run("--db", db1, "import-book", str(src)).returncode == 0
     exported = tmp_path / "out.book.json"
@@ -142,9 +139,9 @@ def _broken() -> list[tuple[str, object, str]]:
 
 @pytest.mark.parametrize(("label", "book", "path"), _broken(), ids=[c[0] for c in _broken()])
 def test_broken_books_are_refused_whole(
-    tmp_path: Path, label: str, book: object, path: str
+    new_ledger: NewLedger, tmp_path: Path, label: str, book: object, path: str
 ) -> None:
-    db = tmp_path / "l.sqlite3"
+    db = new_ledger("l")
     assert (
         run("--db", str(db), "import-book", str(EXAMPLES / "no-shares.book.json")).returncode == 0
     )
@@ -162,8 +159,8 @@ def test_broken_books_are_refused_whole(
     "content",
     [b"", b"\x00\x01garbage", b"[1, 2]", b'{"format": "coopledger-book"', "中文".encode("gbk")],
 )
-def test_garbage_files_are_refused(tmp_path: Path, content: bytes) -> None:
-    db = tmp_path / "l.sqlite3"
+def test_garbage_files_are_refused(new_ledger: NewLedger, tmp_path: Path, content: bytes) -> None:
+    db = new_ledger("l")
     f = tmp_path / "bad.json"
     f.write_bytes(content)
     out = run("--db", str(db), "import-book", str(f))
@@ -171,8 +168,8 @@ def test_garbage_files_are_refused(tmp_path: Path, content: bytes) -> None:
     assert "Traceback" not in out.stderr
 
 
-def test_same_name_is_refused(tmp_path: Path) -> None:
-    db = str(tmp_path / "l.sqlite3")
+def test_same_name_is_refused(new_ledger: NewLedger, tmp_path: Path) -> None:
+    db = str(new_ledger("l"))
     src = str(EXAMPLES / "mini.book.json")
     assert run("--db", db, "import-book", src).returncode == 0
     out = run("--db", db, "import-book", src)
@@ -180,8 +177,8 @@ def test_same_name_is_refused(tmp_path: Path) -> None:
     assert "organisation.name" in out.stderr
 
 
-def test_org_is_required_when_several(tmp_path: Path) -> None:
-    db = str(tmp_path / "l.sqlite3")
+def test_org_is_required_when_several(new_ledger: NewLedger, tmp_path: Path) -> None:
+    db = str(new_ledger("l"))
     run("--db", db, "import-book", str(EXAMPLES / "mini.book.json"))
     run("--db", db, "import-book", str(EXAMPLES / "no-shares.book.json"))
     out = run("--db", db, "distribute", "--year", "2014", "--json")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from coopledger.services import bookfile, books
 from coopledger.services import distribution as dist
 from coopledger.services.ledger import Ledger, verify
 from tests.conftest import EXAMPLES
+from tests.pgserver import raw_sql
 
 BOOKS = sorted(p.name.removesuffix(".book.json") for p in EXAMPLES.glob("*.book.json"))
 
@@ -44,13 +44,11 @@ def test_example_year_by_year(ledger: Ledger, name: str) -> None:
     assert report.ok, report.problems
 
 
-def _snapshot(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite3.connect(path)
+def _snapshot(path: Path | str) -> dict[str, list[tuple[object, ...]]]:
     out = {}
     for table in ("voucher", "voucher_line", "distribution", "distribution_item", "period_balance"):
-        out[table] = con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-    out["audit"] = con.execute("SELECT count(*) FROM audit_log").fetchall()
-    con.close()
+        out[table] = raw_sql(path, f"SELECT * FROM {table} ORDER BY 1")
+    out["audit"] = raw_sql(path, "SELECT count(*) FROM audit_log")
     return out
 
 

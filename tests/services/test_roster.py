@@ -3,20 +3,16 @@ rows or none."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from coopledger.services.accounts import create_organisation
 from coopledger.services.ledger import Ledger, verify
 from coopledger.services.roster import import_roster
+from tests.pgserver import raw_sql
 
 
-def _count(path: Path, table: str) -> int:
-    con = sqlite3.connect(path)
-    try:
-        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    finally:
-        con.close()
+def _count(path: Path | str, table: str) -> int:
+    return int(str(raw_sql(path, f"SELECT count(*) FROM {table}")[0][0]))
 
 
 def test_members_then_contracts_from_csv(ledger: Ledger, ledger_path: Path, tmp_path: Path) -> None:

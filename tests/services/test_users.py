@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -33,6 +32,7 @@ from coopledger.services.users import (
 )
 from coopledger.store.engine import make_engine
 from coopledger.store.users import LOCKOUT, MAX_FAILED_ATTEMPTS, check_login
+from tests.pgserver import raw_sql
 
 
 @pytest.fixture(autouse=True)
@@ -226,10 +226,10 @@ def test_lock_out_after_five_failures_and_reset(staffed: Path) -> None:
         check_login(engine, "kuaiji", "kuaiji-pw", now=t0 + LOCKOUT - dt.timedelta(seconds=1))
     user = check_login(engine, "kuaiji", "kuaiji-pw", now=t0 + LOCKOUT + dt.timedelta(seconds=1))
     assert user.username == "kuaiji"
-    row = sqlite3.connect(staffed).execute(
-        "SELECT failed_attempts, locked_until FROM app_user WHERE username = 'kuaiji'"
+    rows = raw_sql(
+        staffed, "SELECT failed_attempts, locked_until FROM app_user WHERE username = 'kuaiji'"
     )
-    assert row.fetchone() == (0, None)
+    assert rows == [(0, None)]
     engine.dispose()
     led = _open(staffed, "jiandu", readonly=True)
     actions = [e.action for e in audit_entries(led)]
@@ -266,10 +266,10 @@ def test_user_management_is_audited_without_password_hashes(staffed: Path) -> No
     assert "disable user" in actions
     role_change = next(e for e in entries if e.action == "change role")
     assert role_change.before["role"] == "cashier" and role_change.after["role"] == "accountant"
-    dump = sqlite3.connect(staffed).execute(
-        "SELECT group_concat(before_json || after_json) FROM audit_log"
+    text = "".join(
+        str(a) + str(b)
+        for a, b in raw_sql(staffed, "SELECT before_json, after_json FROM audit_log")
     )
-    text = dump.fetchone()[0]
     assert "argon2" not in text and "password_hash" not in text
     assert authenticate(staffed, "jiandu", "reset-password").role == "supervisor"
     assert authenticate(staffed, "chuna", "chuna-pw").role == "accountant"

@@ -16,6 +16,7 @@ from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.services import books, vouchers
 from coopledger.services.accounts import add_account, create_organisation
 from coopledger.services.ledger import Ledger, open_ledger, verify
+from tests.pgserver import raw_sql
 
 
 def sale(day: dt.date, fen: int, memo: str = "销售莲藕") -> VoucherInput:
@@ -141,21 +142,19 @@ def test_closed_period_refuses_postings_and_reopen_is_audited(
         vouchers.reopen_period(led, org, 2014, 9, "补记")
     vouchers.reopen_period(led, org, 2014, 10, "漏记一笔销售")
     post(led, org, sale(dt.date(2014, 10, 20), 100))
-    actions = [r[0] for r in sqlite3.connect(ledger_path).execute("SELECT action FROM audit_log")]
+    actions = [r[0] for r in raw_sql(ledger_path, "SELECT action FROM audit_log")]
     assert "reopen period" in actions
 
 
 def test_maker_checker_with_two_users(book: tuple[Ledger, int], ledger_path: Path) -> None:
     led, org = book
-    con = sqlite3.connect(ledger_path)
     for name in ("会计甲", "主管乙"):
-        con.execute(
+        raw_sql(
+            ledger_path,
             "INSERT INTO app_user (username, display_name, role, password_hash, failed_attempts,"
-            " active, created_at) VALUES (?, '', 'admin', 'x', 0, 1, '2026-01-01 00:00:00')",
+            " active, created_at) VALUES (?, '', 'admin', 'x', 0, true, '2026-01-01 00:00:00')",
             (name,),
         )
-    con.commit()
-    con.close()
     led.user = "会计甲"
     led.role = None  # role checks aside: only the maker–checker rule is under test here
     vid = vouchers.add_voucher(led, org, sale(dt.date(2014, 10, 5), 100))

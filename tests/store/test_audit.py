@@ -10,6 +10,7 @@ import pytest
 
 from coopledger.services.ledger import Ledger, open_ledger, verify
 from coopledger.store.models import Member, Organisation
+from tests.pgserver import raw_sql
 
 
 def _add_member(led: Ledger, code: str = "H0001") -> int:
@@ -36,22 +37,18 @@ def test_fresh_ledger_verifies(ledger: Ledger) -> None:
 
 
 def test_rollback_leaves_no_trace(ledger: Ledger, ledger_path: Path) -> None:
-    before = sqlite3.connect(ledger_path).execute("SELECT count(*) FROM audit_log").fetchone()
+    before = raw_sql(ledger_path, "SELECT count(*) FROM audit_log")
     with pytest.raises(RuntimeError), ledger.write() as tx:
         tx.session.add(Organisation(name="半截", created_at=dt.datetime.now(dt.UTC)))
         tx.session.flush()
         tx.log("half-written")
         raise RuntimeError("power cut")
-    con = sqlite3.connect(ledger_path)
-    assert con.execute("SELECT count(*) FROM audit_log").fetchone() == before
-    assert con.execute("SELECT count(*) FROM organisation").fetchone() == (0,)
+    assert raw_sql(ledger_path, "SELECT count(*) FROM audit_log") == before
+    assert raw_sql(ledger_path, "SELECT count(*) FROM organisation") == [(0,)]
 
 
-def _tamper(path: Path, sql: str) -> None:
-    con = sqlite3.connect(path)
-    con.execute(sql)
-    con.commit()
-    con.close()
+def _tamper(path: Path | str, sql: str) -> None:
+    raw_sql(path, sql)
 
 
 @pytest.mark.parametrize(
@@ -62,10 +59,10 @@ def _tamper(path: Path, sql: str) -> None:
         (
             "INSERT INTO member (org_id, code, name, kind, group_name, id_number, phone,"
             " bank_account, address, notes, active, inactive_reason)"
-            " VALUES (1, 'H9', '冒名', 'household', '', '', '', '', '', '', 1, '')",
+            " VALUES (1, 'H9', '冒名', 'household', '', '', '', '', '', '', true, '')",
             "member #2 exists but the audit log never recorded it",
         ),
-        ("UPDATE audit_log SET user = 'someone' WHERE id = 2", "audit entry #2: was altered"),
+        ("UPDATE audit_log SET \"user\" = 'someone' WHERE id = 2", "audit entry #2: was altered"),
         ("DELETE FROM audit_log WHERE id = 2", "audit entry #3: does not follow"),
     ],
 )
@@ -83,11 +80,13 @@ def test_tampering_is_found(ledger_path: Path, sql: str, expected: str) -> None:
 
 def test_chain_cannot_fork(ledger: Ledger, ledger_path: Path) -> None:
     """Two entries can never claim the same predecessor (the column is unique)."""
+    import psycopg
+
     _add_member(ledger)
-    con = sqlite3.connect(ledger_path)
-    with pytest.raises(sqlite3.IntegrityError):
-        con.execute(
-            "INSERT INTO audit_log (org_id, at, user, action, entity, entity_id, before_json,"
-            " after_json, prev_hash, hash) SELECT org_id, at, user, action, entity, entity_id,"
-            " before_json, after_json, prev_hash, 'x' FROM audit_log WHERE id = 2"
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        raw_sql(
+            ledger_path,
+            'INSERT INTO audit_log (org_id, at, "user", action, entity, entity_id, before_json,'
+            ' after_json, prev_hash, hash) SELECT org_id, at, "user", action, entity, entity_id,'
+            " before_json, after_json, prev_hash, 'x' FROM audit_log WHERE id = 2",
         )

@@ -40,6 +40,9 @@ from coopledger.store.models import Member, Organisation
 from coopledger.store.uow import unit_of_work
 from coopledger.store.verify import verify_ledger
 
+#: SQLite's online backup API and file restores (a server's backups: tests/cli/test_cli_server.py).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture(autouse=True)
 def _fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -405,6 +408,7 @@ def _with_second_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> s
         f'''"""probe"""
 import sqlalchemy as sa
 from alembic import op
+
 
 revision = "9002"
 down_revision = "{base}"

@@ -20,6 +20,9 @@ from coopledger.services.ledger import open_ledger, verify
 from coopledger.services.users import audit_entries, create_first_admin
 from coopledger.store.lock import LedgerLocked, acquire_writer_lock, lock_path, read_holder
 
+#: the writer lock file is for SQLite only (a server has many writers: tests/services/test_concurrency.py).
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_lock_file_says_who_and_goes_away(tmp_path: Path) -> None:
     ledger = tmp_path / "l.sqlite3"

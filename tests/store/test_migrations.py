@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -58,8 +59,6 @@ def test_head_revision_agrees_with_alembic() -> None:
 
 
 def test_a_ledger_from_a_newer_program_is_refused_clearly(tmp_path: Path) -> None:
-    import pytest
-
     from coopledger.domain.errors import DomainError
     from coopledger.services.ledger import open_ledger
 
@@ -73,3 +72,37 @@ def test_a_ledger_from_a_newer_program_is_refused_clearly(tmp_path: Path) -> Non
         with pytest.raises(DomainError, match="newer coopledger"):
             open_ledger(path, readonly=readonly)
     assert not list(tmp_path.glob("*.bak"))
+
+
+def test_the_same_migrations_on_postgresql(pg_url: str) -> None:
+    """The head migration agrees with the models on PostgreSQL too (types included)."""
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+        )
+    engine.dispose()
+    assert diff == [], f"models and migrations disagree on PostgreSQL: {diff}"
+
+
+def test_an_older_server_ledger_is_dumped_then_migrated(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    from coopledger.services.ledger import open_ledger
+    from coopledger.store.engine import alembic_config
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    engine = make_engine(pg_url)
+    command.upgrade(alembic_config(engine), "0001")
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+    led = open_ledger(pg_url, user="accountant")
+    led.close()
+    dumps = list((tmp_path / "data").rglob("*.before-migrate-0001-*.dump"))
+    assert len(dumps) == 1 and dumps[0].stat().st_size > 0
+    engine = make_engine(pg_url)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()

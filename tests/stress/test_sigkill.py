@@ -1,6 +1,7 @@
 """Crash safety: a real ``coopledger`` process doing a large import or a distribution commit
 is killed with SIGKILL at random moments; afterwards ``verify`` passes and the work is either
-wholly there or wholly absent. ``make test`` runs a few kills; ``make stress`` runs
+wholly there or wholly absent. On a SQLite file and on a PostgreSQL server (the client dies
+mid-transaction; the server rolls its work back). ``make test`` runs a few kills; ``make stress`` runs
 COOPLEDGER_STRESS_RUNS (50) of them."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import synthetic_book
+from tests.pgserver import NewLedger, PgServer, raw_sql
 
 BIN = Path(sys.executable).with_name("coopledger")
 RUNS = int(os.environ.get("COOPLEDGER_STRESS_RUNS", "6"))
@@ -58,12 +60,47 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"book": book, "base": base, "full": full}
 
 
-def _count(db: Path, sql: str) -> int:
-    con = sqlite3.connect(db)
-    try:
-        return int(con.execute(sql).fetchone()[0])
-    finally:
-        con.close()
+def _count(db: Path | str, sql: str) -> int:
+    return int(str(raw_sql(db, sql)[0][0]))
+
+
+class Ledgers:
+    """Fresh working ledgers made from the prepared ones, on one backend: file copies, or
+    PostgreSQL databases made from templates (the prepared ledgers copied with copy-ledger)."""
+
+    def __init__(self, prepared: dict[str, Path], tmp_path: Path, server: PgServer | None) -> None:
+        self.prepared = prepared
+        self.tmp_path = tmp_path
+        self.server = server
+        self.templates: dict[str, str] = {}
+        self.made: list[str] = []
+        if server is not None:
+            for kind in ("base", "full"):
+                name = server.create_database()
+                r = _run("copy-ledger", "--from", str(prepared[kind]), "--to", server.url(name))
+                assert r.returncode == 0, r.stderr
+                self.templates[kind] = name
+
+    def fresh(self, kind: str, name: str) -> Path | str:
+        if self.server is None:
+            db = self.tmp_path / f"{name}.sqlite3"
+            db.unlink(missing_ok=True)
+            _copy(self.prepared[kind], db)
+            return db
+        made = self.server.create_database(template=self.templates[kind])
+        self.made.append(made)
+        return self.server.url(made)
+
+    def drop(self, db: Path | str) -> None:
+        if isinstance(db, Path):
+            db.unlink()
+        elif self.server is not None:
+            self.server.drop_database(self.made.pop())
+
+    def close(self) -> None:
+        if self.server is not None:
+            for name in [*self.made, *self.templates.values()]:
+                self.server.drop_database(name)
 
 
 def _kill_at(args: list[str], delay: float) -> int:
@@ -81,17 +118,32 @@ def _baseline(args: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: Path) -> None:
+def test_sigkill_during_import_and_commit(
+    prepared: dict[str, Path],
+    tmp_path: Path,
+    db_backend: str,
+    new_ledger: NewLedger,
+    request: pytest.FixtureRequest,
+) -> None:
+    server = request.getfixturevalue("pg_server") if db_backend == "postgresql" else None
+    ledgers = Ledgers(prepared, tmp_path, server)
+    try:
+        _sigkill_runs(prepared, ledgers)
+    finally:
+        ledgers.close()
+
+
+def _sigkill_runs(prepared: dict[str, Path], ledgers: Ledgers) -> None:
     rng = random.Random(int(os.environ.get("COOPLEDGER_STRESS_SEED", "7")))
     # How long each job takes when left alone, and what it leaves behind.
-    probe = tmp_path / "probe.sqlite3"
-    _copy(prepared["base"], probe)
+    probe = ledgers.fresh("base", "probe")
     t_import = _baseline(["--db", str(probe), "import-book", str(prepared["book"])])
     members_after = _count(probe, "SELECT count(*) FROM member")
     vouchers_after = _count(probe, "SELECT count(*) FROM voucher")
     members_before = _count(prepared["base"], "SELECT count(*) FROM member")
     vouchers_before = _count(prepared["base"], "SELECT count(*) FROM voucher")
-    _copy(prepared["full"], probe)
+    ledgers.drop(probe)
+    probe = ledgers.fresh("full", "probe")
     commit_args = [
         "--db",
         str(probe),
@@ -105,16 +157,16 @@ def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: P
     t_commit = _baseline(commit_args)
     dist_vouchers = _count(probe, "SELECT count(*) FROM voucher WHERE source = 'distribution'")
     items = _count(probe, "SELECT count(*) FROM distribution_item")
+    ledgers.drop(probe)
 
     outcomes = {"import": [0, 0], "commit": [0, 0]}
     for run in range(RUNS):
-        db = tmp_path / f"run{run}.sqlite3"
         if run % 2 == 0:
-            _copy(prepared["base"], db)
+            db = ledgers.fresh("base", f"run{run}")
             args = ["--db", str(db), "import-book", str(prepared["book"])]
             delay = rng.uniform(0.05, t_import * 1.05)
         else:
-            _copy(prepared["full"], db)
+            db = ledgers.fresh("full", f"run{run}")
             args = [
                 "--db",
                 str(db),
@@ -146,7 +198,7 @@ def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: P
         # The ledger is usable again (the stale writer lock is cleared).
         again = _run("--db", str(db), "--org", "小合作社", "distribute", "--year", "2014", "--json")
         assert again.returncode == 0, again.stderr
-        db.unlink()
+        ledgers.drop(db)
     print(
         f"\nSIGKILL runs: {RUNS}; import absent/present {outcomes['import']}, commit absent/present {outcomes['commit']}"
     )
