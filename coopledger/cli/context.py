@@ -7,12 +7,18 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coopledger.domain.roles import PasswordNeededError
 from coopledger.i18n import _
 from coopledger.paths import default_db_path
-from coopledger.services.accounts import OrgInfo, find_organisation
-from coopledger.services.ledger import Ledger, open_ledger
+
+if TYPE_CHECKING:
+    from coopledger.services.accounts import OrgInfo
+    from coopledger.services.ledger import Ledger
+
+# The services (and SQLAlchemy behind them) are imported when a command first opens the
+# ledger, not when the command line starts: `--version` and `--help` stay instant.
 
 
 class CliError(Exception):
@@ -39,6 +45,8 @@ class Context:
         ``COOPLEDGER_PASSWORD`` or, on a terminal, from a prompt.
         """
         if self._ledger is None:
+            from coopledger.services.ledger import open_ledger
+
             readonly = readonly or bool(getattr(self.args, "readonly", False))
             password = os.environ.get("COOPLEDGER_PASSWORD")
             try:
@@ -68,6 +76,8 @@ class Context:
 
     def org(self, *, readonly: bool = False) -> OrgInfo:
         """The organisation named by ``--org`` (or the only one)."""
+        from coopledger.services.accounts import find_organisation
+
         return find_organisation(self.ledger(readonly=readonly), self.args.org)
 
     def close(self) -> None:
