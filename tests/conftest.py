@@ -16,6 +16,17 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "tests" / "data" / "examples"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters in every test (the program has no switch for them; a test
+    that checks the real ones calls ``users._default_hasher``). Child processes get them
+    from ``tests.support.child_env``."""
+    from coopledger.store import users
+    from tests.support.fasthash.coopledger_fasthash import fast_hasher
+
+    monkeypatch.setattr(users, "password_hasher", fast_hasher)
+
+
 @pytest.fixture
 def ledger_path(tmp_path: Path) -> Path:
     return tmp_path / "ledger.sqlite3"

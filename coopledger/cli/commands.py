@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
+import sys
+from types import ModuleType
 
 #: The modules (in ``coopledger.cli``) that add subcommands, in the order ``--help`` lists them.
 MODULES: tuple[str, ...] = (
@@ -81,3 +84,20 @@ def register(sub: Sub, command: str | None = "") -> None:
     module = COMMANDS.get(command)
     for name in (module,) if module else MODULES:
         importlib.import_module(f"coopledger.cli.{name}").register(sub)
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module ``name``, loaded when one of its attributes is first used (the standard
+    library's ``LazyLoader``): a command module can name a heavy service at the top while
+    its other commands never pay for it."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

@@ -6,18 +6,21 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
-from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import KINDS, NORMAL_SIDE, is_sub_code
 from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import A, AccountInfo, accounts_by_code
-from coopledger.store.models import Account, Organisation, VoucherLine
-from coopledger.store.uow import Tx
+from coopledger.store.tables import organisation as O
+
+if TYPE_CHECKING:
+    from coopledger.store.uow import Tx
+
+# The models are imported by the writers only: finding a book (every command does) stays Core.
 
 CHARTS = ("village-2023", "cooperative-2021")
 
@@ -62,9 +65,13 @@ def role_account(chart_id: str, role: str) -> str:
 
 def list_organisations(ledger: Ledger) -> list[OrgInfo]:
     """Every book in the ledger, by name."""
-    with ledger.read() as s:
-        rows = s.execute(select(Organisation).order_by(Organisation.name)).scalars().all()
-        return [OrgInfo(o.id or 0, o.name, o.village, o.township, o.county, o.chart) for o in rows]
+    with ledger.connect() as c:
+        rows = c.execute(
+            select(O.c.id, O.c.name, O.c.village, O.c.township, O.c.county, O.c.chart).order_by(
+                O.c.name
+            )
+        ).all()
+        return [OrgInfo(o.id, o.name, o.village, o.township, o.county, o.chart) for o in rows]
 
 
 def find_organisation(ledger: Ledger, name: str | None) -> OrgInfo:
@@ -101,6 +108,10 @@ def create_organisation_in(
     county: str = "",
 ) -> int:
     """Inside an open transaction: add a book and its chart's accounts."""
+    from sqlmodel import col
+
+    from coopledger.store.models import Organisation
+
     name = name.strip()
     if not name:
         raise DomainError("organisation.name", N_("must not be empty"))
@@ -181,6 +192,10 @@ def list_accounts(ledger: Ledger, org_id: int) -> list[AccountInfo]:
 
 
 def _has_postings(tx: Tx, account_id: int) -> bool:
+    from sqlmodel import col
+
+    from coopledger.store.models import VoucherLine
+
     return (
         tx.session.execute(
             select(col(VoucherLine.id)).where(col(VoucherLine.account_id) == account_id).limit(1)
@@ -191,6 +206,8 @@ def _has_postings(tx: Tx, account_id: int) -> bool:
 
 def add_account_in(tx: Tx, org_id: int, code: str, name: str, kind: str | None = None) -> int:
     """Inside a transaction: add a sub-account (its code extends its parent's; same kind)."""
+    from coopledger.store.models import Account
+
     code, name = code.strip(), name.strip()
     if not code.isdigit():
         raise DomainError("code", N_('an account code is digits only (got "{got}")'), got=code)

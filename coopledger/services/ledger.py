@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import (
@@ -24,15 +23,22 @@ from coopledger.store.engine import (
     LedgerFileError,
     check_is_sqlite,
     current_revision,
+    has_users,
     head_revision,
     known_revisions,
     make_engine,
     upgrade,
 )
 from coopledger.store.lock import LedgerLocked, WriterLock, acquire_writer_lock, holder_summary
-from coopledger.store.uow import Tx, read_session, unit_of_work
-from coopledger.store.users import check_login, has_users
-from coopledger.store.verify import VerifyReport, verify_ledger
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coopledger.store.uow import Tx
+    from coopledger.store.verify import VerifyReport
+
+# The unit of work, the models and the password hasher are imported when first used: a
+# read-only command (``trial-balance``) then costs SQLAlchemy Core and nothing more.
 
 
 def default_user() -> str:
@@ -69,11 +75,19 @@ class Ledger:
         """A unit of work: one transaction with its audit entries."""
         if self.readonly:
             raise DomainError("", N_("The ledger is open read-only."))
+        from coopledger.store.uow import unit_of_work
+
         return unit_of_work(self.engine, self.user, org_id)
 
     def read(self) -> AbstractContextManager[Session]:
         """A session for queries."""
+        from coopledger.store.uow import read_session
+
         return read_session(self.engine)
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        """A Core connection for queries that need no ORM objects (cheaper to start)."""
+        return self.engine.connect()
 
     def close(self) -> None:
         """Release the file (and the writer lock)."""
@@ -193,6 +207,8 @@ def _open_locked(
             if password is None:
                 raise PasswordNeededError(user)
             # Log-in counts failures even for a read-only open, so it uses this writable engine.
+            from coopledger.store.users import check_login
+
             role = check_login(engine, user, password).role
     except BaseException:
         engine.dispose()
@@ -239,5 +255,7 @@ def opened(path: Path | str, **kwargs: Unpack[OpenOptions]) -> Iterator[Ledger]:
 
 def verify(ledger: Ledger) -> VerifyReport:
     """Re-compute the audit chain and check the ledger against it and its invariants."""
+    from coopledger.store.verify import verify_ledger
+
     with ledger.engine.connect() as conn:
         return verify_ledger(conn)

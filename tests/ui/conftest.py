@@ -3,14 +3,11 @@ one built per session, a main window on a synchronous task pool, and no blocking
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("COOPLEDGER_FAST_HASH", "1")
 
 from coopledger import i18n
 from coopledger.paths import resources_dir
