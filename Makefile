@@ -56,7 +56,7 @@ bench: venv
 	$(BIN)/python -m bench
 
 stress: venv
-	QT_QPA_PLATFORM=offscreen COOPLEDGER_STRESS_RUNS=50 $(BIN)/pytest -s tests/stress
+	QT_QPA_PLATFORM=offscreen COOPLEDGER_STRESS_RUNS=50 $(BIN)/pytest -s --slow tests/stress
 
 bundle: venv
 	$(BIN)/python -m pip install -q 'pyinstaller~=6.22'

@@ -1,7 +1,7 @@
 """Crash safety: a real ``coopledger`` process doing a large import or a distribution commit
 is killed with SIGKILL at random moments; afterwards ``verify`` passes and the work is either
-wholly there or wholly absent. ``make test`` runs a few kills; ``make stress`` runs
-COOPLEDGER_STRESS_RUNS (50) of them."""
+wholly there or wholly absent. Marked ``slow``: CI (``CI=true``) runs a few kills, a local
+``make test`` none; ``make stress`` runs COOPLEDGER_STRESS_RUNS (50) of them."""
 
 from __future__ import annotations
 
@@ -81,6 +81,7 @@ def _baseline(args: list[str]) -> float:
     return time.perf_counter() - t
 
 
+@pytest.mark.slow
 def test_sigkill_during_import_and_commit(prepared: dict[str, Path], tmp_path: Path) -> None:
     rng = random.Random(int(os.environ.get("COOPLEDGER_STRESS_SEED", "7")))
     # How long each job takes when left alone, and what it leaves behind.
