@@ -32,6 +32,20 @@ def _build(path: Path, books: tuple[Path, ...], commit: bool = False) -> None:
         ledger.close()
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _gui_thread_collector(qapp: object) -> Iterator[None]:
+    """Garbage collected on the GUI thread only, as the program does (``make_app``): the
+    cycle collector running in a task's thread destroyed Qt objects there and crashed the
+    test process now and then (after the slip-printing test). Collection goes back to
+    Python when the window's tests are done."""
+    from coopledger.ui.collector import install_collector
+
+    collector = install_collector(qapp)  # type: ignore[arg-type]
+    yield
+    collector.stop()
+    collector.deleteLater()
+
+
 @pytest.fixture(scope="session")
 def lotus_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("templates") / "lotus.sqlite3"
