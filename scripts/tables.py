@@ -136,7 +136,7 @@ def render() -> str:
                 c
                 for c in table.constraints
                 if isinstance(c, UniqueConstraint)
-                and not (len(c.columns) == 1 and list(c.columns)[0].unique)
+                and not (len(c.columns) == 1 and next(iter(c.columns)).unique)
             ),
             key=lambda c: [col.name for col in c.columns],
         ):
@@ -160,7 +160,11 @@ def render() -> str:
 def _from_column(index: object) -> bool:
     """An index made by ``index=True`` on a single column (rendered on the column)."""
     cols = list(index.columns)  # type: ignore[attr-defined]
-    return len(cols) == 1 and bool(cols[0].index) and index.name == f"ix_{cols[0].table.name}_{cols[0].name}"  # type: ignore[attr-defined]
+    return (
+        len(cols) == 1
+        and bool(cols[0].index)
+        and index.name == f"ix_{cols[0].table.name}_{cols[0].name}"
+    )  # type: ignore[attr-defined]
 
 
 def _formatted(text: str) -> str:
