@@ -35,6 +35,7 @@ AREAS: dict[str, str] = {
     "printing": "bench.printing:run",
     "ledger": "bench.ledger:run",
     "ui": "bench.ui:run",
+    "startup": "bench.startup:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.
 ON_REQUEST = ("township",)
