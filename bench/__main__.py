@@ -37,6 +37,7 @@ AREAS: dict[str, str] = {
     "statements": "bench.statements:run",
     "ui": "bench.ui:run",
     "postgres": "bench.postgres:run",
+    "startup": "bench.startup:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.
 ON_REQUEST = ("township", "postgres")

@@ -29,6 +29,36 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "tests" / "data" / "examples"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (the SIGKILL harness); CI=true does the same",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run in CI (``CI=true``) and with ``--slow`` (``make stress``),
+    not in every local ``make test``."""
+    if config.getoption("--slow") or os.environ.get("CI", "").lower() == "true":
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters in every test (the program has no switch for them; a test
+    that checks the real ones calls ``users._default_hasher``). Child processes get them
+    from ``tests.support.child_env``."""
+    from coopledger.store import users
+    from tests.support.fasthash.coopledger_fasthash import fast_hasher
+
+    monkeypatch.setattr(users, "password_hasher", fast_hasher)
+
+
 @pytest.fixture
 def ledger(ledger_path: Path) -> Iterator[object]:  # noqa: F811  (the fixture above)
     from coopledger.services.ledger import open_ledger

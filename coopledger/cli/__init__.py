@@ -34,13 +34,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USER_ERROR, f"coopledger: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line."""
-    parser = _Parser(
-        prog="coopledger",
-        description="The books of a village cooperative-share scheme (合作股份).",
-    )
-    parser.add_argument("--version", action="version", version=f"coopledger {__version__}")
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         help="the ledger: a file (default: in the user data folder) or a PostgreSQL URL,"
@@ -56,8 +50,43 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--readonly", action="store_true", help="open the ledger read-only (no writer lock)"
     )
+
+
+class _Unparsed(Exception):
+    pass
+
+
+class _PreParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _Unparsed(message)
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names: None when there is none (the window, ``--version``),
+    ``""`` when every command is needed (help, or words this light look cannot place)."""
+    pre = _PreParser(add_help=False)
+    _add_global_options(pre)
+    pre.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        found, extra = pre.parse_known_args(argv)
+    except _Unparsed:
+        return ""
+    if any(a in ("-h", "--help") or not a.startswith("-") for a in extra):
+        return ""
+    return str(found.rest[0]) if found.rest else None
+
+
+def build_parser(command: str | None = "") -> argparse.ArgumentParser:
+    """The command line with the subcommand ``command`` (see ``commands.register``; the
+    default ``""`` builds every subcommand)."""
+    parser = _Parser(
+        prog="coopledger",
+        description="The books of a village cooperative-share scheme (合作股份).",
+    )
+    parser.add_argument("--version", action="version", version=f"coopledger {__version__}")
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.register(sub)
+    commands.register(sub, command)
     return parser
 
 
@@ -70,7 +99,8 @@ def _log_unexpected() -> Path:
 
 def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None = None) -> int:
     """Run the command line; with no subcommand, open the window through ``gui``."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
     i18n.set_language(args.lang or i18n.language_from_environment())
     ctx = Context(args)

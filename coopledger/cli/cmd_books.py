@@ -8,6 +8,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from coopledger.cli.commands import lazy_module
 from coopledger.cli.context import Context
 from coopledger.cli.output import dumps, fen_to_str, money, table
 from coopledger.domain.dates import parse_date
@@ -15,8 +16,11 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import voucher_from_dict
 from coopledger.domain.money import parse_money
 from coopledger.i18n import _
-from coopledger.services import books, vouchers
+from coopledger.services import books
 from coopledger.services.queries import list_vouchers, voucher_detail
+
+# The read-only books (trial balance, ledgers) never load the voucher writers' models.
+vouchers = lazy_module("coopledger.services.vouchers")
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 

@@ -1,30 +1,108 @@
-"""Subcommand registry: each module adds its parsers here."""
+"""Subcommand registry: which module adds each command's parser, imported only when needed.
+
+``coopledger verify`` imports ``cmd_ledger`` and nothing else, so that a command pays only
+for the libraries it uses (``--version`` and the window import no command module at all).
+Help (``coopledger --help``) and a name that is not in ``COMMANDS`` register every module:
+a command a module adds without a row here still works, only not lazily, and
+``tests/cli/test_cli_foundation.py`` fails until the row is added.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
+import sys
+from types import ModuleType
 
-from coopledger.cli import (
-    cmd_books,
-    cmd_distribution,
-    cmd_ledger,
-    cmd_ledgers,
-    cmd_printing,
-    cmd_registers,
-    cmd_safety,
-    cmd_server,
-    cmd_yearend,
+#: The modules (in ``coopledger.cli``) that add subcommands, in the order ``--help`` lists them.
+MODULES: tuple[str, ...] = (
+    "cmd_ledger",
+    "cmd_safety",
+    "cmd_books",
+    "cmd_registers",
+    "cmd_distribution",
+    "cmd_printing",
+    "cmd_yearend",
+    "cmd_ledgers",
+    "cmd_server",
 )
 
+#: Top-level command → the module whose ``register`` adds it.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("init", "verify"), "cmd_ledger"),
+    **dict.fromkeys(("backup", "restore", "user", "audit"), "cmd_safety"),
+    **dict.fromkeys(
+        (
+            "voucher",
+            "period",
+            "trial-balance",
+            "ledger",
+            "general-ledger",
+            "journal",
+            "member-statement",
+            "balance-check",
+            "reconciliation",
+        ),
+        "cmd_books",
+    ),
+    **dict.fromkeys(
+        (
+            "import-book",
+            "export-book",
+            "org",
+            "import-members",
+            "import-contracts",
+            "member",
+            "contract",
+            "shares",
+            "demo",
+        ),
+        "cmd_registers",
+    ),
+    **dict.fromkeys(
+        (
+            "plan",
+            "distribute",
+            "reverse-distribution",
+            "pay",
+            "unpaid",
+            "bank-batch",
+            "verify-slip",
+        ),
+        "cmd_distribution",
+    ),
+    **dict.fromkeys(("slips", "notice", "statements", "print-voucher"), "cmd_printing"),
+    **dict.fromkeys(("year", "opening", "account"), "cmd_yearend"),
+    **dict.fromkeys(("print-book", "book"), "cmd_ledgers"),
+    **dict.fromkeys(("copy-ledger", "user-orgs"), "cmd_server"),
+}
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add every subcommand."""
-    cmd_ledger.register(sub)
-    cmd_safety.register(sub)
-    cmd_books.register(sub)
-    cmd_registers.register(sub)
-    cmd_distribution.register(sub)
-    cmd_printing.register(sub)
-    cmd_yearend.register(sub)
-    cmd_ledgers.register(sub)
-    cmd_server.register(sub)
+Sub = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def register(sub: Sub, command: str | None = "") -> None:
+    """Add the subcommands: only the module of ``command`` when it is a known command, none
+    when ``command`` is None (no command given: the window, ``--version``), else every one."""
+    if command is None:
+        return
+    module = COMMANDS.get(command)
+    for name in (module,) if module else MODULES:
+        importlib.import_module(f"coopledger.cli.{name}").register(sub)
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module ``name``, loaded when one of its attributes is first used (the standard
+    library's ``LazyLoader``): a command module can name a heavy service at the top while
+    its other commands never pay for it."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

@@ -7,13 +7,19 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import PasswordNeededError
 from coopledger.i18n import _
 from coopledger.paths import default_db_path
-from coopledger.services.accounts import OrgInfo, find_organisation
-from coopledger.services.ledger import Ledger, Location, as_location, open_ledger
+
+if TYPE_CHECKING:
+    from coopledger.services.accounts import OrgInfo
+    from coopledger.services.ledger import Ledger, Location
+
+# The services (and SQLAlchemy behind them) are imported when a command first opens the
+# ledger, not when the command line starts: `--version` and `--help` stay instant.
 
 
 class CliError(Exception):
@@ -31,6 +37,8 @@ class Context:
     def location(self) -> Location:
         """Where the ledger is: ``--db`` as a file or a PostgreSQL URL (a URL never becomes a
         file name; one this program cannot use is a ``DomainError``)."""
+        from coopledger.services.ledger import Location, as_location
+
         return as_location(self.args.db) if self.args.db else Location(path=default_db_path())
 
     @property
@@ -50,6 +58,8 @@ class Context:
         ``COOPLEDGER_PASSWORD`` or, on a terminal, from a prompt.
         """
         if self._ledger is None:
+            from coopledger.services.ledger import open_ledger
+
             readonly = readonly or bool(getattr(self.args, "readonly", False))
             password = os.environ.get("COOPLEDGER_PASSWORD")
             try:
@@ -79,6 +89,8 @@ class Context:
 
     def org(self, *, readonly: bool = False) -> OrgInfo:
         """The organisation named by ``--org`` (or the only one)."""
+        from coopledger.services.accounts import find_organisation
+
         return find_organisation(self.ledger(readonly=readonly), self.args.org)
 
     def close(self) -> None:

@@ -6,10 +6,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
-from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import KINDS, NORMAL_SIDE, is_sub_code
@@ -17,8 +16,12 @@ from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
 from coopledger.store.engine import reserve_ids
 from coopledger.store.ledger import A, AccountInfo, accounts_by_code
-from coopledger.store.models import Account, Organisation, VoucherLine
-from coopledger.store.uow import Tx
+from coopledger.store.tables import organisation as O
+
+if TYPE_CHECKING:
+    from coopledger.store.uow import Tx
+
+# The models are imported by the writers only: finding a book (every command does) stays Core.
 
 CHARTS = ("village-2023", "cooperative-2021")
 
@@ -75,12 +78,16 @@ def role_account(chart_id: str, role: str) -> str:
 def list_organisations(ledger: Ledger) -> list[OrgInfo]:
     """Every book in the ledger the user may work on, by name (a user given some
     organisations sees only those)."""
-    with ledger.read() as s:
-        rows = s.execute(select(Organisation).order_by(Organisation.name)).scalars().all()
+    with ledger.connect() as c:
+        rows = c.execute(
+            select(O.c.id, O.c.name, O.c.village, O.c.township, O.c.county, O.c.chart).order_by(
+                O.c.name
+            )
+        ).all()
         return [
-            OrgInfo(o.id or 0, o.name, o.village, o.township, o.county, o.chart)
+            OrgInfo(o.id, o.name, o.village, o.township, o.county, o.chart)
             for o in rows
-            if ledger.may_work_on(o.id or 0)
+            if ledger.may_work_on(o.id)
         ]
 
 
@@ -118,6 +125,10 @@ def create_organisation_in(
     county: str = "",
 ) -> int:
     """Inside an open transaction: add a book and its chart's accounts."""
+    from sqlmodel import col
+
+    from coopledger.store.models import Organisation
+
     name = name.strip()
     if not name:
         raise DomainError("organisation.name", N_("must not be empty"))
@@ -198,6 +209,10 @@ def list_accounts(ledger: Ledger, org_id: int) -> list[AccountInfo]:
 
 
 def _has_postings(tx: Tx, account_id: int) -> bool:
+    from sqlmodel import col
+
+    from coopledger.store.models import VoucherLine
+
     return (
         tx.session.execute(
             select(col(VoucherLine.id)).where(col(VoucherLine.account_id) == account_id).limit(1)
@@ -208,6 +223,8 @@ def _has_postings(tx: Tx, account_id: int) -> bool:
 
 def add_account_in(tx: Tx, org_id: int, code: str, name: str, kind: str | None = None) -> int:
     """Inside a transaction: add a sub-account (its code extends its parent's; same kind)."""
+    from coopledger.store.models import Account
+
     code, name = code.strip(), name.strip()
     if not code.isdigit():
         raise DomainError("code", N_('an account code is digits only (got "{got}")'), got=code)
@@ -338,6 +355,10 @@ class ChartRow:
 
 def chart_rows(ledger: Ledger, org_id: int) -> list[ChartRow]:
     """The book's chart by code, with each account's level and whether it has postings."""
+    from sqlmodel import col
+
+    from coopledger.store.models import VoucherLine
+
     with ledger.read() as s:
         accounts = sorted(accounts_by_code(s, org_id).values(), key=lambda a: a.code)
         used = set(
@@ -399,6 +420,10 @@ def add_sub_account(ledger: Ledger, org_id: int, parent: str, code: str, name: s
 
 def _balance_of(tx: Tx, account_id: int) -> tuple[int, int]:
     """(balance, number of members with a balance) of one account."""
+    from sqlmodel import col
+
+    from coopledger.store.models import VoucherLine
+
     rows = tx.session.execute(
         select(
             col(VoucherLine.member_id),
@@ -414,6 +439,8 @@ def retire_account(ledger: Ledger, org_id: int, code: str) -> None:
     """Retire an account that has been used (it is never deleted then): no more postings
     to it. Refused while it has a balance (or a member has one on it), has active
     sub-accounts, or the program posts to it by itself."""
+    from coopledger.store.models import Organisation
+
     ledger.require("prepare_voucher")
     with ledger.write(org_id) as tx:
         org = tx.session.get(Organisation, org_id)

@@ -15,17 +15,20 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
-from sqlmodel import col
+from sqlalchemy import Connection, Row, Select, and_, func, or_, select
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code, voucher_label
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import PB, A, AccountInfo, L, M, V, accounts_by_code
-from coopledger.store.models import BalanceCheck
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The models (SQLModel, the ORM) are imported only by the functions that read ORM objects:
+# the trial balance and the ledgers run on Core tables alone.
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,7 @@ def _month_index(d: dt.date) -> int:
 
 
 def _sums(
-    s: Session, org_id: int, start: dt.date | None, end: dt.date
+    s: Session | Connection, org_id: int, start: dt.date | None, end: dt.date
 ) -> dict[int, tuple[int, int]]:
     """Posted (debit, credit) per account for dates in [start, end] (start None: all before)."""
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -135,7 +138,7 @@ def _sums(
 OPENING_SOURCE = "opening"
 
 
-def opening_voucher_ids(s: Session, org_id: int) -> list[int]:
+def opening_voucher_ids(s: Session | Connection, org_id: int) -> list[int]:
     """The posted opening entries of a book (one, or a few after corrections)."""
     return [
         int(i)
@@ -148,7 +151,7 @@ def opening_voucher_ids(s: Session, org_id: int) -> list[int]:
 
 
 def opening_sums(
-    s: Session, org_id: int, start: dt.date | None, end: dt.date
+    s: Session | Connection, org_id: int, start: dt.date | None, end: dt.date
 ) -> dict[int, tuple[int, int]]:
     """(debit, credit) per account of the opening entries dated in [start, end]."""
     ids = opening_voucher_ids(s, org_id)
@@ -191,7 +194,7 @@ def trial_balance(
     with its opening balance, the period's debits and credits and the closing balance."""
     if end < start:
         raise DomainError("to", N_("the end date is before the start date"))
-    with ledger.read() as s:
+    with ledger.connect() as s:
         accounts = accounts_by_code(s, org_id)
         opening = _sums(s, org_id, None, start - dt.timedelta(days=1))
         period = _sums(s, org_id, start, end)
@@ -482,6 +485,10 @@ class BalanceCheckRow:
 
 def balance_checks(ledger: Ledger, org_id: int) -> list[BalanceCheckRow]:
     """Every recorded balance check with the ledger's balance that day and the difference."""
+    from sqlmodel import col
+
+    from coopledger.store.models import BalanceCheck
+
     with ledger.read() as s:
         rows = s.execute(
             select(BalanceCheck, A.c.code, A.c.name)
@@ -528,6 +535,10 @@ class Reconciliation:
 def reconciliation(ledger: Ledger, org_id: int, code: str, year: int, month: int) -> Reconciliation:
     """The reconciliation statement for the month end, from the balance check recorded for
     that day (with its outstanding items)."""
+    from sqlmodel import col
+
+    from coopledger.store.models import BalanceCheck
+
     end = (dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     with ledger.read() as s:
         accounts = accounts_by_code(s, org_id)

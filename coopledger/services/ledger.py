@@ -9,10 +9,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import (
@@ -33,6 +32,7 @@ from coopledger.store.engine import (
     Location,
     check_is_sqlite,
     current_revision,
+    has_users,
     head_revision,
     known_revisions,
     make_engine,
@@ -42,9 +42,15 @@ from coopledger.store.engine import (
     upgrade,
 )
 from coopledger.store.lock import LedgerLocked, WriterLock, acquire_writer_lock, holder_summary
-from coopledger.store.uow import Tx, read_session, unit_of_work
-from coopledger.store.users import check_login, has_users, organisations_of_name
-from coopledger.store.verify import VerifyReport, verify_ledger
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coopledger.store.uow import Tx
+    from coopledger.store.verify import VerifyReport
+
+# The unit of work, the models and the password hasher are imported when first used: a
+# read-only command (``trial-balance``) then costs SQLAlchemy Core and nothing more.
 
 __all__ = ["Ledger", "Location", "as_location", "open_ledger", "opened", "verify"]
 
@@ -119,11 +125,19 @@ class Ledger:
             raise PermissionDenied(
                 "--org", N_("{user} has not been given this organisation."), user=self.user
             )
+        from coopledger.store.uow import unit_of_work
+
         return unit_of_work(self.engine, self.user, org_id)
 
     def read(self) -> AbstractContextManager[Session]:
         """A session for queries."""
+        from coopledger.store.uow import read_session
+
         return read_session(self.engine)
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        """A Core connection for queries that need no ORM objects (cheaper to start)."""
+        return self.engine.connect()
 
     def close(self) -> None:
         """Release the file (and the writer lock)."""
@@ -318,13 +332,22 @@ def _open_server(
         user=user or default_user(),
         readonly=readonly,
         role=role,
-        orgs=organisations_of_name(engine, user) if role is not None and user else None,
+        orgs=_organisations_of(engine, user, role),
     )
     if rev is None:
         ledger.created = True
         with ledger.write() as tx:
             tx.log("init ledger", after={"schema": head_revision()})
     return ledger
+
+
+def _organisations_of(engine: Engine, user: str | None, role: str | None) -> frozenset[int] | None:
+    """The organisations a logged-in user was given (None: every one, or single-user mode)."""
+    if role is None or not user:
+        return None
+    from coopledger.store.users import organisations_of_name
+
+    return organisations_of_name(engine, user)
 
 
 def _log_in(engine: Engine, user: str | None, password: str | None) -> str | None:
@@ -335,6 +358,8 @@ def _log_in(engine: Engine, user: str | None, password: str | None) -> str | Non
     if password is None:
         raise PasswordNeededError(user)
     # Log-in counts failures even for a read-only open, so it uses a writable engine.
+    from coopledger.store.users import check_login
+
     return check_login(engine, user, password).role
 
 
@@ -370,7 +395,7 @@ def _open_locked(
         readonly=readonly,
         role=role,
         writer_lock=writer_lock,
-        orgs=organisations_of_name(engine, user) if role is not None and user else None,
+        orgs=_organisations_of(engine, user, role),
     )
     if rev is None:
         ledger.created = True
@@ -405,6 +430,8 @@ def opened(path: Location | Path | str, **kwargs: Unpack[OpenOptions]) -> Iterat
 def verify(ledger: Ledger) -> VerifyReport:
     """Re-compute the audit chain and check the ledger against it and its invariants (on a
     server, in one consistent snapshot while others go on writing)."""
+    from coopledger.store.verify import verify_ledger
+
     with ledger.engine.connect() as conn:
         if ledger.on_server:
             # Streamed through server-side cursors: a township ledger has millions of lines.

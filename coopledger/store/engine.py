@@ -272,6 +272,17 @@ def current_revision(engine: Engine) -> str | None:
         return str(row[0]) if row else None
 
 
+def has_users(engine: Engine) -> bool:
+    """Whether the ledger has users (if not, it runs in single-user mode). Core only: opening
+    a ledger imports neither the ORM nor the password hasher unless someone must log in."""
+    from sqlalchemy import exists, select
+
+    from coopledger.store.tables import app_user
+
+    with engine.connect() as conn:
+        return bool(conn.execute(select(exists().select_from(app_user))).scalar())
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the file's schema to the head migration (the only way the schema changes)."""
     from alembic import command

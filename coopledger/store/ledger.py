@@ -7,29 +7,27 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.orm import Session
-from sqlmodel import col
 
+from coopledger.store import tables
 from coopledger.store.engine import lock_organisation, reserve_ids
-from coopledger.store.models import (
-    Account,
-    FiscalYear,
-    Member,
-    Period,
-    PeriodBalance,
-    Voucher,
-    VoucherLine,
-    table_of,
-)
 
-V = table_of(Voucher)
-L = table_of(VoucherLine)
-PB = table_of(PeriodBalance)
-A = table_of(Account)
-M = table_of(Member)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coopledger.store.models import Voucher
+
+# Core tables (store/tables.py), not the models: a read path such as the trial balance then
+# never imports SQLModel or the ORM.
+V = tables.voucher
+L = tables.voucher_line
+PB = tables.period_balance
+A = tables.account
+M = tables.member
+P = tables.period
+FY = tables.fiscal_year
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +119,10 @@ def closed_months(session: Session | Connection, org_id: int) -> set[tuple[int, 
     out = {
         (r.year, r.month)
         for r in session.execute(
-            select(col(Period.year), col(Period.month)).where(
-                col(Period.org_id) == org_id, col(Period.closed)
-            )
+            select(P.c.year, P.c.month).where(P.c.org_id == org_id, P.c.closed)
         )
     }
-    for (year,) in session.execute(
-        select(col(FiscalYear.year)).where(col(FiscalYear.org_id) == org_id, col(FiscalYear.closed))
-    ):
+    for (year,) in session.execute(select(FY.c.year).where(FY.c.org_id == org_id, FY.c.closed)):
         out.update((year, m) for m in range(1, 13))
     return out
 

@@ -7,7 +7,6 @@ log records about a user.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,8 +26,6 @@ MAX_FAILED_ATTEMPTS = 5
 #: How long a locked account stays locked.
 LOCKOUT = dt.timedelta(minutes=15)
 
-FAST_HASH_ENV = "COOPLEDGER_FAST_HASH"
-
 
 @dataclass(frozen=True)
 class AuthenticatedUser:
@@ -39,21 +36,15 @@ class AuthenticatedUser:
     display_name: str
 
 
-def _fast() -> bool:
-    return os.environ.get(FAST_HASH_ENV) == "1"
-
-
-@lru_cache(maxsize=2)
-def _hasher(fast: bool) -> PasswordHasher:
-    if fast:
-        # Tests only: cheap parameters so a test that logs in fifty times stays fast.
-        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+@lru_cache(maxsize=1)
+def _default_hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
 def password_hasher() -> PasswordHasher:
-    """argon2id with the library's defaults (cheap ones when ``COOPLEDGER_FAST_HASH=1``)."""
-    return _hasher(_fast())
+    """argon2id with the library's defaults. Nothing the user controls changes them; the
+    tests replace this function (``tests/conftest.py``, ``tests/support/fasthash``)."""
+    return _default_hasher()
 
 
 def hash_password(password: str) -> str:
@@ -70,13 +61,13 @@ def password_matches(hashed: str, password: str) -> bool:
 
 
 @lru_cache(maxsize=2)
-def _dummy_hash(fast: bool) -> str:
-    return _hasher(fast).hash("no such user")
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("no such user")
 
 
 def _spend_time_like_a_check(password: str) -> None:
     # An unknown user takes as long to refuse as a wrong password.
-    password_matches(_dummy_hash(_fast()), password)
+    password_matches(_dummy_hash(password_hasher()), password)
 
 
 def user_state(user: AppUser) -> dict[str, Any]:
@@ -97,8 +88,9 @@ def count_users(session: Session) -> int:
 
 def has_users(engine: Engine) -> bool:
     """Whether the ledger has users (if not, it runs in single-user mode)."""
-    with Session(engine) as session:
-        return count_users(session) > 0
+    from coopledger.store.engine import has_users as any_users
+
+    return any_users(engine)
 
 
 def find_user(session: Session, username: str) -> AppUser | None:
@@ -157,7 +149,7 @@ def check_login(
             if user.failed_attempts or user.locked_until is not None:
                 user.failed_attempts = 0
                 user.locked_until = None
-            if not _fast() and password_hasher().check_needs_rehash(user.password_hash):
+            if password_hasher().check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             result = AuthenticatedUser(user.username, user.role, user.display_name)
         else:

@@ -9,7 +9,15 @@ May import ``coopledger.services``, ``coopledger.domain``, ``coopledger.i18n``,
 * ``context``: what every view is given (ledger, current book, task runner, change flags).
 * ``tasks``: background work on a one-thread pool, progress and Cancel; ``SyncPool`` for tests.
 * ``errors``: the one place where an exception becomes a message to the user.
+* ``collector``: Python's cycle collection on the GUI thread only; ``singletons``: a guard
+  against PySide6 6.12's reference leaks on None and True (applied on import).
 * ``models``: paged and in-memory table models; ``widgets``, ``forms``, ``dialogs``, ``fmt``.
 * ``views``: one module per task (members, contracts, shares, vouchers, books,
   distribution, printing, audit, settings).
 """
+
+from coopledger.ui.singletons import keep_singletons_alive
+
+# Before any Qt signal is emitted: PySide6 6.12 leaks references to None and True on
+# Python 3.11 (see ``singletons.py``).
+keep_singletons_alive()

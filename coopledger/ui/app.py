@@ -13,6 +13,7 @@ from coopledger import i18n
 from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
 from coopledger.ui import errors
+from coopledger.ui.collector import install_collector
 from coopledger.ui.main_window import MainWindow
 
 #: Qt's own catalog names for each of our languages (standard dialogs, buttons).
@@ -72,11 +73,12 @@ def apply_language_setting(ledger: Ledger) -> str:
 
 
 def make_app() -> QApplication:
-    """The QApplication (made once)."""
+    """The QApplication (made once), collecting garbage on its own thread only."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("coopledger")
     app.setOrganizationName("coopledger")
+    install_collector(app)
     return app
 
 

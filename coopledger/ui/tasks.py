@@ -124,8 +124,11 @@ class TaskRunner(QObject):
         self._relays: dict[int, _Relay] = {}
         # Finished tasks are kept until the pool is idle: the "done" signal reaches the main
         # thread while the worker may still be returning from Task.run(), and freeing the
-        # QRunnable then would pull it from under the pool's thread (a crash).
-        self._retired: list[Task] = []
+        # QRunnable then would pull it from under the pool's thread (a crash). Their relays
+        # are kept with them and freed by Python at the same moment, never by a deferred
+        # delete: a relay waiting for one when Python freed the runner crashed the next pass
+        # of the event loop (tests/ui/test_tasks.py).
+        self._retired: list[tuple[Task, _Relay | None]] = []
         self.on_unhandled: Callable[[BaseException], object] | None = None
 
     @property
@@ -173,10 +176,9 @@ class TaskRunner(QObject):
             self._retired.clear()
 
     def _finish(self, task: Task) -> None:
-        self._retired.append(task)
+        self._retired.append((task, self._relays.pop(id(task), None)))
         if task in self._tasks:
             self._tasks.remove(task)
-        self._relays.pop(id(task), None)
         if not self._tasks:
             self.finished.emit()
         else:
@@ -207,38 +209,44 @@ class _Relay(QObject):
         on_error: Callable[[BaseException], object] | None,
         on_cancel: Callable[[], object] | None,
     ) -> None:
-        super().__init__(runner)
+        super().__init__()  # owned by the runner's lists, not by Qt (see TaskRunner)
         self.runner = runner
         self.task = task
         self.on_done = on_done
         self.on_error = on_error
         self.on_cancel = on_cancel
 
+    # Each slot retires its task only after the callback: a callback that starts the next
+    # task (``run`` drops what is retired) then never frees the relay it is running in.
+
     @Slot(object)
     def done(self, result: object) -> None:
-        self.runner._finish(self.task)
-        if self.on_done is not None:
-            self.on_done(result)
-        self.deleteLater()
+        try:
+            if self.on_done is not None:
+                self.on_done(result)
+        finally:
+            self.runner._finish(self.task)
 
     @Slot(object)
     def failed(self, exc: object) -> None:
-        self.runner._finish(self.task)
-        self.deleteLater()
-        assert isinstance(exc, BaseException)
-        if self.on_error is not None:
-            self.on_error(exc)
-        elif self.runner.on_unhandled is not None:
-            self.runner.on_unhandled(exc)
-        else:
-            raise exc
+        try:
+            assert isinstance(exc, BaseException)
+            if self.on_error is not None:
+                self.on_error(exc)
+            elif self.runner.on_unhandled is not None:
+                self.runner.on_unhandled(exc)
+            else:
+                raise exc
+        finally:
+            self.runner._finish(self.task)
 
     @Slot()
     def cancelled(self) -> None:
-        self.runner._finish(self.task)
-        self.deleteLater()
-        if self.on_cancel is not None:
-            self.on_cancel()
+        try:
+            if self.on_cancel is not None:
+                self.on_cancel()
+        finally:
+            self.runner._finish(self.task)
 
 
 class TaskPanel(QWidget):

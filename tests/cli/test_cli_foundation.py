@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BIN = Path(sys.executable).with_name("coopledger")
 
@@ -49,3 +52,58 @@ def test_user_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert run("--db", str(junk), "no-such-command").returncode == 2
+
+
+def _top_level(parser: argparse.ArgumentParser) -> set[str]:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return set(sub.choices)
+
+
+def test_the_lazy_registry_names_every_command() -> None:
+    """``commands.COMMANDS`` must name every command a module registers (a missing row still
+    works, through the slow path that registers every module, but is no longer lazy)."""
+    from coopledger.cli import build_parser, commands
+
+    everything = _top_level(build_parser(""))
+    assert everything == set(commands.COMMANDS)
+    for name, module in commands.COMMANDS.items():
+        assert name in _top_level(build_parser(name)), (name, module)
+
+
+@pytest.mark.parametrize(
+    ("argv", "found"),
+    [
+        ([], None),
+        (["--version"], None),
+        (["--db", "x.sqlite3", "--lang", "en"], None),
+        (["--db", "verify", "verify"], "verify"),
+        (["--org=trial-balance", "--readonly", "trial-balance", "--json"], "trial-balance"),
+        (["--us", "alice", "voucher", "list"], "voucher"),
+        (["--help"], ""),
+        (["-h", "verify"], ""),
+        (["--db"], ""),
+        (["no-such-command"], "no-such-command"),
+    ],
+)
+def test_the_command_is_found_before_parsing(argv: list[str], found: str | None) -> None:
+    from coopledger.cli import command_named
+
+    assert command_named(argv) == found
+
+
+def test_version_imports_no_command_and_no_database_library() -> None:
+    code = (
+        "import sys\n"
+        "from coopledger.main import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy', 'sqlmodel', 'alembic', 'reportlab', 'openpyxl', 'PySide6', 'argon2')"
+        " or m.startswith('coopledger.cli.cmd_') or m.startswith('coopledger.services')]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 
 from coopledger import i18n
 from coopledger.cli import main
+from tests.support import child_env
 
 BIN = Path(sys.executable).with_name("coopledger")
 
@@ -26,8 +26,7 @@ def run(
     *args: str, password: str | None = None, new: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The installed command in its own process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COOPLEDGER_")}
-    env["COOPLEDGER_FAST_HASH"] = "1"
+    env = child_env()
     if password is not None:
         env["COOPLEDGER_PASSWORD"] = password
     if new is not None:
@@ -57,7 +56,6 @@ def cli(
 
     def call(*args: str, password: str | None = None, new: str | None = None) -> Result:
         with monkeypatch.context() as m:
-            m.setenv("COOPLEDGER_FAST_HASH", "1")
             m.delenv("COOPLEDGER_PASSWORD", raising=False)
             m.delenv("COOPLEDGER_NEW_PASSWORD", raising=False)
             if password is not None:
@@ -212,3 +210,47 @@ def test_backup_and_restore(cli: Callable[..., Result], db: Path, tmp_path: Path
     out = cli("--db", str(fresh), "restore", str(ok), "--yes")
     assert out.returncode == 0, out.stderr
     assert cli("--db", str(fresh), "verify").returncode == 0
+
+
+def _hash_parameters(db: Path, username: str) -> tuple[int, int, int]:
+    from argon2 import extract_parameters
+
+    con = sqlite3.connect(db)
+    try:
+        (hashed,) = con.execute(
+            "SELECT password_hash FROM app_user WHERE username = ?", (username,)
+        ).fetchone()
+    finally:
+        con.close()
+    p = extract_parameters(hashed)
+    return (p.time_cost, p.memory_cost, p.parallelism)
+
+
+def test_no_user_setting_weakens_the_password_hash(tmp_path: Path) -> None:
+    """The cheap hash is for tests only: the old COOPLEDGER_FAST_HASH switch (or anything a user
+    sets) leaves the real argon2id parameters; only the tests' own plugin changes them."""
+    from coopledger.store.users import _default_hasher
+    from tests.support.fasthash.coopledger_fasthash import fast_hasher
+
+    real = _default_hasher()
+    cheap = fast_hasher()
+    assert (real.time_cost, real.memory_cost) > (cheap.time_cost, cheap.memory_cost)
+    for fast_hash, user, want in (
+        (False, "admin", (real.time_cost, real.memory_cost, real.parallelism)),
+        (True, "other", (cheap.time_cost, cheap.memory_cost, cheap.parallelism)),
+    ):
+        db = tmp_path / f"{user}.sqlite3"
+        env = child_env(
+            fast_hash=fast_hash, COOPLEDGER_FAST_HASH="1", COOPLEDGER_PASSWORD="pw-12345"
+        )
+        for args in (("init",), ("user", "add", user, "--role", "admin")):
+            out = subprocess.run(
+                [str(BIN), "--db", str(db), *args],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                input="",
+                env=env,
+            )
+            assert out.returncode == 0, out.stderr
+        assert _hash_parameters(db, user) == want, (fast_hash, user)

@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from coopledger.domain.errors import DomainError
 from coopledger.services import bookfile, books
 from coopledger.services import distribution as dist
 from coopledger.services.ledger import Ledger, verify
+from coopledger.store.uow import Tx
 from tests.conftest import EXAMPLES
 from tests.pgserver import raw_sql
 
@@ -52,13 +54,43 @@ def _snapshot(path: Path | str) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
-@pytest.mark.parametrize("step", [1, 2])
-def test_interrupted_commit_leaves_no_trace(ledger: Ledger, ledger_path: Path, step: int) -> None:
+def _count(tx: Tx, table: str) -> int:
+    return int(tx.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+@pytest.mark.parametrize("step", ["vouchers", "slips"])
+def test_interrupted_commit_leaves_no_trace(
+    ledger: Ledger, ledger_path: Path, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash after the vouchers are posted, or after the slips are written (the fault is
+    injected here, not by a switch in the service), rolls everything back."""
     book, _ = load("mini")
     org = bookfile.import_book(ledger, book)
     before = _snapshot(ledger_path)
+    written: dict[str, int] = {}
     with pytest.raises(RuntimeError, match="simulated"), ledger.write(org) as tx:
-        dist.commit_distribution_in(tx, org, 2014, fail_after=step)
+        if step == "vouchers":
+            post = dist.post_system_vouchers
+
+            def post_then_crash(tx: Tx, *args: object, **kwargs: object) -> None:
+                post(tx, *args, **kwargs)  # type: ignore[arg-type]
+                written["vouchers"] = _count(tx, "voucher")
+                raise RuntimeError("simulated crash after posting the vouchers")
+
+            monkeypatch.setattr(dist, "post_system_vouchers", post_then_crash)
+        else:
+
+            def crash_on_track(*args: object, **kwargs: object) -> None:
+                written["slips"] = _count(tx, "distribution_item")
+                raise RuntimeError("simulated crash after writing the slips")
+
+            monkeypatch.setattr(tx, "track", crash_on_track)
+        dist.commit_distribution_in(tx, org, 2014)
+    # The crash came after the step had really written (else the test proves nothing).
+    if step == "vouchers":
+        assert written["vouchers"] > len(before["voucher"])
+    else:
+        assert written["slips"] > 0
     assert _snapshot(ledger_path) == before
     assert verify(ledger).ok
 

@@ -27,11 +27,6 @@ from coopledger.services.users import (
 VILLAGES = ("上寨村股份经济合作社", "下寨村股份经济合作社", "河边村股份经济合作社")
 
 
-@pytest.fixture(autouse=True)
-def _fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COOPLEDGER_FAST_HASH", "1")
-
-
 @pytest.fixture
 def township(ledger_path: Path | str) -> Path | str:
     led = open_ledger(ledger_path, user="setup", create=True)

@@ -27,8 +27,7 @@ SALE = VoucherInput(
 
 
 @pytest.fixture
-def staffed(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("COOPLEDGER_FAST_HASH", "1")
+def staffed(ledger_path: Path) -> Path:
     led = open_ledger(ledger_path, user="setup", create=True)
     bookfile.import_book(led, json.loads((EXAMPLES / "mini.book.json").read_text(encoding="utf-8")))
     create_first_admin(led, "admin", "admin-pw", "管理员")

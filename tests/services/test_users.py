@@ -34,12 +34,6 @@ from coopledger.store.engine import make_engine
 from coopledger.store.users import LOCKOUT, MAX_FAILED_ATTEMPTS, check_login
 from tests.pgserver import raw_sql
 
-
-@pytest.fixture(autouse=True)
-def _fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COOPLEDGER_FAST_HASH", "1")
-
-
 ADMIN_PW = "admin-secret"
 
 

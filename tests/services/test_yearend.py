@@ -72,7 +72,6 @@ def test_reopen_reverse_recommit_close_again(ledger: Ledger) -> None:
 
 
 def test_only_a_supervisor_reopens(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COOPLEDGER_FAST_HASH", "1")
     led = open_ledger(ledger_path, user="setup", create=True)
     org = example_book(led)
     dist.commit_distribution(led, org, 2014)

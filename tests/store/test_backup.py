@@ -44,11 +44,6 @@ from coopledger.store.verify import verify_ledger
 pytestmark = pytest.mark.sqlite_only
 
 
-@pytest.fixture(autouse=True)
-def _fast_hash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COOPLEDGER_FAST_HASH", "1")
-
-
 def _add_member(led: Ledger, code: str, name: str = "苏子柏") -> None:
     with led.write() as tx:
         org = tx.session.get(Organisation, 1)

@@ -64,10 +64,7 @@ def test_second_writer_gets_who_and_since_and_may_read(ledger_path: Path) -> Non
     second.close()
 
 
-def test_failed_open_does_not_keep_the_lock(
-    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("COOPLEDGER_FAST_HASH", "1")
+def test_failed_open_does_not_keep_the_lock(ledger_path: Path) -> None:
     led = open_ledger(ledger_path, user="setup", create=True)
     create_first_admin(led, "admin", "admin-secret")
     led.close()

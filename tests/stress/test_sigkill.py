@@ -1,8 +1,8 @@
 """Crash safety: a real ``coopledger`` process doing a large import or a distribution commit
 is killed with SIGKILL at random moments; afterwards ``verify`` passes and the work is either
 wholly there or wholly absent. On a SQLite file and on a PostgreSQL server (the client dies
-mid-transaction; the server rolls its work back). ``make test`` runs a few kills; ``make stress`` runs
-COOPLEDGER_STRESS_RUNS (50) of them."""
+mid-transaction; the server rolls its work back). Marked ``slow``: CI (``CI=true``) runs a few
+kills, a local ``make test`` none; ``make stress`` runs COOPLEDGER_STRESS_RUNS (50) of them."""
 
 from __future__ import annotations
 
@@ -118,6 +118,7 @@ def _baseline(args: list[str]) -> float:
     return time.perf_counter() - t
 
 
+@pytest.mark.slow
 def test_sigkill_during_import_and_commit(
     prepared: dict[str, Path],
     tmp_path: Path,

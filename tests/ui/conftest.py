@@ -3,14 +3,11 @@ one built per session, a main window on a synchronous task pool, and no blocking
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("COOPLEDGER_FAST_HASH", "1")
 
 from coopledger import i18n
 from coopledger.paths import resources_dir
@@ -33,6 +30,20 @@ def _build(path: Path, books: tuple[Path, ...], commit: bool = False) -> None:
                 commit_distribution(ledger, org, 2014)
     finally:
         ledger.close()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _gui_thread_collector(qapp: object) -> Iterator[None]:
+    """Garbage collected on the GUI thread only, as the program does (``make_app``): the
+    cycle collector running in a task's thread destroyed Qt objects there and crashed the
+    test process now and then (after the slip-printing test). Collection goes back to
+    Python when the window's tests are done."""
+    from coopledger.ui.collector import install_collector
+
+    collector = install_collector(qapp)  # type: ignore[arg-type]
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,7 @@ from coopledger.ui.login import LoginDialog
 
 
 @pytest.fixture
-def staffed(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("COOPLEDGER_FAST_HASH", "1")
+def staffed(ledger_path: Path) -> Path:
     led = open_ledger(ledger_path, user="setup", create=True)
     create_first_admin(led, "admin", "admin-pw", "管理员")
     add_user(led, "kuaiji", "accountant", "kuaiji-pw")
