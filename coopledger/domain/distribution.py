@@ -27,12 +27,14 @@ from datetime import date
 from typing import NoReturn
 
 from coopledger.domain.dates import days_in_year
+from coopledger.domain.errors import N_
 from coopledger.domain.land import ContractInput, _check_contract, contract_fee
 from coopledger.domain.money import (
     AREA_SCALE,
     largest_remainder_split,
     per_share_rate_to_str,
     per_share_split,
+    rate_to_str,
     round_ratio_half_up,
 )
 from coopledger.domain.shares import (
@@ -55,6 +57,7 @@ __all__ = [
     "ContractInput",
     "DistributionResult",
     "HolderAmount",
+    "PlanProblem",
     "PlanRates",
     "ShareLotInput",
     "class_weights",
@@ -62,6 +65,7 @@ __all__ = [
     "contract_fee",
     "dividends_by_class",
     "land_share_lots",
+    "plan_problems",
     "share_weights",
     "split_by_weight",
 ]
@@ -112,6 +116,125 @@ class PlanRates:
     transaction_rate_e4: int = COOPERATIVE_MIN_TRANSACTION_RATE_E4
     transaction_basis: str = LAND_FEES_BASIS
     transactions: tuple[tuple[str, int], ...] = ()
+
+
+COOPERATIVE_CHART = "cooperative-2021"
+"""The chart whose books return surplus by transactions and keep no welfare fund."""
+
+PlanProblem = tuple[str, str, dict[str, object]]
+"""(field, msgid, params) of one plan error: the book parser prefixes its path
+(``plans[1].welfare_rate``), the plan form names the field (``plan.welfare_rate``)."""
+
+
+def plan_problems(
+    chart: str,
+    *,
+    welfare_rate_e4: int,
+    reserve_rate_e4: int,
+    dividend_method: str,
+    transaction_fields: Sequence[str],
+    transaction_rate_e4: int | None,
+    transaction_basis: str | None,
+    transactions: Mapping[str, int] | None,
+    members: Mapping[str, object] | None = None,
+) -> list[PlanProblem]:
+    """The rules of a plan that depend on the book's chart (distribution.md, "Plan"), as
+    field-named problems; empty when the plan is acceptable.
+
+    Args:
+        chart: the book's chart id.
+        transaction_fields: the ``transaction_*`` fields the user actually gave (refused
+            on a village book, whatever their value).
+        transaction_rate_e4, transaction_basis, transactions: their values (None: absent).
+        members: the book's member codes, to check the transactions table against.
+    """
+    out: list[PlanProblem] = []
+    if welfare_rate_e4 + reserve_rate_e4 > RATE_SCALE:
+        out.append(
+            (
+                "reserve_rate",
+                N_(
+                    "welfare_rate + reserve_rate must not be more than 1 (got {welfare} + {reserve})"
+                ),
+                {"welfare": rate_to_str(welfare_rate_e4), "reserve": rate_to_str(reserve_rate_e4)},
+            )
+        )
+    if dividend_method not in DIVIDEND_METHODS:
+        out.append(
+            (
+                "dividend_method",
+                N_("must be one of {allowed} (got {got})"),
+                {"allowed": ", ".join(DIVIDEND_METHODS), "got": dividend_method},
+            )
+        )
+    if chart != COOPERATIVE_CHART:
+        for field in transaction_fields:
+            out.append(
+                (
+                    field,
+                    N_("applies only to cooperative-2021 books (this book follows {chart})"),
+                    {"chart": chart},
+                )
+            )
+        return out
+    if welfare_rate_e4:
+        out.append(
+            (
+                "welfare_rate",
+                N_("a cooperative-2021 book keeps no welfare fund: must be 0 (got {got})"),
+                {"got": rate_to_str(welfare_rate_e4)},
+            )
+        )
+    if transaction_rate_e4 is not None and not (
+        COOPERATIVE_MIN_TRANSACTION_RATE_E4 <= transaction_rate_e4 <= RATE_SCALE
+    ):
+        out.append(
+            (
+                "transaction_rate",
+                N_(
+                    "must be between 0.6 and 1: the law returns at least 60 % of the "
+                    "surplus by transactions (got {got})"
+                ),
+                {"got": rate_to_str(transaction_rate_e4)},
+            )
+        )
+    if transaction_basis is not None and transaction_basis not in TRANSACTION_BASES:
+        out.append(
+            (
+                "transaction_basis",
+                N_("must be one of {allowed} (got {got})"),
+                {"allowed": ", ".join(TRANSACTION_BASES), "got": transaction_basis},
+            )
+        )
+    basis = transaction_basis or LAND_FEES_BASIS
+    if basis == TABLE_BASIS and transactions is None:
+        out.append(
+            (
+                "transactions",
+                N_("is required with transaction_basis table (member code → amount)"),
+                {},
+            )
+        )
+    if basis != TABLE_BASIS and transactions is not None:
+        out.append(
+            (
+                "transactions",
+                N_("is only read with transaction_basis table (the basis is {basis})"),
+                {"basis": basis},
+            )
+        )
+    for code, amount in (transactions or {}).items():
+        if members is not None and code not in members:
+            out.append((f"transactions.{code}", N_("no member has the code {got}"), {"got": code}))
+        if amount < 0:
+            out.append(
+                (
+                    f"transactions.{code}",
+                    N_("must not be negative (got {got})"),
+                    {"got": _fen_str(amount)},
+                )
+            )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
