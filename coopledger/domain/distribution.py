@@ -64,8 +64,10 @@ __all__ = [
     "compute_distribution",
     "contract_fee",
     "dividends_by_class",
+    "is_member_kind",
     "land_share_lots",
     "plan_problems",
+    "result_json_v2",
     "share_weights",
     "split_by_weight",
 ]
@@ -674,3 +676,62 @@ _CLASS_ORDER = (LAND_SHARE_CLASS, "self_raised", "project_fund", "red_fund", "ca
 
 def _class_order(cls: str) -> int:
     return _CLASS_ORDER.index(cls) if cls in _CLASS_ORDER else len(_CLASS_ORDER)
+
+
+NON_MEMBER_KINDS = frozenset({"organisation"})
+"""Holders that are not members of the organisation (the Party branch receiving a red
+fund's dividends): their dividends are payable through 应付款, not the member accounts."""
+
+
+def is_member_kind(kind: str) -> bool:
+    """Whether a holder of this kind (household, collective, organisation) is a member."""
+    return kind not in NON_MEMBER_KINDS
+
+
+def result_json_v2(data: Mapping[str, object]) -> dict[str, object]:
+    """A stored result object in version 2's shape. A result committed under version 1
+    lacks the fields version 2 added; they are filled with what they were then: nothing
+    carried in undistributed, no returns, the largest-remainder split (so no rate). The
+    stored text itself is never rewritten (the audit chain recorded it)."""
+    if "net_income" in data:
+        return dict(data)
+
+    def fen(key: str) -> int:
+        text = str(data[key])
+        sign = -1 if text.startswith("-") else 1
+        whole, _, cents = text.lstrip("-").partition(".")
+        return sign * (int(whole) * 100 + int(cents or 0))
+
+    r1 = fen("distributable") - fen("land_fees")
+    # Version 1: L = L_prev − m in a surplus year, L = L_prev − R1 otherwise.
+    loss_in = fen("loss_carried") + (fen("loss_made_up") if r1 > 0 else r1)
+    holders = data.get("holders", [])
+    assert isinstance(holders, list)
+    return {
+        "year": data["year"],
+        "distributable": data["distributable"],
+        "land_fees": data["land_fees"],
+        "net_income": _fen_str(r1),
+        "undistributed_in": _fen_str(0),
+        "loss_in": _fen_str(loss_in),
+        "available": _fen_str(r1 - loss_in),
+        "loss_made_up": data["loss_made_up"],
+        "loss_carried": data["loss_carried"],
+        "welfare": data["welfare"],
+        "reserve": data["reserve"],
+        "transaction_returns": _fen_str(0),
+        "return_rate": None,
+        "dividends": data["dividends"],
+        "dividend_rate": None,
+        "undistributed": data["undistributed"],
+        "contracts": data.get("contracts", []),
+        "holders": [
+            {
+                "code": h["code"],
+                "land_fee": h["land_fee"],
+                "transaction_return": _fen_str(0),
+                "dividend": h["dividend"],
+            }
+            for h in holders
+        ],
+    }
