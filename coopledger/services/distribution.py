@@ -102,12 +102,13 @@ class PlanForm:
 
 
 def check_plan(
-    p: PlanForm, chart: str = "village-2023", members: Mapping[str, object] | None = None
+    p: PlanForm, chart: str | None = None, members: Mapping[str, object] | None = None
 ) -> None:
-    """Rates in [0, 1] with their sum ≤ 1, a known method, the chart's rules (no welfare
-    fund and a transaction rate in [0.6, 1] on a cooperative book, no transaction fields
-    on a village book, a transactions table of members with amounts ≥ 0); published on or
-    after the adoption. The first problem is raised as a DomainError naming the field."""
+    """Rates in [0, 1] with their sum ≤ 1, a known method, published on or after the
+    adoption; with ``chart``, also the chart's rules (no welfare fund and a transaction
+    rate in [0.6, 1] on a cooperative book, no transaction fields on a village book, a
+    transactions table of ``members`` with amounts ≥ 0). The first problem is raised as a
+    DomainError naming the field."""
     if not 1900 <= p.year <= 9999:
         raise DomainError("plan.year", N_("not a year: {got}"), got=p.year)
     for name, rate in (("welfare_rate", p.welfare_rate_e4), ("reserve_rate", p.reserve_rate_e4)):
@@ -116,7 +117,7 @@ def check_plan(
     if p.transaction_rate_e4 is not None and not 0 <= p.transaction_rate_e4 <= 10_000:
         raise DomainError("plan.transaction_rate", N_("must lie between 0 and 1"))
     problems = plan_problems(
-        chart,
+        chart or COOPERATIVE_CHART,
         welfare_rate_e4=p.welfare_rate_e4,
         reserve_rate_e4=p.reserve_rate_e4,
         dividend_method=p.dividend_method,
@@ -126,6 +127,8 @@ def check_plan(
         transactions=None if p.transactions is None else dict(p.transactions),
         members=members,
     )
+    if chart is None:  # the rules that hold on every chart
+        problems = [x for x in problems if x[0] in ("reserve_rate", "dividend_method")]
     if problems:
         name, message, params = problems[0]
         raise DomainError(f"plan.{name}", message, **params)
