@@ -107,6 +107,7 @@ __all__ = [
     "BookVoucher",
     "book_to_json",
     "parse_book",
+    "plan_to_json",
 ]
 
 BOOK_FORMAT: Final = "coopledger-book"
@@ -1603,6 +1604,27 @@ def _date_or_none(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def plan_to_json(p: BookPlan) -> dict[str, Any]:
+    """One plan in the book file's shape, keys in their canonical order."""
+    plan: dict[str, Any] = {
+        "year": p.year,
+        "welfare_rate": rate_to_str(p.welfare_rate_e4),
+        "reserve_rate": rate_to_str(p.reserve_rate_e4),
+        # Always written: a plan committed under version 1 keeps largest-remainder.
+        "dividend_method": p.dividend_method,
+    }
+    if p.transaction_rate_e4 is not None:
+        plan["transaction_rate"] = rate_to_str(p.transaction_rate_e4)
+    _put(plan, "transaction_basis", p.transaction_basis, None)
+    if p.transactions is not None:
+        plan["transactions"] = {code: fen_to_str(fen) for code, fen in p.transactions}
+    _put(plan, "approved_on", _date_or_none(p.approved_on), None)
+    _put(plan, "published_on", _date_or_none(p.published_on), None)
+    for key in _PLAN_EXTRA_TEXT:
+        _put(plan, key, getattr(p, key))
+    return plan
+
+
 def book_to_json(book: Book) -> dict[str, Any]:
     """The book in the spec's JSON shape (to `json.dumps`); extension keys only when set."""
     with _no_gc_pauses():
@@ -1681,25 +1703,7 @@ def _book_to_json(book: Book) -> dict[str, Any]:
         voucher["lines"] = lines
         vouchers.append(voucher)
 
-    plans: list[dict[str, Any]] = []
-    for p in book.plans:
-        plan: dict[str, Any] = {
-            "year": p.year,
-            "welfare_rate": rate_to_str(p.welfare_rate_e4),
-            "reserve_rate": rate_to_str(p.reserve_rate_e4),
-            # Always written: a plan committed under version 1 keeps largest-remainder.
-            "dividend_method": p.dividend_method,
-        }
-        if p.transaction_rate_e4 is not None:
-            plan["transaction_rate"] = rate_to_str(p.transaction_rate_e4)
-        _put(plan, "transaction_basis", p.transaction_basis, None)
-        if p.transactions is not None:
-            plan["transactions"] = {code: fen_to_str(fen) for code, fen in p.transactions}
-        _put(plan, "approved_on", _date_or_none(p.approved_on), None)
-        _put(plan, "published_on", _date_or_none(p.published_on), None)
-        for key in _PLAN_EXTRA_TEXT:
-            _put(plan, key, getattr(p, key))
-        plans.append(plan)
+    plans = [plan_to_json(p) for p in book.plans]
 
     return {
         "format": BOOK_FORMAT,

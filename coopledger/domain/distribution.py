@@ -52,6 +52,7 @@ __all__ = [
     "LARGEST_REMAINDER",
     "PER_SHARE",
     "RATE_SCALE",
+    "RESULT_LABELS",
     "TRANSACTION_BASES",
     "ContractFee",
     "ContractInput",
@@ -92,6 +93,28 @@ _SHARE_UNIT_PER_DAY = 10_000
 """100 yuan (10,000 fen) held one day: the per-share unit is this × days(Y)."""
 _TRANSACTION_UNIT = 10_000
 """100 yuan of transactions, in fen."""
+
+
+RESULT_LABELS: dict[str, tuple[str, str]] = {
+    "distributable": ("本年经营收益（付土地流转费前）", N_("Operating result before land fees")),
+    "land_fees": ("土地流转费", N_("Land transfer fees")),
+    "net_income": ("本年收益（盈余）", N_("Net income of the year")),
+    "undistributed_in": ("年初未分配收益", N_("Undistributed at the start of the year")),
+    "loss_in": ("年初未弥补亏损", N_("Loss not made up at the start of the year")),
+    "available": ("可分配收益（盈余）", N_("Available for distribution")),
+    "loss_made_up": ("弥补以前年度亏损", N_("Losses of earlier years made up")),
+    "loss_carried": ("年末未弥补亏损", N_("Loss not made up at the end of the year")),
+    "welfare": ("提取公益金", N_("Welfare fund set aside")),
+    "reserve": ("提取公积金（盈余公积）", N_("Reserve set aside")),
+    "transaction_returns": ("按交易量返还", N_("Returns by transactions")),
+    "return_rate": ("每百元交易额返还", N_("Return per 100 yuan of transactions")),
+    "dividends": ("按股分红", N_("Dividends by shares")),
+    "dividend_rate": ("每百元股金分红", N_("Dividend per 100 yuan of shares")),
+    "undistributed": ("年末未分配收益", N_("Undistributed at the end of the year")),
+}
+"""Each result field's label on paper (distribution.md, "Result of one year") and the
+English msgid the window and the command line show it under; the zh_CN catalog gives each
+msgid exactly the paper's label (a test checks), so a number never carries two names."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,22 +187,27 @@ def _transactions(row: DistributionPlan) -> tuple[tuple[str, int], ...] | None:
 
 def book_plan(row: DistributionPlan) -> BookPlan:
     """A stored plan as the book file's record (export-book)."""
+    return plan_as_book(_plan_form(row))
+
+
+def plan_as_book(p: PlanForm) -> BookPlan:
+    """A plan form as the book file's record (for showing it in the file's shape)."""
     return BookPlan(
-        year=row.year,
-        welfare_rate_e4=row.welfare_rate_e4,
-        reserve_rate_e4=row.reserve_rate_e4,
-        approved_on=row.approved_on,
-        published_on=row.published_on,
-        proposed_by=row.proposed_by,
-        meeting=row.meeting,
-        resolution=row.resolution,
-        vote=row.vote,
-        notice=row.notice,
-        notes=row.notes,
-        dividend_method=row.dividend_method,
-        transaction_rate_e4=row.transaction_rate_e4,
-        transaction_basis=row.transaction_basis or None,
-        transactions=_transactions(row),
+        year=p.year,
+        welfare_rate_e4=p.welfare_rate_e4,
+        reserve_rate_e4=p.reserve_rate_e4,
+        approved_on=p.approved_on,
+        published_on=p.published_on,
+        proposed_by=p.proposed_by,
+        meeting=p.meeting,
+        resolution=p.resolution,
+        vote=p.vote,
+        notice=p.notice,
+        notes=p.notes,
+        dividend_method=p.dividend_method,
+        transaction_rate_e4=p.transaction_rate_e4,
+        transaction_basis=p.transaction_basis or None,
+        transactions=p.transactions,
     )
 
 
