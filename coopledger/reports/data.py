@@ -186,7 +186,9 @@ class VoucherPrint:
 
 @dataclass(frozen=True, slots=True)
 class MemberStatementRow:
-    """One ledger line on a member's statement; ``balance_fen`` is debit-positive."""
+    """One ledger line on a member's statement; ``balance_fen`` is debit-positive. An
+    ``information`` line (wages, other income) is printed for the member's information
+    and never enters the balance (its ``balance_fen`` repeats the balance before it)."""
 
     date: dt.date
     voucher_label: str
@@ -195,13 +197,14 @@ class MemberStatementRow:
     debit_fen: int
     credit_fen: int
     balance_fen: int
+    information: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class MemberStatement:
-    """All lines of one member for a period, with a running balance (debit-positive:
-    a negative balance is owed to the member and prints as 贷). ``title`` defaults to
-    成员往来对账单."""
+    """One member's lines for a period, with a running balance (debit-positive: a negative
+    balance is owed to the member and prints as 贷). ``title`` defaults to 成员往来对账单;
+    ``accounts_label`` names the accounts the balance is kept on (内部往来、应付款)."""
 
     org_name: str
     member_code: str
@@ -212,3 +215,4 @@ class MemberStatement:
     rows: tuple[MemberStatementRow, ...]
     closing_fen: int
     title: str = ""
+    accounts_label: str = ""

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -631,6 +632,50 @@ def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: 
     return out
 
 
+def member_statement_data(
+    ledger: Ledger,
+    org_id: int,
+    code: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> MemberStatement:
+    """A member's statement as printed: the current and payable accounts with the running
+    balance, other lines (wages) as information."""
+    org = _org(ledger, org_id)
+    ms = books.member_statement(ledger, org_id, code, start=start, end=end)
+    label = f"{start or '—'} 至 {end or '—'}" if start or end else "全部"
+    names = {c: a.name for c, a in _accounts(ledger, org_id).items() if c in ms.accounts}
+    return MemberStatement(
+        org_name=org.name,
+        member_code=code,
+        member_name=ms.member_name,
+        group=ms.group,
+        period_label=label,
+        opening_fen=ms.opening,
+        rows=tuple(
+            MemberStatementRow(
+                r.date,
+                r.voucher_no,
+                r.memo,
+                r.account_name,
+                r.debit,
+                r.credit,
+                r.balance,
+                information=r.information,
+            )
+            for r in ms.rows
+        ),
+        closing_fen=ms.closing,
+        accounts_label="、".join(names[c] for c in ms.accounts if c in names),
+    )
+
+
+def _accounts(ledger: Ledger, org_id: int) -> dict[str, Any]:
+    with ledger.read() as s:
+        return dict(accounts_by_code(s, org_id))
+
+
 def print_member_statement(
     ledger: Ledger,
     org_id: int,
@@ -642,31 +687,5 @@ def print_member_statement(
 ) -> Path:
     """A member's statement (成员往来对账单) with the running balance."""
     ledger.require("print")
-    org = _org(ledger, org_id)
-    rows = books.member_statement(ledger, org_id, code, start=start, end=end)
-    from coopledger.services.views import get_member
-
-    m = get_member(ledger, org_id, code)
-    if m is None:
-        raise DomainError("member", N_("no member {code}"), code=code)
-    opening = rows[0].balance - rows[0].debit + rows[0].credit if rows else 0
-    label = f"{start or '—'} 至 {end or '—'}" if start or end else "全部"
-    render_member_statement(
-        MemberStatement(
-            org_name=org.name,
-            member_code=code,
-            member_name=m.name,
-            group=m.group,
-            period_label=label,
-            opening_fen=opening,
-            rows=tuple(
-                MemberStatementRow(
-                    r.date, r.voucher_no, r.memo, r.account_name, r.debit, r.credit, r.balance
-                )
-                for r in rows
-            ),
-            closing_fen=rows[-1].balance if rows else opening,
-        ),
-        out,
-    )
+    render_member_statement(member_statement_data(ledger, org_id, code, start=start, end=end), out)
     return out

@@ -70,8 +70,9 @@ def test_commit_posts_payables_per_household_and_balances(ledger: Ledger) -> Non
     book, _ = load("mini")
     org = bookfile.import_book(ledger, book)
     dist.commit_distribution(ledger, org, 2014)
-    rows = books.member_statement(ledger, org, "H0001")
-    assert sum(r.credit for r in rows) == 1600_00 + 822_86
+    statement = books.member_statement(ledger, org, "H0001")
+    assert sum(r.credit for r in statement.rows) == 1600_00 + 822_86
+    assert statement.closing == -(1600_00 + 822_86)  # 贷: what the year owes the household
     tb = books.trial_balance(ledger, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))
     totals = books.trial_balance_totals(tb)
     assert totals["debit"] == totals["credit"]
@@ -130,7 +131,7 @@ def test_payments_after_notice_and_unpaid_list(ledger: Ledger, tmp_path: Path) -
     assert {r.member_code for r in u.rows} == {"C001", "H0002", "H0003"}
     assert u.total == (1600_00 + 822_85) + (1080_00 + 555_43) + 6546_86
     statement = books.member_statement(ledger, org, "H0001")
-    assert statement[-1].balance == 0  # paid in full
+    assert statement.closing == 0 and statement.rows[-1].balance == 0  # paid in full
     with pytest.raises(DomainError, match="paid"):
         dist.reverse_distribution(ledger, org, 2014)
     out = tmp_path / "bank.csv"
@@ -353,3 +354,34 @@ def test_cooperative_plan_defaults_and_table(ledger: Ledger) -> None:
     assert plan is not None and plan.transactions == table
     exported = bookfile.export_book(ledger, org)
     assert exported["plans"][-1]["transactions"] == {"H0002": "5120.50", "H0001": "3200.00"}
+
+
+def test_member_statement_keeps_wages_out_of_the_balance(ledger: Ledger) -> None:
+    book, _ = load("mini")
+    vouchers = book["vouchers"]
+    assert isinstance(vouchers, list)
+    vouchers.append(
+        {
+            "date": "2014-06-25",
+            "memo": "支付务工工资",
+            "lines": [
+                {"account": "51101", "debit": "1080.00", "member": "H0001"},
+                {"account": "102", "credit": "1080.00"},
+            ],
+        }
+    )
+    org = bookfile.import_book(ledger, book)
+    dist.commit_distribution(ledger, org, 2014)
+    holder = dist.preview_distribution(ledger, org, 2014).result.holder("H0001")
+    assert holder is not None and holder.dividend > 0
+    ms = books.member_statement(ledger, org, "H0001")
+    assert ms.accounts == ("113", "211")
+    wages = [r for r in ms.rows if r.information]
+    assert [(r.account_code, r.debit) for r in wages] == [("51101", 1080_00)]
+    assert ms.closing == -holder.total  # what the year owes, whatever the wages were
+    assert all(r.account_code in ("113", "211") for r in ms.balance_rows)
+    # A period: the opening balance comes from the statement accounts only.
+    later = books.member_statement(ledger, org, "H0001", start=dt.date(2015, 1, 1))
+    assert later.opening == ms.closing and later.rows == []
+    dist.pay_slip(ledger, org, 2014, "H0001", on=dt.date(2015, 1, 5))
+    assert books.member_statement(ledger, org, "H0001").closing == 0

@@ -24,7 +24,12 @@ from coopledger.domain.errors import N_
 from coopledger.i18n import _
 from coopledger.services import accounts as accounts_service
 from coopledger.services import books, views
-from coopledger.services.books import GeneralLedgerRow, LedgerRow, TrialBalanceRow
+from coopledger.services.books import (
+    GeneralLedgerRow,
+    LedgerRow,
+    MemberStatementData,
+    TrialBalanceRow,
+)
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, PagedTableModel, Source
@@ -71,6 +76,29 @@ def _ledger_columns(running: bool) -> list[Column[LedgerRow]]:
 
 LEDGER_COLUMNS = _ledger_columns(True)
 JOURNAL_COLUMNS = _ledger_columns(False)
+
+#: The member statement: 借/贷 and the balance on the member's current and payable
+#: accounts; an information line (wages) shows no balance.
+MEMBER_COLUMNS: list[Column[LedgerRow]] = [
+    *JOURNAL_COLUMNS[:4],
+    Column(N_("Debit"), lambda r: r.debit, kind="money0", width=120),
+    Column(N_("Credit"), lambda r: r.credit, kind="money0", width=120),
+    Column(
+        N_("Dr/Cr"),
+        lambda r: "" if r.information else r.side,
+        width=60,
+    ),
+    Column(
+        N_("Balance"),
+        lambda r: "" if r.information else fmt.money(abs(r.balance)),
+        width=130,
+    ),
+    Column(
+        N_("Note"),
+        lambda r: _("information only, not in the balance") if r.information else "",
+        width=200,
+    ),
+]
 
 
 class _Tab(QWidget):
@@ -164,7 +192,7 @@ class BooksView(View):
         self.tabs.addTab(self.jn, _("Journal 序时账"))
 
         # member statement
-        self.ms_model: ListTableModel[LedgerRow] = ListTableModel(LEDGER_COLUMNS, [], self)
+        self.ms_model: ListTableModel[LedgerRow] = ListTableModel(MEMBER_COLUMNS, [], self)
         self.ms = _Tab(self.ms_model)
         self.ms_member = MemberPicker(member_search(ctx))
         self.ms_member.setObjectName("statementMember")
@@ -310,12 +338,12 @@ class BooksView(View):
             return
         ledger, org = self.ctx.ledger, self.ctx.org_id
 
-        def done(rows: list[LedgerRow]) -> None:
-            self.ms_model.set_rows(rows)
-            balance = rows[-1].balance if rows else 0
+        def done(ms: MemberStatementData) -> None:
+            self.ms_model.set_rows(ms.rows)
+            balance = ms.closing
             self.ms.footer.setText(
                 _("{n} lines; balance {balance} ({side})").format(
-                    n=len(rows),
+                    n=len(ms.rows),
                     balance=fmt.money(abs(balance)),
                     side=_("owed to the member")
                     if balance < 0
