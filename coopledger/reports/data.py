@@ -26,11 +26,14 @@ class SlipContract:
 
 @dataclass(frozen=True, slots=True)
 class Slip:
-    """A household's dividend slip (收益分配通知单 / 分红领款单) for one year.
+    """A holder's dividend slip (收益分配通知单 / 分红领款单) for one year.
 
     ``land_fee_fen`` must equal the sum of the contracts' fees. ``wages_fen`` were paid during
     the year and are printed for information only: the slip pays ``total_fen`` =
-    land fee + dividend.
+    land fee + return by transactions + dividend. On a cooperative book (``cooperative``)
+    the return has its own line with the member's ``transactions_fen``; ``dividend_rate``
+    and ``return_rate`` are the announced per-share rates ("8.7003", None with the
+    largest-remainder split).
     """
 
     org_name: str
@@ -51,11 +54,16 @@ class Slip:
     certificate_no: str = ""
     preparer: str = ""
     reviewer: str = ""
+    cooperative: bool = False
+    transaction_return_fen: int = 0
+    transactions_fen: int = 0
+    dividend_rate: str | None = None
+    return_rate: str | None = None
 
     @property
     def total_fen(self) -> int:
-        """What this slip pays: land fee + dividend (wages are not included)."""
-        return self.land_fee_fen + self.dividend_fen
+        """What this slip pays: land fee + return + dividend (wages are not included)."""
+        return self.land_fee_fen + self.transaction_return_fen + self.dividend_fen
 
 
 @dataclass(frozen=True, slots=True)

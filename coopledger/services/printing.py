@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
+from coopledger.domain.distribution import COOPERATIVE_CHART
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ids import mask_bank_account
 from coopledger.domain.land import contract_fee
@@ -37,7 +38,12 @@ from coopledger.reports.slip import render_slips
 from coopledger.reports.statement import render_statement
 from coopledger.reports.voucher import render_voucher
 from coopledger.services import books
-from coopledger.services.distribution import get_plan, slips, wages_by_member
+from coopledger.services.distribution import (
+    distribution_json,
+    get_plan,
+    slips,
+    wages_by_member,
+)
 from coopledger.services.ledger import Ledger
 from coopledger.services.queries import voucher_detail
 from coopledger.services.registers import contract_inputs, share_lot_inputs
@@ -68,10 +74,14 @@ def _signers(ledger: Ledger, org_id: int) -> tuple[str, str]:
 def slip_data(
     ledger: Ledger, org_id: int, year: int, *, member: str | None = None, group: str | None = None
 ) -> list[Slip]:
-    """The slips of a committed year (one per household with a fee or a dividend)."""
+    """The slips of a committed year (one per holder with a fee, a return or a dividend),
+    with the announced rates of the committed result."""
     org = _org(ledger, org_id)
     plan = get_plan(ledger, org_id, year)
     assert plan is not None and plan.approved_on and plan.published_on
+    result = distribution_json(ledger, org_id, year)
+    cooperative = org.chart == COOPERATIVE_CHART
+    table = dict(plan.transactions or ())
     rows = slips(ledger, org_id, year, group=group)
     if member:
         rows = [r for r in rows if r.member_code == member]
@@ -137,9 +147,26 @@ def slip_data(
                 else "现金",
                 preparer=preparer,
                 reviewer=reviewer,
+                cooperative=cooperative,
+                transaction_return_fen=r.transaction_return,
+                transactions_fen=(
+                    (
+                        table.get(r.member_code, 0)
+                        if plan.transaction_basis == "table"
+                        else r.land_fee
+                    )
+                    if cooperative
+                    else 0
+                ),
+                dividend_rate=_opt_str(result.get("dividend_rate")),
+                return_rate=_opt_str(result.get("return_rate")),
             )
         )
     return out
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def print_slips(
