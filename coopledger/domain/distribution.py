@@ -676,19 +676,19 @@ def class_weights(
 
 
 def dividends_by_class(
-    result: DistributionResult, weights: Mapping[str, Mapping[str, int]]
+    dividends: Mapping[str, int], weights: Mapping[str, Mapping[str, int]]
 ) -> dict[str, int]:
-    """The year's dividends broken down by share class: each holder's dividend is split over
-    its classes by share-days (largest remainder), so the classes add up to
-    ``result.dividends`` exactly. ``weights`` is :func:`class_weights` of the same year."""
+    """A year's dividends (holder code → fen) broken down by share class: each holder's
+    dividend is split over its classes by share-days (largest remainder), so the classes
+    add up to the dividends exactly. ``weights`` is :func:`class_weights` of the year."""
     out: dict[str, int] = {}
-    for h in result.holders:
-        if not h.dividend:
+    for code, dividend in dividends.items():
+        if not dividend:
             continue
-        mine = weights.get(h.code, {})
+        mine = weights.get(code, {})
         if not any(mine.values()):
-            raise ValueError(f"holder {h.code} has a dividend but no share-days")
-        for cls, part in largest_remainder_split(h.dividend, mine).items():
+            raise ValueError(f"holder {code} has a dividend but no share-days")
+        for cls, part in largest_remainder_split(dividend, mine).items():
             if part:
                 out[cls] = out.get(cls, 0) + part
     return dict(sorted(out.items(), key=lambda kv: _class_order(kv[0])))

@@ -78,21 +78,27 @@ class NoticeRow:
     dividend_fen: int
     area_e4: int = 0
     share_capital_fen: int = 0
+    transaction_return_fen: int = 0
+    transactions_fen: int = 0
 
     @property
     def total_fen(self) -> int:
-        """Land fee + dividend."""
-        return self.land_fee_fen + self.dividend_fen
+        """Land fee + return by transactions + dividend."""
+        return self.land_fee_fen + self.transaction_return_fen + self.dividend_fen
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
     """The public notice of a year's distribution (村务公开 收益分配公示).
 
-    ``rows`` list every holder with a fee or a dividend (households, and the collective or an
-    organisation when they receive a dividend), so that the table's totals equal
-    ``land_fees_fen`` and ``dividends_fen``; the renderer refuses a notice whose table does
-    not add up to its summary.
+    ``rows`` list every holder with a fee, a return or a dividend (households, and the
+    collective or an organisation when they receive a dividend), so that the table's totals
+    equal ``land_fees_fen``, ``transaction_returns_fen`` and ``dividends_fen``; the renderer
+    refuses a notice whose table does not add up to its summary. The summary prints the
+    result's own fields under the labels of ``distribution.md``; ``dividend_rate`` and
+    ``return_rate`` are the announced rates (None with the largest-remainder split);
+    ``dividends_by_class`` breaks the dividends down by share class (class codes such as
+    ``land``; the renderer names them) and must add up to them; the 四议两公开 record is the plan's.
     """
 
     org_name: str
@@ -113,6 +119,29 @@ class Notice:
     preparer: str = ""
     accountant: str = ""
     reviewer: str = ""
+    cooperative: bool = False
+    undistributed_in_fen: int = 0
+    loss_in_fen: int = 0
+    transaction_returns_fen: int = 0
+    dividend_rate: str | None = None
+    return_rate: str | None = None
+    no_transactions: bool = False
+    dividends_by_class: tuple[tuple[str, int], ...] = ()  # (share class, fen)
+    proposed_by: str = ""
+    meeting: str = ""
+    vote: str = ""
+    resolution: str = ""
+    publication: str = ""
+
+    @property
+    def net_income_fen(self) -> int:
+        """本年收益（盈余）: the operating result less the land fees."""
+        return self.distributable_fen - self.land_fees_fen
+
+    @property
+    def available_fen(self) -> int:
+        """可分配收益（盈余）."""
+        return self.net_income_fen + self.undistributed_in_fen - self.loss_in_fen
 
 
 @dataclass(frozen=True, slots=True)

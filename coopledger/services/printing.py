@@ -15,7 +15,11 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
-from coopledger.domain.distribution import COOPERATIVE_CHART
+from coopledger.domain.distribution import (
+    COOPERATIVE_CHART,
+    class_weights,
+    dividends_by_class,
+)
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ids import mask_bank_account
 from coopledger.domain.land import contract_fee
@@ -192,7 +196,8 @@ def print_slips(
 
 
 def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
-    """The public notice of a committed year."""
+    """The public notice of a committed year: its result under the labels of
+    distribution.md, the rates, the dividend by share class and the plan's record."""
     org = _org(ledger, org_id)
     plan = get_plan(ledger, org_id, year)
     assert plan is not None and plan.approved_on and plan.published_on
@@ -208,6 +213,9 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         lots = share_lot_inputs(s, org_id)
     if dist is None:
         raise DomainError("year", N_("{year} has no committed distribution"), year=year)
+    result = distribution_json(ledger, org_id, year)
+    cooperative = org.chart == COOPERATIVE_CHART
+    table = dict(plan.transactions or ())
     area: dict[str, int] = defaultdict(int)
     capital: dict[str, int] = defaultdict(int)
     for c in contracts:
@@ -218,6 +226,7 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
     for lot in lots:
         if active_days(lot.start, lot.end, year) > 0:
             capital[lot.holder] += lot.amount_fen
+    slip_rows = slips(ledger, org_id, year)
     rows = tuple(
         NoticeRow(
             n,
@@ -228,8 +237,22 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
             r.dividend,
             area.get(r.member_code, 0),
             capital.get(r.member_code, 0),
+            r.transaction_return,
+            (
+                (table.get(r.member_code, 0) if plan.transaction_basis == "table" else 0)
+                if cooperative
+                else 0
+            ),
         )
-        for n, r in enumerate(slips(ledger, org_id, year), start=1)
+        for n, r in enumerate(slip_rows, start=1)
+    )
+    by_class = dividends_by_class(
+        {r.member_code: r.dividend for r in slip_rows}, class_weights(year, contracts, lots)
+    )
+    transaction_weight = (
+        sum(table.values())
+        if plan.transaction_basis == "table"
+        else sum(r.land_fee for r in slip_rows)
     )
     preparer, reviewer = _signers(ledger, org_id)
     return Notice(
@@ -251,6 +274,22 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         preparer=preparer,
         accountant=preparer,
         reviewer=reviewer,
+        cooperative=cooperative,
+        undistributed_in_fen=dist.undistributed_in_fen,
+        loss_in_fen=dist.loss_carried_in_fen,
+        transaction_returns_fen=dist.transaction_returns_fen,
+        dividend_rate=_opt_str(result.get("dividend_rate")),
+        return_rate=_opt_str(result.get("return_rate")),
+        no_transactions=cooperative
+        and transaction_weight == 0
+        and dist.distributable_fen > dist.land_fees_fen
+        and dist.dividends_fen + dist.undistributed_fen > 0,
+        dividends_by_class=tuple(by_class.items()),
+        proposed_by=plan.proposed_by,
+        meeting=plan.meeting,
+        vote=plan.vote,
+        resolution=plan.resolution,
+        publication=plan.notice,
     )
 
 

@@ -694,6 +694,8 @@ def test_dividends_by_class_add_up() -> None:
     cs = [contract("L1", "H1", 10_000, 0, 100_000)]
     lots = [lot("S1", "H1", 100_000, share_class="cash"), lot("S2", "C001", 100_001)]
     r = compute_distribution(2014, 1_001, cs, lots, NO_RATES)
-    by_class = dividends_by_class(r, class_weights(2014, cs, lots))
+    by_class = dividends_by_class(
+        {h.code: h.dividend for h in r.holders}, class_weights(2014, cs, lots)
+    )
     assert list(by_class) == ["land", "self_raised", "cash"]
     assert sum(by_class.values()) == r.dividends
