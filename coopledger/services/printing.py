@@ -395,7 +395,8 @@ def income_statement(ledger: Ledger, org_id: int, year: int) -> Statement:
             values[code] = (cur, prev)
             total_of = tuple(("-" if p[0] == "-" else "") + p[1:] for p in parts)
             lines.append(StatementLine(code, name, (cur, prev), is_total=True, total_of=total_of))
-    # The distribution part, from the committed distributions.
+    # The distribution part: the committed result's own figures (distribution.md), so the
+    # statement, the notice and the slips say the same numbers under the same names.
     with ledger.read() as s:
         dists = {
             d.year: d
@@ -413,42 +414,77 @@ def income_statement(ledger: Ledger, org_id: int, year: int) -> Statement:
     n = int(first_year_line)
 
     def opening_undistributed(y: int) -> int:
+        d = dists.get(y)
+        if d is not None:  # what the distribution started from: U_prev − L_prev
+            return d.undistributed_in_fen - d.loss_carried_in_fen
         if und not in accounts:
             return 0
         tb = books.trial_balance(ledger, org_id, dt.date(y, 1, 1), dt.date(y, 1, 1))
         row = next((r for r in tb if r.code == und), None)
         return -row.opening if row else 0
 
-    op_cur, op_prev = opening_undistributed(year), opening_undistributed(year - 1)
-    d_cur, d_prev = dists.get(year), dists.get(year - 1)
-    funds = (
-        (d_cur.welfare_fen + d_cur.reserve_fen) if d_cur else 0,
-        (d_prev.welfare_fen + d_prev.reserve_fen) if d_prev else 0,
-    )
-    divs = (d_cur.dividends_fen if d_cur else 0, d_prev.dividends_fen if d_prev else 0)
-    c_open, c_avail, c_funds, c_divs, c_end = (str(n + i) for i in range(1, 6))
-    lines += [
-        StatementLine(c_open, "加：年初未分配收益", (op_cur, op_prev)),
-        StatementLine(
-            c_avail,
-            "五、可分配收益",
-            (values[first_year_line][0] + op_cur, values[first_year_line][1] + op_prev),
-            is_total=True,
-            total_of=(first_year_line, c_open),
-        ),
-        StatementLine(c_funds, "减：提取公积公益金", funds),
-        StatementLine(c_divs, "减：应付分红", divs),
-        StatementLine(
-            c_end,
-            "六、年末未分配收益",
-            (
-                values[first_year_line][0] + op_cur - funds[0] - divs[0],
-                values[first_year_line][1] + op_prev - funds[1] - divs[1],
+    def amounts(field: str) -> tuple[int, int]:
+        def one(y: int) -> int:
+            return int(getattr(dists[y], field)) if y in dists else 0
+
+        return one(year), one(year - 1)
+
+    op = (opening_undistributed(year), opening_undistributed(year - 1))
+    net = values[first_year_line]
+    avail = (net[0] + op[0], net[1] + op[1])
+    lines.append(StatementLine(str(n + 1), "加：年初未分配收益（盈余）", op))
+    if org.chart == "cooperative-2021":
+        # 会农社02表: 提取盈余公积 comes before 可分配盈余; then returns and the rest.
+        reserve = amounts("reserve_fen")
+        returns = amounts("transaction_returns_fen")
+        divs = amounts("dividends_fen")
+        c_op, c_res, c_avail, c_ret, c_div, c_end = (str(n + i) for i in range(1, 7))
+        dist_avail = (avail[0] - reserve[0], avail[1] - reserve[1])
+        lines += [
+            StatementLine(c_res, "减：提取盈余公积", reserve),
+            StatementLine(
+                c_avail,
+                "五、可分配盈余",
+                dist_avail,
+                is_total=True,
+                total_of=(first_year_line, c_op, "-" + c_res),
             ),
-            is_total=True,
-            total_of=(c_avail, "-" + c_funds, "-" + c_divs),
-        ),
-    ]
+            StatementLine(c_ret, "减：盈余返还（按交易量返还）", returns),
+            StatementLine(c_div, "　　剩余盈余分配（按股分红）", divs),
+            StatementLine(
+                c_end,
+                "六、年末未分配盈余",
+                (
+                    dist_avail[0] - returns[0] - divs[0],
+                    dist_avail[1] - returns[1] - divs[1],
+                ),
+                is_total=True,
+                total_of=(c_avail, "-" + c_ret, "-" + c_div),
+            ),
+        ]
+    else:
+        welfare, reserve = amounts("welfare_fen"), amounts("reserve_fen")
+        funds = (welfare[0] + reserve[0], welfare[1] + reserve[1])
+        divs = amounts("dividends_fen")
+        c_op, c_avail, c_funds, c_divs, c_end = (str(n + i) for i in range(1, 6))
+        lines += [
+            StatementLine(
+                c_avail,
+                "五、可分配收益",
+                avail,
+                is_total=True,
+                total_of=(first_year_line, c_op),
+            ),
+            StatementLine(c_funds, "减：提取公积公益金", funds),
+            StatementLine(c_divs, "　　按股分红", divs),
+            StatementLine(
+                c_end,
+                "六、年末未分配收益",
+                (avail[0] - funds[0] - divs[0], avail[1] - funds[1] - divs[1]),
+                is_total=True,
+                total_of=(c_avail, "-" + c_funds, "-" + c_divs),
+            ),
+        ]
     preparer, reviewer = _signers(ledger, org_id)
     title = "收益及收益分配表" if org.chart == "village-2023" else "盈余及盈余分配表"
     return Statement(

@@ -385,3 +385,39 @@ def test_member_statement_keeps_wages_out_of_the_balance(ledger: Ledger) -> None
     assert later.opening == ms.closing and later.rows == []
     dist.pay_slip(ledger, org, 2014, "H0001", on=dt.date(2015, 1, 5))
     assert books.member_statement(ledger, org, "H0001").closing == 0
+
+
+@pytest.mark.parametrize(("name", "year"), [("cooperative", 2015), ("carry-forward", 2016)])
+def test_the_income_statement_prints_the_results_own_figures(
+    ledger: Ledger, name: str, year: int
+) -> None:
+    from coopledger.services import printing
+
+    book, expected = load(name)
+    org = bookfile.import_book(ledger, book)
+    years = expected["years"]
+    assert isinstance(years, dict)
+    for y in sorted(int(k) for k in years if int(k) <= year):
+        dist.commit_distribution(ledger, org, y)
+    want = years[str(year)]
+    statement = printing.income_statement(ledger, org, year)
+    shown = {ln.name: ln.amounts[0] for ln in statement.lines}
+
+    def fen(key: str) -> int:
+        whole, _, cents = str(want[key]).partition(".")
+        return int(whole) * 100 + (int(cents) if not whole.startswith("-") else -int(cents))
+
+    assert shown["加：年初未分配收益（盈余）"] == fen("undistributed_in") - fen("loss_in")
+    if name == "cooperative":
+        assert shown["四、本年盈余"] == fen("net_income")
+        assert shown["减：提取盈余公积"] == fen("reserve")
+        assert shown["五、可分配盈余"] == fen("available") - fen("reserve")
+        assert shown["减：盈余返还（按交易量返还）"] == fen("transaction_returns")
+        assert shown["　　剩余盈余分配（按股分红）"] == fen("dividends")
+        assert shown["六、年末未分配盈余"] == fen("undistributed") - fen("loss_carried")
+    else:
+        assert shown["四、本年收益"] == fen("net_income")
+        assert shown["五、可分配收益"] == fen("available")
+        assert shown["减：提取公积公益金"] == fen("welfare") + fen("reserve")
+        assert shown["　　按股分红"] == fen("dividends")
+        assert shown["六、年末未分配收益"] == fen("undistributed") - fen("loss_carried")
