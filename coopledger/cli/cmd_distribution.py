@@ -1,5 +1,5 @@
 """The year-end distribution: ``plan set`` / ``plan show``, ``distribute``, ``reverse-distribution``, ``pay``,
-``unpaid``, ``bank-batch``, ``verify-slip``."""
+``unpaid``, ``bank-batch``, ``member-account``, ``verify-slip``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ from coopledger.domain.book import plan_to_json
 from coopledger.domain.dates import parse_date
 from coopledger.domain.distribution import COOPERATIVE_CHART, RESULT_LABELS
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.money import parse_money, parse_rate, per_share_rate_to_str, rate_to_str
+from coopledger.domain.money import (
+    area_to_str,
+    parse_money,
+    parse_rate,
+    per_share_rate_to_str,
+    rate_to_str,
+)
 from coopledger.domain.numerals import amount_in_capitals
 from coopledger.i18n import _
 from coopledger.services import distribution as dist
@@ -102,6 +108,16 @@ def register(sub: Sub) -> None:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(func=cmd_bank_batch)
+
+    p = sub.add_parser(
+        "member-account",
+        help="a cooperative member's account (成员账户): contributions, shares, transactions, returns",
+    )
+    p.add_argument("code")
+    p.add_argument("--year", type=int, help="one year (opening balances from the years before)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--pdf", type=Path, help="write the account as a PDF")
+    p.set_defaults(func=cmd_member_account)
 
     p = sub.add_parser("verify-slip", help="confirm a slip's check code against the ledger")
     p.add_argument("code")
@@ -418,6 +434,55 @@ def cmd_bank_batch(ctx: Context) -> int:
     print(
         _("Wrote {n} payments totalling {total} to {path}").format(
             n=n, total=money(total), path=ctx.args.out
+        )
+    )
+    return 0
+
+
+def cmd_member_account(ctx: Context) -> int:
+    from coopledger.services import member_account as ma
+
+    a = ctx.args
+    org = ctx.org(readonly=True)
+    led = ctx.ledger()
+    if a.pdf:
+        ma.print_member_account(led, org.id, a.code, a.pdf, year=a.year)
+        print(_("Wrote {path}").format(path=a.pdf))
+        return 0
+    data = ma.member_account(led, org.id, a.code, year=a.year)
+    if a.json:
+        print(dumps(ma.member_account_json(data)))
+        return 0
+    print(f"{data.member_code} {data.member_name}  {data.period_label}")
+    rows = [data.opening, *data.entries, data.closing]
+    print(
+        table(
+            [
+                _("Date"),
+                _("Memo"),
+                _("Contribution"),
+                _("Reserve share"),
+                _("Subsidy share"),
+                _("Quantity (mu)"),
+                _("Transactions"),
+                _("Returns"),
+                _("Remaining surplus"),
+            ],
+            [
+                (
+                    "" if e in (data.opening, data.closing) else e.date.isoformat(),
+                    e.memo,
+                    money(e.contribution_fen),
+                    money(e.reserve_share_fen),
+                    money(e.subsidy_share_fen),
+                    area_to_str(e.quantity_e4) if e.quantity_e4 else "",
+                    money(e.transactions_fen),
+                    money(e.returns_fen),
+                    money(e.surplus_fen),
+                )
+                for e in rows
+            ],
+            right={2, 3, 4, 5, 6, 7, 8},
         )
     )
     return 0

@@ -253,3 +253,38 @@ class MemberStatement:
     closing_fen: int
     title: str = ""
     accounts_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAccountEntry:
+    """One line of a cooperative member's account (成员账户, statements.md §3.5): money in
+    fen, ``quantity_e4`` the transactions' quantity (亩 of land transferred, in
+    ten-thousandths) or None when the transactions have no quantity."""
+
+    date: dt.date
+    memo: str
+    contribution_fen: int = 0
+    reserve_share_fen: int = 0
+    subsidy_share_fen: int = 0
+    donation_share_fen: int = 0
+    quantity_e4: int | None = None
+    transactions_fen: int = 0
+    returns_fen: int = 0
+    surplus_fen: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAccount:
+    """A member's account page for a period: the balances at its start (年初余额: the
+    contribution, reserve and subsidy shares held; the flow columns start at 0), the
+    entries, and the closing balances and totals (年末余额/总额)."""
+
+    org_name: str
+    member_code: str
+    member_name: str
+    address: str
+    period_label: str
+    opening: MemberAccountEntry
+    entries: tuple[MemberAccountEntry, ...]
+    closing: MemberAccountEntry
+    preparer: str = ""

@@ -57,6 +57,7 @@ def demo_papers(ledger: Ledger, ids: dict[str, int], out: Path) -> list[Path]:
     """Write both organisations' papers as PDFs into ``out``: slips, public notice and
     statements of each, and 苏子柏's member statement and member account (成员账户)."""
     from coopledger.services import printing
+    from coopledger.services.member_account import print_member_account
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -67,10 +68,11 @@ def demo_papers(ledger: Ledger, ids: dict[str, int], out: Path) -> list[Path]:
     written.append(
         printing.print_member_statement(ledger, coop, "H0001", out / "member-statement-H0001.pdf")
     )
-    if hasattr(printing, "print_member_account"):
-        written.append(
-            printing.print_member_account(ledger, coop, "H0001", out / "member-account-H0001.pdf")
+    written.append(
+        print_member_account(
+            ledger, coop, "H0001", out / "member-account-H0001.pdf", year=DEMO_YEAR
         )
+    )
     village = ids[COLLECTIVE]
     written.append(printing.print_slips(ledger, village, DEMO_YEAR, out / "village-slips-2014.pdf"))
     written.append(
