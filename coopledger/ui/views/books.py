@@ -83,14 +83,11 @@ MEMBER_COLUMNS: list[Column[LedgerRow]] = [
     *JOURNAL_COLUMNS[:4],
     Column(N_("Debit"), lambda r: r.debit, kind="money0", width=120),
     Column(N_("Credit"), lambda r: r.credit, kind="money0", width=120),
-    Column(
-        N_("Dr/Cr"),
-        lambda r: "" if r.information else r.side,
-        width=60,
-    ),
+    Column(N_("Dr/Cr"), lambda r: "" if r.information else r.side, width=60),
     Column(
         N_("Balance"),
-        lambda r: "" if r.information else fmt.money(abs(r.balance)),
+        lambda r: None if r.information else abs(r.balance),
+        kind="money",
         width=130,
     ),
     Column(

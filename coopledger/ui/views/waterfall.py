@@ -89,7 +89,7 @@ class WaterfallChart(QWidget):
         metrics = QFontMetrics(font)
         line_h = metrics.height()
         left, right, top = 16, 16, line_h + 10
-        bottom = 2 * line_h + 14
+        bottom = 3 * line_h + 14  # labels wrap to three lines (本年经营收益（付土地流转费前）)
         area = QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
         values = [0] + [s.start for s in self.steps] + [s.end for s in self.steps]
         hi, lo = max(values), min(values)
@@ -117,17 +117,23 @@ class WaterfallChart(QWidget):
                 p.drawLine(QPointF(prev_end[0], prev_end[1]), QPointF(x, y1))
             prev_end = (x + bar_w, y2)
             # amount above (or below, for bars going under zero) the bar
-            amount = s.end if s.total else -s.amount
+            # a step shows how much moved (its bar shows which way); a total its own value
+            amount = s.end if s.total else abs(s.amount)
             text = fmt.money(amount)
             p.setPen(QColor("#222"))
             text_rect = QRectF(area.left() + i * slot, rect.top() - line_h - 2, slot, line_h)
             if s.end < 0 and s.total:
                 text_rect = QRectF(area.left() + i * slot, rect.bottom() + 2, slot, line_h)
+            # never over the labels below the chart, nor above the widget
+            if text_rect.bottom() > area.bottom():
+                text_rect.moveBottom(area.bottom() - 2)
+            if text_rect.top() < 0:
+                text_rect.moveTop(rect.top() + 2)
             p.drawText(
                 text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, text
             )
             # the label below the chart
-            label_rect = QRectF(area.left() + i * slot, area.bottom() + 6, slot, 2 * line_h + 4)
+            label_rect = QRectF(area.left() + i * slot, area.bottom() + 6, slot, 3 * line_h + 4)
             p.drawText(
                 label_rect,
                 Qt.AlignmentFlag.AlignHCenter
