@@ -421,3 +421,25 @@ def test_the_income_statement_prints_the_results_own_figures(
         assert shown["减：提取公积公益金"] == fen("welfare") + fen("reserve")
         assert shown["　　按股分红"] == fen("dividends")
         assert shown["六、年末未分配收益"] == fen("undistributed") - fen("loss_carried")
+
+
+def test_a_cooperative_year_reverses_exactly_and_commits_again(ledger: Ledger) -> None:
+    book, expected = load("cooperative")
+    org = bookfile.import_book(ledger, book)
+    before = _closing(ledger, org, 2014)
+    dist.commit_distribution(ledger, org, 2014)
+    dist.commit_distribution(ledger, org, 2015)  # carries 2014's 0.13 in
+    with pytest.raises(DomainError, match="reverse 2015 first"):
+        dist.reverse_distribution(ledger, org, 2014)
+    dist.reverse_distribution(ledger, org, 2015)
+    dist.reverse_distribution(ledger, org, 2014)
+    after = _closing(ledger, org, 2014)
+    assert {k: v for k, v in after.items() if v} == {k: v for k, v in before.items() if v}
+    # with 2014 reversed, 2015 starts from nothing carried in
+    assert dist.preview_distribution(ledger, org, 2015).result.undistributed_in == 0
+    dist.commit_distribution(ledger, org, 2014)
+    assert dist.distribution_json(ledger, org, 2014) == expected["years"]["2014"]
+    assert (
+        dist.preview_distribution(ledger, org, 2015).result.to_json() == expected["years"]["2015"]
+    )
+    assert verify(ledger).ok
