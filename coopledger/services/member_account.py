@@ -125,6 +125,10 @@ def member_account(
             ).all()
         )
     member = members[code]
+    # Contributions that ended are taken out up to the period's end (or the last committed
+    # year's): the account never shows what has not happened yet.
+    last_year = year if year is not None else (years[-1] if years else dt.date.today().year)
+    horizon = dt.date(last_year, 12, 31)
     entries: list[MemberAccountEntry] = []
     for lot in [*land_share_lots(contracts), *lots]:
         if lot.holder != code or not lot.amount_fen:
@@ -136,7 +140,7 @@ def member_account(
                 lot.amount_fen,
             )
         )
-        if lot.end is not None and lot.end < dt.date.today():
+        if lot.end is not None and lot.end < horizon:
             entries.append(
                 MemberAccountEntry(lot.end, f"出资期满、退出（{lot.code}）", -lot.amount_fen)
             )
