@@ -616,20 +616,24 @@ def compute_distribution(
     paid_returns = sum(returns.values())
     paid_dividends = sum(dividends.values())
 
-    codes = (
-        fees.keys() | {k for k, v in returns.items() if v} | {k for k, v in dividends.items() if v}
-    )
-    holders = tuple(
-        HolderAmount(
-            code,
-            fees.get(code, 0),
-            dividends.get(code, 0),
-            weights.get(code, 0),
-            returns.get(code, 0),
-            t_weights.get(code, 0),
+    codes = set(fees)
+    codes.update([k for k, v in dividends.items() if v])
+    codes.update([k for k, v in returns.items() if v])
+    # Bound lookups and no work for the tiers a village book has not: this runs once per
+    # holder (100,000 in a township book).
+    fee_of, div_of, w_of = fees.get, dividends.get, weights.get
+    if plan.cooperative:
+        ret_of, t_of = returns.get, t_weights.get
+        holders = tuple(
+            [
+                HolderAmount(c, fee_of(c, 0), div_of(c, 0), w_of(c, 0), ret_of(c, 0), t_of(c, 0))
+                for c in sorted(codes)
+            ]
         )
-        for code in sorted(codes)
-    )
+    else:
+        holders = tuple(
+            [HolderAmount(c, fee_of(c, 0), div_of(c, 0), w_of(c, 0)) for c in sorted(codes)]
+        )
     rows.sort(key=_contract_code)
     return DistributionResult(
         year=year,
