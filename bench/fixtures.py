@@ -188,6 +188,38 @@ def village_book(run: Run) -> Path:
     return path
 
 
+def cooperative_ledger(run: Run, *, big: bool = False) -> Path:
+    """A ledger holding one ``cooperative-2021`` book (returns by transactions): of the
+    village's size, or (``big``) of the township book's 100,000 households with the village
+    book's 500,000 lines of one year (the distribution reads one year's lines)."""
+    sz = sizes(run)
+    size = {
+        **(sz.township_book if big else sz.village),
+        "voucher_lines": sz.village["voucher_lines"],
+    }
+    path = cache_file("cooperative-big" if big else "cooperative", size)
+    if path.exists():
+        return path
+    book = cache_file("cooperative-book-big" if big else "cooperative-book", size, ".book.json")
+    if not book.exists():
+        note(f"writing the cooperative book {book.name}")
+        write_book_file(
+            book, **size, name="合成农民专业合作社", year=YEAR, chart="cooperative-2021"
+        )
+    work = run.tmp / "cooperative-build.sqlite3"
+    remove_ledger(work)
+    note(f"building the cooperative ledger ({size['households']:,} households)")
+    res = run_child(
+        "bench.fixtures:import_job",
+        {"ledger": str(work), "book": str(book)},
+        log=run.tmp / "cooperative-build.log",
+        timeout=3600,
+    )
+    if not res.ok:
+        raise RuntimeError(f"building the cooperative ledger failed: {res.error}\n{tail(res.log)}")
+    return publish(work, path)
+
+
 def township_book(run: Run) -> Path:
     """The township-sized book file (one book, 10 years of lines), written as a stream."""
     size = sizes(run).township_book

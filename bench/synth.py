@@ -40,6 +40,11 @@ def _money(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
+COOPERATIVE = "cooperative-2021"
+#: The wage account of each chart (经营支出—务工工资 is a sub-account of 511 / 521).
+WAGES = {"village-2023": "51101", COOPERATIVE: "52101"}
+
+
 def _header(
     rng: random.Random,
     *,
@@ -48,8 +53,12 @@ def _header(
     lots: int,
     name: str,
     year: int,
+    chart: str = "village-2023",
 ) -> dict[str, Any]:
-    """Everything in a book but its vouchers (``vouchers`` is an empty list)."""
+    """Everything in a book but its vouchers (``vouchers`` is an empty list). On a
+    ``cooperative-2021`` book the plan keeps no welfare fund, sets 10 % 盈余公积 aside and
+    returns 60 % of the pool by the members' land fees (distribution.md version 2); either
+    plan splits per share, the default."""
     members: list[dict[str, Any]] = [
         {"code": "C001", "name": "村集体", "kind": "collective"},
         {"code": "O001", "name": "村党总支", "kind": "organisation"},
@@ -104,8 +113,22 @@ def _header(
         )
     accounts = [
         {"code": "50101", "name": "经营收入—莲藕", "kind": "revenue"},
-        {"code": "51101", "name": "经营支出—务工工资", "kind": "expense"},
+        {"code": WAGES[chart], "name": "经营支出—务工工资", "kind": "expense"},
     ]
+    plan: dict[str, Any] = {
+        "year": year,
+        "welfare_rate": "0.10",
+        "reserve_rate": "0.05",
+        "approved_on": f"{year}-12-20",
+        "published_on": f"{year}-12-22",
+    }
+    if chart == COOPERATIVE:
+        plan.update(
+            welfare_rate="0",
+            reserve_rate="0.10",
+            transaction_rate="0.6",
+            transaction_basis="land-fees",
+        )
     return {
         "format": "coopledger-book",
         "version": 1,
@@ -114,27 +137,25 @@ def _header(
             "village": "合成村",
             "township": "合成镇",
             "county": "合成县",
-            "chart": "village-2023",
+            "chart": chart,
         },
         "members": members,
         "accounts": accounts,
         "contracts": cons,
         "share_lots": share_lots,
         "vouchers": [],
-        "plans": [
-            {
-                "year": year,
-                "welfare_rate": "0.10",
-                "reserve_rate": "0.05",
-                "approved_on": f"{year}-12-20",
-                "published_on": f"{year}-12-22",
-            }
-        ],
+        "plans": [plan],
     }
 
 
 def _vouchers(
-    rng: random.Random, *, households: int, voucher_lines: int, year: int, years: int = 1
+    rng: random.Random,
+    *,
+    households: int,
+    voucher_lines: int,
+    year: int,
+    years: int = 1,
+    wages: str = "51101",
 ) -> Iterator[dict[str, Any]]:
     """About ``voucher_lines`` lines of sales (2 lines) and wage payments (up to 10 lines),
     spread evenly over ``years`` years from ``year``."""
@@ -160,7 +181,7 @@ def _vouchers(
             parts = [rng.randrange(100_00, 3_000_00) for _ in range(width)]
             lines = [
                 {
-                    "account": "51101",
+                    "account": wages,
                     "debit": _money(p),
                     "member": f"H{rng.randrange(1, households + 1):06d}",
                 }
@@ -180,13 +201,28 @@ def synthetic_book(
     name: str = "合成测试合作社",
     year: int = 2014,
     seed: int = 1,
+    chart: str = "village-2023",
 ) -> dict[str, Any]:
     """A book with ``households`` households, ``contracts`` land contracts spread over them,
     ``lots`` explicit share lots, about ``voucher_lines`` voucher lines in ``year`` and a plan."""
     rng = random.Random(seed)
-    book = _header(rng, households=households, contracts=contracts, lots=lots, name=name, year=year)
+    book = _header(
+        rng,
+        households=households,
+        contracts=contracts,
+        lots=lots,
+        name=name,
+        year=year,
+        chart=chart,
+    )
     book["vouchers"] = list(
-        _vouchers(rng, households=households, voucher_lines=voucher_lines, year=year)
+        _vouchers(
+            rng,
+            households=households,
+            voucher_lines=voucher_lines,
+            year=year,
+            wages=WAGES[chart],
+        )
     )
     return book
 
@@ -202,6 +238,7 @@ def write_book_file(
     year: int = 2014,
     years: int = 1,
     seed: int = 1,
+    chart: str = "village-2023",
 ) -> Path:
     """Write a synthetic book straight to a JSON file, one voucher at a time, so that a
     township-sized book (millions of lines) never sits in memory. With ``years`` 1 the file
@@ -210,7 +247,13 @@ def write_book_file(
     target = Path(path)
     rng = random.Random(seed)
     header = _header(
-        rng, households=households, contracts=contracts, lots=lots, name=name, year=year
+        rng,
+        households=households,
+        contracts=contracts,
+        lots=lots,
+        name=name,
+        year=year,
+        chart=chart,
     )
     tmp = target.with_name(target.name + ".part")
     with tmp.open("w", encoding="utf-8") as fh:
@@ -222,7 +265,12 @@ def write_book_file(
                 continue
             fh.write("[")
             vouchers = _vouchers(
-                rng, households=households, voucher_lines=voucher_lines, year=year, years=years
+                rng,
+                households=households,
+                voucher_lines=voucher_lines,
+                year=year,
+                years=years,
+                wages=WAGES[chart],
             )
             for i, v in enumerate(vouchers):
                 fh.write(("," if i else "") + json.dumps(v, ensure_ascii=False))

@@ -114,7 +114,12 @@ def _column(c: object) -> str:
             raise SystemExit(f"scripts/tables.py: only scalar defaults are supported ({c})")
         args.append(f"default={default.arg!r}")  # type: ignore[attr-defined]
     if c.server_default is not None:
-        raise SystemExit(f"scripts/tables.py: teach me server defaults ({c})")
+        arg = getattr(c.server_default, "arg", None)
+        if not isinstance(arg, str):
+            raise SystemExit(f"scripts/tables.py: only text server defaults are supported ({c})")
+        args.append(f"server_default={arg!r}")
+    if c.info:
+        args.append(f"info={dict(c.info)!r}")
     return f"    Column({', '.join(args)}),"
 
 

@@ -92,7 +92,10 @@ def register(sub: Sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_journal)
 
-    p = sub.add_parser("member-statement", help="a member's own ledger (all lines carrying it)")
+    p = sub.add_parser(
+        "member-statement",
+        help="a member's statement: its current and payable accounts, with 借/贷 balances",
+    )
     p.add_argument("code")
     p.add_argument("--from", dest="start")
     p.add_argument("--to", dest="end")
@@ -440,11 +443,49 @@ def cmd_journal(ctx: Context) -> int:
     return 0
 
 
+def member_statement_json(ms: books.MemberStatementData) -> dict[str, object]:
+    """The statement as ``member-statement --json`` prints it: balances as amounts with
+    their side (借 the member owes, 贷 owed to the member, 平 settled); information lines
+    (wages, other income) carry ``"information": true`` and no balance."""
+
+    def amount(balance: int) -> str:
+        return fen_to_str(abs(balance))
+
+    return {
+        "member": ms.member_code,
+        "name": ms.member_name,
+        "accounts": list(ms.accounts),
+        "opening": amount(ms.opening),
+        "opening_side": books.balance_side(ms.opening),
+        "rows": [
+            {
+                "date": r.date.isoformat(),
+                "voucher_id": r.voucher_id,
+                "voucher": r.voucher_no,
+                "memo": r.memo,
+                "account": r.account_code,
+                "account_name": r.account_name,
+                "debit": fen_to_str(r.debit),
+                "credit": fen_to_str(r.credit),
+            }
+            | (
+                {"information": True}
+                if r.information
+                else {"balance": amount(r.balance), "side": r.side}
+            )
+            for r in ms.rows
+        ],
+        "debit": fen_to_str(sum(r.debit for r in ms.balance_rows)),
+        "credit": fen_to_str(sum(r.credit for r in ms.balance_rows)),
+        "closing": amount(ms.closing),
+        "closing_side": books.balance_side(ms.closing),
+    }
+
+
 def cmd_member_statement(ctx: Context) -> int:
     org = ctx.org(readonly=True)
     start, end = _date(ctx.args.start, "--from"), _date(ctx.args.end, "--to")
-    rows = books.member_statement(ctx.ledger(), org.id, ctx.args.code, start=start, end=end)
-    opening = rows[0].balance - rows[0].debit + rows[0].credit if rows else 0
+    ms = books.member_statement(ctx.ledger(), org.id, ctx.args.code, start=start, end=end)
     if ctx.args.pdf:
         from coopledger.services.printing import print_member_statement
 
@@ -454,9 +495,47 @@ def cmd_member_statement(ctx: Context) -> int:
         print(_("Wrote {path}").format(path=ctx.args.pdf))
         return 0
     if ctx.args.json:
-        print(dumps(_ledger_rows_json(opening, rows)))
-    else:
-        _print_ledger_rows(opening, rows)
+        print(dumps(member_statement_json(ms)))
+        return 0
+    body: list[tuple[object, ...]] = [
+        ("", "", _("Opening balance"), "", "", "", books.balance_side(ms.opening),
+         money(abs(ms.opening)) or "0.00"),
+    ]  # fmt: skip
+    for r in ms.rows:
+        body.append(
+            (
+                r.date,
+                r.voucher_no,
+                r.memo + (f" ({_('information only')})" if r.information else ""),
+                f"{r.account_code} {r.account_name}",
+                money(r.debit),
+                money(r.credit),
+                "" if r.information else r.side,
+                "" if r.information else (money(abs(r.balance)) or "0.00"),
+            )
+        )
+    body.append(
+        ("", "", _("Closing balance"), "", money(sum(r.debit for r in ms.balance_rows)),
+         money(sum(r.credit for r in ms.balance_rows)), books.balance_side(ms.closing),
+         money(abs(ms.closing)) or "0.00"),
+    )  # fmt: skip
+    print(f"{ms.member_code} {ms.member_name}  {ms.group}".rstrip())
+    print(
+        table(
+            [
+                _("Date"),
+                _("Voucher"),
+                _("Memo"),
+                _("Account"),
+                _("Debit"),
+                _("Credit"),
+                _("Dr/Cr"),
+                _("Balance"),
+            ],
+            body,
+            right={4, 5, 7},
+        )
+    )
     return 0
 
 

@@ -24,8 +24,14 @@ The rules are those of ``book-format.md``; where the spec is silent this module 
 * Two members with the same ``id_number`` are an error, like two with the same code.
 * A book account whose code is already in the chart with the same kind is accepted (and
   kept in `Book.accounts`); with another kind it is an error.
-* ``plans[].reserve_rate`` defaults to 0; ``approved_on`` and ``published_on`` may be
-  absent (a commit then refuses the plan, see ``distribution.md``).
+* ``plans[].welfare_rate`` and ``reserve_rate`` default to 0, ``dividend_method`` to
+  ``per-share``; on ``cooperative-2021`` books ``transaction_rate`` defaults to 0.6 and
+  ``transaction_basis`` to ``land-fees``, and ``transactions`` (an object member code →
+  amount) is required with basis ``table`` and refused otherwise; the ``transaction_*``
+  fields on a village book and a welfare rate on a cooperative book are errors
+  (`distribution.plan_problems`). ``approved_on`` and ``published_on`` may be absent (a
+  commit then refuses the plan, see ``distribution.md``). ``export-book`` always writes
+  ``dividend_method`` (and on cooperative books the transaction rate and basis).
 
 coopledger extensions (accepted on import; ``export-book`` writes them, leaving out any key
 that holds its default value, so a plain book keeps exactly the spec's shape):
@@ -63,6 +69,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
+from coopledger.domain.distribution import (
+    COOPERATIVE_CHART,
+    DIVIDEND_METHODS,
+    PER_SHARE,
+    TRANSACTION_BASES,
+    plan_problems,
+)
 from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.ids import parse_resident_id
 from coopledger.domain.money import (
@@ -94,6 +107,7 @@ __all__ = [
     "BookVoucher",
     "book_to_json",
     "parse_book",
+    "plan_to_json",
 ]
 
 BOOK_FORMAT: Final = "coopledger-book"
@@ -217,7 +231,13 @@ class BookVoucher:
 
 @dataclass(frozen=True, slots=True)
 class BookPlan:
-    """The distribution plan of one year; rates in ten-thousandths."""
+    """The distribution plan of one year; rates in ten-thousandths.
+
+    ``dividend_method`` is ``per-share`` unless the plan names ``largest-remainder``. The
+    transaction fields are set on ``cooperative-2021`` books only (rate 0.6 and basis
+    ``land-fees`` when absent) and are None / empty on village books; ``transactions``
+    (member code, fen) only with basis ``table``, in the file's order.
+    """
 
     year: int
     welfare_rate_e4: int
@@ -230,6 +250,10 @@ class BookPlan:
     vote: str = ""
     notice: str = ""
     notes: str = ""
+    dividend_method: str = PER_SHARE
+    transaction_rate_e4: int | None = None
+    transaction_basis: str | None = None
+    transactions: tuple[tuple[str, int], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,9 +334,20 @@ _LOT_KEYS: Final = frozenset(
 _VOUCHER_KEYS: Final = frozenset({"date", "memo", "attachments", "lines"})
 _LINE_KEYS: Final = frozenset({"account", "debit", "credit", "member", "memo"})
 _PLAN_EXTRA_TEXT: Final = ("proposed_by", "meeting", "resolution", "vote", "notice", "notes")
+_PLAN_TRANSACTION_KEYS: Final = ("transaction_rate", "transaction_basis", "transactions")
 _PLAN_KEYS: Final = frozenset(
-    {"year", "welfare_rate", "reserve_rate", "approved_on", "published_on", *_PLAN_EXTRA_TEXT}
+    {
+        "year",
+        "welfare_rate",
+        "reserve_rate",
+        "dividend_method",
+        *_PLAN_TRANSACTION_KEYS,
+        "approved_on",
+        "published_on",
+        *_PLAN_EXTRA_TEXT,
+    }
 )
+_COOPERATIVE_DEFAULT_TRANSACTION_RATE: Final = 6_000
 
 # ---------------------------------------------------------------------------------------
 # Paths and shown values
@@ -1297,9 +1332,40 @@ class _Parser:
                 child=child,
             )
 
+    def plan_chart(self) -> str | None:
+        """The book's chart id, as ``organisation`` read it (None when it was unreadable)."""
+        for chart_id, kinds in self.charts.items():
+            if kinds is self.chart:
+                return chart_id
+        return None
+
+    def plan_transactions(
+        self, obj: dict[str, Any], path: PathT
+    ) -> tuple[bool, dict[str, int] | None]:
+        """``transactions``: an object member code → amount (fen-exact, ≥ 0); (ok, table or
+        None when absent). Member codes are checked with the chart rules."""
+        value = obj.get("transactions")
+        if value is None:
+            return True, None
+        table = self.obj(value, (*path, "transactions"))
+        if table is None:
+            return False, None
+        out: dict[str, int] = {}
+        ok = True
+        for code, amount in table.items():
+            where: PathT = (*path, "transactions", code)
+            errors_before = len(self.errors)
+            fen = self.money(amount, where, allow_zero=True)
+            if fen is None or len(self.errors) != errors_before:
+                ok = False
+                continue
+            out[code] = fen
+        return ok, out
+
     def plans(self, items: list[Any]) -> list[BookPlan]:
         out: list[BookPlan] = []
         year_paths: dict[int, PathT] = {}
+        chart = self.plan_chart()
         for i, item in enumerate(items):
             path: PathT = ("plans", i)
             obj = self.obj(item, path)
@@ -1327,19 +1393,46 @@ class _Parser:
                 )
             else:
                 year_paths[year] = path
-            welfare = self.rate(obj.get("welfare_rate", _ABSENT), (*path, "welfare_rate"))
+            welfare_raw = obj.get("welfare_rate")
+            welfare = 0 if welfare_raw is None else self.rate(welfare_raw, (*path, "welfare_rate"))
             reserve_raw = obj.get("reserve_rate")
             reserve = 0 if reserve_raw is None else self.rate(reserve_raw, (*path, "reserve_rate"))
-            if welfare is not None and reserve is not None and welfare + reserve > 10_000:
-                self.error(
-                    (*path, "reserve_rate"),
-                    N_(
-                        "welfare_rate + reserve_rate must not be more than 1 "
-                        "(got {welfare} + {reserve})"
-                    ),
-                    welfare=rate_to_str(welfare),
-                    reserve=rate_to_str(reserve),
-                )
+            method_raw = obj.get("dividend_method")
+            method: str | None = PER_SHARE
+            if method_raw is not None:
+                method = self.choice(obj, "dividend_method", path, DIVIDEND_METHODS)
+            given = [key for key in _PLAN_TRANSACTION_KEYS if obj.get(key) is not None]
+            t_rate: int | None = None
+            if obj.get("transaction_rate") is not None:
+                t_rate = self.rate(obj["transaction_rate"], (*path, "transaction_rate"))
+            basis: str | None = None
+            if obj.get("transaction_basis") is not None:
+                basis = self.choice(obj, "transaction_basis", path, TRANSACTION_BASES)
+            table_ok, table = self.plan_transactions(obj, path)
+            read_ok = (
+                (basis is not None or obj.get("transaction_basis") is None)
+                and (t_rate is not None or obj.get("transaction_rate") is None)
+                and table_ok
+            )
+            if welfare is not None and reserve is not None and method is not None and read_ok:
+                if chart is None:
+                    problems = []
+                else:
+                    problems = plan_problems(
+                        chart,
+                        welfare_rate_e4=welfare,
+                        reserve_rate_e4=reserve,
+                        dividend_method=method,
+                        transaction_fields=given,
+                        transaction_rate_e4=t_rate,
+                        transaction_basis=basis,
+                        transactions=table,
+                        members=self.member_kinds if self.check_member_refs else None,
+                    )
+                for field, message, params in problems:
+                    where: PathT = (*path, *field.split(".", 1))
+                    shown = {k: _shown(v) if k == "got" else v for k, v in params.items()}
+                    self.error(where, message, **shown)
             approved_on = self.optional_date(obj, "approved_on", path)
             published_on = self.optional_date(obj, "published_on", path)
             if approved_on is not None and published_on is not None and published_on < approved_on:
@@ -1350,8 +1443,15 @@ class _Parser:
                     got=_shown(obj["published_on"]),
                 )
             extra = {key: self.text(obj, key, path) for key in _PLAN_EXTRA_TEXT}
-            if len(self.errors) != before or year is None or welfare is None or reserve is None:
+            if (
+                len(self.errors) != before
+                or year is None
+                or welfare is None
+                or reserve is None
+                or method is None
+            ):
                 continue
+            cooperative = chart == COOPERATIVE_CHART
             out.append(
                 BookPlan(
                     year=year,
@@ -1365,6 +1465,16 @@ class _Parser:
                     vote=extra["vote"] or "",
                     notice=extra["notice"] or "",
                     notes=extra["notes"] or "",
+                    dividend_method=method,
+                    transaction_rate_e4=(
+                        (_COOPERATIVE_DEFAULT_TRANSACTION_RATE if t_rate is None else t_rate)
+                        if cooperative
+                        else None
+                    ),
+                    transaction_basis=(basis or TRANSACTION_BASES[0]) if cooperative else None,
+                    transactions=(
+                        tuple(table.items()) if cooperative and table is not None else None
+                    ),
                 )
             )
         return out
@@ -1494,6 +1604,27 @@ def _date_or_none(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def plan_to_json(p: BookPlan) -> dict[str, Any]:
+    """One plan in the book file's shape, keys in their canonical order."""
+    plan: dict[str, Any] = {
+        "year": p.year,
+        "welfare_rate": rate_to_str(p.welfare_rate_e4),
+        "reserve_rate": rate_to_str(p.reserve_rate_e4),
+        # Always written: a plan committed under version 1 keeps largest-remainder.
+        "dividend_method": p.dividend_method,
+    }
+    if p.transaction_rate_e4 is not None:
+        plan["transaction_rate"] = rate_to_str(p.transaction_rate_e4)
+    _put(plan, "transaction_basis", p.transaction_basis, None)
+    if p.transactions is not None:
+        plan["transactions"] = {code: fen_to_str(fen) for code, fen in p.transactions}
+    _put(plan, "approved_on", _date_or_none(p.approved_on), None)
+    _put(plan, "published_on", _date_or_none(p.published_on), None)
+    for key in _PLAN_EXTRA_TEXT:
+        _put(plan, key, getattr(p, key))
+    return plan
+
+
 def book_to_json(book: Book) -> dict[str, Any]:
     """The book in the spec's JSON shape (to `json.dumps`); extension keys only when set."""
     with _no_gc_pauses():
@@ -1572,18 +1703,7 @@ def _book_to_json(book: Book) -> dict[str, Any]:
         voucher["lines"] = lines
         vouchers.append(voucher)
 
-    plans: list[dict[str, Any]] = []
-    for p in book.plans:
-        plan: dict[str, Any] = {
-            "year": p.year,
-            "welfare_rate": rate_to_str(p.welfare_rate_e4),
-            "reserve_rate": rate_to_str(p.reserve_rate_e4),
-        }
-        _put(plan, "approved_on", _date_or_none(p.approved_on), None)
-        _put(plan, "published_on", _date_or_none(p.published_on), None)
-        for key in _PLAN_EXTRA_TEXT:
-            _put(plan, key, getattr(p, key))
-        plans.append(plan)
+    plans = [plan_to_json(p) for p in book.plans]
 
     return {
         "format": BOOK_FORMAT,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from coopledger.domain.distribution import result_json_v2
+
 __all__ = ["DistributionFigures", "distribution_figures", "parse_fen"]
 
 
@@ -61,22 +63,10 @@ def parse_fen(text: object) -> int:
     return sign * (int(whole) * 100 + int(frac.ljust(2, "0") or 0))
 
 
-def distribution_figures(
-    result: Mapping[str, object], *, loss_carried_in: int = 0
-) -> DistributionFigures:
+def distribution_figures(result: Mapping[str, object]) -> DistributionFigures:
     """The figures of a committed result (the object ``distribute --json`` prints and
-    ``distribution.result_json`` stores).
-
-    ``loss_carried_in`` is the distribution row's own column, used only by the fallback.
-    """
-    got = {n: parse_fen(result[n]) for n in DistributionFigures.names() if n in result}
-    # FALLBACK(i-dist v1): a result written by distribution version 1 lacks the version-2
-    # fields; derive them from the version-1 ones (distribution.md, "Result of one year").
-    # Delete this block once every result carries them (after the distribution-v2 merge).
-    got.setdefault("net_income", got.get("distributable", 0) - got.get("land_fees", 0))
-    got.setdefault("undistributed_in", 0)
-    got.setdefault("loss_in", loss_carried_in)
-    got.setdefault("transaction_returns", 0)
-    got.setdefault("available", got["net_income"] + got["undistributed_in"] - got["loss_in"])
-    # END FALLBACK(i-dist v1)
+    ``distribution.result_json`` stores); a result committed under version 1 is read in
+    version 2's shape (`domain.distribution.result_json_v2`)."""
+    shaped = result_json_v2(result)
+    got = {n: parse_fen(shaped[n]) for n in DistributionFigures.names() if n in shaped}
     return DistributionFigures(**got)

@@ -39,6 +39,8 @@ __all__ = [
     "parse_area",
     "parse_money",
     "parse_rate",
+    "per_share_rate_to_str",
+    "per_share_split",
     "rate_to_str",
     "round_half_up",
     "round_ratio_half_up",
@@ -332,6 +334,32 @@ def largest_remainder_split(pool: int, weights: Mapping[str, int]) -> dict[str, 
     return dict(zip(codes, parts, strict=True))
 
 
+def per_share_split(pool: int, weights: Mapping[str, int], unit: int) -> tuple[int, dict[str, int]]:
+    """Split `pool` (fen, >= 0) at one announced rate per `unit` of weight (每股分红).
+
+    The rate, in ten-thousandths of a yuan per 100 yuan, is ``floor(pool × 100 × unit / T)``
+    (`unit` is the weight of 100 yuan: ``10,000 × days(Y)`` for share-days, ``10,000`` for
+    transactions in fen); each key gets ``floor(w × rate / (100 × unit))`` fen, so equal
+    weights get equal amounts. Returns ``(rate_e4, parts)``: parts has every key of
+    `weights` and sums to at most `pool` (the left-over is a few fen, never negative); when
+    the pool or the total weight is 0 the rate and every part are 0. Raises `ValueError`
+    on a negative pool or weight, or a unit ≤ 0.
+    """
+    if pool < 0:
+        raise ValueError(f"pool must not be negative, got {pool}")
+    if unit <= 0:
+        raise ValueError(f"unit must be > 0, got {unit}")
+    if weights and min(weights.values()) < 0:
+        negative = {code: weight for code, weight in weights.items() if weight < 0}
+        raise ValueError(f"weights must not be negative, got {negative}")
+    total = sum(weights.values())
+    if total == 0 or pool == 0:
+        return 0, dict.fromkeys(weights, 0)
+    rate = pool * 100 * unit // total
+    den = 100 * unit
+    return rate, {code: weight * rate // den for code, weight in weights.items()}
+
+
 def _scaled_to_str(value: int, scale: int, min_places: int, max_places: int) -> str:
     sign = "-" if value < 0 else ""
     whole, frac = divmod(abs(value), scale)
@@ -353,6 +381,12 @@ def area_to_str(area: int) -> str:
 def rate_to_str(rate: int) -> str:
     """Rate as the shortest exact decimal: ``1000`` -> ``"0.1"``, ``10000`` -> ``"1"``."""
     return _scaled_to_str(rate, RATE_SCALE, 0, _RATE_PLACES)
+
+
+def per_share_rate_to_str(rate_e4: int) -> str:
+    """An announced per-share rate (yuan per 100 yuan, in ten-thousandths of a yuan) with
+    exactly four places: ``563876`` -> ``"56.3876"``."""
+    return _scaled_to_str(rate_e4, RATE_SCALE, _RATE_PLACES, _RATE_PLACES)
 
 
 @functools.lru_cache(maxsize=64)

@@ -27,11 +27,14 @@ class SlipContract:
 
 @dataclass(frozen=True, slots=True)
 class Slip:
-    """A household's dividend slip (收益分配通知单 / 分红领款单) for one year.
+    """A holder's dividend slip (收益分配通知单 / 分红领款单) for one year.
 
     ``land_fee_fen`` must equal the sum of the contracts' fees. ``wages_fen`` were paid during
     the year and are printed for information only: the slip pays ``total_fen`` =
-    land fee + dividend.
+    land fee + return by transactions + dividend. On a cooperative book (``cooperative``)
+    the return has its own line with the member's ``transactions_fen``; ``dividend_rate``
+    and ``return_rate`` are the announced per-share rates ("8.7003", None with the
+    largest-remainder split).
     """
 
     org_name: str
@@ -52,11 +55,16 @@ class Slip:
     certificate_no: str = ""
     preparer: str = ""
     reviewer: str = ""
+    cooperative: bool = False
+    transaction_return_fen: int = 0
+    transactions_fen: int = 0
+    dividend_rate: str | None = None
+    return_rate: str | None = None
 
     @property
     def total_fen(self) -> int:
-        """What this slip pays: land fee + dividend (wages are not included)."""
-        return self.land_fee_fen + self.dividend_fen
+        """What this slip pays: land fee + return + dividend (wages are not included)."""
+        return self.land_fee_fen + self.transaction_return_fen + self.dividend_fen
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +79,27 @@ class NoticeRow:
     dividend_fen: int
     area_e4: int = 0
     share_capital_fen: int = 0
+    transaction_return_fen: int = 0
+    transactions_fen: int = 0
 
     @property
     def total_fen(self) -> int:
-        """Land fee + dividend."""
-        return self.land_fee_fen + self.dividend_fen
+        """Land fee + return by transactions + dividend."""
+        return self.land_fee_fen + self.transaction_return_fen + self.dividend_fen
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
     """The public notice of a year's distribution (村务公开 收益分配公示).
 
-    ``rows`` list every holder with a fee or a dividend (households, and the collective or an
-    organisation when they receive a dividend), so that the table's totals equal
-    ``land_fees_fen`` and ``dividends_fen``; the renderer refuses a notice whose table does
-    not add up to its summary.
+    ``rows`` list every holder with a fee, a return or a dividend (households, and the
+    collective or an organisation when they receive a dividend), so that the table's totals
+    equal ``land_fees_fen``, ``transaction_returns_fen`` and ``dividends_fen``; the renderer
+    refuses a notice whose table does not add up to its summary. The summary prints the
+    result's own fields under the labels of ``distribution.md``; ``dividend_rate`` and
+    ``return_rate`` are the announced rates (None with the largest-remainder split);
+    ``dividends_by_class`` breaks the dividends down by share class (class codes such as
+    ``land``; the renderer names them) and must add up to them; the 四议两公开 record is the plan's.
     """
 
     org_name: str
@@ -106,6 +120,29 @@ class Notice:
     preparer: str = ""
     accountant: str = ""
     reviewer: str = ""
+    cooperative: bool = False
+    undistributed_in_fen: int = 0
+    loss_in_fen: int = 0
+    transaction_returns_fen: int = 0
+    dividend_rate: str | None = None
+    return_rate: str | None = None
+    no_transactions: bool = False
+    dividends_by_class: tuple[tuple[str, int], ...] = ()  # (share class, fen)
+    proposed_by: str = ""
+    meeting: str = ""
+    vote: str = ""
+    resolution: str = ""
+    publication: str = ""
+
+    @property
+    def net_income_fen(self) -> int:
+        """本年收益（盈余）: the operating result less the land fees."""
+        return self.distributable_fen - self.land_fees_fen
+
+    @property
+    def available_fen(self) -> int:
+        """可分配收益（盈余）."""
+        return self.net_income_fen + self.undistributed_in_fen - self.loss_in_fen
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +226,9 @@ class VoucherPrint:
 
 @dataclass(frozen=True, slots=True)
 class MemberStatementRow:
-    """One ledger line on a member's statement; ``balance_fen`` is debit-positive."""
+    """One ledger line on a member's statement; ``balance_fen`` is debit-positive. An
+    ``information`` line (wages, other income) is printed for the member's information
+    and never enters the balance (its ``balance_fen`` repeats the balance before it)."""
 
     date: dt.date
     voucher_label: str
@@ -198,13 +237,14 @@ class MemberStatementRow:
     debit_fen: int
     credit_fen: int
     balance_fen: int
+    information: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class MemberStatement:
-    """All lines of one member for a period, with a running balance (debit-positive:
-    a negative balance is owed to the member and prints as 贷). ``title`` defaults to
-    成员往来对账单."""
+    """One member's lines for a period, with a running balance (debit-positive: a negative
+    balance is owed to the member and prints as 贷). ``title`` defaults to 成员往来对账单;
+    ``accounts_label`` names the accounts the balance is kept on (内部往来、应付款)."""
 
     org_name: str
     member_code: str
@@ -215,6 +255,42 @@ class MemberStatement:
     rows: tuple[MemberStatementRow, ...]
     closing_fen: int
     title: str = ""
+    accounts_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAccountEntry:
+    """One line of a cooperative member's account (成员账户, statements.md §3.5): money in
+    fen, ``quantity_e4`` the transactions' quantity (亩 of land transferred, in
+    ten-thousandths) or None when the transactions have no quantity."""
+
+    date: dt.date
+    memo: str
+    contribution_fen: int = 0
+    reserve_share_fen: int = 0
+    subsidy_share_fen: int = 0
+    donation_share_fen: int = 0
+    quantity_e4: int | None = None
+    transactions_fen: int = 0
+    returns_fen: int = 0
+    surplus_fen: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAccount:
+    """A member's account page for a period: the balances at its start (年初余额: the
+    contribution, reserve and subsidy shares held; the flow columns start at 0), the
+    entries, and the closing balances and totals (年末余额/总额)."""
+
+    org_name: str
+    member_code: str
+    member_name: str
+    address: str
+    period_label: str
+    opening: MemberAccountEntry
+    entries: tuple[MemberAccountEntry, ...]
+    closing: MemberAccountEntry
+    preparer: str = ""
 
 
 def direction(balance: int) -> str:

@@ -1,6 +1,8 @@
-"""A member's statement (成员往来对账单): every ledger line of one member for a period, with
-the opening balance, a running balance (借/贷 and amount), the period's totals and the closing
-balance. Balances are debit-positive: a negative balance is owed to the member (贷)."""
+"""A member's statement (成员往来对账单): the lines of one member's current and payable
+accounts for a period, with the opening balance, a running balance (借/贷 and amount), the
+period's totals and the closing balance; the member's other lines (wages) in grey, for
+information, outside the balance. Balances are debit-positive: a negative balance is owed
+to the member (贷)."""
 
 from __future__ import annotations
 
@@ -52,7 +54,8 @@ def _side(balance: int) -> str:
 def _check(ms: MemberStatement) -> None:
     running = ms.opening_fen
     for i, row in enumerate(ms.rows):
-        running += row.debit_fen - row.credit_fen
+        if not row.information:
+            running += row.debit_fen - row.credit_fen
         if row.balance_fen != running:
             raise ReportDataError(
                 f"statement of {ms.member_code}, line {i + 1} ({row.voucher_label}): balance "
@@ -99,6 +102,17 @@ class _Painter:
                     money(abs(ms.opening_fen))], True  # fmt: skip
         if index <= n:
             r: MemberStatementRow = ms.rows[index - 1]
+            if r.information:
+                return [
+                    r.date.isoformat(),
+                    r.voucher_label,
+                    f"{r.memo}（仅供参考）",
+                    r.account_name,
+                    money(r.debit_fen) if r.debit_fen else "",
+                    money(r.credit_fen) if r.credit_fen else "",
+                    "",
+                    "",
+                ], False
             return [
                 r.date.isoformat(),
                 r.voucher_label,
@@ -110,8 +124,8 @@ class _Painter:
                 money(abs(r.balance_fen)),
             ], False
         if index == n + 1:
-            debit = sum(r.debit_fen for r in ms.rows)
-            credit = sum(r.credit_fen for r in ms.rows)
+            debit = sum(r.debit_fen for r in ms.rows if not r.information)
+            credit = sum(r.credit_fen for r in ms.rows if not r.information)
             return ["", "", "本期合计", "", money(debit), money(credit), "", ""], True
         return ["", "", "期末余额", "", "", "", _side(ms.closing_fen),
                 money(abs(ms.closing_fen))], True  # fmt: skip
@@ -151,11 +165,24 @@ class _Painter:
         lines = [yy]
         for index in range(start, end):
             texts, bold = self._texts(index)
+            info = 1 <= index <= len(ms.rows) and ms.rows[index - 1].information
+            if info:
+                c.setFillColor(GREY)
             t.row(c, texts, yy, _ROW_H, bold=bold)
+            if info:
+                c.setFillColorRGB(0, 0, 0)
             yy -= _ROW_H
             lines.append(yy)
         t.rules(c, top, yy, lines[:-1])
         if page == pages:
+            if ms.accounts_label or any(r.information for r in ms.rows):
+                note = f"余额为{ms.accounts_label}的余额" if ms.accounts_label else ""
+                if any(r.information for r in ms.rows):
+                    note += ("；" if note else "") + "工资等其他收入仅供参考，不计入余额"
+                c.setFillColor(GREY)
+                draw_fit(c, note + "。", _MARGIN, yy - 4 * MM, t.width, size=8)
+                c.setFillColorRGB(0, 0, 0)
+                yy -= 5 * MM
             base = baseline(yy - 4 * MM, 6 * MM, 9)
             c.setFont(FONT, 9)
             c.drawString(_MARGIN, base, "核对无误，成员签字：")

@@ -80,14 +80,20 @@ class _Geometry:
     col_x: tuple[float, ...]  # left edge of each contract column, and the right edge last
     head_top: float
     rows_top: float
-    sums_top: float  # top of the four summary rows (fee, dividend, wages, total)
+    sums_top: float  # top of the summary rows (fee, [return,] dividend, wages, total)
+    sum_h: float  # the height of one summary row
     dates_top: float
     sign_top: float
     box_bottom: float
     foot_y: float
 
 
-def _geometry(layout: _Layout) -> _Geometry:
+def _sum_rows(cooperative: bool) -> int:
+    """Land fee, [return by transactions,] dividend, wages (information), total."""
+    return 5 if cooperative else 4
+
+
+def _geometry(layout: _Layout, cooperative: bool = False) -> _Geometry:
     page_w = layout.pagesize[0]
     x0 = (page_w - _SLIP_W * MM) / 2
     xs = [x0]
@@ -96,7 +102,9 @@ def _geometry(layout: _Layout) -> _Geometry:
     head_top = _BOX_TOP * MM
     rows_top = head_top + _HEAD_H * MM
     sums_top = rows_top + layout.contract_rows * _ROW_H * MM
-    dates_top = sums_top + 4 * _SUM_H * MM
+    # Five rows share a little less than five times the height of four (the band is fixed).
+    sum_h = _SUM_H * MM if not cooperative else 5.5 * MM
+    dates_top = sums_top + _sum_rows(cooperative) * sum_h
     sign_top = dates_top + _SUM_H * MM
     box_bottom = sign_top + _SIGN_H * MM
     return _Geometry(
@@ -105,6 +113,7 @@ def _geometry(layout: _Layout) -> _Geometry:
         head_top=head_top,
         rows_top=rows_top,
         sums_top=sums_top,
+        sum_h=sum_h,
         dates_top=dates_top,
         sign_top=sign_top,
         box_bottom=box_bottom,
@@ -170,7 +179,8 @@ class _SlipPainter:
     def __init__(self, canvas: Any, layout: _Layout) -> None:
         self.c = canvas
         self.layout = layout
-        self.g = _geometry(layout)
+        self.geometries = {coop: _geometry(layout, coop) for coop in (False, True)}
+        self.g = self.geometries[False]
         self.forms: dict[tuple[object, ...], str] = {}
 
     # -- the fixed part, drawn once per (organisation, year, dates, names) ---------------
@@ -183,6 +193,7 @@ class _SlipPainter:
             slip.published_on,
             slip.preparer,
             slip.reviewer,
+            slip.cooperative,
         )
         name = self.forms.get(key)
         if name is None:
@@ -195,7 +206,8 @@ class _SlipPainter:
         return name
 
     def _draw_fixed(self, slip: Slip) -> None:
-        c, g = self.c, self.g
+        c, g = self.c, self.geometries[slip.cooperative]
+        n_sums = _sum_rows(slip.cooperative)
         x0, xs = g.x0, g.col_x
         x1 = xs[-1]
         width = x1 - x0
@@ -219,14 +231,14 @@ class _SlipPainter:
         c.setLineWidth(0.4)
         horizontal = [g.rows_top]
         horizontal += [g.rows_top + i * _ROW_H * MM for i in range(1, self.layout.contract_rows)]
-        horizontal += [g.sums_top + i * _SUM_H * MM for i in range(4)]
+        horizontal += [g.sums_top + i * g.sum_h for i in range(n_sums)]
         horizontal += [g.dates_top, g.sign_top]
         for yy in horizontal:
             c.line(x0, -yy, x1, -yy)
         for xx in xs[1:-1]:
             c.line(xx, -top, xx, -g.sums_top)
         c.line(xs[-2], -g.sums_top, xs[-2], -g.dates_top)  # the amount column goes on down
-        c.line(xs[2], -g.sums_top - 3 * _SUM_H * MM, xs[2], -g.sums_top - 4 * _SUM_H * MM)
+        c.line(xs[2], -g.sums_top - (n_sums - 1) * g.sum_h, xs[2], -g.dates_top)
 
         # Header of the contract table.
         heads = ("合同编号", "地块", "面积（亩）", "租金（元/亩）", "计费天数", "土地流转费（元）")
@@ -236,24 +248,35 @@ class _SlipPainter:
                 c, head, xs[i], hy, xs[i + 1] - xs[i], font=FONT_BOLD, size=8.5, align="centre"
             )
 
-        # Summary rows: the three incomes and the total.
+        # Summary rows: what the slip pays, line by line (each from its own account), the
+        # wages for information, and the total. The names are the result table's.
         pad = 1.5 * MM
-        labels = (
-            "一、土地流转费合计",
-            "二、股金分红",
-            "三、务工工资（年内已发放，仅列示，不计入本单）",
-            "本单应付合计（一＋二）",
-        )
+        labels: tuple[str, ...]
+        if slip.cooperative:
+            labels = (
+                "一、土地流转费",
+                "二、按交易量返还",
+                "三、按股分红",
+                "务工工资（年内已发放，仅列示，不计入本单）",
+                "本单应付合计（一＋二＋三）",
+            )
+        else:
+            labels = (
+                "一、土地流转费",
+                "二、按股分红",
+                "务工工资（年内已发放，仅列示，不计入本单）",
+                "本单应付合计（一＋二）",
+            )
         for i, label in enumerate(labels):
-            row_top = g.sums_top + i * _SUM_H * MM
-            yy = -_baseline(row_top, _SUM_H * MM, 9)
-            bold = i in (0, 1, 3)
-            c.setFont(FONT_BOLD if bold else FONT, 9)
-            if i == 2:
+            row_top = g.sums_top + i * g.sum_h
+            yy = -_baseline(row_top, g.sum_h, 9)
+            info = i == n_sums - 2
+            c.setFont(FONT if info else FONT_BOLD, 9)
+            if info:
                 c.setFillColor(GREY)
             c.drawString(x0 + pad, yy, label)
             c.setFillColorRGB(0, 0, 0)
-        yy = -_baseline(g.sums_top + 3 * _SUM_H * MM, _SUM_H * MM, 9)
+        yy = -_baseline(g.sums_top + (n_sums - 1) * g.sum_h, g.sum_h, 9)
         c.setFont(FONT, 8.5)
         c.drawString(xs[2] + pad, yy, "人民币（大写）")
 
@@ -305,7 +328,8 @@ class _SlipPainter:
     def draw(self, slip: Slip, top: float) -> None:
         """Draw ``slip`` in the band whose top edge is ``top`` points above the page bottom."""
         _check(slip)
-        c, g = self.c, self.g
+        c, g = self.c, self.geometries[slip.cooperative]
+        n_sums = _sum_rows(slip.cooperative)
         form = self._form_for(slip)
         c.saveState()
         c.translate(0, top)
@@ -331,24 +355,35 @@ class _SlipPainter:
                 draw_fit(t, text, left, yy, right - left, size=size, align=align)
 
         amount_left, amount_w = xs[-2] + pad, xs[-1] - xs[-2] - 2 * pad
-        values = (slip.land_fee_fen, slip.dividend_fen, slip.wages_fen)
+        values: tuple[int, ...] = (slip.land_fee_fen, slip.dividend_fen, slip.wages_fen)
+        if slip.cooperative:
+            values = (
+                slip.land_fee_fen,
+                slip.transaction_return_fen,
+                slip.dividend_fen,
+                slip.wages_fen,
+            )
         for i, fen in enumerate(values):
-            yy = -_baseline(g.sums_top + i * _SUM_H * MM, _SUM_H * MM, 9.5)
-            if i == 2:
+            yy = -_baseline(g.sums_top + i * g.sum_h, g.sum_h, 9.5)
+            if i == n_sums - 2:
                 t.setFillColor(GREY)
             draw_fit(t, money(fen), amount_left, yy, amount_w, size=9.5, align="right")
             t.setFillColorRGB(0, 0, 0)
-        yy = -_baseline(g.sums_top + _SUM_H * MM, _SUM_H * MM, 8.5)
-        draw_fit(
-            t,
-            f"（持有股金 {money(slip.share_capital_fen)} 元）",
-            x0 + 26 * MM,
-            yy,
-            xs[-2] - x0 - 28 * MM,
-            size=8.5,
-        )
+        # What each amount was computed from, beside its line (rates as announced).
+        share = f"股金 {money(slip.share_capital_fen)} 元"
+        if slip.dividend_rate is not None:
+            share += f"；每百元股金分红 {slip.dividend_rate} 元"
+        notes = [(1 + int(slip.cooperative), share)]
+        if slip.cooperative:
+            trade = f"交易额 {money(slip.transactions_fen)} 元"
+            if slip.return_rate is not None:
+                trade += f"；每百元交易额返还 {slip.return_rate} 元"
+            notes.append((1, trade))
+        for line, text in notes:
+            yy = -_baseline(g.sums_top + line * g.sum_h, g.sum_h, 8.5)
+            draw_fit(t, f"（{text}）", x0 + 30 * MM, yy, xs[-2] - x0 - 32 * MM, size=8.5)
         total = slip.total_fen
-        yy = -_baseline(g.sums_top + 3 * _SUM_H * MM, _SUM_H * MM, 10)
+        yy = -_baseline(g.sums_top + (n_sums - 1) * g.sum_h, g.sum_h, 10)
         draw_fit(
             t,
             money_sign(total),

@@ -23,7 +23,6 @@ from coopledger.domain.book import (
     BookLine,
     BookMember,
     BookOrganisation,
-    BookPlan,
     BookShareLot,
     BookStream,
     BookVoucher,
@@ -33,6 +32,7 @@ from coopledger.domain.book import (
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.services.accounts import CHARTS, add_account_in, chart_kinds, create_organisation_in
+from coopledger.services.distribution import book_plan, plan_values
 from coopledger.services.ledger import Ledger
 from coopledger.services.vouchers import post_system_vouchers
 from coopledger.store.engine import reserve_ids
@@ -210,19 +210,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
 
     for p in book.plans:
         plan = DistributionPlan(
-            org_id=org_id,
-            year=p.year,
-            welfare_rate_e4=p.welfare_rate_e4,
-            reserve_rate_e4=p.reserve_rate_e4,
-            approved_on=p.approved_on,
-            published_on=p.published_on,
-            proposed_by=p.proposed_by,
-            meeting=p.meeting,
-            resolution=p.resolution,
-            vote=p.vote,
-            notice=p.notice,
-            notes=p.notes,
-            prepared_by=tx.user,
+            org_id=org_id, prepared_by=tx.user, **plan_values(p, book.organisation.chart)
         )
         s.add(plan)
         s.flush()
@@ -374,19 +362,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             for v in vrows
         )
         plans = tuple(
-            BookPlan(
-                year=p.year,
-                welfare_rate_e4=p.welfare_rate_e4,
-                reserve_rate_e4=p.reserve_rate_e4,
-                approved_on=p.approved_on,
-                published_on=p.published_on,
-                proposed_by=p.proposed_by,
-                meeting=p.meeting,
-                resolution=p.resolution,
-                vote=p.vote,
-                notice=p.notice,
-                notes=p.notes,
-            )
+            book_plan(p)
             for p in s.execute(
                 select(DistributionPlan)
                 .where(col(DistributionPlan.org_id) == org_id)

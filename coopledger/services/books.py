@@ -23,6 +23,7 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code, voucher_label
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import PB, A, AccountInfo, L, M, V, accounts_by_code
+from coopledger.store.tables import organisation as O
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -77,6 +78,19 @@ class LedgerRow:
     debit: int
     credit: int
     balance: int  # running debit − credit (0 in the journal)
+    # A member statement's information line (wages, other income): shown, never in the
+    # balance (``balance`` then repeats the running balance before it).
+    information: bool = False
+
+    @property
+    def side(self) -> str:
+        """借 (the member owes), 贷 (owed to the member) or 平 for the running balance."""
+        return balance_side(self.balance)
+
+
+def balance_side(balance: int) -> str:
+    """借 / 贷 / 平 for a debit-positive balance."""
+    return "借" if balance > 0 else "贷" if balance < 0 else "平"
 
 
 def _month_index(d: dt.date) -> int:
@@ -425,6 +439,28 @@ def journal(
         return _rows(s.execute(q).all(), 0, False)
 
 
+@dataclass(frozen=True, slots=True)
+class MemberStatementData:
+    """A member's own statement (成员往来对账单): the lines on the member's current and
+    payable accounts (``accounts``: 内部往来 / 成员往来, 应付款, 应付盈余返还, 应付剩余盈余) with
+    the opening and running balance (debit-positive: negative is owed to the member, 贷),
+    and the member's other lines (wages, other income) as information that never enters
+    the balance."""
+
+    member_code: str
+    member_name: str
+    group: str
+    accounts: tuple[str, ...]
+    opening: int
+    rows: list[LedgerRow]
+    closing: int
+
+    @property
+    def balance_rows(self) -> list[LedgerRow]:
+        """The lines that make the balance (information lines left out)."""
+        return [r for r in self.rows if not r.information]
+
+
 def member_statement(
     ledger: Ledger,
     org_id: int,
@@ -432,14 +468,25 @@ def member_statement(
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> list[LedgerRow]:
-    """All posted lines carrying a member, with the running balance (debit − credit)."""
+) -> MemberStatementData:
+    """A member's statement for a period (all time when no dates are given): see
+    `MemberStatementData`. Its ``closing`` is what the member owes (> 0) or is owed (< 0)
+    on those accounts at the end of the period."""
+    from coopledger.services.distribution import posting_accounts
+
     with ledger.read() as s:
-        mid = s.execute(
-            select(M.c.id).where(M.c.org_id == org_id, M.c.code == member_code)
-        ).scalar_one_or_none()
-        if mid is None:
+        row = s.execute(
+            select(M.c.id, M.c.name, M.c.group_name).where(
+                M.c.org_id == org_id, M.c.code == member_code
+            )
+        ).first()
+        if row is None:
             raise DomainError("member", N_("no member {code}"), code=member_code)
+        mid, name, group = row
+        chart = s.execute(select(O.c.chart).where(O.c.id == org_id))
+        codes = posting_accounts(str(chart.scalar_one())).member_accounts()
+        accounts = accounts_by_code(s, org_id)
+        ids = {i for c in codes if c in accounts for i in _account_ids(accounts, c)}
         q = _line_query(org_id).where(L.c.member_id == mid)
         opening = 0
         if start:
@@ -447,14 +494,41 @@ def member_statement(
                 s.execute(
                     select(func.coalesce(func.sum(L.c.debit_fen - L.c.credit_fen), 0))
                     .select_from(L.join(V, L.c.voucher_id == V.c.id))
-                    .where(L.c.member_id == mid, V.c.state == "posted", V.c.date < start)
+                    .where(
+                        L.c.member_id == mid,
+                        L.c.account_id.in_(ids),
+                        V.c.state == "posted",
+                        V.c.date < start,
+                    )
                 ).scalar_one()
             )
             q = q.where(V.c.date >= start)
         if end:
             q = q.where(V.c.date <= end)
-        q = q.order_by(V.c.date, V.c.seq, V.c.id, L.c.line_no)
-        return _rows(s.execute(q).all(), opening, True)
+        q = q.add_columns(L.c.account_id).order_by(V.c.date, V.c.seq, V.c.id, L.c.line_no)
+        rows: list[LedgerRow] = []
+        bal = opening
+        for r in s.execute(q).all():
+            info = r.account_id not in ids
+            if not info:
+                bal += r.debit_fen - r.credit_fen
+            rows.append(
+                LedgerRow(
+                    r.date,
+                    r.id,
+                    voucher_label(r.vtype, r.seq),
+                    r.line_memo or r.memo,
+                    r.code,
+                    r.name,
+                    r.member_code or "",
+                    r.member_name or "",
+                    r.debit_fen,
+                    r.credit_fen,
+                    bal,
+                    info,
+                )
+            )
+    return MemberStatementData(member_code, str(name), str(group or ""), codes, opening, rows, bal)
 
 
 def account_balance(ledger: Ledger, org_id: int, code: str, on: dt.date) -> int:

@@ -1,4 +1,7 @@
-"""The demo village (山邑村): two books in one ledger, the 2014 distribution committed."""
+"""The demo village (山邑村): two books in one ledger, the 2014 distribution committed.
+
+山邑村红莲藕种植专业合作社 keeps the ``cooperative-2021`` books (盈余公积, returns by the
+members' land fees, then dividends by shares); 山邑村股份经济合作社 keeps ``village-2023``."""
 
 from __future__ import annotations
 
@@ -12,8 +15,15 @@ from coopledger.services.accounts import list_organisations
 from coopledger.services.distribution import commit_distribution
 from coopledger.services.files import read_book_file
 from coopledger.services.ledger import Ledger
+from coopledger.services.settings import set_setting
 
 DEMO_BOOKS = ("lotus-cooperative.book.json", "village-collective.book.json")
+#: Settings of each demo book: the cooperative's wage account is 52101 (经营支出—务工工资)
+#: in its own chart; the objection telephone printed on both notices.
+DEMO_SETTINGS = {
+    "lotus-cooperative.book.json": {"wage_accounts": "52101", "objection_phone": "0875-8123456"},
+    "village-collective.book.json": {"objection_phone": "0875-8123456"},
+}
 DEMO_YEAR = 2014
 COOPERATIVE = "山邑村红莲藕种植专业合作社"
 COLLECTIVE = "山邑村股份经济合作社"
@@ -35,6 +45,8 @@ def build_demo(ledger: Ledger, progress: Callable[[str], None] | None = None) ->
         data = read_book_file(resources_dir() / "demo" / name)
         org_id = bookfile.import_book(ledger, data)
         note(name)
+        for key, value in DEMO_SETTINGS[name].items():
+            set_setting(ledger, key, value, org_id)
         commit_distribution(ledger, org_id, DEMO_YEAR)
         org = next(o for o in list_organisations(ledger) if o.id == org_id)
         ids[org.name] = org_id
@@ -42,8 +54,10 @@ def build_demo(ledger: Ledger, progress: Callable[[str], None] | None = None) ->
 
 
 def demo_papers(ledger: Ledger, ids: dict[str, int], out: Path) -> list[Path]:
-    """Write the demo's slips, public notice and statements as PDFs into ``out``."""
+    """Write both organisations' papers as PDFs into ``out``: slips, public notice and
+    statements of each, and 苏子柏's member statement and member account (成员账户)."""
     from coopledger.services import printing
+    from coopledger.services.member_account import print_member_account
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -51,7 +65,19 @@ def demo_papers(ledger: Ledger, ids: dict[str, int], out: Path) -> list[Path]:
     written.append(printing.print_slips(ledger, coop, DEMO_YEAR, out / "slips-2014.pdf"))
     written.append(printing.print_notice(ledger, coop, DEMO_YEAR, out / "notice-2014.pdf"))
     written.append(printing.print_statements(ledger, coop, DEMO_YEAR, out / "statements-2014.pdf"))
+    written.append(
+        printing.print_member_statement(ledger, coop, "H0001", out / "member-statement-H0001.pdf")
+    )
+    written.append(
+        print_member_account(
+            ledger, coop, "H0001", out / "member-account-H0001.pdf", year=DEMO_YEAR
+        )
+    )
     village = ids[COLLECTIVE]
+    written.append(printing.print_slips(ledger, village, DEMO_YEAR, out / "village-slips-2014.pdf"))
+    written.append(
+        printing.print_notice(ledger, village, DEMO_YEAR, out / "village-notice-2014.pdf")
+    )
     written.append(
         printing.print_statements(ledger, village, DEMO_YEAR, out / "village-statements-2014.pdf")
     )

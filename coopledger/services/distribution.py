@@ -13,7 +13,8 @@ import hashlib
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,23 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from coopledger.domain.distribution import DistributionResult, PlanRates, compute_distribution
+from coopledger.domain.book import BookPlan
+from coopledger.domain.distribution import (
+    COOPERATIVE_CHART,
+    COOPERATIVE_MIN_TRANSACTION_RATE_E4,
+    LAND_FEES_BASIS,
+    PER_SHARE,
+    DistributionResult,
+    PlanRates,
+    compute_distribution,
+    is_member_kind,
+    plan_problems,
+    result_json_v2,
+)
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.money import fen_to_str
-from coopledger.services.accounts import role_account
+from coopledger.services.accounts import load_chart, role_account
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
@@ -53,7 +66,14 @@ NOT_INCOME_SOURCES = ("distribution", "closing")
 
 @dataclass(frozen=True, slots=True)
 class PlanForm:
-    """A year's plan (收益分配方案) with its 四议两公开 record."""
+    """A year's plan (收益分配方案) with its 四议两公开 record.
+
+    ``dividend_method`` is ``per-share`` (the default) or ``largest-remainder``. The
+    transaction fields apply to ``cooperative-2021`` books only: ``transaction_rate_e4``
+    (None: 0.6), ``transaction_basis`` ("": ``land-fees``) and, with basis ``table``,
+    ``transactions`` ((member code, fen), ...). On a village book any of them given is
+    refused.
+    """
 
     year: int
     welfare_rate_e4: int
@@ -66,17 +86,53 @@ class PlanForm:
     vote: str = ""
     notice: str = ""
     notes: str = ""
+    dividend_method: str = PER_SHARE
+    transaction_rate_e4: int | None = None
+    transaction_basis: str = ""
+    transactions: tuple[tuple[str, int], ...] | None = None
+
+    @property
+    def transaction_fields(self) -> list[str]:
+        """The transaction fields this form gives (refused on a village book)."""
+        given = [
+            ("transaction_rate", self.transaction_rate_e4 is not None),
+            ("transaction_basis", bool(self.transaction_basis)),
+            ("transactions", self.transactions is not None),
+        ]
+        return [name for name, present in given if present]
 
 
-def check_plan(p: PlanForm) -> None:
-    """Rates in [0, 1] with their sum ≤ 1; published on or after the adoption."""
+def check_plan(
+    p: PlanForm, chart: str | None = None, members: Mapping[str, object] | None = None
+) -> None:
+    """Rates in [0, 1] with their sum ≤ 1, a known method, published on or after the
+    adoption; with ``chart``, also the chart's rules (no welfare fund and a transaction
+    rate in [0.6, 1] on a cooperative book, no transaction fields on a village book, a
+    transactions table of ``members`` with amounts ≥ 0). The first problem is raised as a
+    DomainError naming the field."""
     if not 1900 <= p.year <= 9999:
         raise DomainError("plan.year", N_("not a year: {got}"), got=p.year)
     for name, rate in (("welfare_rate", p.welfare_rate_e4), ("reserve_rate", p.reserve_rate_e4)):
         if not 0 <= rate <= 10_000:
             raise DomainError(f"plan.{name}", N_("must lie between 0 and 1"))
-    if p.welfare_rate_e4 + p.reserve_rate_e4 > 10_000:
-        raise DomainError("plan.reserve_rate", N_("welfare and reserve rates together exceed 1"))
+    if p.transaction_rate_e4 is not None and not 0 <= p.transaction_rate_e4 <= 10_000:
+        raise DomainError("plan.transaction_rate", N_("must lie between 0 and 1"))
+    problems = plan_problems(
+        chart or COOPERATIVE_CHART,
+        welfare_rate_e4=p.welfare_rate_e4,
+        reserve_rate_e4=p.reserve_rate_e4,
+        dividend_method=p.dividend_method,
+        transaction_fields=p.transaction_fields,
+        transaction_rate_e4=p.transaction_rate_e4,
+        transaction_basis=p.transaction_basis or None,
+        transactions=None if p.transactions is None else dict(p.transactions),
+        members=members,
+    )
+    if chart is None:  # the rules that hold on every chart
+        problems = [x for x in problems if x[0] in ("reserve_rate", "dividend_method")]
+    if problems:
+        name, message, params = problems[0]
+        raise DomainError(f"plan.{name}", message, **params)
     if p.approved_on and p.published_on and p.published_on < p.approved_on:
         raise DomainError(
             "plan.published_on",
@@ -84,6 +140,76 @@ def check_plan(p: PlanForm) -> None:
             published=p.published_on,
             approved=p.approved_on,
         )
+
+
+def plan_values(p: PlanForm | BookPlan, chart: str) -> dict[str, Any]:
+    """The stored columns of a plan (everything but its org, id and signatures), with the
+    chart's defaults filled in: on a cooperative book a transaction rate of 0.6 and the
+    basis ``land-fees``; on a village book no transaction fields."""
+    cooperative = chart == COOPERATIVE_CHART
+    table = p.transactions
+    return {
+        "year": p.year,
+        "welfare_rate_e4": p.welfare_rate_e4,
+        "reserve_rate_e4": p.reserve_rate_e4,
+        "approved_on": p.approved_on,
+        "published_on": p.published_on,
+        "proposed_by": p.proposed_by,
+        "meeting": p.meeting,
+        "resolution": p.resolution,
+        "vote": p.vote,
+        "notice": p.notice,
+        "notes": p.notes,
+        "dividend_method": p.dividend_method,
+        "transaction_rate_e4": (
+            (
+                COOPERATIVE_MIN_TRANSACTION_RATE_E4
+                if p.transaction_rate_e4 is None
+                else p.transaction_rate_e4
+            )
+            if cooperative
+            else None
+        ),
+        "transaction_basis": (p.transaction_basis or LAND_FEES_BASIS) if cooperative else "",
+        "transactions_json": (
+            json.dumps(dict(table), ensure_ascii=False, separators=(",", ":"))
+            if cooperative and table is not None
+            else ""
+        ),
+    }
+
+
+def _transactions(row: DistributionPlan) -> tuple[tuple[str, int], ...] | None:
+    if not row.transactions_json:
+        return None
+    table: dict[str, int] = json.loads(row.transactions_json)
+    return tuple((code, int(fen)) for code, fen in table.items())
+
+
+def book_plan(row: DistributionPlan) -> BookPlan:
+    """A stored plan as the book file's record (export-book)."""
+    return plan_as_book(_plan_form(row))
+
+
+def plan_as_book(p: PlanForm) -> BookPlan:
+    """A plan form as the book file's record (for showing it in the file's shape)."""
+    return BookPlan(
+        year=p.year,
+        welfare_rate_e4=p.welfare_rate_e4,
+        reserve_rate_e4=p.reserve_rate_e4,
+        approved_on=p.approved_on,
+        published_on=p.published_on,
+        proposed_by=p.proposed_by,
+        meeting=p.meeting,
+        resolution=p.resolution,
+        vote=p.vote,
+        notice=p.notice,
+        notes=p.notes,
+        dividend_method=p.dividend_method,
+        transaction_rate_e4=p.transaction_rate_e4,
+        transaction_basis=p.transaction_basis or None,
+        transactions=p.transactions,
+    )
 
 
 def _committed(s: Session, org_id: int, year: int | None = None) -> list[Distribution]:
@@ -95,11 +221,29 @@ def _committed(s: Session, org_id: int, year: int | None = None) -> list[Distrib
     return list(s.execute(q.order_by(col(Distribution.year))).scalars())
 
 
+def _org_chart(s: Session, org_id: int) -> str:
+    org = s.get(Organisation, org_id)
+    if org is None:
+        raise DomainError("org", N_("no organisation #{id}"), id=org_id)
+    return org.chart
+
+
+def _member_codes(s: Session, org_id: int) -> dict[str, str]:
+    return dict(
+        s.execute(
+            select(col(Member.code), col(Member.kind)).where(col(Member.org_id) == org_id)
+        ).all()
+    )
+
+
 def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
-    """Add or change the plan of a year; refused once that year's distribution is committed."""
+    """Add or change the plan of a year; refused once that year's distribution is committed,
+    and refused (nothing written) when a field breaks a rule of the book's chart."""
     ledger.require("prepare_plan")
-    check_plan(p)
+    check_plan(p)  # the chart-free rules before the transaction opens
     with ledger.write(org_id) as tx:
+        chart = _org_chart(tx.session, org_id)
+        check_plan(p, chart, _member_codes(tx.session, org_id))
         if _committed(tx.session, org_id, p.year):
             raise DomainError(
                 "plan",
@@ -113,10 +257,8 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
         ).scalar_one_or_none()
         before = tx.state("distribution_plan", row.id) if row and row.id else None
         row = row or DistributionPlan(org_id=org_id, year=p.year)
-        row.welfare_rate_e4, row.reserve_rate_e4 = p.welfare_rate_e4, p.reserve_rate_e4
-        row.approved_on, row.published_on = p.approved_on, p.published_on
-        row.proposed_by, row.meeting, row.resolution = p.proposed_by, p.meeting, p.resolution
-        row.vote, row.notice, row.notes = p.vote, p.notice, p.notes
+        for key, value in plan_values(p, chart).items():
+            setattr(row, key, value)
         row.prepared_by, row.approved_by = tx.user, ""
         tx.session.add(row)
         tx.session.flush()
@@ -174,6 +316,28 @@ def _plan_form(row: DistributionPlan) -> PlanForm:
         row.vote,
         row.notice,
         row.notes,
+        row.dividend_method,
+        row.transaction_rate_e4,
+        row.transaction_basis,
+        _transactions(row),
+    )
+
+
+def plan_rates(plan: PlanForm, chart: str) -> PlanRates:
+    """The engine's view of a stored plan on a book of ``chart``."""
+    cooperative = chart == COOPERATIVE_CHART
+    return PlanRates(
+        plan.welfare_rate_e4,
+        plan.reserve_rate_e4,
+        plan.dividend_method,
+        cooperative=cooperative,
+        transaction_rate_e4=(
+            COOPERATIVE_MIN_TRANSACTION_RATE_E4
+            if plan.transaction_rate_e4 is None
+            else plan.transaction_rate_e4
+        ),
+        transaction_basis=plan.transaction_basis or LAND_FEES_BASIS,
+        transactions=plan.transactions or (),
     )
 
 
@@ -214,20 +378,58 @@ def distributable_income(session: Session, org_id: int, year: int) -> int:
     return int(session.execute(q).scalar_one())
 
 
-def loss_carried_in(session: Session, org_id: int, year: int) -> int:
-    """The loss left by the latest committed distribution before ``year``; with none, the
-    loss the opening balances (建账) bring in."""
-    prior = [d for d in _committed(session, org_id) if d.year < year]
-    if prior:
-        return prior[-1].loss_carried_fen
-    from coopledger.services.opening import opening_carry  # hook: the opening balances
+@dataclass(frozen=True, slots=True)
+class CarriedIn:
+    """What a year starts from (distribution.md, "Carried in"): the loss not yet made up
+    (L_prev, 年初未弥补亏损) and the undistributed balance (U_prev, 年初未分配收益); at most
+    one of them is > 0. ``from_year`` is the plan year they come from (None: nothing
+    carried)."""
 
-    return opening_carry(session, org_id, year)[1]
+    loss: int = 0
+    undistributed: int = 0
+    from_year: int | None = None
+
+
+def carried_in(session: Session, org_id: int, year: int) -> CarriedIn:
+    """U_prev and L_prev for ``year``: the result of the latest committed distribution of
+    an earlier plan year (a year without a plan carries nothing; a reversed year does not
+    count). The one place the carry is decided: everything that shows or posts a year's
+    starting balance asks here."""
+    row = session.execute(
+        select(
+            col(Distribution.year),
+            col(Distribution.loss_carried_fen),
+            col(Distribution.undistributed_fen),
+        )
+        .where(
+            col(Distribution.org_id) == org_id,
+            col(Distribution.state) == "committed",
+            col(Distribution.year) < year,
+        )
+        .order_by(col(Distribution.year).desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        # Nothing committed before: the opening balances (建账) of 未分配收益 (未分配盈余), if any.
+        from coopledger.services.opening import opening_carry
+
+        undistributed, loss = opening_carry(session, org_id, year)
+        return CarriedIn(loss, undistributed, None)
+    from_year, loss, undistributed = row
+    return CarriedIn(int(loss), int(undistributed), int(from_year))
+
+
+def loss_carried_in(session: Session, org_id: int, year: int) -> int:
+    """The loss left by the latest committed distribution before ``year`` (0 if none)."""
+    return carried_in(session, org_id, year).loss
 
 
 @dataclass(frozen=True, slots=True)
 class Preview:
-    """A computed distribution and what it was computed from; nothing written."""
+    """A computed distribution and what it was computed from; nothing written.
+
+    ``kinds`` gives each member's kind (a holder of kind ``organisation`` is not a member
+    and is paid through 应付款); ``chart`` is the book's chart."""
 
     org_id: int
     year: int
@@ -236,6 +438,8 @@ class Preview:
     names: dict[str, str]
     groups: dict[str, str]
     committed: bool
+    chart: str = "village-2023"
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, DistributionResult]:
@@ -247,13 +451,15 @@ def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, Distri
     if row is None:
         raise DomainError("plan", N_("there is no distribution plan for {year}"), year=year)
     plan = _plan_form(row)
+    carry = carried_in(session, org_id, year)
     result = compute_distribution(
         year,
         distributable_income(session, org_id, year),
         contract_inputs(session, org_id),
         share_lot_inputs(session, org_id),
-        PlanRates(plan.welfare_rate_e4, plan.reserve_rate_e4),
-        loss_carried_in(session, org_id, year),
+        plan_rates(plan, _org_chart(session, org_id)),
+        carry.loss,
+        carry.undistributed,
     )
     return plan, result
 
@@ -264,25 +470,36 @@ def preview_distribution(ledger: Ledger, org_id: int, year: int) -> Preview:
     with ledger.read() as s:
         plan, result = _compute(s, org_id, year)
         committed = bool(_committed(s, org_id, year))
-        names, groups = {}, {}
-        for code, name, group in s.execute(
-            select(col(Member.code), col(Member.name), col(Member.group_name)).where(
-                col(Member.org_id) == org_id
-            )
+        chart = _org_chart(s, org_id)
+        names, groups, kinds = {}, {}, {}
+        for code, name, group, kind in s.execute(
+            select(
+                col(Member.code), col(Member.name), col(Member.group_name), col(Member.kind)
+            ).where(col(Member.org_id) == org_id)
         ):
-            names[code], groups[code] = name, group
-    return Preview(org_id, year, plan, result, names, groups, committed)
+            names[code], groups[code], kinds[code] = name, group, kind
+    return Preview(org_id, year, plan, result, names, groups, committed, chart, kinds)
 
 
 # -- commit and reverse -------------------------------------------------------------------
 
 
 def check_code(
-    org_name: str, year: int, member_code: str, land_fee: int, dividend: int, dist_id: int
+    org_name: str,
+    year: int,
+    member_code: str,
+    land_fee: int,
+    dividend: int,
+    dist_id: int,
+    transaction_return: int = 0,
 ) -> str:
-    """The short code printed on a slip: ties the slip to the committed figures."""
-    raw = f"{org_name}|{year}|{member_code}|{land_fee}|{dividend}|{dist_id}".encode()
-    digest = hashlib.sha256(raw).hexdigest().upper()
+    """The short code printed on a slip: ties the slip to the committed figures (a return
+    by transactions joins the hashed text only when there is one, so slips printed before
+    version 2 keep their codes)."""
+    raw = f"{org_name}|{year}|{member_code}|{land_fee}|{dividend}|{dist_id}"
+    if transaction_return:
+        raw += f"|{transaction_return}"
+    digest = hashlib.sha256(raw.encode()).hexdigest().upper()
     return f"{digest[:4]}-{digest[4:8]}"
 
 
@@ -294,12 +511,108 @@ def _by_group(amounts: dict[str, int], groups: dict[str, str]) -> dict[str, list
     return dict(sorted(out.items()))
 
 
-def commit_distribution(ledger: Ledger, org_id: int, year: int) -> int:
-    """Post the year's distribution in one transaction, all or nothing; returns its id.
+@dataclass(frozen=True, slots=True)
+class PostingAccounts:
+    """The accounts a book's distribution posts to and pays from (domain.md, "How the
+    distribution posts"), from the chart's roles."""
 
-    Land fees: Dr 经营支出—土地流转费, Cr the member current account of each household.
-    Welfare and reserve: Dr 收益分配—各项分配, Cr 公积公益金. Dividends: Dr 收益分配—各项分配,
-    Cr the payable of each holder. Vouchers are dated 31 December of the year."""
+    fee_expense: str
+    member_current: str
+    items: str
+    welfare: str
+    reserve: str
+    dividend_payable: str
+    return_payable: str | None
+    payable: str
+
+    def dividend_account(self, member_kind: str) -> str:
+        """Members: the member payable; a holder that is not a member: 应付款."""
+        return self.dividend_payable if is_member_kind(member_kind) else self.payable
+
+    def member_accounts(self) -> tuple[str, ...]:
+        """Every account a holder's slip is credited to or paid from (the member's current
+        and payable accounts), without repeats."""
+        codes = [self.member_current, self.dividend_payable, self.return_payable, self.payable]
+        return tuple(dict.fromkeys(c for c in codes if c))
+
+
+def posting_accounts(chart: str) -> PostingAccounts:
+    """The posting accounts of a chart."""
+    roles = load_chart(chart)["roles"]
+    return PostingAccounts(
+        fee_expense=roles["land_fee_expense"],
+        member_current=roles["member_current"],
+        items=roles["distribution_items"],
+        welfare=roles["welfare_fund"],
+        reserve=roles["reserve_fund"],
+        dividend_payable=roles["dividend_payable"],
+        return_payable=roles.get("return_payable"),
+        payable=roles["payable"],
+    )
+
+
+def distribution_vouchers(
+    result: DistributionResult,
+    chart: str,
+    groups: Mapping[str, str],
+    kinds: Mapping[str, str],
+) -> list[VoucherInput]:
+    """The vouchers a committed year posts, dated 31 December, one per 村民小组 for the
+    per-member tiers: land fees (Dr 经营支出—土地流转费 / Cr 内部往来 or 成员往来), welfare and
+    reserve (Dr 各项分配 / Cr 公积公益金 or 盈余公积), returns by transactions (Dr 各项分配 /
+    Cr 应付盈余返还), dividends (Dr 各项分配 / Cr the member's payable, or 应付款 for a holder
+    that is not a member). What stays undistributed is not posted."""
+    year = result.year
+    end = dt.date(year, 12, 31)
+    acc = posting_accounts(chart)
+    cooperative = chart == COOPERATIVE_CHART
+    vouchers: list[VoucherInput] = []
+    fees = {h.code: h.land_fee for h in result.holders}
+    for group, rows in _by_group(fees, dict(groups)).items():
+        total = sum(a for _, a in rows)
+        memo = f"{year}年土地流转费" + (f"（{group}）" if group else "")
+        lines = [LineInput(acc.fee_expense, debit_fen=total, memo=memo)]
+        lines += [LineInput(acc.member_current, credit_fen=a, member=c, memo=memo) for c, a in rows]
+        vouchers.append(VoucherInput(end, memo, tuple(lines)))
+    if result.welfare or result.reserve:
+        memo = f"{year}年提取盈余公积" if cooperative else f"{year}年提取公益金、公积金"
+        fund_lines: dict[str, int] = defaultdict(int)
+        fund_lines[acc.welfare] += result.welfare
+        fund_lines[acc.reserve] += result.reserve
+        lines = [LineInput(acc.items, debit_fen=result.welfare + result.reserve, memo=memo)]
+        lines += [
+            LineInput(code, credit_fen=amt, memo=memo) for code, amt in fund_lines.items() if amt
+        ]
+        vouchers.append(VoucherInput(end, memo, tuple(lines)))
+    returns = {h.code: h.transaction_return for h in result.holders}
+    if any(returns.values()):
+        assert acc.return_payable is not None, "returns by transactions on a village chart"
+        for group, rows in _by_group(returns, dict(groups)).items():
+            total = sum(a for _, a in rows)
+            memo = f"{year}年按交易量返还" + (f"（{group}）" if group else "")
+            lines = [LineInput(acc.items, debit_fen=total, memo=memo)]
+            lines += [
+                LineInput(acc.return_payable, credit_fen=a, member=c, memo=memo) for c, a in rows
+            ]
+            vouchers.append(VoucherInput(end, memo, tuple(lines)))
+    dividends = {h.code: h.dividend for h in result.holders}
+    for group, rows in _by_group(dividends, dict(groups)).items():
+        total = sum(a for _, a in rows)
+        memo = f"{year}年按股分红" + (f"（{group}）" if group else "")
+        lines = [LineInput(acc.items, debit_fen=total, memo=memo)]
+        lines += [
+            LineInput(
+                acc.dividend_account(kinds.get(c, "household")), credit_fen=a, member=c, memo=memo
+            )
+            for c, a in rows
+        ]
+        vouchers.append(VoucherInput(end, memo, tuple(lines)))
+    return vouchers
+
+
+def commit_distribution(ledger: Ledger, org_id: int, year: int) -> int:
+    """Post the year's distribution in one transaction, all or nothing; returns its id
+    (the vouchers are those of `distribution_vouchers`, dated 31 December)."""
     ledger.require("run_distribution")
     with ledger.write(org_id) as tx:
         return commit_distribution_in(tx, org_id, year)
@@ -334,7 +647,6 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
                 N_("{later} is already committed; years are distributed in order"),
                 later=d.year,
             )
-    end = dt.date(year, 12, 31)
     if (year, 12) in closed_months(s, org_id):
         raise DomainError(
             "year",
@@ -342,11 +654,15 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
             year=year,
         )
 
-    groups = dict(
-        s.execute(
-            select(col(Member.code), col(Member.group_name)).where(col(Member.org_id) == org_id)
-        ).all()
-    )
+    groups: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    member_ids: dict[str, int] = {}
+    for code, group, kind, mid in s.execute(
+        select(col(Member.code), col(Member.group_name), col(Member.kind), col(Member.id)).where(
+            col(Member.org_id) == org_id
+        )
+    ):
+        groups[code], kinds[code], member_ids[code] = group, kind, int(mid or 0)
     dist = Distribution(
         org_id=org_id,
         year=year,
@@ -360,6 +676,8 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
         reserve_fen=result.reserve,
         dividends_fen=result.dividends,
         undistributed_fen=result.undistributed,
+        undistributed_in_fen=result.undistributed_in,
+        transaction_returns_fen=result.transaction_returns,
         result_json=json.dumps(result.to_json(), ensure_ascii=False),
         committed_at=dt.datetime.now(dt.UTC),
         committed_by=tx.user,
@@ -368,52 +686,14 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
     s.flush()
     assert dist.id is not None
 
-    fee_acc = role_account(org.chart, "land_fee_expense")
-    member_acc = role_account(org.chart, "member_current")
-    items_acc = role_account(org.chart, "distribution_items")
-    welfare_acc = role_account(org.chart, "welfare_fund")
-    reserve_acc = role_account(org.chart, "reserve_fund")
-    payable_acc = role_account(org.chart, "dividend_payable")
-    vouchers: list[VoucherInput] = []
-    fees = {h.code: h.land_fee for h in result.holders}
-    for group, rows in _by_group(fees, groups).items():
-        total = sum(a for _, a in rows)
-        memo = f"{year}年土地流转费" + (f"（{group}）" if group else "")
-        lines = [LineInput(fee_acc, debit_fen=total, memo=memo)]
-        lines += [LineInput(member_acc, credit_fen=a, member=c, memo=memo) for c, a in rows]
-        vouchers.append(VoucherInput(end, memo, tuple(lines)))
-    if result.welfare or result.reserve:
-        memo = f"{year}年提取公益金、公积金"
-        fund_lines: dict[str, int] = defaultdict(int)
-        fund_lines[welfare_acc] += result.welfare
-        fund_lines[reserve_acc] += result.reserve
-        lines = [LineInput(items_acc, debit_fen=result.welfare + result.reserve, memo=memo)]
-        lines += [
-            LineInput(acc, credit_fen=amt, memo=memo) for acc, amt in fund_lines.items() if amt
-        ]
-        vouchers.append(VoucherInput(end, memo, tuple(lines)))
-    dividends = {h.code: h.dividend for h in result.holders}
-    for group, rows in _by_group(dividends, groups).items():
-        total = sum(a for _, a in rows)
-        memo = f"{year}年股份分红" + (f"（{group}）" if group else "")
-        lines = [LineInput(items_acc, debit_fen=total, memo=memo)]
-        lines += [LineInput(payable_acc, credit_fen=a, member=c, memo=memo) for c, a in rows]
-        vouchers.append(VoucherInput(end, memo, tuple(lines)))
     post_system_vouchers(
         tx,
         org_id,
-        vouchers,
+        distribution_vouchers(result, org.chart, groups, kinds),
         source="distribution",
         action=f"commit distribution {year}",
         distribution_id=dist.id,
     )
-    member_ids: dict[str, int] = {
-        code: mid  # a primary key, never None: the test only narrows the type
-        for code, mid in s.execute(
-            select(col(Member.code), col(Member.id)).where(col(Member.org_id) == org_id)
-        )
-        if mid is not None
-    }
     # One Core insert for the slips: twenty thousand ORM objects would cost seconds.
     item_ids = reserve_ids(s, ITEM, len(result.holders))
     items: list[dict[str, Any]] = [
@@ -424,8 +704,11 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
             "member_id": member_ids[h.code],
             "land_fee_fen": h.land_fee,
             "dividend_fen": h.dividend,
+            "transaction_return_fen": h.transaction_return,
             "slip_no": n,
-            "check_code": check_code(org.name, year, h.code, h.land_fee, h.dividend, dist.id),
+            "check_code": check_code(
+                org.name, year, h.code, h.land_fee, h.dividend, dist.id, h.transaction_return
+            ),
             "paid_on": None,
             "paid_method": "",
             "paid_by": "",
@@ -529,12 +812,12 @@ def reverse_distribution(ledger: Ledger, org_id: int, year: int) -> list[int]:
 
 
 def distribution_json(ledger: Ledger, org_id: int, year: int) -> dict[str, object]:
-    """The spec's result object of the committed distribution (or the preview)."""
+    """The spec's result object of the committed distribution (or the preview). A result
+    committed under version 1 is shown in version 2's shape (`result_json_v2`)."""
     with ledger.read() as s:
         mine = _committed(s, org_id, year)
         if mine:
-            data: dict[str, object] = json.loads(mine[0].result_json)
-            return data
+            return result_json_v2(json.loads(mine[0].result_json))
     return preview_distribution(ledger, org_id, year).result.to_json()
 
 
@@ -543,7 +826,7 @@ def distribution_json(ledger: Ledger, org_id: int, year: int) -> dict[str, objec
 
 @dataclass(frozen=True, slots=True)
 class SlipRow:
-    """One household's slip of a committed year."""
+    """One holder's slip of a committed year."""
 
     slip_no: int
     member_code: str
@@ -556,10 +839,13 @@ class SlipRow:
     paid_method: str
     paid_by: str
     bank_account: str
+    transaction_return: int = 0
+    kind: str = "household"
 
     @property
     def total(self) -> int:
-        return self.land_fee + self.dividend
+        """Land fee + return by transactions + dividend."""
+        return self.land_fee + self.transaction_return + self.dividend
 
 
 def _current(s: Session, org_id: int, year: int) -> Distribution:
@@ -572,7 +858,7 @@ def _current(s: Session, org_id: int, year: int) -> Distribution:
 def slips(
     ledger: Ledger, org_id: int, year: int, *, unpaid_only: bool = False, group: str | None = None
 ) -> list[SlipRow]:
-    """The slips of a committed year in household order."""
+    """The slips of a committed year in holder order."""
     with ledger.read() as s:
         dist = _current(s, org_id, year)
         q = (
@@ -582,6 +868,7 @@ def slips(
                 col(Member.name),
                 col(Member.group_name),
                 col(Member.bank_account),
+                col(Member.kind),
             )
             .join(Member, col(Member.id) == col(DistributionItem.member_id))
             .where(col(DistributionItem.distribution_id) == dist.id)
@@ -604,8 +891,10 @@ def slips(
                 i.paid_method,
                 i.paid_by,
                 b,
+                i.transaction_return_fen,
+                k,
             )
-            for i, c, n, g, b in s.execute(q)
+            for i, c, n, g, b, k in s.execute(q)
         ]
 
 
@@ -619,6 +908,67 @@ def notice_ends(ledger: Ledger, org_id: int, year: int) -> dt.date:
     return plan.published_on + dt.timedelta(days=int(get_setting(ledger, "notice_days", org_id)))
 
 
+def slip_amounts(
+    acc: PostingAccounts, kind: str, land_fee: int, transaction_return: int, dividend: int
+) -> dict[str, int]:
+    """What a slip pays from each account: the land fee from the member's current account,
+    the return from 应付盈余返还, the dividend from the member payable (应付款 for a holder
+    that is not a member); accounts that coincide are added together."""
+    out: dict[str, int] = defaultdict(int)
+    out[acc.member_current] += land_fee
+    if transaction_return:
+        assert acc.return_payable is not None
+        out[acc.return_payable] += transaction_return
+    out[acc.dividend_account(kind)] += dividend
+    return {code: amount for code, amount in out.items() if amount}
+
+
+def member_account_balances(
+    s: Session,
+    org_id: int,
+    member_id: int,
+    codes: tuple[str, ...],
+    *,
+    source: str | None = None,
+    distribution_id: int | None = None,
+) -> dict[str, int]:
+    """Credit − debit of the posted lines carrying a member on each of ``codes`` (with
+    their sub-accounts): what the organisation owes the member there. With
+    ``distribution_id``, only that distribution's own vouchers (originals, not reversals)."""
+    ids: dict[int, str] = {}
+    for aid, code in s.execute(select(A.c.id, A.c.code).where(A.c.org_id == org_id)):
+        for c in codes:
+            if code == c or code.startswith(c):
+                ids[int(aid)] = c
+                break
+    if not ids:
+        return {}
+    q = (
+        select(L.c.account_id, func.sum(L.c.credit_fen - L.c.debit_fen))
+        .select_from(L.join(V, V.c.id == L.c.voucher_id))
+        .where(
+            L.c.org_id == org_id,
+            L.c.member_id == member_id,
+            L.c.account_id.in_(list(ids)),
+            V.c.state == "posted",
+        )
+        .group_by(L.c.account_id)
+    )
+    if distribution_id is not None:
+        q = q.where(V.c.distribution_id == distribution_id, V.c.reverses_id.is_(None))
+    if source is not None:
+        q = q.where(V.c.source == source)
+    out: dict[str, int] = defaultdict(int)
+    for aid, amount in s.execute(q):
+        out[ids[int(aid)]] += int(amount or 0)
+    return dict(out)
+
+
+def _account_name(s: Session, org_id: int, code: str) -> str:
+    name = s.execute(select(A.c.name).where(A.c.org_id == org_id, A.c.code == code)).scalar()
+    return str(name or code)
+
+
 def pay_slip(
     ledger: Ledger,
     org_id: int,
@@ -628,9 +978,12 @@ def pay_slip(
     method: str = "cash",
     on: dt.date | None = None,
 ) -> int:
-    """Record that a household was paid its slip (cash or bank); posts the payment voucher
-    Dr the member's payables / Cr 库存现金 or 银行存款. Refused before the public-notice
-    period has ended. Returns the voucher id."""
+    """Record that a holder was paid its slip (cash or bank); posts the payment voucher
+    Dr the member's current and payable accounts / Cr 库存现金 or 银行存款. Refused before
+    the public-notice period has ended; refused when the slip no longer matches what the
+    distribution posted (run ``verify``), or when it would pay more than the member's
+    balance on an account (something else was already paid or charged there). Returns the
+    voucher id."""
     ledger.require("record_payment")
     if method not in ("cash", "bank"):
         raise DomainError("method", N_('the method is cash or bank (got "{got}")'), got=method)
@@ -669,26 +1022,46 @@ def pay_slip(
             )
         if method == "bank" and not member.bank_account:
             raise DomainError("method", N_("{code} has no bank card on record"), code=member_code)
-        total = item.land_fee_fen + item.dividend_fen
+        acc = posting_accounts(org.chart)
+        assert member.id is not None
+        due = slip_amounts(
+            acc, member.kind, item.land_fee_fen, item.transaction_return_fen, item.dividend_fen
+        )
+        posted = member_account_balances(
+            s, org_id, member.id, acc.member_accounts(), distribution_id=dist.id
+        )
+        if posted != due:
+            raise DomainError(
+                "member",
+                N_(
+                    "the slip of {code} ({slip}) no longer matches what the {year} distribution "
+                    "posted ({posted}); nothing was paid: run coopledger verify"
+                ),
+                code=member_code,
+                slip=fen_to_str(sum(due.values())),
+                year=year,
+                posted=fen_to_str(sum(posted.values())),
+            )
+        balances = member_account_balances(s, org_id, member.id, tuple(due))
+        for code, amount in due.items():
+            if balances.get(code, 0) < amount:
+                raise DomainError(
+                    "member",
+                    N_(
+                        "{code} is owed {balance} on {account} in the ledger, less than the "
+                        "{amount} this slip pays; record what was paid or charged there first"
+                    ),
+                    code=member_code,
+                    balance=fen_to_str(balances.get(code, 0)),
+                    account=f"{code} {_account_name(s, org_id, code)}",
+                    amount=fen_to_str(amount),
+                )
+        total = sum(due.values())
         memo = f"支付{year}年收益分配款（{member.name}）"
-        lines: list[LineInput] = []
-        member_acc = role_account(org.chart, "member_current")
-        payable_acc = role_account(org.chart, "dividend_payable")
-        if member_acc == payable_acc:
-            lines.append(LineInput(member_acc, debit_fen=total, member=member_code, memo=memo))
-        else:
-            if item.land_fee_fen:
-                lines.append(
-                    LineInput(
-                        member_acc, debit_fen=item.land_fee_fen, member=member_code, memo=memo
-                    )
-                )
-            if item.dividend_fen:
-                lines.append(
-                    LineInput(
-                        payable_acc, debit_fen=item.dividend_fen, member=member_code, memo=memo
-                    )
-                )
+        lines = [
+            LineInput(code, debit_fen=amount, member=member_code, memo=memo)
+            for code, amount in due.items()
+        ]
         cash = role_account(org.chart, "cash" if method == "cash" else "bank")
         lines.append(LineInput(cash, credit_fen=total, memo=memo))
         (vid,) = post_system_vouchers(
@@ -717,16 +1090,22 @@ class Unpaid:
     rows: list[SlipRow]
     land_fee: int
     dividend: int
+    transaction_return: int = 0
 
     @property
     def total(self) -> int:
-        return self.land_fee + self.dividend
+        return self.land_fee + self.transaction_return + self.dividend
 
 
 def unpaid(ledger: Ledger, org_id: int, year: int) -> Unpaid:
     """The slips not yet paid and their totals."""
     rows = slips(ledger, org_id, year, unpaid_only=True)
-    return Unpaid(rows, sum(r.land_fee for r in rows), sum(r.dividend for r in rows))
+    return Unpaid(
+        rows,
+        sum(r.land_fee for r in rows),
+        sum(r.dividend for r in rows),
+        sum(r.transaction_return for r in rows),
+    )
 
 
 def bank_batch_csv(ledger: Ledger, org_id: int, year: int, out: Path) -> tuple[int, int]:
@@ -768,6 +1147,7 @@ class SlipCheck:
     land_fee: int
     dividend: int
     reason: str = ""
+    transaction_return: int = 0
 
 
 def verify_slip(ledger: Ledger, code: str) -> SlipCheck:
@@ -795,11 +1175,18 @@ def verify_slip(ledger: Ledger, code: str) -> SlipCheck:
             member.name,
             item.land_fee_fen,
             item.dividend_fen,
+            transaction_return=item.transaction_return_fen,
         )
         if dist.state != "committed":
             return replace(base, ok=False, reason=N_("the distribution of this slip was reversed"))
         expected = check_code(
-            org.name, dist.year, member.code, item.land_fee_fen, item.dividend_fen, dist.id or 0
+            org.name,
+            dist.year,
+            member.code,
+            item.land_fee_fen,
+            item.dividend_fen,
+            dist.id or 0,
+            item.transaction_return_fen,
         )
         if expected != code:
             return replace(base, ok=False, reason=N_("the slip's figures were changed"))
@@ -812,7 +1199,7 @@ def verify_slip(ledger: Ledger, code: str) -> SlipCheck:
                 V.c.reverses_id.is_(None),
             )
         ).scalar_one()
-        if int(posted) != item.land_fee_fen + item.dividend_fen:
+        if int(posted) != item.land_fee_fen + item.transaction_return_fen + item.dividend_fen:
             return replace(
                 base, ok=False, reason=N_("the ledger does not hold this slip's amounts")
             )

@@ -8,11 +8,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
+from coopledger.domain.distribution import (
+    COOPERATIVE_CHART,
+    class_weights,
+    dividends_by_class,
+)
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.forms import EvaluatedForm, FormWarning
 from coopledger.domain.ids import mask_bank_account
@@ -36,12 +42,18 @@ from coopledger.reports.slip import render_slips
 from coopledger.reports.statement import render_statement
 from coopledger.reports.voucher import render_voucher
 from coopledger.services import books
-from coopledger.services.distribution import get_plan, slips, wages_by_member
+from coopledger.services.distribution import (
+    distribution_json,
+    get_plan,
+    slips,
+    wages_by_member,
+)
 from coopledger.services.ledger import Ledger
 from coopledger.services.queries import voucher_detail
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
 from coopledger.services.statements import year_statements
+from coopledger.store.ledger import accounts_by_code
 from coopledger.store.models import Distribution, LandContract, Organisation
 
 Progress = Callable[[int, int], bool]
@@ -67,10 +79,14 @@ def _signers(ledger: Ledger, org_id: int) -> tuple[str, str]:
 def slip_data(
     ledger: Ledger, org_id: int, year: int, *, member: str | None = None, group: str | None = None
 ) -> list[Slip]:
-    """The slips of a committed year (one per household with a fee or a dividend)."""
+    """The slips of a committed year (one per holder with a fee, a return or a dividend),
+    with the announced rates of the committed result."""
     org = _org(ledger, org_id)
     plan = get_plan(ledger, org_id, year)
     assert plan is not None and plan.approved_on and plan.published_on
+    result = distribution_json(ledger, org_id, year)
+    cooperative = org.chart == COOPERATIVE_CHART
+    table = dict(plan.transactions or ())
     rows = slips(ledger, org_id, year, group=group)
     if member:
         rows = [r for r in rows if r.member_code == member]
@@ -136,9 +152,26 @@ def slip_data(
                 else "现金",
                 preparer=preparer,
                 reviewer=reviewer,
+                cooperative=cooperative,
+                transaction_return_fen=r.transaction_return,
+                transactions_fen=(
+                    (
+                        table.get(r.member_code, 0)
+                        if plan.transaction_basis == "table"
+                        else r.land_fee
+                    )
+                    if cooperative
+                    else 0
+                ),
+                dividend_rate=_opt_str(result.get("dividend_rate")),
+                return_rate=_opt_str(result.get("return_rate")),
             )
         )
     return out
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def print_slips(
@@ -164,7 +197,8 @@ def print_slips(
 
 
 def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
-    """The public notice of a committed year."""
+    """The public notice of a committed year: its result under the labels of
+    distribution.md, the rates, the dividend by share class and the plan's record."""
     org = _org(ledger, org_id)
     plan = get_plan(ledger, org_id, year)
     assert plan is not None and plan.approved_on and plan.published_on
@@ -180,6 +214,9 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         lots = share_lot_inputs(s, org_id)
     if dist is None:
         raise DomainError("year", N_("{year} has no committed distribution"), year=year)
+    result = distribution_json(ledger, org_id, year)
+    cooperative = org.chart == COOPERATIVE_CHART
+    table = dict(plan.transactions or ())
     area: dict[str, int] = defaultdict(int)
     capital: dict[str, int] = defaultdict(int)
     for c in contracts:
@@ -190,6 +227,7 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
     for lot in lots:
         if active_days(lot.start, lot.end, year) > 0:
             capital[lot.holder] += lot.amount_fen
+    slip_rows = slips(ledger, org_id, year)
     rows = tuple(
         NoticeRow(
             n,
@@ -200,8 +238,22 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
             r.dividend,
             area.get(r.member_code, 0),
             capital.get(r.member_code, 0),
+            r.transaction_return,
+            (
+                (table.get(r.member_code, 0) if plan.transaction_basis == "table" else 0)
+                if cooperative
+                else 0
+            ),
         )
-        for n, r in enumerate(slips(ledger, org_id, year), start=1)
+        for n, r in enumerate(slip_rows, start=1)
+    )
+    by_class = dividends_by_class(
+        {r.member_code: r.dividend for r in slip_rows}, class_weights(year, contracts, lots)
+    )
+    transaction_weight = (
+        sum(table.values())
+        if plan.transaction_basis == "table"
+        else sum(r.land_fee for r in slip_rows)
     )
     preparer, reviewer = _signers(ledger, org_id)
     return Notice(
@@ -223,6 +275,22 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         preparer=preparer,
         accountant=preparer,
         reviewer=reviewer,
+        cooperative=cooperative,
+        undistributed_in_fen=dist.undistributed_in_fen,
+        loss_in_fen=dist.loss_carried_in_fen,
+        transaction_returns_fen=dist.transaction_returns_fen,
+        dividend_rate=_opt_str(result.get("dividend_rate")),
+        return_rate=_opt_str(result.get("return_rate")),
+        no_transactions=cooperative
+        and transaction_weight == 0
+        and dist.distributable_fen > dist.land_fees_fen
+        and dist.dividends_fen + dist.undistributed_fen > 0,
+        dividends_by_class=tuple(by_class.items()),
+        proposed_by=plan.proposed_by,
+        meeting=plan.meeting,
+        vote=plan.vote,
+        resolution=plan.resolution,
+        publication=plan.notice,
     )
 
 
@@ -444,6 +512,50 @@ def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: 
     return out
 
 
+def member_statement_data(
+    ledger: Ledger,
+    org_id: int,
+    code: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> MemberStatement:
+    """A member's statement as printed: the current and payable accounts with the running
+    balance, other lines (wages) as information."""
+    org = _org(ledger, org_id)
+    ms = books.member_statement(ledger, org_id, code, start=start, end=end)
+    label = f"{start or '—'} 至 {end or '—'}" if start or end else "全部"
+    names = {c: a.name for c, a in _accounts(ledger, org_id).items() if c in ms.accounts}
+    return MemberStatement(
+        org_name=org.name,
+        member_code=code,
+        member_name=ms.member_name,
+        group=ms.group,
+        period_label=label,
+        opening_fen=ms.opening,
+        rows=tuple(
+            MemberStatementRow(
+                r.date,
+                r.voucher_no,
+                r.memo,
+                r.account_name,
+                r.debit,
+                r.credit,
+                r.balance,
+                information=r.information,
+            )
+            for r in ms.rows
+        ),
+        closing_fen=ms.closing,
+        accounts_label="、".join(names[c] for c in ms.accounts if c in names),
+    )
+
+
+def _accounts(ledger: Ledger, org_id: int) -> dict[str, Any]:
+    with ledger.read() as s:
+        return dict(accounts_by_code(s, org_id))
+
+
 def print_member_statement(
     ledger: Ledger,
     org_id: int,
@@ -455,31 +567,5 @@ def print_member_statement(
 ) -> Path:
     """A member's statement (成员往来对账单) with the running balance."""
     ledger.require("print")
-    org = _org(ledger, org_id)
-    rows = books.member_statement(ledger, org_id, code, start=start, end=end)
-    from coopledger.services.views import get_member
-
-    m = get_member(ledger, org_id, code)
-    if m is None:
-        raise DomainError("member", N_("no member {code}"), code=code)
-    opening = rows[0].balance - rows[0].debit + rows[0].credit if rows else 0
-    label = f"{start or '—'} 至 {end or '—'}" if start or end else "全部"
-    render_member_statement(
-        MemberStatement(
-            org_name=org.name,
-            member_code=code,
-            member_name=m.name,
-            group=m.group,
-            period_label=label,
-            opening_fen=opening,
-            rows=tuple(
-                MemberStatementRow(
-                    r.date, r.voucher_no, r.memo, r.account_name, r.debit, r.credit, r.balance
-                )
-                for r in rows
-            ),
-            closing_fen=rows[-1].balance if rows else opening,
-        ),
-        out,
-    )
+    render_member_statement(member_statement_data(ledger, org_id, code, start=start, end=end), out)
     return out

@@ -368,9 +368,7 @@ class LedgerFacts:
             ).scalar_one_or_none()
             items_debits = self.movement(self.items_code, year)[0]
             if row is not None and row.result_json:
-                figures = distribution_figures(
-                    json.loads(row.result_json), loss_carried_in=row.loss_carried_in_fen
-                )
+                figures = distribution_figures(json.loads(row.result_json))
                 posted = (
                     figures.welfare
                     + figures.reserve

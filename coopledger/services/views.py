@@ -783,13 +783,24 @@ class SlipTotals:
     dividend: int
     unpaid_count: int
     unpaid_total: int
+    transaction_return: int = 0
 
     @property
     def total(self) -> int:
-        return self.land_fee + self.dividend
+        return self.land_fee + self.transaction_return + self.dividend
 
 
-SLIP_SORTS = ("slip_no", "code", "name", "group", "land_fee", "dividend", "total", "paid_on")
+SLIP_SORTS = (
+    "slip_no",
+    "code",
+    "name",
+    "group",
+    "land_fee",
+    "transaction_return",
+    "dividend",
+    "total",
+    "paid_on",
+)
 
 
 def _slips_query(org_id: int, f: SlipFilter) -> Select[Any]:
@@ -844,8 +855,9 @@ def page_slips(
         "name": [M.c.name],
         "group": [M.c.group_name, M.c.code],
         "land_fee": [DI.c.land_fee_fen],
+        "transaction_return": [DI.c.transaction_return_fen],
         "dividend": [DI.c.dividend_fen],
-        "total": [DI.c.land_fee_fen + DI.c.dividend_fen],
+        "total": [DI.c.land_fee_fen + DI.c.transaction_return_fen + DI.c.dividend_fen],
         "paid_on": [DI.c.paid_on.is_(None), DI.c.paid_on],
     }
     q = _order(_slips_query(org_id, f), keys, sort, "code", descending, DI.c.id)
@@ -863,6 +875,7 @@ def page_slips(
                 r.paid_method,
                 r.paid_by,
                 r.bank_account,
+                r.transaction_return_fen,
             )
             for r in s.execute(q.offset(offset).limit(limit))
         ]
@@ -877,11 +890,17 @@ def slip_totals(ledger: Ledger, org_id: int, f: SlipFilter) -> SlipTotals:
         func.coalesce(func.sum(sub.c.land_fee_fen), 0),
         func.coalesce(func.sum(sub.c.dividend_fen), 0),
         func.coalesce(func.sum(unpaid), 0),
-        func.coalesce(func.sum((sub.c.land_fee_fen + sub.c.dividend_fen) * unpaid), 0),
+        func.coalesce(
+            func.sum(
+                (sub.c.land_fee_fen + sub.c.transaction_return_fen + sub.c.dividend_fen) * unpaid
+            ),
+            0,
+        ),
+        func.coalesce(func.sum(sub.c.transaction_return_fen), 0),
     )
     with ledger.read() as s:
-        n, fee, div, n_unpaid, unpaid_total = s.execute(q).one()
-    return SlipTotals(int(n), int(fee), int(div), int(n_unpaid), int(unpaid_total))
+        n, fee, div, n_unpaid, unpaid_total, ret = s.execute(q).one()
+    return SlipTotals(int(n), int(fee), int(div), int(n_unpaid), int(unpaid_total), int(ret))
 
 
 # -- audit ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from coopledger.store.engine import lock_chain_head
-from coopledger.store.models import AuditLog, table_of
+from coopledger.store.models import STATE_OMITS, AuditLog, table_of
 
 _AUDIT = table_of(AuditLog)
 
@@ -196,10 +196,15 @@ def append(
 
 def row_snapshot(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:
     """The recorded state of one row: every column, in JSON-friendly form. ``row`` is a dict
-    or a SQLAlchemy ``RowMapping`` (keyed by column name or column, hence ``Mapping[Any, Any]``)."""
+    or a SQLAlchemy ``RowMapping`` (keyed by column name or column, hence ``Mapping[Any, Any]``).
+
+    A column added after rows were recorded (``models.added_later``) is left out while it
+    holds the value the migration gave those rows, so their states are unchanged."""
     out: dict[str, Any] = {}
     for column in table.columns:
         value = row.get(column.name)
+        if STATE_OMITS in column.info and value == column.info[STATE_OMITS]:
+            continue
         if isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
         elif isinstance(value, dt.date):

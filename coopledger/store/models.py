@@ -10,10 +10,26 @@ belongs to a book carries ``org_id``; only ``organisation``, ``app_user``, ``use
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, Index, Table, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
+
+#: ``Column.info`` key: the value for which a column is left out of a row's recorded state.
+STATE_OMITS = "state_omits"
+
+
+def added_later(value: object, server_default: str | None = None) -> dict[str, Any]:
+    """``sa_column_kwargs`` for a column added to a tracked table after its rows were
+    recorded in the audit chain: while the column holds ``value`` (what the migration gave
+    the rows that already existed) the recorded state leaves it out, so those rows' states
+    stay byte for byte what the chain recorded and ``verify`` stays clean. Any other value
+    is recorded, and a change either way changes the state. ``server_default`` is the
+    column's default in the schema (the migration's ADD COLUMN needs one)."""
+    kwargs: dict[str, Any] = {"info": {STATE_OMITS: value}}
+    if server_default is not None:
+        kwargs["server_default"] = server_default
+    return kwargs
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -240,7 +256,13 @@ class BalanceCheck(SQLModel, table=True):
 
 
 class DistributionPlan(SQLModel, table=True):
-    """The year's distribution plan (收益分配方案) and its 四议两公开 record."""
+    """The year's distribution plan (收益分配方案) and its 四议两公开 record.
+
+    ``dividend_method`` is ``per-share`` or ``largest-remainder`` (plans written before
+    version 2 of the rules keep ``largest-remainder``). On cooperative books
+    ``transaction_rate_e4`` (≥ 6000) and ``transaction_basis`` (``land-fees`` | ``table``)
+    are set, and with basis ``table`` ``transactions_json`` holds ``{"member code": fen}``.
+    """
 
     __tablename__ = "distribution_plan"
     __table_args__ = (UniqueConstraint("org_id", "year"),)
@@ -260,6 +282,12 @@ class DistributionPlan(SQLModel, table=True):
     notes: str = ""
     prepared_by: str = ""
     approved_by: str = ""
+    dividend_method: str = Field(
+        default="per-share", sa_column_kwargs=added_later("largest-remainder", "per-share")
+    )
+    transaction_rate_e4: int | None = Field(default=None, sa_column_kwargs=added_later(None))
+    transaction_basis: str = Field(default="", sa_column_kwargs=added_later("", ""))
+    transactions_json: str = Field(default="", sa_column_kwargs=added_later("", ""))
 
 
 class Distribution(SQLModel, table=True):
@@ -281,6 +309,14 @@ class Distribution(SQLModel, table=True):
     reserve_fen: int = Field(sa_type=BigInteger)
     dividends_fen: int = Field(sa_type=BigInteger)
     undistributed_fen: int = Field(sa_type=BigInteger)
+    # Version 2: U_prev carried in and Σ returns by transactions (0 before version 2).
+    undistributed_in_fen: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs=added_later(0, "0")
+    )
+    transaction_returns_fen: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs=added_later(0, "0")
+    )
+    # The result object of distribution.md (``distribute --json``), as committed.
     result_json: str = ""
     committed_at: dt.datetime
     committed_by: str = ""
@@ -289,7 +325,8 @@ class Distribution(SQLModel, table=True):
 
 
 class DistributionItem(SQLModel, table=True):
-    """One household's (holder's) slip: land fee and dividend for a year, and its payment."""
+    """One holder's slip: land fee, return by transactions (cooperative books) and
+    dividend for a year, and its payment."""
 
     __tablename__ = "distribution_item"
     __table_args__ = (UniqueConstraint("distribution_id", "member_id"),)
@@ -300,6 +337,9 @@ class DistributionItem(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id")
     land_fee_fen: int = Field(sa_type=BigInteger)
     dividend_fen: int = Field(sa_type=BigInteger)
+    transaction_return_fen: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs=added_later(0, "0")
+    )
     slip_no: int = 0
     check_code: str = ""
     paid_on: dt.date | None = None

@@ -2,15 +2,19 @@
 
     .venv/bin/python resources/demo/make_demo.py
 
-山邑村 as the source articles describe it: the lotus cooperative (1006 mu transferred at
-800 yuan/mu and valued at 800 yuan/mu as shares, 50万 self-raised and 77.3万 project funds
-from the collective, a year of lotus, fish and crayfish, wages to villagers, a 10% welfare
-plan) and the village collective's own book (its dividend from the cooperative, 18万 in a
-food company paying 1.7万 a year, 20 tobacco-curing ovens let for 1.6万 a year).
+山邑村 as the source articles describe it: the lotus cooperative, a farmers' specialised
+cooperative keeping the ``cooperative-2021`` books (1006 mu transferred at 800 yuan/mu and
+valued at 800 yuan/mu as shares, 50万 self-raised and 77.3万 project funds from the
+collective as its contributions, a year of lotus, fish and crayfish, wages to villagers; a
+plan of 10% 盈余公积, then 60% of the surplus returned by the members' transactions — their
+land fees — and the rest by shares, as 农民专业合作社法 art. 44 requires) and the village
+collective's own book, ``village-2023`` (its dividend from the cooperative, 18万 in a food
+company paying 1.7万 a year, 20 tobacco-curing ovens let for 1.6万 a year, the county red
+fund whose dividends go to the Party branch).
 
-The figures are chosen so that 苏子柏 (岩子脚小组, 2 mu) gets exactly 1,600.00 land fee and
-230.00 dividend in 2014, with 10,800.00 of wages, as the article reports. Everything is
-deterministic: the same files every run.
+The figures are chosen so that 苏子柏 (岩子脚小组, 2 mu) gets exactly 1,600.00 land fee and,
+return and dividend together, 230.00 in 2014, with 10,800.00 of wages, as the article
+reports. Everything is deterministic: the same files every run.
 """
 
 from __future__ import annotations
@@ -121,15 +125,17 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
             "end": None,
         },
     ]
+    # cooperative-2021: 501 经营收入, 521 经营支出, 523 管理费用, 301 股金.
     accounts = [
         {"code": "50101", "name": "经营收入—莲藕", "kind": "revenue"},
         {"code": "50102", "name": "经营收入—鱼", "kind": "revenue"},
         {"code": "50103", "name": "经营收入—小龙虾", "kind": "revenue"},
-        {"code": "51101", "name": "经营支出—务工工资", "kind": "expense"},
-        {"code": "51102", "name": "经营支出—种苗肥料", "kind": "expense"},
-        {"code": "51301", "name": "管理费用—办公", "kind": "expense"},
-        {"code": "30101", "name": "资本—自筹资金", "kind": "equity"},
-        {"code": "24101", "name": "专项应付款—产业项目资金", "kind": "liability"},
+        {"code": "52101", "name": "经营支出—务工工资", "kind": "expense"},
+        {"code": "52102", "name": "经营支出—种苗肥料", "kind": "expense"},
+        {"code": "52103", "name": "经营支出—饲料", "kind": "expense"},
+        {"code": "52104", "name": "经营支出—沟渠田埂维修", "kind": "expense"},
+        {"code": "52301", "name": "管理费用—办公", "kind": "expense"},
+        {"code": "30101", "name": "股金—山邑村股份经济合作社", "kind": "equity"},
     ]
     vouchers = [
         {
@@ -142,12 +148,13 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
             ],
         },
         {
+            # The collective's fiscal-funded stake is its contribution (statements.md 4.2).
             "date": "2014-01-10",
-            "memo": "收到产业项目资金",
+            "memo": "收到村集体以产业项目资金入股",
             "attachments": 3,
             "lines": [
                 {"account": "102", "debit": "773000.00"},
-                {"account": "24101", "credit": "773000.00"},
+                {"account": "30101", "credit": "773000.00"},
             ],
         },
         {
@@ -164,7 +171,7 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
     workers = [h["member"]["code"] for h in hh[:40]]  # type: ignore[index]
     for month in range(1, 13):
         day = f"2014-{month:02d}-25"
-        lines = [{"account": "51101", "debit": "900.00", "member": c} for c in workers]
+        lines = [{"account": "52101", "debit": "900.00", "member": c} for c in workers]
         lines.append({"account": "101", "credit": f"{900 * len(workers)}.00"})
         vouchers.append(
             {"date": day, "memo": f"支付{month}月务工工资", "attachments": 1, "lines": lines}
@@ -188,11 +195,13 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
             }
         )
     costs = [
-        ("2014-03-12", "购买藕种", "51102", "61200.00"),
-        ("2014-04-08", "购买鱼苗、虾苗", "51102", "22329.17"),
-        ("2014-05-16", "购买肥料", "51102", "15000.00"),
-        ("2014-06-30", "上半年办公费", "51301", "18600.00"),
-        ("2014-12-20", "下半年办公费", "51301", "22200.00"),
+        ("2014-03-12", "购买藕种", "52102", "61200.00"),
+        ("2014-04-08", "购买鱼苗、虾苗", "52102", "22329.17"),
+        ("2014-05-16", "购买肥料", "52102", "15000.00"),
+        ("2014-06-30", "上半年办公费", "52301", "18600.00"),
+        ("2014-07-15", "购买鱼虾饲料", "52103", "96000.00"),
+        ("2014-11-28", "沟渠清淤、田埂维修", "52104", "65596.00"),
+        ("2014-12-20", "下半年办公费", "52301", "22200.00"),
     ]
     for day, memo, acc, amount in costs:
         vouchers.append(
@@ -206,13 +215,19 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
     plans = [
         {
             "year": 2014,
-            "welfare_rate": "0.10",
-            "reserve_rate": "0",
+            "welfare_rate": "0",
+            "reserve_rate": "0.10",
+            "dividend_method": "per-share",
+            "transaction_rate": "0.6",
+            "transaction_basis": "land-fees",
             "approved_on": "2014-12-20",
             "published_on": "2014-12-22",
-            "proposed_by": "山邑村党总支",
-            "meeting": "2014年12月20日山邑村村民代表会议",
-            "resolution": "先付土地流转金，再提取10%公益金，其余按股分红",
+            "proposed_by": "合作社理事会（山邑村党总支提议）",
+            "meeting": "2014年12月18日理事会讨论；2014年12月20日成员代表大会",
+            "resolution": (
+                "先付土地流转金，提取10%盈余公积，可分配盈余的60%按交易量（土地流转金）返还，"
+                "其余按股分配"
+            ),
             "vote": "应到45人，实到43人，赞成43票",
             "notice": "2014年12月22日起在村务公开栏公示5天",
         }
@@ -225,7 +240,7 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
             "village": "山邑村",
             "township": "姚关镇",
             "county": "施甸县",
-            "chart": "village-2023",
+            "chart": "cooperative-2021",
         },
         "members": members,
         "accounts": accounts,
@@ -237,13 +252,14 @@ def coop_book(hh: list[dict[str, object]]) -> dict[str, object]:
 
 
 def check_coop(book: dict[str, object]) -> int:
-    """Compute 2014 with the domain engine; assert the article's figures; return C001's dividend."""
+    """Compute 2014 with the domain engine (version 2, the cooperative's plan); assert the
+    article's figures; return C001's dividend."""
 
     def fen(s: str) -> int:
         whole, _, frac = s.partition(".")
         return int(whole) * 100 + int((frac + "00")[:2])
 
-    kinds = {"501": "revenue", "511": "expense", "513": "expense"}
+    kinds = {"501": "revenue", "521": "expense", "523": "expense"}
     a = 0
     for v in book["vouchers"]:  # type: ignore[union-attr]
         for ln in v["lines"]:
@@ -266,14 +282,19 @@ def check_coop(book: dict[str, object]) -> int:
         ShareLotInput("S0001", "C001", "self_raised", 50_000_000, dt.date(2014, 1, 1), None),
         ShareLotInput("S0002", "C001", "project_fund", 77_300_000, dt.date(2014, 1, 1), None),
     ]
-    r = compute_distribution(2014, a, contracts, lots, PlanRates(1000, 0))
+    plan = PlanRates(0, 1000, cooperative=True, transaction_rate_e4=6000)
+    r = compute_distribution(2014, a, contracts, lots, plan)
     su = r.holder("H0001")
-    assert su is not None and su.land_fee == 160_000 and su.dividend == 23_000, su
+    assert su is not None and su.land_fee == 160_000, su
+    assert su.transaction_return + su.dividend == 23_000, su  # the article's 分红
     assert r.land_fees == 80_480_000
     c = r.holder("C001")
     assert c is not None
     print(
-        f"A={fen_to_str(a)} F={fen_to_str(r.land_fees)} W={fen_to_str(r.welfare)} D={fen_to_str(r.dividends)} C001={fen_to_str(c.dividend)}"
+        f"A={fen_to_str(a)} F={fen_to_str(r.land_fees)} Rs={fen_to_str(r.reserve)} "
+        f"returns={fen_to_str(r.transaction_returns)} D={fen_to_str(r.dividends)} "
+        f"C001={fen_to_str(c.dividend)} H0001={fen_to_str(su.transaction_return)}"
+        f"+{fen_to_str(su.dividend)}"
     )
     return c.dividend
 
@@ -403,12 +424,14 @@ def village_book(hh: list[dict[str, object]], coop_dividend: int) -> dict[str, o
             "year": 2014,
             "welfare_rate": "0.30",
             "reserve_rate": "0.10",
+            "dividend_method": "per-share",
             "approved_on": "2014-12-26",
             "published_on": "2014-12-28",
             "proposed_by": "山邑村党总支",
-            "meeting": "2014年12月26日山邑村村民代表会议",
-            "resolution": "提取30%公益金、10%公积金，其余按人口股分红",
-            "vote": "赞成41票",
+            "meeting": "2014年12月24日村两委会议商议；2014年12月26日山邑村村民代表会议决议",
+            "resolution": "提取30%公益金、10%公积金，其余按人口股和红色基金股每股同额分红",
+            "vote": "应到45人，实到41人，赞成41票",
+            "notice": "2014年12月28日起在村务公开栏公示5天",
         }
     ]
     return {

@@ -26,13 +26,19 @@ def test_the_notice_prints_what_the_village_must_see(tmp_path: Path) -> None:
     for expected in (
         "村务公开",
         f"{ORG}2014年度收益分配公示",
-        "可分配收益",
+        # the result table's labels, each once for its own figure (distribution.md)
+        "本年经营收益（付土地流转费前）",
         "土地流转费",
-        "弥补亏损",
+        "本年收益（盈余）",
+        "年初未分配收益",
+        "年初未弥补亏损",
+        "可分配收益（盈余）",
+        "弥补以前年度亏损",
         "提取公益金",
-        "提取公积金",
-        "股金分红",
-        "未分配收益",
+        "提取公积金（盈余公积）",
+        "按股分红",
+        "年末未分配收益",
+        "年末未弥补亏损",
         "序号",
         "户号",
         "H0001",
@@ -59,6 +65,68 @@ def test_the_notice_prints_what_the_village_must_see(tmp_path: Path) -> None:
         assert expected in text, expected
     assert all(fonts(out).values())
     assert page_sizes(out) == [(round(landscape(A4)[0]), round(landscape(A4)[1]))]
+    assert "按交易量返还" not in text  # a village book has no returns
+    assert text.count("可分配收益") == 1  # one name, one number
+
+
+def test_the_notice_prints_rates_record_and_the_dividend_by_class(tmp_path: Path) -> None:
+    notice = dataclasses.replace(
+        demo_notice(6),
+        dividend_rate="1.4375",
+        proposed_by="山邑村党总支",
+        meeting="2014年12月20日村民代表会议",
+        vote="应到45人，实到43人，赞成43票",
+        resolution="先付土地流转金，再提取10%公益金，其余按股分红",
+        publication="在村务公开栏公示",
+    )
+    dividends = notice.dividends_fen
+    notice = dataclasses.replace(
+        notice, dividends_by_class=(("land", dividends - 1_000_000), ("project_fund", 1_000_000))
+    )
+    out = tmp_path / "notice.pdf"
+    render_notice(notice, out)
+    text = all_text(out)
+    for expected in (
+        "每百元股金分红1.4375元",
+        f"土地股{money(dividends - 1_000_000)}元",
+        "项目资金股10,000.00元",
+        "提议：山邑村党总支",
+        "会议：2014年12月20日村民代表会议",
+        "出席及表决：应到45人，实到43人，赞成43票",
+        "决议：先付土地流转金",
+        "在村务公开栏公示",
+    ):
+        assert expected in text, expected
+    wrong = dataclasses.replace(notice, dividends_by_class=(("land", 1),))
+    with pytest.raises(ReportDataError, match="share class"):
+        render_notice(wrong, tmp_path / "wrong.pdf")
+
+
+def test_a_cooperative_notice_has_the_returns_column(tmp_path: Path) -> None:
+    base = demo_notice(4)
+    rows = tuple(
+        dataclasses.replace(r, transaction_return_fen=r.land_fee_fen // 2) for r in base.rows
+    )
+    returns = sum(r.transaction_return_fen for r in rows)
+    notice = dataclasses.replace(
+        base,
+        rows=rows,
+        cooperative=True,
+        welfare_fen=0,
+        transaction_returns_fen=returns,
+        return_rate="50.0000",
+        distributable_fen=base.distributable_fen - base.welfare_fen + returns,
+    )
+    out = tmp_path / "coop.pdf"
+    render_notice(notice, out)
+    text = all_text(out)
+    assert "按交易量返还（元）" in text and "每百元交易额返还50.0000元" in text
+    assert money(returns) in text
+    assert "提取公益金" not in text  # a cooperative keeps no welfare fund
+    grand = sum(r.total_fen for r in rows)
+    assert amount_in_capitals(grand) in text
+    with pytest.raises(ReportDataError, match="returns"):
+        render_notice(dataclasses.replace(notice, transaction_returns_fen=0), tmp_path / "x.pdf")
 
 
 def test_grand_total_and_page_totals_are_the_sums_of_the_rows(tmp_path: Path) -> None:

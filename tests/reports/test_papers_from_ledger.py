@@ -30,11 +30,17 @@ def test_su_zibai_slip(demo_db: Path, tmp_path: Path) -> None:
     finally:
         led.close()
     text = all_text(out)
+    assert su.transaction_return + su.dividend == 230_00  # the seed's 分红, in two lines
     for needle in (
         "苏子柏",
         "岩子脚小组",
         "1,600.00",
-        "230.00",
+        "按交易量返还",
+        format_money(su.transaction_return),
+        "按股分红",
+        format_money(su.dividend),
+        "务工工资",
+        "10,800.00",
         "1,830.00",
         "壹仟捌佰叁拾元整",
         su.check_code,
@@ -51,7 +57,7 @@ def test_notice_grand_total_equals_ledger(demo_db: Path, tmp_path: Path) -> None
         rows = dist.slips(led, org, 2014)
     finally:
         led.close()
-    grand = sum(r.land_fee + r.dividend for r in rows)
+    grand = sum(r.total for r in rows)
     last = page_texts(out)[-1]
     assert format_money(grand) in last
     assert amount_in_capitals(grand) in last
@@ -79,5 +85,5 @@ def test_statements_cli(demo_db: Path, tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     text = all_text(out)
-    for title in ("资产负债表", "收益及收益分配表", "科目余额表"):
+    for title in ("资产负债表", "盈余及盈余分配表", "科目余额表"):
         assert title in text

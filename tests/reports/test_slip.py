@@ -37,7 +37,7 @@ def test_demo_slip_prints_the_household_the_three_incomes_and_capitals(tmp_path:
         "2.00",  # area in mu
         "800.00",  # rent per mu
         "1,600.00",  # land fee
-        "股金分红",
+        "按股分红",  # the result table's label
         "230.00",
         "务工工资",
         "10,800.00",
@@ -60,6 +60,46 @@ def test_demo_slip_prints_the_household_the_three_incomes_and_capitals(tmp_path:
     ):
         assert expected in text, expected
     assert demo_slip().total_fen == 183_000
+
+
+def test_cooperative_slip_prints_the_return_its_rates_and_the_total(tmp_path: Path) -> None:
+    # The seed's story on a cooperative book: 1,600.00 land fee, then a return by
+    # transactions and a dividend that together make the 230.00 of the article.
+    slip = demo_slip(
+        cooperative=True,
+        transaction_return_fen=18_000,
+        dividend_fen=5_000,
+        transactions_fen=160_000,
+        return_rate="11.2500",
+        dividend_rate="0.3125",
+    )
+    out = tmp_path / "coop.pdf"
+    assert render_slips([slip, slip], out, layout="a4x3") == 1
+    text = all_text(out)
+    for expected in (
+        "一、土地流转费",
+        "二、按交易量返还",
+        "三、按股分红",
+        "180.00",
+        "50.00",
+        "交易额1,600.00元；每百元交易额返还11.2500元",  # (text extraction drops spaces)
+        "股金16,000.00元；每百元股金分红0.3125元",
+        "务工工资（年内已发放，仅列示，不计入本单）",
+        "本单应付合计（一＋二＋三）",
+        "¥1,830.00",
+        "壹仟捌佰叁拾元整",
+    ):
+        assert expected in text, expected
+    assert slip.total_fen == 183_000
+    # A village slip with an announced rate prints it beside the dividend.
+    text = all_text(_render(tmp_path, demo_slip(dividend_rate="1.4375")))
+    assert "每百元股金分红1.4375元" in text and "按交易量返还" not in text
+
+
+def _render(tmp_path: Path, slip: Slip) -> Path:
+    out = tmp_path / f"one-{slip.member_code}.pdf"
+    render_slips([slip], out)
+    return out
 
 
 def test_font_is_embedded_as_a_subset(tmp_path: Path) -> None:

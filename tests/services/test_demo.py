@@ -19,11 +19,21 @@ def test_su_zibai_three_incomes(demo_db: Path) -> None:
     try:
         org = find_organisation(led, COOPERATIVE).id
         slip = next(s for s in dist.slips(led, org, 2014) if s.member_name == "苏子柏")
-        assert (slip.group, slip.land_fee, slip.dividend) == ("岩子脚小组", 1600_00, 230_00)
-        assert dist.wages_by_member(led, org, 2014)[slip.member_code] > 10_000_00
+        assert (slip.group, slip.land_fee) == ("岩子脚小组", 1600_00)
+        # The seed's 分红 of 230.00 is, on the cooperative's books, the return by his
+        # transactions (his land fee) and the dividend on his land shares together.
+        assert slip.transaction_return + slip.dividend == 230_00
+        assert slip.transaction_return > 0 and slip.dividend > 0
+        assert dist.wages_by_member(led, org, 2014)[slip.member_code] == 10_800_00
         r = dist.preview_distribution(led, org, 2014).result
         assert r.land_fees == 804_800_00  # 1006 mu × 800 yuan
-        assert r.welfare == (r.distributable - r.land_fees + 5) // 10  # 10%, rounded half up
+        assert r.welfare == 0  # a cooperative keeps no welfare fund
+        assert r.reserve == (r.distributable - r.land_fees + 5) // 10  # 10% 盈余公积
+        assert r.return_pool == (6 * (r.available - r.reserve) + 5) // 10  # 60% by transactions
+        # His statement: owed 1,830.00 (贷) after the distribution; wages as information.
+        ms = books.member_statement(led, org, slip.member_code)
+        assert ms.closing == -1830_00
+        assert sum(r.debit for r in ms.rows if r.information) == 10_800_00
         assert verify(led).ok
     finally:
         led.close()
@@ -59,18 +69,21 @@ def test_year_end_close_zeroes_income_and_balance_sheet_balances(
             r.code: r
             for r in books.trial_balance(led, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))
         }
-        assert rows["321"].closing == 0
+        income = "331" if name == COOPERATIVE else "321"  # 本年盈余 / 本年收益
+        undistributed = "33202" if name == COOPERATIVE else "32202"
+        items = "33201" if name == COOPERATIVE else "32201"
+        assert rows[income].closing == 0
         for r in rows.values():
             if r.kind in ("revenue", "expense"):
                 assert r.closing == 0, r
-        assert "32201" not in rows or rows["32201"].closing == 0
+        assert items not in rows or rows[items].closing == 0
         sheet = printing.balance_sheet(led, org, 2014)
         assets = next(ln for ln in sheet.lines if ln.name == "资产总计").amounts
         both = next(ln for ln in sheet.right_lines if ln.name == "负债和所有者权益总计").amounts
         assert assets == both
-        # 未分配收益 holds what the distribution left: nothing, as the whole year was shared out.
+        # 未分配收益 holds what the distribution left: the few fen of the per-share splits.
         d = dist.preview_distribution(led, org, 2014).result
-        assert -rows["32202"].closing == d.undistributed - d.loss_carried
+        assert -rows[undistributed].closing == d.undistributed - d.loss_carried
         assert verify(led).ok
     finally:
         led.close()

@@ -128,6 +128,8 @@ def test_red_fund_needs_a_term_and_matures_into_a_payable(book: tuple[Ledger, in
     assert reg.red_fund_maturities(led, org, D(2017, 1, 5)) == []  # once only
     from coopledger.services.books import member_statement
 
-    rows = member_statement(led, org, "O002")
+    statement = member_statement(led, org, "O002")
+    rows = statement.rows
     assert rows[-1].credit == 100000_00 and rows[-1].date == D(2016, 12, 31)
+    assert not rows[-1].information and statement.closing == -100000_00  # owed to the lender
     assert verify(led).ok

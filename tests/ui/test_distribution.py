@@ -1,6 +1,6 @@
 """The year-end distribution through the wizard: year → plan → preview (waterfall and the
-household table, where 苏子柏 gets 1,600.00 of land fee and 230.00 of dividend) → commit →
-slips printed to a PDF; then payments."""
+household table, where 苏子柏 gets 1,600.00 of land fee and, return and dividend together,
+230.00) → commit → slips printed to a PDF; then payments."""
 
 from __future__ import annotations
 
@@ -25,15 +25,25 @@ def test_run_the_2014_distribution_through_the_wizard(qtbot, window, lotus) -> N
     assert wizard.year_page.isComplete()
     wizard.next()
 
-    # 2. the plan, loaded from the book; a bad rate is shown beside its field
+    # 2. the plan, loaded from the book (a cooperative: no welfare fund, returns by the
+    # members' land fees); a bad rate is shown beside its field
     plan = wizard.plan_page
     assert wizard.currentPage() is plan
-    assert plan.welfare.text() == "0.1"
-    type_into(qtbot, plan.welfare, "1.5")
-    assert plan.error_labels["welfare_rate"].text()
+    assert plan.cooperative and not plan.welfare.isVisibleTo(plan)
+    assert plan.transaction_rate.isVisibleTo(plan)
+    assert plan.reserve.text() == "0.1"
+    assert plan.transaction_rate.text() == "0.6"
+    assert plan.basis.currentData() == "land-fees" and not plan.transactions.isEnabled()
+    assert plan.method.currentData() == "per-share"
+    type_into(qtbot, plan.transaction_rate, "0.5")  # below the law's 60 %
+    assert "0.6" in plan.error_labels["transaction_rate"].text()
     assert not plan.isComplete()
-    type_into(qtbot, plan.welfare, "10%")
-    assert plan.error_labels["welfare_rate"].text() == ""
+    type_into(qtbot, plan.transaction_rate, "60%")
+    assert plan.error_labels["transaction_rate"].text() == ""
+    type_into(qtbot, plan.reserve, "1.5")
+    assert plan.error_labels["reserve_rate"].text()
+    assert not plan.isComplete()
+    type_into(qtbot, plan.reserve, "10%")
     assert plan.isComplete()
     wizard.next()  # saves the plan
 
@@ -44,21 +54,25 @@ def test_run_the_2014_distribution_through_the_wizard(qtbot, window, lotus) -> N
     r = page.preview.result
     steps = waterfall_steps(r)
     assert [s.label for s in steps][:6] == [
-        "Distributable income",
+        "Operating result before land fees",
         "Land transfer fees",
-        "Losses made up",
-        "Welfare fund",
-        "Reserve fund",
-        "Dividends",
+        "Losses of earlier years made up",
+        "Reserve set aside",
+        "Returns by transactions",
+        "Dividends by shares",
     ]
-    assert steps[-1].end == r.undistributed == 0
+    assert steps[-1].end == r.undistributed > 0  # the few fen the per-share splits leave
     assert page.chart.steps == steps
+    figures = page.figures.text()
+    assert "每百元股金分红" in figures and "每百元交易额返还" in figures
+    assert "提取公益金" not in figures  # a cooperative keeps no welfare fund
     type_into(qtbot, page.search, "苏子柏")
     rows = page.rows_shown()
     assert len(rows) == 1
-    code, name, _group, land_fee, dividend, total = rows[0]
+    code, name, _group, land_fee, ret, dividend, total = rows[0]
     assert (code, name) == ("H0001", "苏子柏")
-    assert (land_fee, dividend, total) == ("1,600.00", "230.00", "1,830.00")
+    assert (land_fee, ret, dividend, total) == ("1,600.00", "182.80", "47.20", "1,830.00")
+    assert not page.table.isColumnHidden(4)  # the returns column, on a cooperative book
     assert not distribution.committed_years(lotus, 1)  # a preview writes nothing
     wizard.next()
 
@@ -149,7 +163,8 @@ def test_the_waterfall_draws_a_loss_year(qtbot) -> None:
     )
     steps = waterfall_steps(loss)
     assert steps[1].end == -30_000_00  # the fees are paid in full: below zero
-    assert steps[-1].label == "Loss carried forward" and steps[-1].end == -30_000_00
+    assert steps[-1].label == "Loss not made up at the end of the year"
+    assert steps[-1].end == -30_000_00
     chart = WaterfallChart()
     qtbot.addWidget(chart)
     chart.resize(700, 320)
@@ -157,3 +172,25 @@ def test_the_waterfall_draws_a_loss_year(qtbot) -> None:
     image = chart.grab().toImage()
     assert not image.isNull()
     assert image.pixelColor(350, 160).name() != "#000000"
+
+
+def test_the_plan_page_of_a_village_book(qtbot, demo) -> None:
+    from tests.ui.conftest import make_window
+
+    window = make_window(qtbot, demo)
+    from coopledger.services.accounts import list_organisations
+
+    village = next(o for o in list_organisations(demo) if o.chart == "village-2023")
+    window.ctx.set_org(village)
+    view = window.show_view("distribution")
+    wizard = view.open_wizard(2015)
+    page = wizard.plan_page
+    page.load(2015, None)
+    assert not page.cooperative
+    assert page.welfare.isVisibleTo(page) and not page.transaction_rate.isVisibleTo(page)
+    type_into(qtbot, page.welfare, "0.3")
+    type_into(qtbot, page.reserve, "0.8")  # together more than 1
+    assert page.error_labels["reserve_rate"].text() and not page.isComplete()
+    type_into(qtbot, page.reserve, "0.1")
+    assert page.isComplete()
+    assert page.plan is not None and page.plan.transaction_rate_e4 is None

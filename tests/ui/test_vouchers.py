@@ -97,7 +97,7 @@ def test_an_unbalanced_voucher_cannot_be_posted(qtbot, window, lotus) -> None:
     editor = view.new_voucher()
     editor.date.set_date(dt.date(2014, 11, 4))
     type_into(qtbot, editor.memo, "支付务工工资")
-    editor.set_cell(0, ACCOUNT, "51101 经营支出—务工工资")
+    editor.set_cell(0, ACCOUNT, "52101 经营支出—务工工资")  # the cooperative chart
     editor.set_cell(0, DEBIT, "1600")
     editor.set_cell(1, ACCOUNT, "101 库存现金")
     editor.set_cell(1, CREDIT, "1500")
@@ -132,7 +132,7 @@ def test_drafts_are_reviewed_and_posted_from_the_list(qtbot, window, lotus) -> N
     editor = view.new_voucher()
     editor.date.set_date(dt.date(2014, 11, 5))
     type_into(qtbot, editor.memo, "购买种苗")
-    editor.set_cell(0, ACCOUNT, "51102")
+    editor.set_cell(0, ACCOUNT, "52102")  # 经营支出—种苗肥料 (cooperative chart)
     editor.set_cell(0, DEBIT, "300")
     editor.set_cell(1, ACCOUNT, "101")
     editor.set_cell(1, CREDIT, "300")

@@ -61,6 +61,20 @@ def test_print_slips_of_one_group_from_the_printing_view(qtbot, demo) -> None:
     assert statements.dialog is not None and statements.dialog.pages >= 2
 
 
+def test_print_a_members_statement_and_account_from_the_printing_view(qtbot, demo) -> None:
+    window = make_window(qtbot, demo)
+    view = window.show_view("printing")
+    assert view.account_button.isVisibleTo(view)  # the demo's first book is a cooperative
+    view.member_statement.setText("H0001")
+    job = view.print_member_statement()
+    assert job is not None and job.error is None and job.dialog is not None
+    job.dialog.close()
+    job = view.print_member_account()
+    assert job is not None and job.error is None and job.dialog is not None
+    assert job.dialog.pages == 1
+    job.dialog.close()
+
+
 def test_a_print_error_is_shown_without_a_traceback(qtbot, demo) -> None:
     window = make_window(qtbot, demo)
     view = window.show_view("printing")

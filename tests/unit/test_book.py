@@ -97,12 +97,23 @@ def test_example_parses_and_round_trips(name: str) -> None:
     book = parse(data)
     out = book_to_json(book)
     assert parse(out) == book
-    # The spec's shape exactly (key order included); only rates come back minimal.
+    # The spec's shape exactly (key order included); only rates come back minimal, and a
+    # plan comes back with its method (and on a cooperative book its transaction rate and
+    # basis) written out, its keys in one canonical order.
     expected = copy.deepcopy(data)
     expected.setdefault("share_lots", [])
-    for plan in expected["plans"]:
+    cooperative = data["organisation"].get("chart") == "cooperative-2021"
+    order = ["year", "welfare_rate", "reserve_rate", "dividend_method", "transaction_rate"]
+    order += ["transaction_basis", "transactions", "approved_on", "published_on"]
+    for i, plan in enumerate(expected["plans"]):
         for key in ("welfare_rate", "reserve_rate"):
             plan[key] = rate_to_str(parse_rate(plan[key]))
+        plan.setdefault("dividend_method", "per-share")
+        if cooperative:
+            plan["transaction_rate"] = rate_to_str(parse_rate(plan.get("transaction_rate", "0.6")))
+            plan.setdefault("transaction_basis", "land-fees")
+        rest = [k for k in plan if k not in order]
+        expected["plans"][i] = {k: plan[k] for k in order + rest if k in plan}
     for contract in expected["contracts"]:  # "0" is written "0.00"
         for key in ("rent_per_mu", "share_value_per_mu"):
             contract[key] = fen_to_str(parse_money(contract[key]))
@@ -112,7 +123,7 @@ def test_example_parses_and_round_trips(name: str) -> None:
 def test_mini_values_are_converted() -> None:
     book = parse(copy.deepcopy(MINI))
     assert book.organisation == BookOrganisation(
-        "山邑村红莲藕种植专业合作社", "山邑村", "姚关镇", "施甸县", "village-2023"
+        "山邑村股份经济合作社", "山邑村", "姚关镇", "施甸县", "village-2023"
     )
     assert book.members[1] == BookMember(
         code="H0001",
@@ -139,7 +150,16 @@ def test_mini_values_are_converted() -> None:
         0,
         (BookLine("102", None, 2000000, 0), BookLine("50101", None, 0, 2000000)),
     )
-    assert book.plans == (BookPlan(2014, 1000, 0, dt.date(2014, 12, 20), dt.date(2014, 12, 22)),)
+    assert book.plans == (
+        BookPlan(
+            2014,
+            1000,
+            0,
+            dt.date(2014, 12, 20),
+            dt.date(2014, 12, 22),
+            dividend_method="largest-remainder",
+        ),
+    )
 
 
 def full_book() -> Book:
@@ -301,7 +321,10 @@ def test_nulls_count_as_absent_for_optional_fields() -> None:
     book = parse(data)
     assert book.members[2].group == "" and book.members[2].id_number is None
     assert book.vouchers[0].memo == ""
-    assert book.plans[0] == BookPlan(2014, 1000, 0, None, None)
+    # mini names largest-remainder; welfare_rate left out is 0 too (distribution.md v2)
+    assert book.plans[0] == BookPlan(2014, 1000, 0, None, None, dividend_method="largest-remainder")
+    data["plans"][0].update(welfare_rate=None, dividend_method=None)
+    assert parse(data).plans[0] == BookPlan(2014, 0, 0, None, None)
 
 
 def test_lenient_number_forms_inside_strings() -> None:
@@ -324,7 +347,12 @@ def test_cooperative_chart_reads_codes_against_that_chart() -> None:
         (
             "accounts[2].kind",
             'must be "revenue", the kind of its parent account 511 (got "expense")',
-        )
+        ),
+        # and a cooperative keeps no welfare fund (distribution.md v2)
+        (
+            "plans[0].welfare_rate",
+            'a cooperative-2021 book keeps no welfare fund: must be 0 (got "0.1")',
+        ),
     ]
 
 
@@ -696,7 +724,18 @@ BROKEN: list[tuple[str, Mutation, list[str]]] = [
     ("welfare above 1", _set("plans.0.welfare_rate", "1.5"), ["plans[0].welfare_rate"]),
     ("welfare 5 places", _set("plans.0.welfare_rate", "0.12345"), ["plans[0].welfare_rate"]),
     ("welfare number", _set("plans.0.welfare_rate", 0.1), ["plans[0].welfare_rate"]),
-    ("welfare missing", _delete("plans.0.welfare_rate"), ["plans[0].welfare_rate"]),
+    ("method misspelt", _set("plans.0.dividend_method", "per_share"), ["plans[0].dividend_method"]),
+    ("method number", _set("plans.0.dividend_method", 1), ["plans[0].dividend_method"]),
+    (
+        "transaction rate on a village book",
+        _set("plans.0.transaction_rate", "0.6"),
+        ["plans[0].transaction_rate"],
+    ),
+    (
+        "transaction table on a village book",
+        _set("plans.0.transactions", {"H0001": "1.00"}),
+        ["plans[0].transactions"],
+    ),
     ("rates above 1 together", _set("plans.0.reserve_rate", "0.95"), ["plans[0].reserve_rate"]),
     (
         "published before approved",
@@ -707,7 +746,7 @@ BROKEN: list[tuple[str, Mutation, list[str]]] = [
     (
         "plan misspelt",
         _rename("plans.0", "welfare_rate", "welfare"),
-        ["plans[0].welfare", "plans[0].welfare_rate"],
+        ["plans[0].welfare"],  # welfare_rate itself may be left out since version 2
     ),
     ("plan note number", _set("plans.0.notes", 3), ["plans[0].notes"]),
 ]
@@ -876,3 +915,61 @@ def test_a_big_book_validates_quickly() -> None:
     elapsed = time.perf_counter() - started
     assert len(book.vouchers) == 25_000
     assert elapsed < 5.0  # ~0.15 s here; a 20x bigger township book stays well inside 10 s
+
+
+# ------------------------------------------------------------ cooperative plans (v2)
+
+COOP: dict[str, Any] = json.loads((EXAMPLES / "cooperative.book.json").read_text("utf-8"))
+
+
+def coop_with(**changes: object) -> dict[str, Any]:
+    data = copy.deepcopy(COOP)
+    data["plans"][1].update(changes)
+    return {**data, "plans": [{k: v for k, v in p.items() if v is not None} for p in data["plans"]]}
+
+
+def test_cooperative_plans_are_read_with_their_defaults() -> None:
+    book = parse(COOP)
+    first, second = book.plans
+    assert (first.transaction_rate_e4, first.transaction_basis, first.transactions) == (
+        6000,
+        "land-fees",
+        None,
+    )
+    assert (second.transaction_rate_e4, second.transaction_basis) == (7000, "table")
+    assert second.transactions == (("H0001", 320000), ("H0002", 512050), ("H0004", 96000))
+    bare = coop_with(transaction_rate=None, transaction_basis=None, transactions=None)
+    assert parse(bare).plans[1].transaction_rate_e4 == 6000
+    assert parse(bare).plans[1].transaction_basis == "land-fees"
+    # on a village book the transaction fields stay empty
+    assert parse(MINI).plans[0].transaction_rate_e4 is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"welfare_rate": "0.05"}, [("plans[1].welfare_rate", "keeps no welfare fund")]),
+        ({"transaction_rate": "0.59"}, [("plans[1].transaction_rate", "between 0.6 and 1")]),
+        ({"transaction_rate": "0.65001"}, [("plans[1].transaction_rate", "4")]),
+        ({"transaction_rate": 0.7}, [("plans[1].transaction_rate", "in quotes")]),
+        ({"transaction_basis": "sales"}, [("plans[1].transaction_basis", "land-fees, table")]),
+        (
+            {"transactions": {"H0001": "10.00", "H0099": "1.00"}},
+            [("plans[1].transactions.H0099", "no member has the code")],
+        ),
+        ({"transactions": {"H0001": "-1.00"}}, [("plans[1].transactions.H0001", "negative")]),
+        ({"transactions": {"H0001": "1.005"}}, [("plans[1].transactions.H0001", "")]),
+        ({"transactions": {"H0001": 5}}, [("plans[1].transactions.H0001", "in quotes")]),
+        ({"transactions": ["H0001"]}, [("plans[1].transactions", "object")]),
+        ({"transactions": None}, [("plans[1].transactions", "is required")]),
+        ({"transaction_basis": "land-fees"}, [("plans[1].transactions", "only read")]),
+        ({"dividend_method": "largest_remainder"}, [("plans[1].dividend_method", "per-share")]),
+    ],
+)
+def test_bad_cooperative_plans_name_the_field(
+    changes: dict[str, object], expected: list[tuple[str, str]]
+) -> None:
+    got = problems(coop_with(**changes))
+    assert [path for path, _ in got] == [path for path, _ in expected]
+    for (_, text), (_, part) in zip(got, expected, strict=True):
+        assert part in text

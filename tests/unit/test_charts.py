@@ -27,6 +27,8 @@ ROLE_KEYS = {
     "payable",
     "wages_payable",
 }
+# Roles only one chart has: returns by transactions are a cooperative's.
+CHART_ROLE_KEYS = {"cooperative-2021": {"return_payable"}}
 
 # First-level accounts by kind, as listed in docs/domain.md.
 EXPECTED_FIRST_LEVEL: dict[str, dict[str, list[str]]] = {
@@ -99,6 +101,7 @@ EXPECTED_ROLES = {
         "welfare_fund": "322",
         "reserve_fund": "322",
         "dividend_payable": "222",
+        "return_payable": "221",
         "current_year_income": "331",
         "distribution_items": "33201",
         "undistributed": "33202",
@@ -227,7 +230,7 @@ def test_member_aux(chart: dict) -> None:
 
 def test_roles_point_to_existing_accounts(chart: dict) -> None:
     roles = chart["roles"]
-    assert set(roles) == ROLE_KEYS
+    assert set(roles) == ROLE_KEYS | CHART_ROLE_KEYS.get(chart["id"], set())
     accounts = by_code(chart)
     for role, code in roles.items():
         assert code in accounts, (role, code)
@@ -252,3 +255,6 @@ def test_role_kinds(chart: dict) -> None:
     # The member ledger account must carry a member on every line.
     assert accounts[chart["roles"]["member_current"]]["member_aux"] == "required"
     assert accounts[chart["roles"]["dividend_payable"]]["member_aux"] == "required"
+    if "return_payable" in chart["roles"]:
+        assert kind["return_payable"] == "liability"
+        assert accounts[chart["roles"]["return_payable"]]["member_aux"] == "required"

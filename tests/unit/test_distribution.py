@@ -9,6 +9,7 @@ import pytest
 from coopledger.domain.dates import active_days as _active_days
 from coopledger.domain.dates import days_in_year as _days_in_year
 from coopledger.domain.distribution import (
+    LARGEST_REMAINDER,
     ContractFee,
     ContractInput,
     DistributionResult,
@@ -24,6 +25,7 @@ from coopledger.domain.distribution import (
 from coopledger.domain.money import round_ratio_half_up as _round_half_up
 
 NO_RATES = PlanRates(welfare_rate_e4=0)
+LR = PlanRates(welfare_rate_e4=0, dividend_method=LARGEST_REMAINDER)
 
 
 def contract(
@@ -110,8 +112,13 @@ MINI_LOTS = [
 
 def test_mini_by_hand() -> None:
     # A = 20000.00 − 6000.00; F = 1600 + 1600 + 1.35 × 800 = 4280.00; W = 10 % of 9720.00.
+    # The mini example names largest-remainder (per-share is the default since version 2).
     r = compute_distribution(
-        2014, 2_000_000 - 600_000, MINI_CONTRACTS, MINI_LOTS, PlanRates(welfare_rate_e4=1000)
+        2014,
+        2_000_000 - 600_000,
+        MINI_CONTRACTS,
+        MINI_LOTS,
+        PlanRates(welfare_rate_e4=1000, dividend_method=LARGEST_REMAINDER),
     )
     assert r.distributable == 1_400_000
     assert [(c.code, c.fee, c.active_days) for c in r.contracts] == [
@@ -137,11 +144,40 @@ def test_mini_by_hand() -> None:
         HolderAmount("H0003", 108_000, 55_543, 108_000 * 365),
     )
     assert r.to_json()["holders"] == [
-        {"code": "C001", "land_fee": "0.00", "dividend": "6546.86"},
-        {"code": "H0001", "land_fee": "1600.00", "dividend": "822.86"},
-        {"code": "H0002", "land_fee": "1600.00", "dividend": "822.85"},
-        {"code": "H0003", "land_fee": "1080.00", "dividend": "555.43"},
+        {"code": "C001", "land_fee": "0.00", "transaction_return": "0.00", "dividend": "6546.86"},
+        {
+            "code": "H0001",
+            "land_fee": "1600.00",
+            "transaction_return": "0.00",
+            "dividend": "822.86",
+        },
+        {
+            "code": "H0002",
+            "land_fee": "1600.00",
+            "transaction_return": "0.00",
+            "dividend": "822.85",
+        },
+        {
+            "code": "H0003",
+            "land_fee": "1080.00",
+            "transaction_return": "0.00",
+            "dividend": "555.43",
+        },
     ]
+    assert (r.to_json()["dividend_rate"], r.to_json()["return_rate"]) == (None, None)
+
+
+def test_mini_per_share() -> None:
+    # The same year split per share: 每百元 floor(874800 × 100 × 10000 × 365 / T) where
+    # T = 17010.00 yuan × 365; rate 51.4285 (8748.00 / 17010.00 = 0.514285…).
+    r = compute_distribution(
+        2014, 2_000_000 - 600_000, MINI_CONTRACTS, MINI_LOTS, PlanRates(welfare_rate_e4=1000)
+    )
+    assert r.dividend_rate_e4 == 514_285
+    assert r.to_json()["dividend_rate"] == "51.4285"
+    # floor(capital × 0.514285): H0001 and H0002 hold the same 1,600.00 and get the same.
+    assert dividends(r) == {"C001": 654_684, "H0001": 82_285, "H0002": 82_285, "H0003": 55_542}
+    assert r.dividends == 874_796 and r.undistributed == 4
 
 
 def test_holder_lookup() -> None:
@@ -160,15 +196,24 @@ def test_to_json_keys_and_money_format() -> None:
         "year",
         "distributable",
         "land_fees",
+        "net_income",
+        "undistributed_in",
+        "loss_in",
+        "available",
         "loss_made_up",
         "loss_carried",
         "welfare",
         "reserve",
+        "transaction_returns",
+        "return_rate",
         "dividends",
+        "dividend_rate",
         "undistributed",
         "contracts",
         "holders",
     ]
+    assert (js["net_income"], js["available"]) == ("-4315.10", "-4315.10")
+    assert (js["dividend_rate"], js["return_rate"]) == ("0.0000", None)
     assert js["year"] == 2014
     assert js["distributable"] == "-35.10"
     assert js["land_fees"] == "4280.00"
@@ -214,8 +259,12 @@ def test_split_skips_zero_weights_and_checks_inputs() -> None:
 def test_tie_rule_through_the_engine() -> None:
     # Three equal holders, D = 100 fen: 33 each and one left over, to the smallest code.
     lots = [lot("S1", "H3", 1000), lot("S2", "H1", 1000), lot("S3", "H2", 1000)]
-    r = compute_distribution(2014, 100, [], lots, NO_RATES)
+    r = compute_distribution(2014, 100, [], lots, LR)
     assert dividends(r) == {"H1": 34, "H2": 33, "H3": 33}
+    # Per share (the default) the three equal holders get the same and 1 fen stays.
+    r = compute_distribution(2014, 100, [], lots, NO_RATES)
+    assert dividends(r) == {"H1": 33, "H2": 33, "H3": 33}
+    assert r.undistributed == 1
     assert [h.code for h in r.holders] == ["H1", "H2", "H3"]
 
 
@@ -301,9 +350,11 @@ def test_loss_made_up_fully_then_welfare_and_dividends() -> None:
     assert r.loss_carried == 0
     assert r.welfare == 3_000  # 10 % of R2 = 300.00
     assert r.reserve == 1_500
-    assert r.dividends == 25_500
-    assert sum(dividends(r).values()) == 25_500
-    assert r.distributable == r.land_fees + r.loss_made_up + r.welfare + r.reserve + r.dividends
+    assert r.dividends + r.undistributed == 25_500  # per share: a few fen may stay
+    assert sum(dividends(r).values()) == r.dividends
+    assert r.distributable == (
+        r.land_fees + r.loss_made_up + r.welfare + r.reserve + r.dividends + r.undistributed
+    )
 
 
 # --- welfare and reserve -----------------------------------------------------------------
@@ -447,7 +498,7 @@ def test_members_with_several_contracts_and_lots() -> None:
         contract("L2", "H1", 10_000, 36_500, 10_000),
         contract("L1", "H1", 10_000, 36_500, 10_000, start=date(2014, 7, 2)),
     ]
-    r = compute_distribution(2014, 1_000_000, cs, [lot("S1", "H1", 5_000)], NO_RATES)
+    r = compute_distribution(2014, 1_000_000, cs, [lot("S1", "H1", 5_000)], LR)
     assert [c.code for c in r.contracts] == ["L1", "L2"]
     holder = r.holder("H1")
     assert holder is not None
@@ -524,3 +575,127 @@ def test_bad_lot_is_refused(bad: ShareLotInput, message: str) -> None:
 def test_negative_distributable_is_allowed() -> None:
     r = compute_distribution(2014, -1, [], [], NO_RATES)
     assert r.loss_carried == 1
+
+
+# --- version 2: carry-forward, per-share, cooperative returns ----------------------------
+
+COOP = PlanRates(0, 1000, cooperative=True)
+
+
+def test_undistributed_balance_joins_the_next_pool() -> None:
+    lots = [lot("S1", "C001", 1_000_000)]
+    r = compute_distribution(2014, 1_000, [], lots, NO_RATES, 0, 7)
+    assert r.undistributed_in == 7
+    assert r.available == 1_007
+    assert r.dividend_pool == 1_007  # P = R2 − W − Rs + U_prev
+    assert r.dividends + r.undistributed == 1_007
+    js = r.to_json()
+    assert (js["undistributed_in"], js["loss_in"], js["available"]) == ("0.07", "0.00", "10.07")
+
+
+def test_a_year_without_surplus_eats_the_undistributed_balance_first() -> None:
+    lots = [lot("S1", "C001", 1_000_000)]
+    # R1 = −3.00 against 5.00 carried in: 2.00 stays undistributed, no loss.
+    r = compute_distribution(2014, -300, [], lots, NO_RATES, 0, 500)
+    assert (r.undistributed, r.loss_carried, r.dividends) == (200, 0, 0)
+    assert r.available == 200
+    # R1 = −8.00 against 5.00: the balance is gone and 3.00 is a loss.
+    r = compute_distribution(2014, -800, [], lots, NO_RATES, 0, 500)
+    assert (r.undistributed, r.loss_carried) == (0, 300)
+    assert r.available == -300
+    assert (r.loss_carried - r.loss_in) - (r.undistributed - r.undistributed_in) == 800
+    assert r.to_json()["dividend_rate"] == "0.0000"
+
+
+def test_seven_equal_holdings_get_the_same_at_the_announced_rate() -> None:
+    # distribution.md's carry-forward 2015 by hand: 20,573.54 over 10,000.00 of shares.
+    lots = [lot("S0", "C001", 300_000)] + [lot(f"S{i}", f"H000{i}", 100_000) for i in range(1, 8)]
+    r = compute_distribution(2015, 2_057_354, [], lots, NO_RATES)
+    assert r.to_json()["dividend_rate"] == "205.7354"
+    assert {h.dividend for h in r.holders if h.code != "C001"} == {205_735}
+    assert r.holder("C001") == HolderAmount("C001", 0, 617_206, 300_000 * 365)
+    assert r.undistributed == 3
+
+
+def test_cooperative_returns_by_land_fees_then_dividends() -> None:
+    cs = [contract("L1", "H1", 20_000, 80_000), contract("L2", "H2", 10_000, 80_000)]
+    lots = [lot("S1", "C001", 1_000_000)]
+    # F = 2,400.00; R1 = 10,000.00; Rs = 1,000.00; P = 9,000.00; Pt = 60 % = 5,400.00.
+    r = compute_distribution(2014, 1_240_000, cs, lots, COOP)
+    assert (r.reserve, r.return_pool, r.dividend_pool) == (100_000, 540_000, 360_000)
+    # 每百元交易额返还 floor(5400 / 2400 × 100, 4 places) = 225.0000
+    assert r.to_json()["return_rate"] == "225.0000"
+    assert {h.code: h.transaction_return for h in r.holders} == {
+        "C001": 0,
+        "H1": 360_000,
+        "H2": 180_000,
+    }
+    assert r.holder("C001") == HolderAmount("C001", 0, 360_000, 1_000_000 * 365, 0, 0)
+    assert r.transaction_returns == 540_000 and r.undistributed == 0
+
+
+def test_cooperative_returns_by_a_table() -> None:
+    plan = PlanRates(
+        0,
+        0,
+        cooperative=True,
+        transaction_rate_e4=10_000,
+        transaction_basis="table",
+        transactions=(("H1", 300), ("H2", 100), ("H3", 0)),
+    )
+    r = compute_distribution(2014, 1_000, [], [lot("S1", "C001", 1)], plan)
+    assert {h.code: h.transaction_return for h in r.holders} == {"H1": 750, "H2": 250}
+    assert r.dividend_pool == 0 and r.dividends == 0
+    assert r.to_json()["dividend_rate"] == "0.0000"
+
+
+def test_cooperative_without_transactions_pays_all_by_shares() -> None:
+    r = compute_distribution(2014, 1_000, [], [lot("S1", "C001", 1)], COOP)
+    assert r.return_pool == 0 and r.no_transactions
+    assert r.dividends == 900  # reserve 10 %, then the whole pool by shares
+    assert r.to_json()["return_rate"] == "0.0000"
+
+
+def test_the_rates_are_null_with_largest_remainder() -> None:
+    plan = PlanRates(0, 0, LARGEST_REMAINDER, cooperative=True)
+    cs = [contract("L1", "H1", 10_000, 100)]
+    r = compute_distribution(2014, 10_100, cs, [lot("S1", "C001", 1)], plan)
+    assert (r.return_rate_e4, r.dividend_rate_e4) == (None, None)
+    assert r.transaction_returns + r.dividends == 10_000 and r.undistributed == 0
+
+
+@pytest.mark.parametrize(
+    ("plan", "carry", "message"),
+    [
+        (PlanRates(1000, cooperative=True), (0, 0), "no welfare fund"),
+        (PlanRates(0, cooperative=True, transaction_rate_e4=5_999), (0, 0), r"\[0.6, 1\]"),
+        (PlanRates(0, cooperative=True, transaction_rate_e4=10_001), (0, 0), r"\[0.6, 1\]"),
+        (PlanRates(0, dividend_method="per-shares"), (0, 0), "dividend method"),
+        (PlanRates(0, cooperative=True, transaction_basis="sales"), (0, 0), "basis"),
+        (
+            PlanRates(0, cooperative=True, transaction_basis="table", transactions=(("H1", -1),)),
+            (0, 0),
+            "negative",
+        ),
+        (NO_RATES, (0, -1), "undistributed"),
+        (NO_RATES, (5, 5), "both"),
+    ],
+)
+def test_bad_version_2_plan_is_refused(
+    plan: PlanRates, carry: tuple[int, int], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        compute_distribution(2014, 0, [], [], plan, *carry)
+
+
+def test_dividends_by_class_add_up() -> None:
+    from coopledger.domain.distribution import class_weights, dividends_by_class
+
+    cs = [contract("L1", "H1", 10_000, 0, 100_000)]
+    lots = [lot("S1", "H1", 100_000, share_class="cash"), lot("S2", "C001", 100_001)]
+    r = compute_distribution(2014, 1_001, cs, lots, NO_RATES)
+    by_class = dividends_by_class(
+        {h.code: h.dividend for h in r.holders}, class_weights(2014, cs, lots)
+    )
+    assert list(by_class) == ["land", "self_raised", "cash"]
+    assert sum(by_class.values()) == r.dividends

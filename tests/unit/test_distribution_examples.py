@@ -109,20 +109,41 @@ def lots_of(book: dict[str, Any]) -> list[ShareLotInput]:
     ]
 
 
+def plan_rates(plan: dict[str, Any], chart: str) -> PlanRates:
+    """The engine's plan from a book's plan object (defaults as distribution.md gives them)."""
+    return PlanRates(
+        welfare_rate_e4=scaled(plan.get("welfare_rate", "0"), 4),
+        reserve_rate_e4=scaled(plan.get("reserve_rate", "0"), 4),
+        dividend_method=plan.get("dividend_method", "per-share"),
+        cooperative=chart == "cooperative-2021",
+        transaction_rate_e4=scaled(plan.get("transaction_rate", "0.6"), 4),
+        transaction_basis=plan.get("transaction_basis", "land-fees"),
+        transactions=tuple(
+            (code, fen(amount)) for code, amount in plan.get("transactions", {}).items()
+        ),
+    )
+
+
 def run_book(book: dict[str, Any]) -> dict[int, DistributionResult]:
-    """Distribute every plan year of ``book`` in order, carrying the loss forward."""
+    """Distribute every plan year of ``book`` in order, carrying the loss and the
+    undistributed balance from one plan year to the next."""
     contracts, lots = contracts_of(book), lots_of(book)
+    chart = book["organisation"].get("chart", "village-2023")
     results: dict[int, DistributionResult] = {}
-    loss = 0
+    loss = undistributed = 0
     for plan in sorted(book["plans"], key=lambda p: p["year"]):
         year = plan["year"]
-        rates = PlanRates(
-            welfare_rate_e4=scaled(plan["welfare_rate"], 4),
-            reserve_rate_e4=scaled(plan.get("reserve_rate", "0"), 4),
+        result = compute_distribution(
+            year,
+            distributable(book, year),
+            contracts,
+            lots,
+            plan_rates(plan, chart),
+            loss,
+            undistributed,
         )
-        result = compute_distribution(year, distributable(book, year), contracts, lots, rates, loss)
         results[year] = result
-        loss = result.loss_carried
+        loss, undistributed = result.loss_carried, result.undistributed
     return results
 
 
@@ -139,7 +160,14 @@ CASES = _cases()
 
 
 def test_examples_are_found() -> None:
-    assert {name for name, _ in CASES} >= {"mini", "no-shares", "multi-year-loss", "leap-midyear"}
+    assert {name for name, _ in CASES} >= {
+        "mini",
+        "no-shares",
+        "multi-year-loss",
+        "leap-midyear",
+        "carry-forward",
+        "cooperative",
+    }
 
 
 def test_scaled_parser() -> None:

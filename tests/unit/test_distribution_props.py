@@ -46,6 +46,26 @@ def ref_active(start: date, end: date | None, year: int) -> int:
     return max(0, (hi - lo).days + 1)
 
 
+def ref_split(
+    pool: int, weights: dict[str, int], unit: int, method: str
+) -> tuple[int | None, dict[str, int]]:
+    """distribution.md "Splitting a pool to the fen", literally."""
+    total = sum(weights.values())
+    if method == "per-share":
+        if pool == 0 or total == 0:
+            return 0, {}
+        rate = math.floor(Fraction(pool * 100 * unit, total))
+        return rate, {h: math.floor(Fraction(x * rate, 100 * unit)) for h, x in weights.items()}
+    if total == 0:
+        return None, {}
+    raw = {h: Fraction(pool * x, total) for h, x in weights.items() if x > 0}
+    parts = {h: math.floor(x) for h, x in raw.items()}
+    left = pool - sum(parts.values())
+    for h in sorted(raw, key=lambda h: (-(raw[h] - parts[h]), h))[:left]:
+        parts[h] += 1
+    return None, parts
+
+
 def reference(
     year: int,
     a: int,
@@ -53,6 +73,7 @@ def reference(
     lots: list[ShareLotInput],
     plan: PlanRates,
     l_prev: int,
+    u_prev: int = 0,
 ) -> dict[str, object]:
     days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
     fees = {
@@ -65,15 +86,9 @@ def reference(
         for c in contracts
     }
     f = sum(fees.values())
-    r1 = a - f
-    if r1 > 0:
-        m = min(r1, l_prev)
-        r2, loss = r1 - m, l_prev - m
-    else:
-        m, r2, loss = 0, 0, l_prev + (-r1)
-    w = ref_round_half_up(Fraction(plan.welfare_rate_e4, 10_000) * r2)
-    rs = min(ref_round_half_up(Fraction(plan.reserve_rate_e4, 10_000) * r2), r2 - w)
-    d = r2 - w - rs
+    land_fee: dict[str, int] = {}
+    for c in contracts:
+        land_fee[c.member] = land_fee.get(c.member, 0) + fees[c.code]
     all_lots = list(lots) + [
         ShareLotInput(
             c.code,
@@ -92,31 +107,67 @@ def reference(
             lot.start, lot.end, year
         )
     total = sum(weight.values())
+    t_weight: dict[str, int] = {}
+    if plan.cooperative:
+        if plan.transaction_basis == "land-fees":
+            t_weight = dict(land_fee)
+        else:
+            for h, x in plan.transactions:
+                t_weight[h] = t_weight.get(h, 0) + x
+    per_share = plan.dividend_method == "per-share"
+    r1 = a - f
+    ret: dict[str, int] = {}
     div: dict[str, int] = {}
-    if total:
-        raw = {h: Fraction(d * wh, total) for h, wh in weight.items() if wh > 0}
-        div = {h: math.floor(x) for h, x in raw.items()}
-        left = d - sum(div.values())
-        for h in sorted(raw, key=lambda h: (-(raw[h] - div[h]), h))[:left]:
-            div[h] += 1
-    land_fee: dict[str, int] = {}
-    for c in contracts:
-        land_fee[c.member] = land_fee.get(c.member, 0) + fees[c.code]
+    if r1 <= 0:
+        m = w = rs = 0
+        u = max(u_prev + r1, 0)
+        loss = l_prev + max(-(u_prev + r1), 0)
+        d_rate = 0 if per_share else None
+        r_rate = 0 if per_share and plan.cooperative else None
+    else:
+        m = min(r1, l_prev)
+        r2, loss = r1 - m, l_prev - m
+        w = ref_round_half_up(Fraction(plan.welfare_rate_e4, 10_000) * r2)
+        rs = min(ref_round_half_up(Fraction(plan.reserve_rate_e4, 10_000) * r2), r2 - w)
+        p = r2 - w - rs + u_prev
+        pt = 0
+        if plan.cooperative and sum(t_weight.values()) > 0:
+            pt = ref_round_half_up(Fraction(plan.transaction_rate_e4, 10_000) * p)
+        pd = p - pt
+        r_rate = None
+        if plan.cooperative:
+            r_rate, ret = ref_split(pt, t_weight, 10_000, plan.dividend_method)
+        d_rate, div = ref_split(pd, weight, 10_000 * days, plan.dividend_method)
+        u = (pt - sum(ret.values())) + (pd - sum(div.values()))
 
     def money(x: int) -> str:
         return ("-" if x < 0 else "") + f"{abs(x) // 100}.{abs(x) % 100:02d}"
 
-    codes = sorted({h for h, x in land_fee.items() if x} | {h for h, x in div.items() if x})
+    def rate(x: int | None) -> str | None:
+        return None if x is None else f"{x // 10_000}.{x % 10_000:04d}"
+
+    codes = sorted(
+        {h for h, x in land_fee.items() if x}
+        | {h for h, x in ret.items() if x}
+        | {h for h, x in div.items() if x}
+    )
     return {
         "year": year,
         "distributable": money(a),
         "land_fees": money(f),
+        "net_income": money(r1),
+        "undistributed_in": money(u_prev),
+        "loss_in": money(l_prev),
+        "available": money(r1 + u_prev - l_prev),
         "loss_made_up": money(m),
         "loss_carried": money(loss),
         "welfare": money(w),
         "reserve": money(rs),
-        "dividends": money(d if total else 0),
-        "undistributed": money(0 if total else d),
+        "transaction_returns": money(sum(ret.values())),
+        "return_rate": rate(r_rate),
+        "dividends": money(sum(div.values())),
+        "dividend_rate": rate(d_rate),
+        "undistributed": money(u),
         "contracts": [
             {"code": c.code, "fee": money(fees[c.code])}
             for c in sorted(contracts, key=lambda c: c.code)
@@ -126,6 +177,7 @@ def reference(
             {
                 "code": h,
                 "land_fee": money(land_fee.get(h, 0)),
+                "transaction_return": money(ret.get(h, 0)),
                 "dividend": money(div.get(h, 0)),
             }
             for h in codes
@@ -195,11 +247,37 @@ def lot_lists(draw: st.DrawFn, year: int) -> list[ShareLotInput]:
 
 @st.composite
 def plans(draw: st.DrawFn) -> PlanRates:
+    method = draw(st.sampled_from(["per-share", "largest-remainder"]))
+    reserve_max = 10_000
+    if draw(st.booleans()):
+        # a cooperative-2021 book: no welfare fund, returns by transactions first
+        reserve = draw(st.one_of(st.just(0), st.integers(0, 10_000)))
+        basis = draw(st.sampled_from(["land-fees", "table"]))
+        table: tuple[tuple[str, int], ...] = ()
+        if basis == "table":
+            table = tuple(
+                draw(
+                    st.dictionaries(
+                        st.sampled_from(MEMBERS),
+                        st.one_of(st.integers(0, 1000), st.integers(0, 10**9)),
+                        max_size=5,
+                    )
+                ).items()
+            )
+        return PlanRates(
+            0,
+            reserve,
+            method,
+            cooperative=True,
+            transaction_rate_e4=draw(st.integers(6_000, 10_000)),
+            transaction_basis=basis,
+            transactions=table,
+        )
     welfare = draw(
         st.one_of(st.sampled_from([0, 1000, 3000, 5000, 10_000]), st.integers(0, 10_000))
     )
-    reserve = draw(st.one_of(st.just(0), st.integers(0, 10_000 - welfare)))
-    return PlanRates(welfare, reserve)
+    reserve = draw(st.one_of(st.just(0), st.integers(0, reserve_max - welfare)))
+    return PlanRates(welfare, reserve, method)
 
 
 AMOUNTS = st.one_of(
@@ -211,21 +289,30 @@ LOSSES = st.one_of(st.just(0), st.integers(min_value=0, max_value=5_000_000))
 
 
 @st.composite
+def carries(draw: st.DrawFn) -> tuple[int, int]:
+    """(L_prev, U_prev): at most one of them > 0."""
+    amount = draw(LOSSES)
+    return (amount, 0) if draw(st.booleans()) else (0, amount)
+
+
+@st.composite
 def scenarios(
     draw: st.DrawFn,
-) -> tuple[int, int, list[ContractInput], list[ShareLotInput], PlanRates, int]:
+) -> tuple[int, int, list[ContractInput], list[ShareLotInput], PlanRates, int, int]:
     year = draw(YEARS)
+    l_prev, u_prev = draw(carries())
     return (
         year,
         draw(AMOUNTS),
         draw(contract_lists(year)),
         draw(lot_lists(year)),
         draw(plans()),
-        draw(LOSSES),
+        l_prev,
+        u_prev,
     )
 
 
-Scenario = tuple[int, int, list[ContractInput], list[ShareLotInput], PlanRates, int]
+Scenario = tuple[int, int, list[ContractInput], list[ShareLotInput], PlanRates, int, int]
 
 
 def run(s: Scenario) -> DistributionResult:
@@ -250,19 +337,50 @@ def test_matches_the_literal_reference(s: Scenario) -> None:
 
 @SETTINGS
 @given(scenarios())
-def test_dividends_sum_to_the_pool_and_stay_within_a_fen(s: Scenario) -> None:
+def test_splits_stay_within_a_fen_of_the_exact_share(s: Scenario) -> None:
     r = run(s)
-    paid = sum(h.dividend for h in r.holders)
-    assert paid == r.dividends
-    if r.total_weight == 0:
-        assert r.dividends == 0
+    assert sum(h.dividend for h in r.holders) == r.dividends
+    assert sum(h.transaction_return for h in r.holders) == r.transaction_returns
+    assert r.dividends <= r.dividend_pool and r.transaction_returns <= r.return_pool
+    for pool, paid, total, part_of in (
+        (r.dividend_pool, r.dividends, r.total_weight, lambda h: (h.dividend, h.weight)),
+        (
+            r.return_pool,
+            r.transaction_returns,
+            r.transaction_weight,
+            lambda h: (h.transaction_return, h.transactions),
+        ),
+    ):
+        if total == 0:
+            assert paid == 0
+            continue
+        if r.dividend_method == "largest-remainder":
+            assert paid == pool  # the whole pool is paid
+        for h in r.holders:
+            got, weight = part_of(h)
+            exact = Fraction(pool * weight, total)
+            assert got >= 0
+            if r.dividend_method == "largest-remainder":
+                assert abs(got - exact) < 1
+            else:
+                assert got <= exact  # floored at one announced rate: never more than exact
+
+
+@SETTINGS
+@given(scenarios())
+def test_per_share_pays_equal_holdings_equally(s: Scenario) -> None:
+    r = run(s)
+    if r.dividend_method != "per-share" or r.dividend_rate_e4 is None:
         return
-    assert r.undistributed == 0
-    pool = r.dividends
+    unit = 100 * 10_000 * ((date(r.year + 1, 1, 1) - date(r.year, 1, 1)).days)
     for h in r.holders:
-        exact = Fraction(pool * h.weight, r.total_weight)
-        assert abs(h.dividend - exact) < 1
-        assert h.dividend >= 0
+        assert h.dividend == h.weight * r.dividend_rate_e4 // unit
+    # The left-over is at most one fen per holder (the floors) plus what the floored rate
+    # leaves: under 1/100 fen for each 100 yuan of shares held all year.
+    holders = sum(1 for h in r.holders if h.weight)
+    if r.net_income > 0 and r.total_weight:
+        left = r.dividend_pool - r.dividends
+        assert 0 <= left * unit <= r.total_weight + holders * unit
 
 
 @SETTINGS
@@ -271,12 +389,14 @@ def test_fees_and_parts_are_never_negative(s: Scenario) -> None:
     r = run(s)
     assert all(c.fee >= 0 for c in r.contracts)
     assert all(c.active_days >= 1 for c in r.contracts)
-    assert all(h.land_fee >= 0 and (h.land_fee or h.dividend) for h in r.holders)
+    assert all(
+        h.land_fee >= 0 and (h.land_fee or h.dividend or h.transaction_return) for h in r.holders
+    )
     for x in (r.land_fees, r.loss_made_up, r.loss_carried, r.welfare, r.reserve):
         assert x >= 0
-    assert r.dividends >= 0 and r.undistributed >= 0
+    assert r.dividends >= 0 and r.undistributed >= 0 and r.transaction_returns >= 0
     assert r.land_fees == sum(c.fee for c in r.contracts) == sum(h.land_fee for h in r.holders)
-    year, _a, contracts, _lots, _plan, _l = s
+    year, _a, contracts, _lots, _plan, _l, _u = s
     assert r.land_fees == sum(contract_fee(c, year) for c in contracts)
     codes = [c.code for c in r.contracts]
     assert codes == sorted(codes)
@@ -288,34 +408,50 @@ def test_fees_and_parts_are_never_negative(s: Scenario) -> None:
 @given(scenarios())
 def test_identities(s: Scenario) -> None:
     r = run(s)
-    a, f, l_prev = r.distributable, r.land_fees, r.loss_carried_in
+    a, f, l_prev, u_prev = r.distributable, r.land_fees, r.loss_carried_in, r.undistributed_in
     r1 = a - f
+    assert r.net_income == r1 and r.available == r1 + u_prev - l_prev
+    assert r.loss_carried == 0 or r.undistributed == 0  # never both carried out
     if r1 > 0:
-        # The pool D is paid as dividends, or left undistributed when T = 0 (never both).
-        assert r.dividends == 0 or r.undistributed == 0
-        assert a == f + r.loss_made_up + r.welfare + r.reserve + r.dividends + r.undistributed
+        assert a + u_prev == (
+            f
+            + r.loss_made_up
+            + r.welfare
+            + r.reserve
+            + r.transaction_returns
+            + r.dividends
+            + r.undistributed
+        )
         assert r.loss_made_up == min(r1, l_prev)
         assert r.loss_carried == l_prev - r.loss_made_up
-        if r.total_weight == 0:
-            assert r.dividends == 0
+        if r.cooperative and r.transaction_weight:
+            pool = r.return_pool + r.dividend_pool
+            # at least the plan's share (≥ 60 %) of the pool goes to the returns split
+            assert r.return_pool * 10_000 >= 6_000 * pool - 5_000
         else:
-            assert r.undistributed == 0
+            assert r.return_pool == 0 and r.transaction_returns == 0
     else:
-        assert r.welfare == r.reserve == r.dividends == r.undistributed == 0
+        assert r.welfare == r.reserve == r.dividends == r.transaction_returns == 0
         assert r.loss_made_up == 0
-        assert r.loss_carried - l_prev == f - a
-        assert all(h.dividend == 0 for h in r.holders)
+        assert (r.loss_carried - l_prev) - (r.undistributed - u_prev) == f - a
+        assert all(h.dividend == 0 and h.transaction_return == 0 for h in r.holders)
+    if r.dividend_method == "largest-remainder":
+        assert r.dividend_rate_e4 is None and r.return_rate_e4 is None
+    elif not r.cooperative:
+        assert r.return_rate_e4 is None
 
 
 @SETTINGS
 @given(scenarios(), st.integers(min_value=2, max_value=1000))
 def test_scaling_explicit_lots_changes_nothing(s: Scenario, k: int) -> None:
-    # With no land shares, every weight scales by k and D × w / T is unchanged.
-    year, a, contracts, lots, plan, l_prev = s
+    # With no land shares, every weight scales by k and Pd × w / T is unchanged (the
+    # largest-remainder split; a per-share rate is per 100 yuan and scales by design).
+    year, a, contracts, lots, plan, l_prev, u_prev = s
+    plan = replace(plan, dividend_method="largest-remainder")
     contracts = [replace(c, share_value_per_mu_fen=0) for c in contracts]
     scaled = [replace(lot, amount_fen=lot.amount_fen * k) for lot in lots]
-    before = compute_distribution(year, a, contracts, lots, plan, l_prev)
-    after = compute_distribution(year, a, contracts, scaled, plan, l_prev)
+    before = compute_distribution(year, a, contracts, lots, plan, l_prev, u_prev)
+    after = compute_distribution(year, a, contracts, scaled, plan, l_prev, u_prev)
     assert after.to_json() == before.to_json()
     assert after.total_weight == k * before.total_weight
     assert [h.weight for h in after.holders] == [k * h.weight for h in before.holders]
@@ -331,6 +467,7 @@ def test_scaling_explicit_lots_changes_nothing(s: Scenario, k: int) -> None:
             lot_lists(y),
             plans(),
             LOSSES,
+            st.just(0),
         )
     ),
     st.integers(min_value=2, max_value=1000),
@@ -338,7 +475,8 @@ def test_scaling_explicit_lots_changes_nothing(s: Scenario, k: int) -> None:
 def test_scaling_all_capital_changes_nothing(s: Scenario, k: int) -> None:
     # Areas with two decimals and share values in whole yuan: area × value is a whole number
     # of fen, so land lots need no rounding and scale exactly with share_value_per_mu.
-    year, a, contracts, lots, plan, l_prev = s
+    year, a, contracts, lots, plan, l_prev, u_prev = s
+    plan = replace(plan, dividend_method="largest-remainder")
     for lot in land_share_lots(contracts):
         assert lot.amount_fen * 10_000 == next(
             c.area_e4 * c.share_value_per_mu_fen for c in contracts if c.code == lot.code
@@ -347,10 +485,25 @@ def test_scaling_all_capital_changes_nothing(s: Scenario, k: int) -> None:
         replace(c, share_value_per_mu_fen=c.share_value_per_mu_fen * k) for c in contracts
     ]
     big_lots = [replace(lot, amount_fen=lot.amount_fen * k) for lot in lots]
-    before = compute_distribution(year, a, contracts, lots, plan, l_prev)
-    after = compute_distribution(year, a, big_contracts, big_lots, plan, l_prev)
+    before = compute_distribution(year, a, contracts, lots, plan, l_prev, u_prev)
+    after = compute_distribution(year, a, big_contracts, big_lots, plan, l_prev, u_prev)
     assert after.to_json() == before.to_json()
     assert after.total_weight == k * before.total_weight
+
+
+@SETTINGS
+@given(scenarios())
+def test_per_share_is_one_rate_for_everyone(s: Scenario) -> None:
+    # Equal share-days get equal fen (the complaint that started version 2: 563.88 and
+    # 563.87 for the same 1,000.00 of shares).
+    r = run(s)
+    if r.dividend_method != "per-share":
+        return
+    by_weight: dict[int, set[int]] = {}
+    for h in r.holders:
+        if h.weight:
+            by_weight.setdefault(h.weight, set()).add(h.dividend)
+    assert all(len(v) == 1 for v in by_weight.values())
 
 
 @SETTINGS

@@ -27,7 +27,12 @@ from coopledger.i18n import _
 from coopledger.reports.data import BookLine, direction
 from coopledger.services import accounts as accounts_service
 from coopledger.services import books, ledger_books, views
-from coopledger.services.books import GeneralLedgerRow, LedgerRow, TrialBalanceRow
+from coopledger.services.books import (
+    GeneralLedgerRow,
+    LedgerRow,
+    MemberStatementData,
+    TrialBalanceRow,
+)
 from coopledger.services.ledger_books import LedgerBook
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
@@ -109,6 +114,26 @@ class BookModel(PagedTableModel[BookLine]):
 
 
 JOURNAL_COLUMNS = _ledger_columns(False)
+
+#: The member statement: 借/贷 and the balance on the member's current and payable
+#: accounts; an information line (wages) shows no balance.
+MEMBER_COLUMNS: list[Column[LedgerRow]] = [
+    *JOURNAL_COLUMNS[:4],
+    Column(N_("Debit"), lambda r: r.debit, kind="money0", width=120),
+    Column(N_("Credit"), lambda r: r.credit, kind="money0", width=120),
+    Column(N_("Dr/Cr"), lambda r: "" if r.information else r.side, width=60),
+    Column(
+        N_("Balance"),
+        lambda r: None if r.information else abs(r.balance),
+        kind="money",
+        width=130,
+    ),
+    Column(
+        N_("Note"),
+        lambda r: _("information only, not in the balance") if r.information else "",
+        width=200,
+    ),
+]
 
 
 class _Tab(QWidget):
@@ -227,7 +252,7 @@ class BooksView(View):
         self.tabs.addTab(self.jn, _("Journal 序时账"))
 
         # member statement
-        self.ms_model: ListTableModel[LedgerRow] = ListTableModel(LEDGER_COLUMNS, [], self)
+        self.ms_model: ListTableModel[LedgerRow] = ListTableModel(MEMBER_COLUMNS, [], self)
         self.ms = _Tab(self.ms_model)
         self.ms_member = MemberPicker(member_search(ctx))
         self.ms_member.setObjectName("statementMember")
@@ -447,12 +472,12 @@ class BooksView(View):
             return
         ledger, org = self.ctx.ledger, self.ctx.org_id
 
-        def done(rows: list[LedgerRow]) -> None:
-            self.ms_model.set_rows(rows)
-            balance = rows[-1].balance if rows else 0
+        def done(ms: MemberStatementData) -> None:
+            self.ms_model.set_rows(ms.rows)
+            balance = ms.closing
             self.ms.footer.setText(
                 _("{n} lines; balance {balance} ({side})").format(
-                    n=len(rows),
+                    n=len(ms.rows),
                     balance=fmt.money(abs(balance)),
                     side=_("owed to the member")
                     if balance < 0

@@ -26,8 +26,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from coopledger.domain.distribution import (
+    COOPERATIVE_CHART,
+    DIVIDEND_METHODS,
+    RESULT_LABELS,
+    TRANSACTION_BASES,
+)
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.money import parse_rate
+from coopledger.domain.money import fen_to_str, parse_money, parse_rate, per_share_rate_to_str
 from coopledger.domain.numerals import amount_in_capitals
 from coopledger.i18n import _
 from coopledger.services import distribution as dist
@@ -53,18 +59,33 @@ class HouseholdRow:
     group: str
     land_fee: int
     dividend: int
+    transaction_return: int = 0
 
     @property
     def total(self) -> int:
-        return self.land_fee + self.dividend
+        return self.land_fee + self.transaction_return + self.dividend
 
 
+def _label(field: str) -> str:
+    """The msgid a result field is shown under (its zh_CN text is the paper's label)."""
+    return RESULT_LABELS[field][1]
+
+
+#: The returns column: shown on cooperative books only.
+RETURN_COLUMN = 4
 HOUSEHOLD_COLUMNS: list[Column[HouseholdRow]] = [
     Column(N_("Code"), lambda r: r.code, sort="code", width=80),
     Column(N_("Name"), lambda r: r.name, sort="name", width=190),
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=110),
-    Column(N_("Land fee"), lambda r: r.land_fee, kind="money", sort="land_fee", width=120),
-    Column(N_("Dividend"), lambda r: r.dividend, kind="money", sort="dividend", width=120),
+    Column(_label("land_fees"), lambda r: r.land_fee, kind="money", sort="land_fee", width=120),
+    Column(
+        _label("transaction_returns"),
+        lambda r: r.transaction_return,
+        kind="money",
+        sort="transaction_return",
+        width=120,
+    ),
+    Column(_label("dividends"), lambda r: r.dividend, kind="money", sort="dividend", width=120),
     Column(N_("Total"), lambda r: r.total, kind="money", sort="total", width=120),
 ]
 
@@ -78,6 +99,7 @@ def household_rows(preview: Preview) -> list[HouseholdRow]:
             preview.groups.get(h.code, ""),
             h.land_fee,
             h.dividend,
+            h.transaction_return,
         )
         for h in preview.result.holders
     ]
@@ -103,24 +125,40 @@ class _TextFilter(QSortFilterProxyModel):
 
 
 def summary_lines(p: Preview) -> list[tuple[str, str]]:
-    """The preview's figures as (label, amount) pairs."""
+    """The preview's figures as (label, amount) pairs: the result table of distribution.md
+    in its order, under its labels (the fields that cannot apply to the book's chart left
+    out), the announced rates, and how many holders are paid."""
     r = p.result
-    lines = [
-        (_("Distributable income"), fmt.money(r.distributable, currency=True)),
-        (_("Land transfer fees (paid first)"), fmt.money(r.land_fees, currency=True)),
-        (_("Loss carried in"), fmt.money(r.loss_carried_in, currency=True)),
-        (_("Losses made up"), fmt.money(r.loss_made_up, currency=True)),
-        (_("Welfare fund"), fmt.money(r.welfare, currency=True)),
-        (_("Reserve fund"), fmt.money(r.reserve, currency=True)),
-        (_("Dividends"), fmt.money(r.dividends, currency=True)),
+    cooperative = p.chart == COOPERATIVE_CHART
+    fields = [
+        "distributable",
+        "land_fees",
+        "net_income",
+        "undistributed_in",
+        "loss_in",
+        "available",
+        "loss_made_up",
+        *([] if cooperative else ["welfare"]),
+        "reserve",
+        *(["transaction_returns", "return_rate"] if cooperative else []),
+        "dividends",
+        "dividend_rate",
+        "undistributed",
+        "loss_carried",
     ]
-    if r.undistributed:
-        lines.append(
-            (_("Left undistributed (no shares)"), fmt.money(r.undistributed, currency=True))
-        )
-    if r.loss_carried:
-        lines.append((_("Loss carried forward"), fmt.money(r.loss_carried, currency=True)))
-    lines.append((_("Households paid"), str(len(r.holders))))
+    lines: list[tuple[str, str]] = []
+    for name in fields:
+        if name in ("return_rate", "dividend_rate"):
+            rate = r.return_rate_e4 if name == "return_rate" else r.dividend_rate_e4
+            if rate is None:
+                continue  # largest remainder: no announced rate
+            shown = _("{rate} yuan").format(rate=per_share_rate_to_str(rate))
+        else:
+            shown = fmt.money(getattr(r, name), currency=True)
+        lines.append((_(_label(name)), shown))
+    if r.no_transactions:
+        lines.append((_("No member had transactions"), _("the whole pool is paid by shares")))
+    lines.append((_("Holders paid"), str(len(r.holders))))
     return lines
 
 
@@ -193,8 +231,44 @@ def _rate(field: str) -> Any:
     return lambda w: parse_rate(w.text(), field)
 
 
+_METHOD_NAMES = {
+    "per-share": N_("Per share: one announced rate (每股分红)"),
+    "largest-remainder": N_("Largest remainder: the whole pool paid"),
+}
+_BASIS_NAMES = {
+    "land-fees": N_("Land fees (the members' land transfer fees)"),
+    "table": N_("A table of each member's transactions"),
+}
+
+
+def parse_transactions(text: str) -> tuple[tuple[str, int], ...]:
+    """A transactions table typed one member a line: ``H0001 3200.00`` (a space, a comma, a
+    tab or ``=`` between code and amount); blank lines are skipped."""
+    out: dict[str, int] = {}
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        for sep in ("=", "\t", ",", "，", " "):
+            if sep in line:
+                code, amount = line.split(sep, 1)
+                break
+        else:
+            raise DomainError(
+                "transactions",
+                N_("line {n}: write a member code and an amount, such as H0001 3200.00"),
+                n=n,
+            )
+        out[code.strip()] = parse_money(
+            amount.strip(), f"transactions[{code.strip()}]", allow_zero=True
+        )
+    return tuple(out.items())
+
+
 class PlanPage(QWizardPage):
-    """The plan (收益分配方案): rates and its 四议两公开 record; saved on Next."""
+    """The plan (收益分配方案): rates, the split method, on a cooperative book the returns by
+    transactions, and its 四议两公开 record; saved on Next. Fields that cannot apply to the
+    book's chart are not shown (and refused by the service if given)."""
 
     def __init__(self, wizard: DistributionWizard) -> None:
         super().__init__()
@@ -209,6 +283,20 @@ class PlanPage(QWizardPage):
         self.welfare.setObjectName("welfareRate")
         self.reserve = QLineEdit("0")
         self.reserve.setObjectName("reserveRate")
+        self.method = QComboBox()
+        self.method.setObjectName("dividendMethod")
+        for key in DIVIDEND_METHODS:
+            self.method.addItem(_(_METHOD_NAMES[key]), key)
+        self.transaction_rate = QLineEdit("0.6")
+        self.transaction_rate.setObjectName("transactionRate")
+        self.basis = QComboBox()
+        self.basis.setObjectName("transactionBasis")
+        for key in TRANSACTION_BASES:
+            self.basis.addItem(_(_BASIS_NAMES[key]), key)
+        self.transactions = QPlainTextEdit()
+        self.transactions.setObjectName("transactions")
+        self.transactions.setPlaceholderText(_("One member a line: H0001 3200.00"))
+        self.transactions.setMaximumHeight(70)
         self.approved = QCheckBox(_("Adopted on"))
         self.approved_on = DateEdit()
         self.published = QCheckBox(_("Published on"))
@@ -220,10 +308,19 @@ class PlanPage(QWizardPage):
         self.vote = QLineEdit()
         self.notice = QLineEdit()
         self.error_labels: dict[str, QLabel] = {}
+        self.reserve_label = QLabel(_("Reserve fund rate (公积金)"))
         form = QGridLayout(self)
         rows: list[tuple[str, QWidget, QWidget]] = [
             ("welfare_rate", QLabel(_("Welfare fund rate (公益金)")), self.welfare),
-            ("reserve_rate", QLabel(_("Reserve fund rate (公积金)")), self.reserve),
+            ("reserve_rate", self.reserve_label, self.reserve),
+            ("dividend_method", QLabel(_("How each pool is split")), self.method),
+            (
+                "transaction_rate",
+                QLabel(_("Returned by transactions (≥ 0.6)")),
+                self.transaction_rate,
+            ),
+            ("transaction_basis", QLabel(_("Members' transactions")), self.basis),
+            ("transactions", QLabel(_("Transactions table")), self.transactions),
             ("approved_on", self.approved, self.approved_on),
             ("published_on", self.published, self.published_on),
             ("proposed_by", QLabel(_("Proposed by")), self.proposed_by),
@@ -232,17 +329,20 @@ class PlanPage(QWizardPage):
             ("vote", QLabel(_("Vote")), self.vote),
             ("notice", QLabel(_("Public notice")), self.notice),
         ]
+        self.row_widgets: dict[str, tuple[QWidget, ...]] = {}
         for i, (key, label, widget) in enumerate(rows):
             err = QLabel()
             err.setObjectName(f"error_{key}")
             err.setStyleSheet("color: #b00000;")
+            err.setWordWrap(True)
             self.error_labels[key] = err
             form.addWidget(label, i, 0, Qt.AlignmentFlag.AlignRight)
-            if isinstance(widget, DateEdit):
+            if isinstance(widget, DateEdit | QComboBox):
                 form.addWidget(widget, i, 1, Qt.AlignmentFlag.AlignLeft)
             else:
                 form.addWidget(widget, i, 1)
             form.addWidget(err, i, 2)
+            self.row_widgets[key] = (label, widget, err)
         for check, date in ((self.approved, self.approved_on), (self.published, self.published_on)):
             check.toggled.connect(date.setEnabled)
             date.setEnabled(check.isChecked())
@@ -250,10 +350,12 @@ class PlanPage(QWizardPage):
         form.setColumnStretch(1, 1)
         self.general = QLabel()
         self.general.setStyleSheet("color: #b00000;")
+        self.general.setWordWrap(True)
         form.addWidget(self.general, len(rows), 0, 1, 3)
         for e in (
             self.welfare,
             self.reserve,
+            self.transaction_rate,
             self.proposed_by,
             self.meeting,
             self.vote,
@@ -261,19 +363,47 @@ class PlanPage(QWizardPage):
         ):
             e.textChanged.connect(self._edited)
         self.resolution.textChanged.connect(self._edited)
+        self.transactions.textChanged.connect(self._edited)
+        for combo in (self.method, self.basis):
+            combo.currentIndexChanged.connect(self._edited)
         for c in (self.approved, self.published):
             c.toggled.connect(self._edited)
         for d in (self.approved_on, self.published_on):
             d.dateChanged.connect(self._edited)
         self.plan: PlanForm | None = None
+        self.chart = "village-2023"
         self._saved = False
         self._saving = False
 
+    @property
+    def cooperative(self) -> bool:
+        return self.chart == COOPERATIVE_CHART
+
+    def _show_chart_fields(self) -> None:
+        for key in ("transaction_rate", "transaction_basis", "transactions"):
+            for widget in self.row_widgets[key]:
+                widget.setVisible(self.cooperative)
+        for widget in self.row_widgets["welfare_rate"]:
+            widget.setVisible(not self.cooperative)
+        self.reserve_label.setText(
+            _("Reserve rate (盈余公积)") if self.cooperative else _("Reserve fund rate (公积金)")
+        )
+
     def load(self, year: int, plan: PlanForm | None) -> None:
         self.year = year
+        org = self.w.ctx.org
+        self.chart = org.chart if org is not None else "village-2023"
+        self._show_chart_fields()
         if plan is not None:
             self.welfare.setText(fmt.rate(plan.welfare_rate_e4))
             self.reserve.setText(fmt.rate(plan.reserve_rate_e4))
+            self.method.setCurrentIndex(max(self.method.findData(plan.dividend_method), 0))
+            if plan.transaction_rate_e4 is not None:
+                self.transaction_rate.setText(fmt.rate(plan.transaction_rate_e4))
+            self.basis.setCurrentIndex(max(self.basis.findData(plan.transaction_basis), 0))
+            self.transactions.setPlainText(
+                "\n".join(f"{code} {fen_to_str(fen)}" for code, fen in plan.transactions or ())
+            )
             self.approved.setChecked(plan.approved_on is not None)
             self.published.setChecked(plan.published_on is not None)
             self.approved_on.set_date(plan.approved_on or dt.date(year, 12, 20))
@@ -284,6 +414,9 @@ class PlanPage(QWizardPage):
             self.vote.setText(plan.vote)
             self.notice.setText(plan.notice)
         else:
+            if self.cooperative:
+                self.welfare.setText("0")
+                self.reserve.setText("0.10")
             self.approved_on.set_date(dt.date(year, 12, 20))
             self.published_on.set_date(dt.date(year, 12, 22))
         self._saved = plan is not None
@@ -295,21 +428,30 @@ class PlanPage(QWizardPage):
         problems: dict[str, str] = {}
         general = ""
         self.plan = None
-        try:
-            w = parse_rate(self.welfare.text(), "welfare_rate")
-        except DomainError as exc:
-            problems["welfare_rate"] = exc.text(_)
-            w = 0
-        try:
-            r = parse_rate(self.reserve.text(), "reserve_rate")
-        except DomainError as exc:
-            problems["reserve_rate"] = exc.text(_)
-            r = 0
+        self.transactions.setEnabled(self.basis.currentData() == "table")
+        rates: dict[str, int] = {}
+        for key, edit in (
+            ("welfare_rate", self.welfare),
+            ("reserve_rate", self.reserve),
+            ("transaction_rate", self.transaction_rate),
+        ):
+            try:
+                rates[key] = parse_rate(edit.text(), key)
+            except DomainError as exc:
+                if key != "transaction_rate" or self.cooperative:
+                    problems[key] = exc.text(_)
+                rates[key] = 0
+        table: tuple[tuple[str, int], ...] | None = None
+        if self.cooperative and self.basis.currentData() == "table":
+            try:
+                table = parse_transactions(self.transactions.toPlainText())
+            except DomainError as exc:
+                problems["transactions"] = exc.describe(_)
         if not problems:
             plan = PlanForm(
                 year=self.year,
-                welfare_rate_e4=w,
-                reserve_rate_e4=r,
+                welfare_rate_e4=rates["welfare_rate"] if not self.cooperative else 0,
+                reserve_rate_e4=rates["reserve_rate"],
                 approved_on=self.approved_on.date_value() if self.approved.isChecked() else None,
                 published_on=self.published_on.date_value() if self.published.isChecked() else None,
                 proposed_by=self.proposed_by.text().strip(),
@@ -317,16 +459,20 @@ class PlanPage(QWizardPage):
                 resolution=self.resolution.toPlainText().strip(),
                 vote=self.vote.text().strip(),
                 notice=self.notice.text().strip(),
+                dividend_method=str(self.method.currentData()),
+                transaction_rate_e4=rates["transaction_rate"] if self.cooperative else None,
+                transaction_basis=str(self.basis.currentData()) if self.cooperative else "",
+                transactions=table,
             )
             try:
-                dist.check_plan(plan)
+                dist.check_plan(plan, self.chart)
                 self.plan = plan
             except DomainError as exc:
-                key = exc.path.split(".")[-1]
+                key = exc.path.split(".")[1] if exc.path.count(".") else exc.path
                 if key in self.error_labels:
                     problems[key] = exc.text(_)
                 else:
-                    general = exc.text(_)
+                    general = exc.describe(_)
         for key, label in self.error_labels.items():
             label.setText(problems.get(key, ""))
         if self.plan is not None and (
@@ -445,6 +591,7 @@ class PreviewPage(QWizardPage):
         self.preview = preview
         self.chart.set_result(preview.result)
         self.model.set_rows(household_rows(preview))
+        self.table.setColumnHidden(RETURN_COLUMN, preview.chart != COOPERATIVE_CHART)
         rows = "".join(
             f"<tr><td>{label}</td><td align='right'>&nbsp;&nbsp;{amount}</td></tr>"
             for label, amount in summary_lines(preview)
@@ -474,7 +621,7 @@ class CommitPage(QWizardPage):
         self.setTitle(_("Commit"))
         self.setSubTitle(
             _(
-                "The commit posts the land fees, the funds and the dividends in vouchers dated 31 December, in one transaction."
+                "The commit posts the land fees, the funds, the returns and the dividends in vouchers dated 31 December, in one transaction."
             )
         )
         self.text = QLabel()
@@ -496,18 +643,19 @@ class CommitPage(QWizardPage):
         if p is None:
             return
         r = p.result
+        paid = r.land_fees + r.transaction_returns + r.dividends
+        parts = [
+            f"{_(_label(name))} {fmt.money(getattr(r, name), currency=True)}"
+            for name in ("land_fees", "welfare", "reserve", "transaction_returns", "dividends")
+            if getattr(r, name) or name in ("land_fees", "dividends")
+        ]
         self.text.setText(
-            _(
-                "{year}: land fees {fees}, welfare {welfare}, reserve {reserve}, dividends {dividends} to {n} holders. Total paid to households: {paid} ({capitals})."
-            ).format(
+            _("{year}: {parts}; {n} holders. Total payable to them: {paid} ({capitals}).").format(
                 year=p.year,
-                fees=fmt.money(r.land_fees, currency=True),
-                welfare=fmt.money(r.welfare, currency=True),
-                reserve=fmt.money(r.reserve, currency=True),
-                dividends=fmt.money(r.dividends, currency=True),
+                parts="，".join(parts),
                 n=len(r.holders),
-                paid=fmt.money(r.land_fees + r.dividends, currency=True),
-                capitals=amount_in_capitals(r.land_fees + r.dividends),
+                paid=fmt.money(paid, currency=True),
+                capitals=amount_in_capitals(paid),
             )
         )
         self.commit_button.setEnabled(not self.committed and self.w.ctx.can("run_distribution"))
@@ -653,8 +801,15 @@ SLIP_COLUMNS: list[Column[SlipRow]] = [
     Column(N_("Code"), lambda r: r.member_code, sort="code", width=80),
     Column(N_("Name"), lambda r: r.member_name, sort="name", width=170),
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=100),
-    Column(N_("Land fee"), lambda r: r.land_fee, kind="money", sort="land_fee", width=110),
-    Column(N_("Dividend"), lambda r: r.dividend, kind="money", sort="dividend", width=110),
+    Column(_label("land_fees"), lambda r: r.land_fee, kind="money", sort="land_fee", width=110),
+    Column(
+        _label("transaction_returns"),
+        lambda r: r.transaction_return,
+        kind="money0",
+        sort="transaction_return",
+        width=110,
+    ),
+    Column(_label("dividends"), lambda r: r.dividend, kind="money", sort="dividend", width=110),
     Column(N_("Total"), lambda r: r.total, kind="money", sort="total", width=110),
     Column(N_("Paid on"), lambda r: r.paid_on, kind="date", sort="paid_on", width=95),
     Column(

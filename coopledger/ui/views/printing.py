@@ -264,6 +264,12 @@ class PrintingView(View):
         self.member_button = QPushButton(_("Preview member statement…"))
         self.member_button.setObjectName("printMemberStatement")
         self.member_button.clicked.connect(lambda: self.print_member_statement())
+        self.account_button = QPushButton(_("Preview member account…"))
+        self.account_button.setObjectName("printMemberAccount")
+        self.account_button.setToolTip(
+            _("成员账户: contributions, reserve share, transactions, returns (cooperative books)")
+        )
+        self.account_button.clicked.connect(lambda: self.print_member_account())
 
         top = QFormLayout()
         top.addRow(_("Year"), self.year)
@@ -291,7 +297,11 @@ class PrintingView(View):
         member_box = QGroupBox(_("Member statement (成员往来对账单)"))
         mf = QFormLayout(member_box)
         mf.addRow(_("Member"), self.member_statement)
-        mf.addRow("", self.member_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.member_button)
+        buttons.addWidget(self.account_button)
+        buttons.addStretch(1)
+        mf.addRow("", buttons)
 
         hint = QLabel(_("Vouchers are printed from the Vouchers view (select them, then Print…)."))
         hint.setStyleSheet("color: #666;")
@@ -317,6 +327,9 @@ class PrintingView(View):
             b.setEnabled(has_year and allowed)
         self.statements_button.setEnabled(allowed)
         self.member_button.setEnabled(allowed)
+        cooperative = self.ctx.org is not None and self.ctx.org.chart == "cooperative-2021"
+        self.account_button.setVisible(cooperative)
+        self.account_button.setEnabled(allowed and cooperative)
 
     def _year(self) -> int:
         year = self.year.currentData()
@@ -379,5 +392,21 @@ class PrintingView(View):
 
         self.last_job = preview_report(
             self.ctx, self, _("Statement of {code}").format(code=code), make
+        )
+        return self.last_job
+
+    def print_member_account(self) -> PreviewJob | None:
+        code = self.member_statement.member_code()
+        if not code:
+            return None
+        ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.year.currentData()
+
+        def make(out: Path, progress: Any) -> Path:
+            from coopledger.services.member_account import print_member_account
+
+            return print_member_account(ledger, org, code, out, year=year)
+
+        self.last_job = preview_report(
+            self.ctx, self, _("Member account of {code}").format(code=code), make
         )
         return self.last_job

@@ -1,5 +1,6 @@
-"""The distribution waterfall, drawn with QPainter: income → land fees → losses made up →
-welfare → reserve → dividends, each bar starting where the one before ended."""
+"""The distribution waterfall, drawn with QPainter: the operating result → land fees →
+(undistributed carried in) → losses made up → welfare → reserve → returns → dividends, each
+bar starting where the one before ended."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from coopledger.domain.distribution import DistributionResult
-from coopledger.domain.errors import N_
+from coopledger.domain.distribution import RESULT_LABELS, DistributionResult
 from coopledger.i18n import _
 from coopledger.ui import fmt
 
@@ -31,22 +31,30 @@ class Step:
 
 
 def waterfall_steps(r: DistributionResult) -> list[Step]:
-    """The bars for a result, in the order the rules apply."""
-    steps = [Step(N_("Distributable income"), 0, r.distributable, "#3b7dd8", total=True)]
-    level = r.distributable
-    for label, amount, color in (
-        (N_("Land transfer fees"), r.land_fees, "#d9822b"),
-        (N_("Losses made up"), r.loss_made_up, "#8e6c8a"),
-        (N_("Welfare fund"), r.welfare, "#2e9e6a"),
-        (N_("Reserve fund"), r.reserve, "#5aa9a0"),
-        (N_("Dividends"), r.dividends, "#c0392b"),
+    """The bars for a result, in the order the rules apply, under the result table's labels:
+    the operating result, the land fees, what was carried in, then where the rest went."""
+    label = {name: msgid for name, (_paper, msgid) in RESULT_LABELS.items()}
+    steps = [Step(label["distributable"], 0, r.distributable, "#3b7dd8", total=True)]
+    level = r.distributable - r.land_fees
+    steps.append(Step(label["land_fees"], r.distributable, level, "#d9822b"))
+    if r.undistributed_in:
+        steps.append(Step(label["undistributed_in"], level, level + r.undistributed_in, "#9bb7d4"))
+        level += r.undistributed_in
+    for name, amount, color in (
+        ("loss_made_up", r.loss_made_up, "#8e6c8a"),
+        ("welfare", r.welfare, "#2e9e6a"),
+        ("reserve", r.reserve, "#5aa9a0"),
+        ("transaction_returns", r.transaction_returns, "#e0a100"),
+        ("dividends", r.dividends, "#c0392b"),
     ):
-        steps.append(Step(label, level, level - amount, color))
+        if name in ("welfare", "transaction_returns") and not amount:
+            continue  # a tier the book's chart does not have (or an empty one)
+        steps.append(Step(label[name], level, level - amount, color))
         level -= amount
     if r.undistributed:
-        steps.append(Step(N_("Undistributed"), 0, r.undistributed, "#7f8c8d", total=True))
+        steps.append(Step(label["undistributed"], 0, r.undistributed, "#7f8c8d", total=True))
     if r.loss_carried:
-        steps.append(Step(N_("Loss carried forward"), 0, -r.loss_carried, "#922b21", total=True))
+        steps.append(Step(label["loss_carried"], 0, -r.loss_carried, "#922b21", total=True))
     return steps
 
 
@@ -81,7 +89,7 @@ class WaterfallChart(QWidget):
         metrics = QFontMetrics(font)
         line_h = metrics.height()
         left, right, top = 16, 16, line_h + 10
-        bottom = 2 * line_h + 14
+        bottom = 3 * line_h + 14  # labels wrap to three lines (本年经营收益（付土地流转费前）)
         area = QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
         values = [0] + [s.start for s in self.steps] + [s.end for s in self.steps]
         hi, lo = max(values), min(values)
@@ -109,17 +117,23 @@ class WaterfallChart(QWidget):
                 p.drawLine(QPointF(prev_end[0], prev_end[1]), QPointF(x, y1))
             prev_end = (x + bar_w, y2)
             # amount above (or below, for bars going under zero) the bar
-            amount = s.end if s.total else -s.amount
+            # a step shows how much moved (its bar shows which way); a total its own value
+            amount = s.end if s.total else abs(s.amount)
             text = fmt.money(amount)
             p.setPen(QColor("#222"))
             text_rect = QRectF(area.left() + i * slot, rect.top() - line_h - 2, slot, line_h)
             if s.end < 0 and s.total:
                 text_rect = QRectF(area.left() + i * slot, rect.bottom() + 2, slot, line_h)
+            # never over the labels below the chart, nor above the widget
+            if text_rect.bottom() > area.bottom():
+                text_rect.moveBottom(area.bottom() - 2)
+            if text_rect.top() < 0:
+                text_rect.moveTop(rect.top() + 2)
             p.drawText(
                 text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, text
             )
             # the label below the chart
-            label_rect = QRectF(area.left() + i * slot, area.bottom() + 6, slot, 2 * line_h + 4)
+            label_rect = QRectF(area.left() + i * slot, area.bottom() + 6, slot, 3 * line_h + 4)
             p.drawText(
                 label_rect,
                 Qt.AlignmentFlag.AlignHCenter
