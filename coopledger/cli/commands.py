@@ -69,6 +69,7 @@ COMMANDS: dict[str, str] = {
             "unpaid",
             "bank-batch",
             "verify-slip",
+            "member-account",
         ),
         "cmd_distribution",
     ),

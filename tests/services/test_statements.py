@@ -5,6 +5,7 @@ cooperative's three forms, and a corrected 行次 as a one-file change."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import shutil
 from pathlib import Path
 from typing import Any
@@ -140,9 +141,12 @@ def test_a_posting_after_the_commit_is_flagged(ledger: Ledger) -> None:
         ("check", "available"),
         ("check", "undistributed_end"),
     } <= kinds
-    # the balance sheet still balances; its 未分配收益 now holds the 100.00
+    # the balance sheet still balances; its 未分配收益 now holds the 100.00 beside what the
+    # distribution left undistributed (the per-share split's few fen)
     sheet = statements_json(st)["balance_sheet"]
-    assert line_of(sheet, "未分配收益")["closing"] == "100.00"
+    left = dist.distribution_json(ledger, org, 2014)["undistributed"]
+    assert isinstance(left, str)
+    assert line_of(sheet, "未分配收益")["closing"] == f"{Decimal(left) + 100:.2f}"
     assert (
         line_of(sheet, "资产总计")["closing"] == line_of(sheet, "负债和所有者权益总计")["closing"]
     )
@@ -211,14 +215,16 @@ def test_cooperative_three_forms(ledger: Ledger) -> None:
     assert line_of(income, "四、本年盈余")["amount"] == "7000.00"
     assert line_of(income, "减：提取盈余公积")["amount"] == "700.00"
     assert line_of(income, "五、可分配盈余")["amount"] == "6300.00"
-    assert line_of(income, "剩余盈余分配")["amount"] == "6300.00"
-    assert line_of(income, "六、年末未分配盈余")["amount"] == "0.00"
+    # per-share (the default): 每百元 rate floored, 0.02 left undistributed (2024 has 366
+    # days, the lots 357 of them)
+    assert line_of(income, "剩余盈余分配")["amount"] == "6299.98"
+    assert line_of(income, "六、年末未分配盈余")["amount"] == "0.02"
     assert line_of(equity, "成员增加出资")["share_capital"] == "10000.00"
     assert line_of(equity, "股金溢价")["capital_reserve"] == "2000.00"
     assert line_of(equity, "接受国家财政直接补助形成")["special_fund"] == "30000.00"
     assert line_of(equity, "从盈余中提取")["surplus_reserve"] == "700.00"
     closing = line_of(equity, "四、年末余额")
-    assert closing["total"] == line_of(sheet, "所有者权益合计")["closing"] == "42700.00"
+    assert closing["total"] == line_of(sheet, "所有者权益合计")["closing"] == "42700.02"
     assert all(c["ok"] for c in js["checks"])
 
 
