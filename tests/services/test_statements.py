@@ -5,8 +5,8 @@ cooperative's three forms, and a corrected 行次 as a one-file change."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
