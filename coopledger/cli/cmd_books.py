@@ -13,7 +13,8 @@ from coopledger.domain.dates import parse_date
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import voucher_from_dict
 from coopledger.domain.money import parse_money
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import VoucherState, codes
+from coopledger.i18n import _, term
 from coopledger.services import books, vouchers
 from coopledger.services.queries import list_vouchers, voucher_detail
 
@@ -29,7 +30,7 @@ def register(sub: Sub) -> None:
     p = vs.add_parser("list", help="list vouchers")
     p.add_argument("--from", dest="start")
     p.add_argument("--to", dest="end")
-    p.add_argument("--state", choices=["draft", "reviewed", "posted"])
+    p.add_argument("--state", choices=codes(VoucherState))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_voucher_list)
     p = vs.add_parser("show", help="show one voucher")
@@ -168,7 +169,15 @@ def cmd_voucher_list(ctx: Context) -> int:
         table(
             [_("ID"), _("Date"), _("Number"), _("Memo"), _("Amount"), _("State"), _("Prepared by")],
             [
-                (r.id, r.date, r.number, r.memo, money(r.total), _(r.state), r.prepared_by)
+                (
+                    r.id,
+                    r.date,
+                    r.number,
+                    r.memo,
+                    money(r.total),
+                    term(VoucherState, r.state),
+                    r.prepared_by,
+                )
                 for r in rows
             ],
             right={4},
@@ -183,7 +192,9 @@ def cmd_voucher_show(ctx: Context) -> int:
     if ctx.args.json:
         print(dumps(d.to_json()))
         return 0
-    print(f"{d.label}  {d.date}  {_(d.state)}  {_('attachments')}: {d.attachments}")
+    print(
+        f"{d.label}  {d.date}  {term(VoucherState, d.state)}  {_('attachments')}: {d.attachments}"
+    )
     print(f"{_('Memo')}: {d.memo}")
     print(
         table(

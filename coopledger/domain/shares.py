@@ -15,6 +15,7 @@ from datetime import date
 from coopledger.domain.dates import active_days
 from coopledger.domain.land import ContractInput
 from coopledger.domain.money import AREA_SCALE, round_ratio_half_up
+from coopledger.domain.vocabulary import ShareClass
 
 __all__ = [
     "LAND_SHARE_CLASS",
@@ -25,12 +26,10 @@ __all__ = [
     "share_weights",
 ]
 
-LAND_SHARE_CLASS = "land"
+LAND_SHARE_CLASS = ShareClass.LAND
 """The class of the share lots that follow from land contracts."""
 
-SHARE_CLASSES = frozenset(
-    {"self_raised", "project_fund", "red_fund", "cash", "other", LAND_SHARE_CLASS}
-)
+SHARE_CLASSES: frozenset[str] = frozenset(ShareClass)
 """Known share classes (the book format lists all but ``land``, which is derived)."""
 
 

@@ -12,14 +12,13 @@ from sqlalchemy import func, insert, select, update
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.ledger import KINDS, NORMAL_SIDE, is_sub_code
+from coopledger.domain.ledger import NORMAL_SIDE, is_sub_code
+from coopledger.domain.vocabulary import AccountKind, Chart, MemberAux, codes
 from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import A, AccountInfo, accounts_by_code
 from coopledger.store.models import Account, Organisation, VoucherLine
 from coopledger.store.uow import Tx
-
-CHARTS = ("village-2023", "cooperative-2021")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +36,12 @@ class OrgInfo:
 @cache
 def load_chart(chart_id: str) -> dict[str, Any]:
     """The shipped chart of accounts ``chart_id`` (accounts and the roles map)."""
-    if chart_id not in CHARTS:
+    if chart_id not in codes(Chart):
         raise DomainError(
             "chart",
             N_('unknown chart "{got}" (known: {known})'),
             got=chart_id,
-            known=", ".join(CHARTS),
+            known=", ".join(codes(Chart)),
         )
     path = resources_dir() / "charts" / f"{chart_id}.json"
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -95,7 +94,7 @@ def create_organisation_in(
     tx: Tx,
     name: str,
     *,
-    chart: str = "village-2023",
+    chart: str = Chart.VILLAGE_2023,
     village: str = "",
     township: str = "",
     county: str = "",
@@ -135,7 +134,7 @@ def create_organisation_in(
                 "name": a["name"],
                 "kind": a["kind"],
                 "normal_side": a.get("normal_side", NORMAL_SIDE[a["kind"]]),
-                "member_aux": a.get("member_aux", "none"),
+                "member_aux": a.get("member_aux", MemberAux.NONE),
                 "parent_id": None,
                 "is_leaf": leaf,
                 "active": True,
@@ -155,7 +154,7 @@ def create_organisation(
     ledger: Ledger,
     name: str,
     *,
-    chart: str = "village-2023",
+    chart: str = Chart.VILLAGE_2023,
     village: str = "",
     township: str = "",
     county: str = "",
@@ -256,7 +255,7 @@ def rename_account(ledger: Ledger, org_id: int, code: str, name: str) -> None:
 
 def change_account_kind(ledger: Ledger, org_id: int, code: str, kind: str) -> None:
     """Change a first-level account's kind; refused once it has postings or for sub-accounts."""
-    if kind not in KINDS:
+    if kind not in codes(AccountKind):
         raise DomainError("kind", N_('unknown kind "{got}"'), got=kind)
     with ledger.write(org_id) as tx:
         accs = accounts_by_code(tx.session, org_id)

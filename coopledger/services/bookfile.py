@@ -32,7 +32,14 @@ from coopledger.domain.book import (
 )
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
-from coopledger.services.accounts import CHARTS, add_account_in, chart_kinds, create_organisation_in
+from coopledger.domain.vocabulary import (
+    Chart,
+    ContractStatus,
+    Permission,
+    VoucherSource,
+    VoucherState,
+)
+from coopledger.services.accounts import add_account_in, chart_kinds, create_organisation_in
 from coopledger.services.ledger import Ledger
 from coopledger.services.vouchers import post_system_vouchers
 from coopledger.store.ledger import accounts_by_code
@@ -51,7 +58,7 @@ Progress = Callable[[str], None]
 
 def charts_for_books() -> dict[str, dict[str, str]]:
     """chart id → {code: kind}, for validating book files."""
-    return {c: chart_kinds(c) for c in CHARTS}
+    return {c: chart_kinds(c) for c in Chart}
 
 
 def validate_book(data: object) -> Book:
@@ -67,7 +74,7 @@ def _next_id(tx: Tx, model: type[SQLModel]) -> int:
 def import_book(ledger: Ledger, data: object, progress: Progress | None = None) -> int:
     """Add the book as a new organisation (refused if one of that name exists). The file is
     checked whole first; then everything is written in one transaction."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     book = validate_book(data)
     note = progress or (lambda _msg: None)
     with ledger.write() as tx:
@@ -89,7 +96,9 @@ def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher]) -> None:
         )
         for v in records
     ]
-    post_system_vouchers(tx, org_id, vouchers, source="import", action="import vouchers")
+    post_system_vouchers(
+        tx, org_id, vouchers, source=VoucherSource.IMPORT, action="import vouchers"
+    )
 
 
 def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
@@ -164,7 +173,8 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
                 "start_on": c.start,
                 "end_on": c.terminated_on or c.end,
                 "agreed_end_on": c.end,
-                "status": c.status or ("terminated" if c.terminated_on else "active"),
+                "status": c.status
+                or (ContractStatus.TERMINATED if c.terminated_on else ContractStatus.ACTIVE),
                 "renews_id": contract_ids[c.renews] if c.renews else None,
                 "notes": "",
             }
@@ -240,7 +250,7 @@ def import_book_file(ledger: Ledger, path: Path, progress: Progress | None = Non
     transaction that is rolled back, leaving nothing, if any chunk has an error."""
     from coopledger.services import files
 
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     if not path.is_file():
         raise DomainError("file", N_("no book file at {file}"), file=str(path))
     if path.stat().st_size <= files.STREAM_BOOK_BYTES:
@@ -304,7 +314,9 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
                 start=c.start_on,
                 end=c.agreed_end_on,
                 location=c.location,
-                status="" if c.status in ("active", "terminated") else c.status,
+                status=""
+                if c.status in (ContractStatus.ACTIVE, ContractStatus.TERMINATED)
+                else c.status,
                 renews=code_of_contract.get(c.renews_id) if c.renews_id else None,
                 terminated_on=c.end_on if c.end_on != c.agreed_end_on else None,
             )
@@ -341,8 +353,8 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             select(V)
             .where(
                 V.c.org_id == org_id,
-                V.c.state == "posted",
-                V.c.source.in_(("manual", "import")),
+                V.c.state == VoucherState.POSTED,
+                V.c.source.in_(VoucherSource.entered()),
                 V.c.reversed_by_id.is_(None),
             )
             .order_by(V.c.id)

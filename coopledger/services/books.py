@@ -20,6 +20,7 @@ from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code, voucher_label
+from coopledger.domain.vocabulary import VoucherState
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import PB, A, AccountInfo, L, M, V, accounts_by_code
 from coopledger.store.models import BalanceCheck
@@ -119,7 +120,12 @@ def _sums(
         q = (
             select(L.c.account_id, func.sum(L.c.debit_fen), func.sum(L.c.credit_fen))
             .select_from(L.join(V, L.c.voucher_id == V.c.id))
-            .where(V.c.org_id == org_id, V.c.state == "posted", V.c.date >= lo, V.c.date <= hi)
+            .where(
+                V.c.org_id == org_id,
+                V.c.state == VoucherState.POSTED,
+                V.c.date >= lo,
+                V.c.date <= hi,
+            )
             .group_by(L.c.account_id)
         )
         for acc, d, c in s.execute(q):
@@ -254,7 +260,7 @@ def _line_query(org_id: int) -> Select[*tuple[Any, ...]]:
             .join(A, L.c.account_id == A.c.id)
             .outerjoin(M, L.c.member_id == M.c.id)
         )
-        .where(V.c.org_id == org_id, V.c.state == "posted")
+        .where(V.c.org_id == org_id, V.c.state == VoucherState.POSTED)
     )
 
 
@@ -324,7 +330,7 @@ def subsidiary_ledger(
                 .select_from(L.join(V, L.c.voucher_id == V.c.id))
                 .where(
                     V.c.org_id == org_id,
-                    V.c.state == "posted",
+                    V.c.state == VoucherState.POSTED,
                     L.c.account_id.in_(ids),
                     L.c.date >= month_start,
                     L.c.date <= first.date,
@@ -379,7 +385,7 @@ def member_statement(
                 s.execute(
                     select(func.coalesce(func.sum(L.c.debit_fen - L.c.credit_fen), 0))
                     .select_from(L.join(V, L.c.voucher_id == V.c.id))
-                    .where(L.c.member_id == mid, V.c.state == "posted", V.c.date < start)
+                    .where(L.c.member_id == mid, V.c.state == VoucherState.POSTED, V.c.date < start)
                 ).scalar_one()
             )
             q = q.where(V.c.date >= start)

@@ -25,6 +25,7 @@ from coopledger.domain.distribution import DistributionResult, PlanRates, comput
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.money import fen_to_str
+from coopledger.domain.vocabulary import Permission
 from coopledger.services.accounts import role_account
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import contract_inputs, share_lot_inputs
@@ -96,7 +97,7 @@ def _committed(s: Session, org_id: int, year: int | None = None) -> list[Distrib
 
 def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
     """Add or change the plan of a year; refused once that year's distribution is committed."""
-    ledger.require("prepare_plan")
+    ledger.require(Permission.PREPARE_PLAN)
     check_plan(p)
     with ledger.write(org_id) as tx:
         if _committed(tx.session, org_id, p.year):
@@ -126,7 +127,7 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
 
 def approve_plan(ledger: Ledger, org_id: int, year: int) -> None:
     """The reviewer approves a plan; nobody approves a plan they prepared (once there are users)."""
-    ledger.require("approve_plan")
+    ledger.require(Permission.APPROVE_PLAN)
     with ledger.write(org_id) as tx:
         row = _plan(tx, org_id, year)
         ledger.require_other_person(row.prepared_by, "approve")
@@ -254,7 +255,7 @@ def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, Distri
 
 def preview_distribution(ledger: Ledger, org_id: int, year: int) -> Preview:
     """Compute the year's distribution; writes nothing."""
-    ledger.require("read")
+    ledger.require(Permission.READ)
     with ledger.read() as s:
         plan, result = _compute(s, org_id, year)
         committed = bool(_committed(s, org_id, year))
@@ -294,7 +295,7 @@ def commit_distribution(ledger: Ledger, org_id: int, year: int) -> int:
     Land fees: Dr 经营支出—土地流转费, Cr the member current account of each household.
     Welfare and reserve: Dr 收益分配—各项分配, Cr 公积公益金. Dividends: Dr 收益分配—各项分配,
     Cr the payable of each holder. Vouchers are dated 31 December of the year."""
-    ledger.require("run_distribution")
+    ledger.require(Permission.RUN_DISTRIBUTION)
     with ledger.write(org_id) as tx:
         return commit_distribution_in(tx, org_id, year)
 
@@ -444,7 +445,7 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int, *, fail_after: int | 
 def reverse_distribution(ledger: Ledger, org_id: int, year: int) -> list[int]:
     """红字冲销 of a committed distribution: red mirrors of its vouchers, and the year is
     open for a new commit. Only the latest committed year; refused once anything was paid."""
-    ledger.require("run_distribution")
+    ledger.require(Permission.RUN_DISTRIBUTION)
     with ledger.write(org_id) as tx:
         s = tx.session
         dists = _committed(s, org_id)
@@ -630,7 +631,7 @@ def pay_slip(
     """Record that a household was paid its slip (cash or bank); posts the payment voucher
     Dr the member's payables / Cr 库存现金 or 银行存款. Refused before the public-notice
     period has ended. Returns the voucher id."""
-    ledger.require("record_payment")
+    ledger.require(Permission.RECORD_PAYMENT)
     if method not in ("cash", "bank"):
         raise DomainError("method", N_('the method is cash or bank (got "{got}")'), got=method)
     when = on or dt.date.today()

@@ -20,6 +20,7 @@ from coopledger.domain.roles import (
     check_other_person,
     check_permission,
 )
+from coopledger.domain.vocabulary import Permission
 from coopledger.store.engine import (
     LedgerFileError,
     check_is_sqlite,
@@ -56,7 +57,7 @@ class Ledger:
     #: The single-writer lock, held while the ledger is open for writing.
     writer_lock: WriterLock | None = None
 
-    def require(self, permission: str) -> None:
+    def require(self, permission: Permission) -> None:
         """Raise ``PermissionDenied`` unless the user's role allows ``permission``."""
         check_permission(self.user, self.role, permission)
 

@@ -18,6 +18,7 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ids import mask_bank_account
 from coopledger.domain.land import contract_fee
 from coopledger.domain.shares import land_share_amount
+from coopledger.domain.vocabulary import Permission
 from coopledger.reports.data import (
     MemberStatement,
     MemberStatementRow,
@@ -153,7 +154,7 @@ def print_slips(
     progress: Progress | None = None,
 ) -> Path:
     """Dividend slips (收益分配通知单) of a committed year: A4 three to a page or A5."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     if layout not in ("a4x3", "a5"):
         raise DomainError("--layout", N_('the layout is a4x3 or a5 (got "{got}")'), got=layout)
     data = slip_data(ledger, org_id, year, member=member, group=group)
@@ -236,7 +237,7 @@ def print_notice(
     progress: Progress | None = None,
 ) -> Path:
     """The public notice (村务公开 收益分配公示), A4 landscape or A3."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     render_notice(notice_data(ledger, org_id, year), out, paper=paper, progress=progress)
     return out
 
@@ -582,7 +583,7 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
 
 def print_statements(ledger: Ledger, org_id: int, year: int, out: Path) -> Path:
     """The year-end statements: balance sheet, income and distribution, trial balance."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     statements = [
         balance_sheet(ledger, org_id, year),
         income_statement(ledger, org_id, year),
@@ -597,7 +598,7 @@ def print_statements(ledger: Ledger, org_id: int, year: int, out: Path) -> Path:
 
 def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: Path) -> Path:
     """记账凭证 prints, one voucher per page."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     org = _org(ledger, org_id)
     prints = []
     for vid in voucher_ids:
@@ -641,7 +642,7 @@ def print_member_statement(
     end: dt.date | None = None,
 ) -> Path:
     """A member's statement (成员往来对账单) with the running balance."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     org = _org(ledger, org_id)
     rows = books.member_statement(ledger, org_id, code, start=start, end=end)
     from coopledger.services.views import get_member

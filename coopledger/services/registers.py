@@ -17,15 +17,21 @@ from coopledger.domain.ids import parse_resident_id
 from coopledger.domain.land import ContractInput, contract_fee
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.shares import ShareLotInput, land_share_amount
+from coopledger.domain.vocabulary import (
+    ContractStatus,
+    MemberKind,
+    Permission,
+    ShareClass,
+    TransferKind,
+    VoucherSource,
+    codes,
+    parse_term,
+)
 from coopledger.services.accounts import role_account
 from coopledger.services.ledger import Ledger
 from coopledger.services.vouchers import post_system_vouchers
 from coopledger.store.models import LandContract, Member, Organisation, ShareLot, Voucher
 from coopledger.store.uow import Tx
-
-MEMBER_KINDS = ("household", "collective", "organisation")
-SHARE_CLASSES = ("self_raised", "project_fund", "red_fund", "cash", "other")
-TRANSFER_KINDS = ("inheritance", "gift", "split")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +40,7 @@ class MemberInput:
 
     code: str
     name: str
-    kind: str = "household"
+    kind: str = MemberKind.HOUSEHOLD
     group: str = ""
     id_number: str = ""
     phone: str = ""
@@ -82,12 +88,7 @@ def check_member(m: MemberInput, path: str = "member") -> MemberInput:
         raise DomainError(f"{path}.code", N_("must not be empty"))
     if not m.name.strip():
         raise DomainError(f"{path}.name", N_("must not be empty"))
-    if m.kind not in MEMBER_KINDS:
-        raise DomainError(
-            f"{path}.kind",
-            N_('must be household, collective or organisation (got "{got}")'),
-            got=m.kind,
-        )
+    parse_term(MemberKind, m.kind, f"{path}.kind")
     id_number = parse_resident_id(m.id_number, f"{path}.id_number") if m.id_number.strip() else ""
     bank = m.bank_account.replace(" ", "")
     if bank and not bank.isdigit():
@@ -135,14 +136,14 @@ def add_member_in(tx: Tx, org_id: int, m: MemberInput) -> int:
 
 def add_member(ledger: Ledger, org_id: int, m: MemberInput) -> int:
     """Add a household, the collective or an organisation."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         return add_member_in(tx, org_id, m)
 
 
 def update_member(ledger: Ledger, org_id: int, m: MemberInput) -> None:
     """Change a member's details (the code and kind stay)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     m = check_member(m)
     with ledger.write(org_id) as tx:
         row = _member(tx, org_id, m.code)
@@ -156,7 +157,7 @@ def update_member(ledger: Ledger, org_id: int, m: MemberInput) -> None:
 
 def deactivate_member(ledger: Ledger, org_id: int, code: str, on: dt.date, reason: str) -> None:
     """Mark a member inactive (moved away, household merged). Members are never deleted."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     if not reason.strip():
         raise DomainError("reason", N_("say why the member leaves (moved away, merged …)"))
     with ledger.write(org_id) as tx:
@@ -233,7 +234,7 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
     """Inside a transaction: add a contract; refused when it overlaps another on the parcel."""
     check_contract(c)
     member = _member(tx, org_id, c.member, "contract.member")
-    if member.kind != "household":
+    if member.kind != MemberKind.HOUSEHOLD:
         raise DomainError(
             "contract.member",
             N_("land is transferred by a household; {code} is not one"),
@@ -269,7 +270,7 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
         start_on=c.start,
         end_on=c.end,
         agreed_end_on=c.end,
-        status="active",
+        status=ContractStatus.ACTIVE,
         renews_id=renews_id,
         notes=c.notes,
     )
@@ -282,7 +283,7 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
 
 def add_contract(ledger: Ledger, org_id: int, c: ContractForm) -> int:
     """Add a land transfer contract (its land share lot follows it automatically)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         return add_contract_in(tx, org_id, c)
 
@@ -302,10 +303,10 @@ def terminate_contract(
     ledger: Ledger, org_id: int, code: str, on: dt.date, reason: str = ""
 ) -> None:
     """End a contract early: its last day is ``on``; that year's fee is pro-rated by days."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         row = _contract(tx, org_id, code)
-        if row.status != "active":
+        if row.status != ContractStatus.ACTIVE:
             raise DomainError(
                 "contract", N_("contract {code} is {status}"), code=code, status=row.status
             )
@@ -317,7 +318,7 @@ def terminate_contract(
                 end=row.end_on,
             )
         before = tx.state("land_contract", row.id or 0)
-        row.end_on, row.status = on, "terminated"
+        row.end_on, row.status = on, ContractStatus.TERMINATED
         if reason:
             row.notes = (row.notes + "\n" if row.notes else "") + f"{on} 提前终止：{reason}"
         tx.session.add(row)
@@ -336,7 +337,7 @@ def renew_contract(
 ) -> int:
     """Renew: a new contract on the same parcel starting the day after the old one ends,
     linked to it."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         old = _contract(tx, org_id, code)
         member = tx.session.get(Member, old.member_id)
@@ -356,7 +357,7 @@ def renew_contract(
         )
         new_id = add_contract_in(tx, org_id, form, renews_id=old.id)
         before = tx.state("land_contract", old.id or 0)
-        old.status = "renewed"
+        old.status = ContractStatus.RENEWED
         tx.session.add(old)
         tx.track("renewed", "land_contract", old.id or 0, before=before)
         return new_id
@@ -430,18 +431,18 @@ def check_share_lot(f: ShareLotForm, path: str = "share_lot") -> None:
     """Validate a share lot's own fields."""
     if not f.code.strip():
         raise DomainError(f"{path}.code", N_("must not be empty"))
-    if f.share_class not in SHARE_CLASSES:
+    if f.share_class not in ShareClass.stored():
         raise DomainError(
             f"{path}.class",
             N_('unknown share class "{got}" (known: {known})'),
             got=f.share_class,
-            known=", ".join(SHARE_CLASSES),
+            known=", ".join(ShareClass.stored()),
         )
     if f.amount_fen <= 0:
         raise DomainError(f"{path}.amount", N_("must be greater than 0"))
     if f.end is not None and f.end < f.start:
         raise DomainError(f"{path}.end", N_("ends before it starts ({start})"), start=f.start)
-    if f.share_class == "red_fund" and f.end is None:
+    if f.share_class == ShareClass.RED_FUND and f.end is None:
         raise DomainError(f"{path}.end", N_("a red fund stake has a fixed term: give its end date"))
 
 
@@ -484,7 +485,7 @@ def add_share_lot_in(
 
 def add_share_lot(ledger: Ledger, org_id: int, f: ShareLotForm) -> int:
     """Add a share lot (self-raised funds, project funds, red fund, cash, other)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         return add_share_lot_in(tx, org_id, f)
 
@@ -500,8 +501,8 @@ def transfer_shares(
     """Transfer a lot from ``on`` (inheritance 继承, gift, household split): the old lot ends
     the day before; new lots ``(code, holder, amount_fen)`` start that day. The amounts must
     add up to the old lot's: the total never changes."""
-    ledger.require("manage_registers")
-    if kind not in TRANSFER_KINDS:
+    ledger.require(Permission.MANAGE_REGISTERS)
+    if kind not in codes(TransferKind):
         raise DomainError("kind", N_('unknown transfer kind "{got}"'), got=kind)
     if not parts:
         raise DomainError("to", N_("say who receives the shares"))
@@ -573,7 +574,7 @@ def register_as_of(ledger: Ledger, org_id: int, on: dt.date) -> list[RegisterRow
             if lot.start <= on and (lot.end is None or on <= lot.end)
         ]
         lots += [
-            (c.member, "land", c.code, land_share_amount(c))
+            (c.member, ShareClass.LAND, c.code, land_share_amount(c))
             for c in contract_inputs(s, org_id)
             if c.share_value_per_mu_fen > 0 and c.start <= on <= c.end
         ]
@@ -628,7 +629,7 @@ def holder_history(ledger: Ledger, org_id: int, code: str) -> list[HolderHistory
             for lot in lots
         ]
         rows += [
-            HolderHistoryRow(c.code, "land", land_share_amount(c), c.start, c.end, "", "")
+            HolderHistoryRow(c.code, ShareClass.LAND, land_share_amount(c), c.start, c.end, "", "")
             for c in contract_inputs(s, org_id)
             if c.member == code and c.share_value_per_mu_fen > 0
         ]
@@ -638,7 +639,7 @@ def holder_history(ledger: Ledger, org_id: int, code: str) -> list[HolderHistory
 def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int]:
     """On each red fund's end date its principal becomes a payable to the lender: post
     Dr 长期借款及应付款—红色基金 / Cr 应付款 (lender) for every matured lot not yet posted."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         org = tx.session.get(Organisation, org_id)
         assert org is not None
@@ -647,7 +648,7 @@ def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int
         done = set(
             tx.session.execute(
                 select(col(Voucher.memo)).where(
-                    col(Voucher.org_id) == org_id, col(Voucher.source) == "redfund"
+                    col(Voucher.org_id) == org_id, col(Voucher.source) == VoucherSource.REDFUND
                 )
             ).scalars()
         )
@@ -659,7 +660,7 @@ def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int
             )
             .where(
                 col(ShareLot.org_id) == org_id,
-                col(ShareLot.share_class) == "red_fund",
+                col(ShareLot.share_class) == ShareClass.RED_FUND,
                 col(ShareLot.end_on) <= up_to,
                 col(ShareLot.transfer_kind) == "",
             )
@@ -679,7 +680,9 @@ def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int
                     ),
                 )
             )
-        return post_system_vouchers(tx, org_id, vs, source="redfund", action="red fund matured")
+        return post_system_vouchers(
+            tx, org_id, vs, source=VoucherSource.REDFUND, action="red fund matured"
+        )
 
 
 def group_names(ledger: Ledger, org_id: int) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.vocabulary import ContractStatus, MemberKind, Permission
 from coopledger.services import files
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import MemberInput, check_member
@@ -71,7 +72,7 @@ def _member_rows(
                 MemberInput(
                     code,
                     r.name,
-                    "household",
+                    MemberKind.HOUSEHOLD,
                     r.group,
                     r.id_number or "",
                     r.phone,
@@ -89,7 +90,7 @@ def _member_rows(
                 "org_id": org_id,
                 "code": m.code,
                 "name": m.name,
-                "kind": "household",
+                "kind": MemberKind.HOUSEHOLD,
                 "group_name": m.group.strip(),
                 "id_number": m.id_number,
                 "phone": m.phone.strip(),
@@ -114,7 +115,7 @@ def _contract_rows(
     }
     by_name: dict[str, list[str]] = defaultdict(list)
     for code, (_id, name, kind) in members.items():
-        if kind == "household":
+        if kind == MemberKind.HOUSEHOLD:
             by_name[name].append(code)
     used = set(s.execute(select(C.c.code).where(C.c.org_id == org_id)).scalars())
     used |= set(s.execute(select(S.c.code).where(S.c.org_id == org_id)).scalars())
@@ -146,7 +147,7 @@ def _contract_rows(
         if info is None:
             report.errors.append(DomainError(where, N_("no member {code}"), code=member))
             continue
-        if info[2] != "household":
+        if info[2] != MemberKind.HOUSEHOLD:
             report.errors.append(
                 DomainError(
                     where, N_("land is transferred by a household; {code} is not one"), code=member
@@ -188,7 +189,7 @@ def _contract_rows(
                 "start_on": r.start,
                 "end_on": r.end,
                 "agreed_end_on": r.end,
-                "status": "active",
+                "status": ContractStatus.ACTIVE,
                 "renews_id": None,
                 "notes": "",
             }
@@ -208,7 +209,7 @@ def import_roster(
     """Read ``path`` (.xlsx or .csv) as a roster of ``members`` or ``contracts``. Without
     ``commit`` nothing is written; with it, all rows are written in one transaction, or none
     when any row is bad (every bad row is reported with its number and reason)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     if what not in ("members", "contracts"):
         raise DomainError("what", N_("import members or contracts"))
     table = files.read_table(path)

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, se
 from sqlalchemy.orm import aliased
 
 from coopledger.domain.ledger import voucher_label
+from coopledger.domain.vocabulary import DistributionState, ShareClass, VoucherSource, VoucherState
 from coopledger.services.distribution import SlipRow
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import A, L, M, V
@@ -434,7 +435,7 @@ def _lots_query(org_id: int, f: ShareLotFilter) -> Select[Any]:
             M.c.code.label("holder_code"),
             M.c.name.label("holder_name"),
             M.c.group_name.label("group_name"),
-            literal("land").label("share_class"),
+            literal(ShareClass.LAND.value).label("share_class"),
             land_amount.label("amount_fen"),
             C.c.start_on.label("start_on"),
             C.c.end_on.label("end_on"),
@@ -662,7 +663,12 @@ def count_journal(ledger: Ledger, org_id: int, start: dt.date, end: dt.date) -> 
     q = (
         select(L.c.id)
         .select_from(L.join(V, L.c.voucher_id == V.c.id))
-        .where(V.c.org_id == org_id, V.c.state == "posted", V.c.date >= start, V.c.date <= end)
+        .where(
+            V.c.org_id == org_id,
+            V.c.state == VoucherState.POSTED,
+            V.c.date >= start,
+            V.c.date <= end,
+        )
     )
     return _count(ledger, q)
 
@@ -686,7 +692,7 @@ def count_account_lines(
         return 0
     conds: list[ColumnElement[bool]] = [
         V.c.org_id == org_id,
-        V.c.state == "posted",
+        V.c.state == VoucherState.POSTED,
         L.c.account_id.in_(ids),
     ]
     if start:
@@ -746,14 +752,19 @@ def distribution_years(ledger: Ledger, org_id: int) -> list[YearState]:
         counts: dict[int, int] = dict(
             s.execute(
                 select(V.c.year, func.count())
-                .where(V.c.org_id == org_id, V.c.source.not_in(("distribution", "closing")))
+                .where(
+                    V.c.org_id == org_id,
+                    V.c.source.not_in((VoucherSource.DISTRIBUTION, VoucherSource.CLOSING)),
+                )
                 .group_by(V.c.year)
             ).all()
         )
         plans = set(s.execute(select(DP.c.year).where(DP.c.org_id == org_id)).scalars())
         committed = set(
             s.execute(
-                select(D.c.year).where(D.c.org_id == org_id, D.c.state == "committed")
+                select(D.c.year).where(
+                    D.c.org_id == org_id, D.c.state == DistributionState.COMMITTED
+                )
             ).scalars()
         )
     years = sorted(set(counts) | plans | committed)
@@ -794,7 +805,7 @@ SLIP_SORTS = ("slip_no", "code", "name", "group", "land_fee", "dividend", "total
 def _slips_query(org_id: int, f: SlipFilter) -> Select[Any]:
     dist_id = (
         select(D.c.id)
-        .where(D.c.org_id == org_id, D.c.year == f.year, D.c.state == "committed")
+        .where(D.c.org_id == org_id, D.c.year == f.year, D.c.state == DistributionState.COMMITTED)
         .scalar_subquery()
     )
     q = (

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from coopledger.domain.vocabulary import VoucherState
 from coopledger.store.models import (
     Account,
     FiscalYear,
@@ -237,7 +238,7 @@ def insert_posted_vouchers(
                 "seq": seq,
                 "memo": v.memo,
                 "attachments": v.attachments,
-                "state": "posted",
+                "state": VoucherState.POSTED,
                 "source": source,
                 "distribution_id": distribution_id,
                 "reverses_id": reverses.get(i),
@@ -280,7 +281,7 @@ def post_one(session: Session, voucher: Voucher, user: str) -> None:
     """Number and post one reviewed voucher and add it to the period balances."""
     month = (voucher.vtype, voucher.year, voucher.month)
     voucher.seq = next_seqs(session, voucher.org_id, [month])[month] + 1
-    voucher.state = "posted"
+    voucher.state = VoucherState.POSTED
     voucher.posted_by = user
     voucher.posted_at = dt.datetime.now(dt.UTC)
     session.add(voucher)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QObject, Signal
 
 from coopledger.domain.roles import can
+from coopledger.domain.vocabulary import Permission
 from coopledger.services.accounts import OrgInfo
 from coopledger.services.ledger import Ledger
 from coopledger.ui.tasks import TaskRunner
@@ -26,6 +27,12 @@ FLAGS = frozenset(
         "settings",
         "users",
     }
+)
+
+
+#: What a read-only ledger still allows.
+_READ_ONLY_ACTS = frozenset(
+    {Permission.READ, Permission.PRINT, Permission.VERIFY, Permission.BACKUP}
 )
 
 
@@ -60,8 +67,8 @@ class AppContext(QObject):
             out.update([f] if isinstance(f, str) else f)
         self.changed.emit(frozenset(out))
 
-    def can(self, permission: str) -> bool:
+    def can(self, permission: Permission) -> bool:
         """Whether the user may do ``permission`` (everything in single-user mode)."""
-        if self.ledger.readonly and permission not in ("read", "print", "verify", "backup"):
+        if self.ledger.readonly and permission not in _READ_ONLY_ACTS:
             return False
         return can(self.ledger.role, permission)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from coopledger.domain.errors import N_
+from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.services import views
 from coopledger.services.ledger import verify
@@ -95,7 +96,7 @@ class AuditView(TableView):
         )
 
     def update_actions(self) -> None:
-        self.verify_button.setEnabled(self.ctx.can("verify"))
+        self.verify_button.setEnabled(self.ctx.can(Permission.VERIFY))
 
     def verify_ledger(self) -> None:
         ledger = self.ctx.ledger

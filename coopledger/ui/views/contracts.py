@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QVBoxL
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.land import ContractInput, contract_fee
 from coopledger.domain.money import parse_area, parse_money
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import ContractStatus, MemberKind, Permission
+from coopledger.i18n import _, term
 from coopledger.services import registers, views
 from coopledger.services.registers import FeeYear
 from coopledger.services.views import ContractFilter, ContractListRow
@@ -31,9 +32,7 @@ CONTRACT_COLUMNS: list[Column[ContractListRow]] = [
     Column(N_("Share value per mu"), lambda r: r.share_value_per_mu_fen, kind="money", width=120),
     Column(N_("Start"), lambda r: r.start, kind="date", sort="start", width=95),
     Column(N_("End"), lambda r: r.end, kind="date", sort="end", width=95),
-    Column(
-        N_("Status"), lambda r: fmt.name_of(fmt.CONTRACT_STATES, r.status), sort="status", width=80
-    ),
+    Column(N_("Status"), lambda r: term(ContractStatus, r.status), sort="status", width=80),
     Column(N_("Location"), lambda r: r.location),
 ]
 
@@ -68,8 +67,7 @@ class ContractsView(TableView):
         self.bar.add_filter(
             "status",
             _("Status"),
-            [(_("All"), None)]
-            + [(fmt.name_of(fmt.CONTRACT_STATES, s), s) for s in fmt.CONTRACT_STATES],
+            [(_("All"), None)] + [(term(ContractStatus, s), s) for s in ContractStatus],
         )
         self.bar.finish()
 
@@ -93,9 +91,11 @@ class ContractsView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can("manage_registers")
+        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
         self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
-        self.terminate_button.setEnabled(allowed and row is not None and row.status == "active")
+        self.terminate_button.setEnabled(
+            allowed and row is not None and row.status == ContractStatus.ACTIVE
+        )
         self.fees_button.setEnabled(row is not None)
 
     def activated(self) -> None:
@@ -152,7 +152,7 @@ class ContractDialog(FormDialog):
             QLineEdit(views.next_code(ctx.ledger, ctx.org_id, "contract", "L")),
             _not_empty("code"),
         )
-        self.member = MemberPicker(member_search(ctx, "household"))
+        self.member = MemberPicker(member_search(ctx, MemberKind.HOUSEHOLD))
         self.add_field("member", _("Household"), self.member, self._member)
         self.add_field("parcel", _("Parcel"), QLineEdit(), _not_empty("parcel"))
         self.add_field("location", _("Location / boundaries (四至)"), QLineEdit())

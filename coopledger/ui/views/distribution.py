@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import parse_rate
 from coopledger.domain.numerals import amount_in_capitals
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import PaymentMethod, Permission
+from coopledger.i18n import _, term
 from coopledger.services import distribution as dist
 from coopledger.services import registers, views
 from coopledger.services.distribution import PlanForm, Preview, SlipRow
@@ -510,7 +511,9 @@ class CommitPage(QWizardPage):
                 capitals=amount_in_capitals(r.land_fees + r.dividends),
             )
         )
-        self.commit_button.setEnabled(not self.committed and self.w.ctx.can("run_distribution"))
+        self.commit_button.setEnabled(
+            not self.committed and self.w.ctx.can(Permission.RUN_DISTRIBUTION)
+        )
 
     def commit(self) -> None:
         if self.committed:
@@ -659,7 +662,7 @@ SLIP_COLUMNS: list[Column[SlipRow]] = [
     Column(N_("Paid on"), lambda r: r.paid_on, kind="date", sort="paid_on", width=95),
     Column(
         N_("Method"),
-        lambda r: {"cash": _("Cash"), "bank": _("Bank")}.get(r.paid_method, r.paid_method),
+        lambda r: term(PaymentMethod, r.paid_method),
         width=60,
     ),
     Column(N_("Check code"), lambda r: r.check_code),
@@ -682,9 +685,11 @@ class PaymentsView(TableView):
         self.pay_date.setObjectName("payDate")
         self.actions_row.addWidget(QLabel(_("Paid on")))
         self.actions_row.addWidget(self.pay_date)
-        self.cash_button = self.add_action(_("Paid in cash"), "payCash", lambda: self.pay("cash"))
+        self.cash_button = self.add_action(
+            _("Paid in cash"), "payCash", lambda: self.pay(PaymentMethod.CASH)
+        )
         self.bank_button = self.add_action(
-            _("Paid to bank card"), "payBank", lambda: self.pay("bank")
+            _("Paid to bank card"), "payBank", lambda: self.pay(PaymentMethod.BANK)
         )
         self.batch_button = self.add_action(_("Bank batch file…"), "bankBatch", self.bank_batch)
         self.end_actions()
@@ -755,7 +760,7 @@ class PaymentsView(TableView):
     def update_actions(self) -> None:
         rows: list[SlipRow] = self.selected_rows()
         unpaid = [r for r in rows if r.paid_on is None]
-        allowed = self.ctx.can("record_payment")
+        allowed = self.ctx.can(Permission.RECORD_PAYMENT)
         self.cash_button.setEnabled(allowed and bool(unpaid))
         self.bank_button.setEnabled(
             allowed and bool(unpaid) and all(r.bank_account for r in unpaid)
@@ -876,9 +881,11 @@ class DistributionView(View):
 
     def update_actions(self) -> None:
         y = self.selected_year()
-        self.wizard_button.setEnabled(bool(self.ctx.org_id) and self.ctx.can("prepare_plan"))
+        self.wizard_button.setEnabled(
+            bool(self.ctx.org_id) and self.ctx.can(Permission.PREPARE_PLAN)
+        )
         self.reverse_button.setEnabled(
-            y is not None and y.committed and self.ctx.can("run_distribution")
+            y is not None and y.committed and self.ctx.can(Permission.RUN_DISTRIBUTION)
         )
         self.chart.set_result(None)
         self.figures.setText("")

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ids import parse_resident_id
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import MemberKind, Permission
+from coopledger.i18n import _, term
 from coopledger.services import registers, views
 from coopledger.services.views import MemberFilter, MemberListRow
 from coopledger.ui import fmt
@@ -22,7 +23,7 @@ from coopledger.ui.widgets import DateEdit, fill_combo
 MEMBER_COLUMNS: list[Column[MemberListRow]] = [
     Column(N_("Code"), lambda r: r.code, sort="code", width=80),
     Column(N_("Name"), lambda r: r.name, sort="name", width=180),
-    Column(N_("Kind"), lambda r: fmt.name_of(fmt.MEMBER_KINDS, r.kind), sort="kind", width=90),
+    Column(N_("Kind"), lambda r: term(MemberKind, r.kind), sort="kind", width=90),
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=110),
     Column(N_("ID number"), lambda r: r.id_number, sort="id_number", width=170),
     Column(N_("Phone"), lambda r: r.phone, sort="phone", width=110),
@@ -60,8 +61,7 @@ class MembersView(TableView):
         self.bar.add_filter(
             "kind",
             _("Kind"),
-            [(_("All kinds"), None)]
-            + [(fmt.name_of(fmt.MEMBER_KINDS, k), k) for k in registers.MEMBER_KINDS],
+            [(_("All kinds"), None)] + [(term(MemberKind, k), k) for k in MemberKind],
         )
         self.bar.add_filter(
             "status", _("Status"), [(_("Active"), True), (_("Left"), False), (_("All"), None)]
@@ -91,7 +91,7 @@ class MembersView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can("manage_registers")
+        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
         self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
         self.edit_button.setEnabled(allowed and row is not None)
         self.deactivate_button.setEnabled(allowed and row is not None and row.active)
@@ -162,7 +162,7 @@ class MemberDialog(FormDialog):
         kind = QComboBox()
         fill_combo(
             kind,
-            [(fmt.name_of(fmt.MEMBER_KINDS, k), k) for k in registers.MEMBER_KINDS],
+            [(term(MemberKind, k), k) for k in MemberKind],
             keep=False,
         )
         if row:

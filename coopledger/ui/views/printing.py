@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.services import distribution, registers
 from coopledger.ui import dialogs, errors
@@ -312,7 +313,7 @@ class PrintingView(View):
         groups = registers.group_names(self.ctx.ledger, self.ctx.org_id)
         fill_combo(self.group, [(_("All groups"), None)] + [(g, g) for g in groups])
         has_year = bool(years)
-        allowed = self.ctx.can("print")
+        allowed = self.ctx.can(Permission.PRINT)
         for b in (self.slips_button, self.notice_button):
             b.setEnabled(has_year and allowed)
         self.statements_button.setEnabled(allowed)

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import ALL_ROLES, role_name
-from coopledger.i18n import LANGUAGES, _
+from coopledger.domain.vocabulary import Chart, Permission
+from coopledger.i18n import LANGUAGES, _, term
 from coopledger.services import accounts, backup, settings, users
 from coopledger.services.users import UserInfo
 from coopledger.ui import dialogs, errors
@@ -148,7 +149,7 @@ class SettingsView(View):
             edit.setEnabled(bool(org))
         folder = backup.backup_folder(ledger)
         self.backup_folder.setText(str(folder) if folder else _("(none chosen)"))
-        self.backup_button.setEnabled(self.ctx.can("backup"))
+        self.backup_button.setEnabled(self.ctx.can(Permission.BACKUP))
         try:
             people = users.list_users(ledger)
         except DomainError:
@@ -159,7 +160,7 @@ class SettingsView(View):
                 _("You are {user} ({role}).").format(user=ledger.user, role=role_name(ledger.role))
             )
             self.add_user_button.setText(_("Add user…"))
-            self.add_user_button.setEnabled(self.ctx.can("manage_users"))
+            self.add_user_button.setEnabled(self.ctx.can(Permission.MANAGE_USERS))
         else:
             self.users_note.setText(
                 _(
@@ -301,10 +302,7 @@ class NewBookDialog(FormDialog):
         chart = QComboBox()
         fill_combo(
             chart,
-            [
-                (_("Village collective (农村集体经济组织会计制度, 2023)"), "village-2023"),
-                (_("Farmers' cooperative (农民专业合作社会计制度, 2021)"), "cooperative-2021"),
-            ],
+            [(term(Chart, chart), chart) for chart in Chart],
             keep=False,
         )
         self.add_field("chart", _("Chart of accounts"), chart, lambda w: w.currentData())

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import parse_money
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import Permission, ShareClass, TransferKind
+from coopledger.i18n import _, term
 from coopledger.services import registers, views
 from coopledger.services.views import ShareLotFilter, ShareLotListRow
 from coopledger.ui import fmt
@@ -36,7 +37,7 @@ SHARE_COLUMNS: list[Column[ShareLotListRow]] = [
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=100),
     Column(
         N_("Class"),
-        lambda r: fmt.name_of(fmt.SHARE_CLASSES, r.share_class),
+        lambda r: term(ShareClass, r.share_class),
         sort="class",
         width=110,
     ),
@@ -46,9 +47,7 @@ SHARE_COLUMNS: list[Column[ShareLotListRow]] = [
     Column(
         N_("Transfer"),
         lambda r: (
-            (fmt.name_of(fmt.TRANSFER_KINDS, r.transfer_kind) + f" ← {r.from_code}")
-            if r.transfer_kind
-            else ""
+            (term(TransferKind, r.transfer_kind) + f" ← {r.from_code}") if r.transfer_kind else ""
         ),
         width=140,
     ),
@@ -70,8 +69,7 @@ class SharesView(TableView):
         self.bar.add_filter(
             "class",
             _("Class"),
-            [(_("All classes"), None)]
-            + [(fmt.name_of(fmt.SHARE_CLASSES, c), c) for c in fmt.SHARE_CLASSES],
+            [(_("All classes"), None)] + [(term(ShareClass, c), c) for c in ShareClass],
         )
         self.group_filter = self.bar.add_filter("group", _("村民小组"), [(_("All groups"), None)])
         self.bar.add_filter("on", _("In force"), [(_("Any time"), None), (_("Today"), "today")])
@@ -100,9 +98,11 @@ class SharesView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can("manage_registers")
+        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
         self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
-        self.transfer_button.setEnabled(allowed and row is not None and row.share_class != "land")
+        self.transfer_button.setEnabled(
+            allowed and row is not None and row.share_class != ShareClass.LAND
+        )
 
     def add_lot(self) -> ShareLotDialog:
         dialog = ShareLotDialog(self.ctx, self)
@@ -112,7 +112,7 @@ class SharesView(TableView):
 
     def transfer(self) -> TransferDialog | None:
         row = self.selected()
-        if row is None or row.share_class == "land":
+        if row is None or row.share_class == ShareClass.LAND:
             return None
         dialog = TransferDialog(self.ctx, row, self)
         dialog.saved.connect(lambda _r: self.ctx.notify("shares"))
@@ -147,7 +147,7 @@ class ShareLotDialog(FormDialog):
         cls = QComboBox()
         fill_combo(
             cls,
-            [(fmt.name_of(fmt.SHARE_CLASSES, c), c) for c in registers.SHARE_CLASSES],
+            [(term(ShareClass, c), c) for c in ShareClass.stored()],
             keep=False,
         )
         self.add_field(
@@ -244,7 +244,7 @@ class TransferDialog(FormDialog):
             _("Lot"),
             QLabel(
                 f"{row.code}  {row.holder_code} {row.holder_name}  "
-                f"{fmt.name_of(fmt.SHARE_CLASSES, row.share_class)}  {fmt.money(row.amount_fen, currency=True)}"
+                f"{term(ShareClass, row.share_class)}  {fmt.money(row.amount_fen, currency=True)}"
             ),
         )
         self.add_field(
@@ -253,7 +253,7 @@ class TransferDialog(FormDialog):
         kind = QComboBox()
         fill_combo(
             kind,
-            [(fmt.name_of(fmt.TRANSFER_KINDS, k), k) for k in registers.TRANSFER_KINDS],
+            [(term(TransferKind, k), k) for k in TransferKind],
             keep=False,
         )
         self.add_field("kind", _("Kind"), kind, lambda w: w.currentData())

@@ -41,7 +41,8 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput, check_voucher, difference
 from coopledger.domain.money import fen_to_str, parse_money
 from coopledger.domain.numerals import amount_in_capitals
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import MemberAux, Permission, VoucherState
+from coopledger.i18n import _, term
 from coopledger.services import accounts as accounts_service
 from coopledger.services import queries, vouchers
 from coopledger.services.queries import VoucherDetail
@@ -191,7 +192,7 @@ class VoucherEditor(QDialog):
         self.setObjectName("VoucherEditor")
         self.ctx = ctx
         self.detail = detail
-        self.readonly = detail is not None and detail.state != "draft"
+        self.readonly = detail is not None and detail.state != VoucherState.DRAFT
         self.busy = False
         self.voucher_id: int | None = detail.id if detail else None
         self.setWindowTitle(
@@ -215,7 +216,7 @@ class VoucherEditor(QDialog):
         head.addWidget(QLabel(_("Attachments")), 0, 2)
         head.addWidget(self.attachments, 0, 3)
         number = (
-            f"{detail.label}  ·  {fmt.name_of(fmt.VOUCHER_STATES, detail.state)}"
+            f"{detail.label}  ·  {term(VoucherState, detail.state)}"
             if detail
             else _("记 voucher; numbered when posted")
         )
@@ -391,7 +392,7 @@ class VoucherEditor(QDialog):
             choice = self.by_code.get(self.cell(row, ACCOUNT).split(" ", 1)[0])
             nxt = (
                 (row, MEMBER)
-                if choice is not None and choice.member_aux != "none"
+                if choice is not None and choice.member_aux != MemberAux.NONE
                 else (row, DEBIT)
             )
         elif col == MEMBER:
@@ -477,7 +478,7 @@ class VoucherEditor(QDialog):
             if not st.account:
                 raise DomainError(f"voucher.lines[{r}].account", N_("an account is required"))
             choice = self.by_code[st.account]
-            if choice.member_aux == "required" and not st.member:
+            if choice.member_aux == MemberAux.REQUIRED and not st.member:
                 raise DomainError(
                     f"voucher.lines[{r}].member",
                     N_("{code} {name} keeps a ledger per member: say which member"),
@@ -537,10 +538,17 @@ class VoucherEditor(QDialog):
             problem = self.describe(exc)
         self.problem.setText(problem)
         valid = not problem
-        can_save = valid and not self.busy and not self.readonly and self.ctx.can("prepare_voucher")
+        can_save = (
+            valid
+            and not self.busy
+            and not self.readonly
+            and self.ctx.can(Permission.PREPARE_VOUCHER)
+        )
         self.save_button.setEnabled(can_save)
         self.post_button.setEnabled(
-            can_save and self.ctx.can("review_voucher") and self.ctx.can("post_voucher")
+            can_save
+            and self.ctx.can(Permission.REVIEW_VOUCHER)
+            and self.ctx.can(Permission.POST_VOUCHER)
         )
 
     @staticmethod
