@@ -3,8 +3,6 @@ project's shared folder happens to sit beside the clone, they must still be the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import EXAMPLES, REPO
