@@ -93,7 +93,7 @@ def _book(r: Run) -> None:
 
 
 def _roster(r: Run) -> None:
-    from coopledger.services.files import write_xlsx
+    from coopledger.formats.sheets import write_xlsx
 
     n = sizes(r).roster
     roster = r.tmp / "roster.xlsx"

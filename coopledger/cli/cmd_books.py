@@ -143,7 +143,7 @@ def _date(text: str | None, field: str) -> dt.date | None:
 
 
 def cmd_voucher_add(ctx: Context) -> int:
-    from coopledger.services.files import read_book_file
+    from coopledger.formats.book_json import read_book_file
 
     data = read_book_file(ctx.args.file)
     v = voucher_from_dict(data, "voucher")

@@ -106,13 +106,8 @@ def register(sub: Sub) -> None:
 
 
 def cmd_import_book(ctx: Context) -> int:
-    from coopledger.services import files
-
     path: Path = ctx.args.file
-    if path.is_file() and path.stat().st_size <= files.STREAM_BOOK_BYTES:
-        bookfile.validate_book(
-            files.read_book_file(path)
-        )  # refuse a bad file before the ledger is touched
+    bookfile.check_book_file(path)  # refuse a bad file before the ledger is touched
     led = ctx.ledger(create=True)
     org_id = bookfile.import_book_file(led, ctx.args.file)
     name = next(o.name for o in list_organisations(led) if o.id == org_id)

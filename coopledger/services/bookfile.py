@@ -19,30 +19,32 @@ from sqlmodel import SQLModel, col
 from coopledger.domain.book import (
     Book,
     BookAccount,
-    BookContract,
     BookLine,
-    BookMember,
     BookOrganisation,
     BookPlan,
-    BookShareLot,
     BookStream,
     BookVoucher,
     book_to_json,
     parse_book,
 )
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.fields import record_columns, record_from_columns
 from coopledger.domain.ledger import LineInput, VoucherInput
+from coopledger.domain.records import ContractRecord, MemberRecord, ShareLotRecord
+from coopledger.domain.shares import land_share_of
 from coopledger.domain.vocabulary import (
+    AccountKind,
     Chart,
     ContractStatus,
     Permission,
     VoucherSource,
     VoucherState,
 )
+from coopledger.formats import book_json
 from coopledger.services.accounts import add_account_in, chart_kinds, create_organisation_in
 from coopledger.services.ledger import Ledger
 from coopledger.services.vouchers import post_system_vouchers
-from coopledger.store.ledger import accounts_by_code
+from coopledger.store.ledger import M, accounts_by_code
 from coopledger.store.models import (
     DistributionPlan,
     LandContract,
@@ -54,6 +56,9 @@ from coopledger.store.models import (
 from coopledger.store.uow import Tx
 
 Progress = Callable[[str], None]
+
+C = table_of(LandContract)
+S = table_of(ShareLot)
 
 
 def charts_for_books() -> dict[str, dict[str, str]]:
@@ -124,61 +129,30 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
             add_account_in(tx, org_id, a.code, a.name, a.kind)
     note("accounts")
 
-    # Members
+    # Members, contracts and share lots: their columns come from their field tables.
     first = _next_id(tx, Member)
-    member_ids: dict[str, int] = {}
-    rows: list[dict[str, Any]] = []
-    for i, m in enumerate(book.members):
-        mid = first + i
-        member_ids[m.code] = mid
-        rows.append(
-            {
-                "id": mid,
-                "org_id": org_id,
-                "code": m.code,
-                "name": m.name,
-                "kind": m.kind,
-                "group_name": m.group,
-                "id_number": m.id_number or "",
-                "phone": m.phone,
-                "bank_account": m.bank_account,
-                "address": m.address,
-                "notes": m.notes,
-                "active": m.active,
-                "inactive_on": m.inactive_on,
-                "inactive_reason": m.inactive_reason,
-            }
-        )
+    member_ids = {m.code: first + i for i, m in enumerate(book.members)}
+    rows = [{"id": member_ids[m.code], "org_id": org_id, **record_columns(m)} for m in book.members]
     if rows:
         s.execute(insert(table_of(Member)), rows)
         tx.track_many("import members", "member", [r["id"] for r in rows], {"count": len(rows)})
     note("members")
 
-    # Contracts (in an order where a renewed contract comes before its renewal)
     first = _next_id(tx, LandContract)
     contract_ids = {c.code: first + i for i, c in enumerate(book.contracts)}
-    rows = []
-    for c in book.contracts:
-        rows.append(
-            {
-                "id": contract_ids[c.code],
-                "org_id": org_id,
-                "code": c.code,
-                "member_id": member_ids[c.member],
-                "parcel": c.parcel,
-                "location": c.location,
-                "area_e4": c.area_e4,
-                "rent_per_mu_fen": c.rent_per_mu_fen,
-                "share_value_per_mu_fen": c.share_value_per_mu_fen,
-                "start_on": c.start,
-                "end_on": c.terminated_on or c.end,
-                "agreed_end_on": c.end,
-                "status": c.status
-                or (ContractStatus.TERMINATED if c.terminated_on else ContractStatus.ACTIVE),
-                "renews_id": contract_ids[c.renews] if c.renews else None,
-                "notes": "",
-            }
-        )
+    rows = [
+        {
+            "id": contract_ids[c.code],
+            "org_id": org_id,
+            **record_columns(c),
+            "member_id": member_ids[c.member],
+            "end_on": c.effective_end,
+            "status": c.effective_status.value,
+            "renews_id": contract_ids[c.renews] if c.renews else None,
+            "land_share_amount_fen": land_share_of(c.area_e4, c.share_value_per_mu_fen),
+        }
+        for c in book.contracts
+    ]
     if rows:
         s.execute(insert(table_of(LandContract)), rows)
         tx.track_many(
@@ -186,27 +160,19 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
         )
     note("contracts")
 
-    # Share lots
     first = _next_id(tx, ShareLot)
     lot_ids = {lot.code: first + i for i, lot in enumerate(book.share_lots)}
-    rows = []
-    for lot in book.share_lots:
-        rows.append(
-            {
-                "id": lot_ids[lot.code],
-                "org_id": org_id,
-                "code": lot.code,
-                "holder_id": member_ids[lot.holder],
-                "share_class": lot.share_class,
-                "amount_fen": lot.amount_fen,
-                "start_on": lot.start,
-                "end_on": lot.end,
-                "lender_id": member_ids[lot.lender] if lot.lender else None,
-                "transferred_from_id": lot_ids.get(lot.transferred_from or ""),
-                "transfer_kind": lot.transfer_kind or "",
-                "notes": "",
-            }
-        )
+    rows = [
+        {
+            "id": lot_ids[lot.code],
+            "org_id": org_id,
+            **record_columns(lot),
+            "holder_id": member_ids[lot.holder],
+            "lender_id": member_ids[lot.lender] if lot.lender else None,
+            "transferred_from_id": lot_ids.get(lot.transferred_from or ""),
+        }
+        for lot in book.share_lots
+    ]
     if rows:
         s.execute(insert(table_of(ShareLot)), rows)
         tx.track_many(
@@ -243,27 +209,35 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     return org_id
 
 
+def check_book_file(path: Path) -> None:
+    """Refuse a bad book file before any ledger is touched: read and check it whole when it
+    is small enough to be imported whole (a bigger one is checked as it streams in).
+    Raises ``DomainError`` / ``DomainErrors`` naming every problem."""
+    if not path.is_file():
+        raise DomainError("file", N_("no book file at {file}"), file=str(path))
+    if path.stat().st_size <= book_json.STREAM_BOOK_BYTES:
+        validate_book(book_json.read_book_file(path))
+
+
 def import_book_file(ledger: Ledger, path: Path, progress: Progress | None = None) -> int:
     """Import a book file. Files up to ``STREAM_BOOK_BYTES`` are read and checked whole;
     bigger ones (a township's ten years) are streamed: everything but the vouchers is
     checked first, then the vouchers are checked and written chunk by chunk inside one
     transaction that is rolled back, leaving nothing, if any chunk has an error."""
-    from coopledger.services import files
-
     ledger.require(Permission.MANAGE_REGISTERS)
     if not path.is_file():
         raise DomainError("file", N_("no book file at {file}"), file=str(path))
-    if path.stat().st_size <= files.STREAM_BOOK_BYTES:
-        return import_book(ledger, files.read_book_file(path), progress)
+    if path.stat().st_size <= book_json.STREAM_BOOK_BYTES:
+        return import_book(ledger, book_json.read_book_file(path), progress)
     note = progress or (lambda _msg: None)
     stream = BookStream(charts_for_books())
-    header = files.read_book_header(path)
+    header = book_json.read_book_header(path)
     header.pop("vouchers", None)
     book = stream.header(header)
     with ledger.write() as tx:
         org_id = import_book_in(tx, book, note)
         start = 0
-        for chunk in files.iter_book_vouchers(path):
+        for chunk in book_json.iter_book_vouchers(path):
             records = stream.vouchers(chunk, start)
             if stream.ok:
                 _post_imported(tx, org_id, records)
@@ -282,69 +256,48 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         org = s.get(Organisation, org_id)
         assert org is not None
         chart = {a["code"]: a for a in load_chart(org.chart)["accounts"]}
-        members = (
-            s.execute(select(Member).where(col(Member.org_id) == org_id).order_by(col(Member.id)))
-            .scalars()
-            .all()
-        )
-        code_of_member = {m.id: m.code for m in members}
+        members = s.execute(select(M).where(M.c.org_id == org_id).order_by(M.c.id)).mappings()
+        code_of_member: dict[int, str] = {}
+        member_records = []
+        for m in members:
+            code_of_member[m["id"]] = m["code"]
+            member_records.append(record_from_columns(MemberRecord, m))
         accounts = [
-            BookAccount(a.code, a.name, a.kind)
+            BookAccount(a.code, a.name, AccountKind(a.kind))
             for a in s.execute(select(A).where(A.c.org_id == org_id).order_by(A.c.id))
             if a.code not in chart or chart[a.code]["name"] != a.name
         ]
-        contracts_rows = (
-            s.execute(
-                select(LandContract)
-                .where(col(LandContract.org_id) == org_id)
-                .order_by(col(LandContract.id))
-            )
-            .scalars()
-            .all()
+        contract_rows = (
+            s.execute(select(C).where(C.c.org_id == org_id).order_by(C.c.id)).mappings().all()
         )
-        code_of_contract = {c.id: c.code for c in contracts_rows}
+        code_of_contract = {c["id"]: c["code"] for c in contract_rows}
         contracts = [
-            BookContract(
-                code=c.code,
-                member=code_of_member[c.member_id],
-                parcel=c.parcel,
-                area_e4=c.area_e4,
-                rent_per_mu_fen=c.rent_per_mu_fen,
-                share_value_per_mu_fen=c.share_value_per_mu_fen,
-                start=c.start_on,
-                end=c.agreed_end_on,
-                location=c.location,
-                status=""
-                if c.status in (ContractStatus.ACTIVE, ContractStatus.TERMINATED)
-                else c.status,
-                renews=code_of_contract.get(c.renews_id) if c.renews_id else None,
-                terminated_on=c.end_on if c.end_on != c.agreed_end_on else None,
+            record_from_columns(
+                ContractRecord,
+                c,
+                member=code_of_member[c["member_id"]],
+                # active and terminated follow from terminated_on; only renewed is written
+                status=c["status"] if c["status"] == ContractStatus.RENEWED else None,
+                renews=code_of_contract.get(c["renews_id"]) if c["renews_id"] else None,
+                terminated_on=c["end_on"] if c["end_on"] != c["agreed_end_on"] else None,
             )
-            for c in contracts_rows
+            for c in contract_rows
         ]
-        lots_rows = (
-            s.execute(
-                select(ShareLot).where(col(ShareLot.org_id) == org_id).order_by(col(ShareLot.id))
-            )
-            .scalars()
-            .all()
+        lot_rows = (
+            s.execute(select(S).where(S.c.org_id == org_id).order_by(S.c.id)).mappings().all()
         )
-        code_of_lot = {lot.id: lot.code for lot in lots_rows}
+        code_of_lot = {lot["id"]: lot["code"] for lot in lot_rows}
         lots = [
-            BookShareLot(
-                code=lot.code,
-                holder=code_of_member[lot.holder_id],
-                share_class=lot.share_class,
-                amount_fen=lot.amount_fen,
-                start=lot.start_on,
-                end=lot.end_on,
-                lender=code_of_member.get(lot.lender_id) if lot.lender_id else None,
-                transferred_from=code_of_lot.get(lot.transferred_from_id)
-                if lot.transferred_from_id
+            record_from_columns(
+                ShareLotRecord,
+                lot,
+                holder=code_of_member[lot["holder_id"]],
+                lender=code_of_member.get(lot["lender_id"]) if lot["lender_id"] else None,
+                transferred_from=code_of_lot.get(lot["transferred_from_id"])
+                if lot["transferred_from_id"]
                 else None,
-                transfer_kind=lot.transfer_kind or None,
             )
-            for lot in lots_rows
+            for lot in lot_rows
         ]
         code_of_account = {
             a.id: a.code for a in s.execute(select(A.c.id, A.c.code).where(A.c.org_id == org_id))
@@ -409,23 +362,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             organisation=BookOrganisation(
                 org.name, org.village, org.township, org.county, org.chart
             ),
-            members=tuple(
-                BookMember(
-                    code=m.code,
-                    name=m.name,
-                    kind=m.kind,
-                    group=m.group_name,
-                    id_number=m.id_number or None,
-                    phone=m.phone,
-                    bank_account=m.bank_account,
-                    address=m.address,
-                    notes=m.notes,
-                    active=m.active,
-                    inactive_on=m.inactive_on,
-                    inactive_reason=m.inactive_reason,
-                )
-                for m in members
-            ),
+            members=tuple(member_records),
             accounts=tuple(accounts),
             contracts=tuple(contracts),
             share_lots=tuple(lots),

@@ -10,7 +10,6 @@ from coopledger.paths import resources_dir
 from coopledger.services import bookfile
 from coopledger.services.accounts import list_organisations
 from coopledger.services.distribution import commit_distribution
-from coopledger.services.files import read_book_file
 from coopledger.services.ledger import Ledger
 
 DEMO_BOOKS = ("lotus-cooperative.book.json", "village-collective.book.json")
@@ -32,8 +31,7 @@ def build_demo(ledger: Ledger, progress: Callable[[str], None] | None = None) ->
         )
     ids: dict[str, int] = {}
     for name in DEMO_BOOKS:
-        data = read_book_file(resources_dir() / "demo" / name)
-        org_id = bookfile.import_book(ledger, data)
+        org_id = bookfile.import_book_file(ledger, resources_dir() / "demo" / name)
         note(name)
         commit_distribution(ledger, org_id, DEMO_YEAR)
         org = next(o for o in list_organisations(ledger) if o.id == org_id)

@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.fields import record_columns
+from coopledger.domain.shares import land_share_of
 from coopledger.domain.vocabulary import ContractStatus, MemberKind, Permission
-from coopledger.services import files
+from coopledger.formats import roster
+from coopledger.formats.sheets import read_table
 from coopledger.services.ledger import Ledger
-from coopledger.services.registers import MemberInput, check_member
 from coopledger.store.models import LandContract, Member, ShareLot, table_of
 from coopledger.store.uow import Tx
 
@@ -51,14 +53,22 @@ def _first_id(tx: Tx, table: Any) -> int:
 
 
 def _member_rows(
-    tx: Tx, org_id: int, rows: list[files.MemberRow], report: RosterReport
+    tx: Tx, org_id: int, rows: list[roster.MemberRow], report: RosterReport
 ) -> list[dict[str, Any]]:
+    """The rows to insert; each row's fields were read by their rules already, so what is
+    left is the book: codes and ID numbers already used there."""
     codes = set(tx.session.execute(select(M.c.code).where(M.c.org_id == org_id)).scalars())
+    ids = set(
+        tx.session.execute(
+            select(M.c.id_number).where(M.c.org_id == org_id, M.c.id_number != "")
+        ).scalars()
+    )
     out: list[dict[str, Any]] = []
     n = 0
     first = _first_id(tx, M)
     for r in rows:
-        code = r.code
+        member = r.member
+        code = member.code
         if not code:
             code, n = _next_code(codes, "H", n)
         elif code in codes:
@@ -66,47 +76,24 @@ def _member_rows(
                 DomainError(f"row {r.row}", N_("member code {code} is already used"), code=code)
             )
             continue
-        codes.add(code)
-        try:
-            m = check_member(
-                MemberInput(
-                    code,
-                    r.name,
-                    MemberKind.HOUSEHOLD,
-                    r.group,
-                    r.id_number or "",
-                    r.phone,
-                    r.bank_account,
-                    r.address,
-                    r.notes,
+        if member.id_number and member.id_number in ids:
+            report.errors.append(
+                DomainError(
+                    f"row {r.row}",
+                    N_("the ID number {got} is already a member's"),
+                    got=member.id_number,
                 )
             )
-        except DomainError as exc:
-            report.errors.append(DomainError(f"row {r.row}", exc.message, **exc.params))
             continue
+        codes.add(code)
         out.append(
-            {
-                "id": first + len(out),
-                "org_id": org_id,
-                "code": m.code,
-                "name": m.name,
-                "kind": MemberKind.HOUSEHOLD,
-                "group_name": m.group.strip(),
-                "id_number": m.id_number,
-                "phone": m.phone.strip(),
-                "bank_account": m.bank_account,
-                "address": m.address.strip(),
-                "notes": m.notes,
-                "active": True,
-                "inactive_on": None,
-                "inactive_reason": "",
-            }
+            {"id": first + len(out), "org_id": org_id, **record_columns(member), "code": code}
         )
     return out
 
 
 def _contract_rows(
-    tx: Tx, org_id: int, rows: list[files.ContractRow], report: RosterReport
+    tx: Tx, org_id: int, rows: list[roster.ContractRow], report: RosterReport
 ) -> list[dict[str, Any]]:
     s = tx.session
     members = {
@@ -129,7 +116,8 @@ def _contract_rows(
     n = 0
     for r in rows:
         where = f"row {r.row}"
-        member = r.member
+        c = r.contract
+        member = c.member
         if not member:
             found = by_name.get(r.member_name, [])
             if len(found) != 1:
@@ -154,7 +142,7 @@ def _contract_rows(
                 )
             )
             continue
-        code = r.code
+        code = c.code
         if not code:
             code, n = _next_code(used, "L", n)
         elif code in used:
@@ -162,36 +150,30 @@ def _contract_rows(
                 DomainError(where, N_("contract code {code} is already used"), code=code)
             )
             continue
-        clash = next((c for a, b, c in parcels[r.parcel] if a <= r.end and b >= r.start), None)
+        clash = next((k for a, b, k in parcels[c.parcel] if a <= c.end and b >= c.start), None)
         if clash:
             report.errors.append(
                 DomainError(
                     where,
                     N_("parcel {parcel} is already under contract {other} in that period"),
-                    parcel=r.parcel,
+                    parcel=c.parcel,
                     other=clash,
                 )
             )
             continue
         used.add(code)
-        parcels[r.parcel].append((r.start, r.end, code))
+        parcels[c.parcel].append((c.start, c.end, code))
         out.append(
             {
                 "id": first + len(out),
                 "org_id": org_id,
+                **record_columns(c),
                 "code": code,
                 "member_id": info[0],
-                "parcel": r.parcel,
-                "location": r.location,
-                "area_e4": r.area_e4,
-                "rent_per_mu_fen": r.rent_per_mu_fen,
-                "share_value_per_mu_fen": r.share_value_per_mu_fen,
-                "start_on": r.start,
-                "end_on": r.end,
-                "agreed_end_on": r.end,
-                "status": ContractStatus.ACTIVE,
+                "end_on": c.end,
+                "status": ContractStatus.ACTIVE.value,
                 "renews_id": None,
-                "notes": "",
+                "land_share_amount_fen": land_share_of(c.area_e4, c.share_value_per_mu_fen),
             }
         )
     return out
@@ -212,13 +194,13 @@ def import_roster(
     ledger.require(Permission.MANAGE_REGISTERS)
     if what not in ("members", "contracts"):
         raise DomainError("what", N_("import members or contracts"))
-    table = files.read_table(path)
+    table = read_table(path)
     report = RosterReport()
     if what == "members":
-        member_rows, report.errors = files.parse_member_rows(table)
+        member_rows, report.errors = roster.parse_member_rows(table)
         report.count = len(member_rows)
     else:
-        contract_rows, report.errors = files.parse_contract_rows(table)
+        contract_rows, report.errors = roster.parse_contract_rows(table)
         report.count = len(contract_rows)
     # A row the file check already refused is not checked again against the book.
     refused = {_row_of(e) for e in report.errors}

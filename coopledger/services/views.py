@@ -427,8 +427,6 @@ def _lots_query(org_id: int, f: ShareLotFilter) -> Select[Any]:
         )
         .where(S.c.org_id == org_id)
     )
-    # round_half_up(area × value / 10,000) with integers only (both are ≥ 0).
-    land_amount = (C.c.area_e4 * C.c.share_value_per_mu_fen + 5000) // 10_000
     land = (
         select(
             C.c.code.label("code"),
@@ -436,7 +434,7 @@ def _lots_query(org_id: int, f: ShareLotFilter) -> Select[Any]:
             M.c.name.label("holder_name"),
             M.c.group_name.label("group_name"),
             literal(ShareClass.LAND.value).label("share_class"),
-            land_amount.label("amount_fen"),
+            C.c.land_share_amount_fen.label("amount_fen"),
             C.c.start_on.label("start_on"),
             C.c.end_on.label("end_on"),
             literal("").label("lender_code"),

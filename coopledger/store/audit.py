@@ -15,11 +15,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from coopledger.store.models import AuditLog
+from coopledger.store.models import AuditLog, table_of
 
 GENESIS = "0" * 64
 
@@ -69,7 +69,7 @@ def now_utc_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-def chain_head(session: Session) -> tuple[int, str]:
+def chain_head(session: Session | Connection) -> tuple[int, str]:
     """(id, hash) of the newest entry, or (0, GENESIS)."""
     row = session.execute(
         select(col(AuditLog.id), col(AuditLog.hash)).order_by(col(AuditLog.id).desc()).limit(1)
@@ -82,7 +82,7 @@ def chain_head(session: Session) -> tuple[int, str]:
 
 
 def append(
-    session: Session,
+    session: Session | Connection,
     *,
     user: str,
     action: str,
@@ -91,25 +91,16 @@ def append(
     entity_id: str | int = "",
     before: object = None,
     after: object = None,
-) -> AuditLog:
-    """Append one entry chained to the current head, inside the caller's transaction."""
+) -> None:
+    """Append one entry chained to the current head, inside the caller's transaction (a
+    session's, or a bare connection's, as a migration has)."""
     _, prev = chain_head(session)
     before_json = "" if before is None else canonical_json(before)
     after_json = "" if after is None else canonical_json(after)
     at = now_utc_text()
     eid = str(entity_id)
-    entry = AuditLog(
-        org_id=org_id,
-        at=at,
-        user=user,
-        action=action,
-        entity=entity,
-        entity_id=eid,
-        before_json=before_json,
-        after_json=after_json,
-        prev_hash=prev,
-        hash=entry_hash(
-            prev,
+    session.execute(
+        insert(table_of(AuditLog)).values(
             org_id=org_id,
             at=at,
             user=user,
@@ -118,11 +109,20 @@ def append(
             entity_id=eid,
             before_json=before_json,
             after_json=after_json,
-        ),
+            prev_hash=prev,
+            hash=entry_hash(
+                prev,
+                org_id=org_id,
+                at=at,
+                user=user,
+                action=action,
+                entity=entity,
+                entity_id=eid,
+                before_json=before_json,
+                after_json=after_json,
+            ),
+        )
     )
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def row_snapshot(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:

@@ -102,6 +102,10 @@ class LandContract(SQLModel, table=True):
     area_e4: int = Field(sa_type=BigInteger)
     rent_per_mu_fen: int = Field(sa_type=BigInteger)
     share_value_per_mu_fen: int = Field(default=0, sa_type=BigInteger)
+    # The land share capital the contract brings, round_half_up(area × share value per mu)
+    # (``domain.shares.land_share_amount``), worked out once when the contract is saved:
+    # every reader (the share register, the distribution, statements) takes it from here.
+    land_share_amount_fen: int = Field(default=0, sa_type=BigInteger)
     start_on: dt.date
     end_on: dt.date
     # The agreed end; ``end_on`` becomes the termination date when ended early.
@@ -114,7 +118,8 @@ class LandContract(SQLModel, table=True):
 class ShareLot(SQLModel, table=True):
     """One block of share capital (股本) held by one holder for a span of days.
 
-    Land share lots are not stored: they follow from the contracts.
+    Land share lots are not stored: they follow from the contracts (and their
+    ``land_share_amount_fen``).
     """
 
     __tablename__ = "share_lot"

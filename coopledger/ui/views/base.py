@@ -100,7 +100,7 @@ def export_rows(
     target = path
 
     def work(progress: Any) -> Path:
-        from coopledger.services.files import write_xlsx
+        from coopledger.services.exports import write_xlsx
 
         def rows() -> Any:
             for n, row in enumerate(model.iter_rows(), start=1):

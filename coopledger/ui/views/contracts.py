@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QVBoxL
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.land import ContractInput, contract_fee
-from coopledger.domain.money import parse_area, parse_money
+from coopledger.domain.records import ContractRecord
+from coopledger.domain.shares import land_share_amount
 from coopledger.domain.vocabulary import ContractStatus, MemberKind, Permission
 from coopledger.i18n import _, term
 from coopledger.services import registers, views
@@ -127,58 +128,37 @@ class ContractsView(TableView):
         )
 
 
-def _money(field: str, *, allow_zero: bool = True) -> Any:
-    return lambda w: parse_money(w.text(), field, allow_zero=allow_zero)
-
-
-def _not_empty(field: str) -> Any:
-    def parse(w: QLineEdit) -> str:
-        if not w.text().strip():
-            raise DomainError(field, N_("must not be empty"))
-        return w.text().strip()
-
-    return parse
-
-
 class ContractDialog(FormDialog):
-    """Add a land transfer contract; shows the first year's fee as you type."""
+    """Add a land transfer contract; shows the first year's fee as you type. Every field is
+    read by the contract's field table (``domain.records.ContractRecord``)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, _("Add land transfer contract"), parent)
         year = dt.date.today().year
-        self.add_field(
+        self.add_record_field(
+            ContractRecord,
             "code",
-            _("Contract code"),
             QLineEdit(views.next_code(ctx.ledger, ctx.org_id, "contract", "L")),
-            _not_empty("code"),
         )
         self.member = MemberPicker(member_search(ctx, MemberKind.HOUSEHOLD))
         self.add_field("member", _("Household"), self.member, self._member)
-        self.add_field("parcel", _("Parcel"), QLineEdit(), _not_empty("parcel"))
-        self.add_field("location", _("Location / boundaries (四至)"), QLineEdit())
-        self.add_field(
-            "area",
-            _("Area (mu)"),
-            QLineEdit(),
-            lambda w: parse_area(w.text(), "area_mu"),
-            aliases=("area_mu",),
+        self.add_record_field(ContractRecord, "parcel", QLineEdit())
+        self.add_record_field(ContractRecord, "location", QLineEdit())
+        self.add_record_field(ContractRecord, "area_mu", QLineEdit())
+        self.add_record_field(
+            ContractRecord, "rent_per_mu", QLineEdit("800.00"), label=_("Rent per mu per year")
         )
-        self.add_field(
-            "rent_per_mu", _("Rent per mu per year"), QLineEdit("800.00"), _money("rent_per_mu")
-        )
-        self.add_field(
+        self.add_record_field(
+            ContractRecord,
             "share_value_per_mu",
-            _("Share value per mu (0: no land shares)"),
             QLineEdit("0.00"),
-            _money("share_value_per_mu"),
+            label=_("Share value per mu (0: no land shares)"),
         )
-        self.add_field("start", _("Start"), DateEdit(dt.date(year, 1, 1)), lambda w: w.date_value())
-        self.add_field(
-            "end", _("End"), DateEdit(dt.date(year + 14, 12, 31)), lambda w: w.date_value()
-        )
+        self.add_record_field(ContractRecord, "start", DateEdit(dt.date(year, 1, 1)))
+        self.add_record_field(ContractRecord, "end", DateEdit(dt.date(year + 14, 12, 31)))
         notes = QPlainTextEdit()
         notes.setMaximumHeight(60)
-        self.add_field("notes", _("Notes"), notes)
+        self.add_record_field(ContractRecord, "notes", notes)
         self.fee_label = QLabel()
         self.fee_label.setObjectName("feePreview")
         self.resize(520, 0)
@@ -190,20 +170,10 @@ class ContractDialog(FormDialog):
             raise DomainError("member", N_("say which household"))
         return code
 
-    def build(self, values: dict[str, Any]) -> registers.ContractForm:
-        form = registers.ContractForm(
-            code=values["code"],
-            member=values["member"],
-            parcel=values["parcel"],
-            area_e4=values["area"],
-            rent_per_mu_fen=values["rent_per_mu"],
-            share_value_per_mu_fen=values["share_value_per_mu"],
-            start=values["start"],
-            end=values["end"],
-            location=values["location"].strip(),
-            notes=values["notes"],
+    def build(self, values: dict[str, Any]) -> ContractRecord:
+        form = registers.check_contract(
+            ContractRecord(**self.record_values(ContractRecord, values))
         )
-        registers.check_contract(form)
         c = ContractInput(
             form.code,
             form.member,
@@ -218,14 +188,12 @@ class ContractDialog(FormDialog):
             _("Fee for {year}: {fee}; land shares: {shares}").format(
                 year=year,
                 fee=fmt.money(contract_fee(c, year), currency=True),
-                shares=fmt.money(
-                    (form.area_e4 * form.share_value_per_mu_fen + 5000) // 10000, currency=True
-                ),
+                shares=fmt.money(land_share_amount(c), currency=True),
             )
         )
         return form
 
-    def save(self, value: registers.ContractForm) -> int:
+    def save(self, value: ContractRecord) -> int:
         return registers.add_contract(self.ctx.ledger, self.ctx.org_id, value)
 
 

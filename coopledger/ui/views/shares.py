@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import parse_money
+from coopledger.domain.records import ShareLotRecord
 from coopledger.domain.vocabulary import Permission, ShareClass, TransferKind
 from coopledger.i18n import _, term
 from coopledger.services import registers, views
@@ -130,40 +131,29 @@ def _not_empty(field: str) -> Any:
 
 
 class ShareLotDialog(FormDialog):
-    """Add a share lot (self-raised funds, project funds, red fund, cash, other)."""
+    """Add a share lot (self-raised funds, project funds, red fund, cash, other); every
+    field is read by the share lot's field table (``domain.records.ShareLotRecord``)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, _("Add share lot"), parent)
-        self.add_field(
+        self.add_record_field(
+            ShareLotRecord,
             "code",
-            _("Lot code"),
             QLineEdit(views.next_code(ctx.ledger, ctx.org_id, "share_lot", "S")),
-            _not_empty("code"),
         )
         self.holder = MemberPicker(member_search(ctx))
         self.add_field(
             "holder", _("Holder"), self.holder, lambda _w: self._code(self.holder, "holder")
         )
         cls = QComboBox()
-        fill_combo(
-            cls,
-            [(term(ShareClass, c), c) for c in ShareClass.stored()],
-            keep=False,
-        )
-        self.add_field(
-            "share_class", _("Class"), cls, lambda w: w.currentData(), aliases=("class",)
-        )
-        self.add_field(
-            "amount",
-            _("Amount (yuan)"),
-            QLineEdit(),
-            lambda w: parse_money(w.text(), "amount", allow_zero=False),
-        )
-        self.add_field("start", _("Start"), DateEdit(dt.date.today()), lambda w: w.date_value())
+        fill_combo(cls, [(term(ShareClass, c), c) for c in ShareClass.stored()], keep=False)
+        self.add_record_field(ShareLotRecord, "class", cls)
+        self.add_record_field(ShareLotRecord, "amount", QLineEdit())
+        self.add_record_field(ShareLotRecord, "start", DateEdit(dt.date.today()))
         self.has_end = QCheckBox(_("Has an end date (maturity, redemption)"))
         self.add_field("has_end", "", self.has_end, lambda w: w.isChecked())
         self.end = DateEdit(dt.date.today().replace(month=12, day=31))
-        self.add_field("end", _("End"), self.end, lambda w: w.date_value())
+        self.add_record_field(ShareLotRecord, "end", self.end)
         self.lender = MemberPicker(member_search(ctx))
         self.add_field(
             "lender",
@@ -171,7 +161,7 @@ class ShareLotDialog(FormDialog):
             self.lender,
             lambda _w: self.lender.member_code() or None,
         )
-        self.add_field("notes", _("Notes"), QLineEdit())
+        self.add_record_field(ShareLotRecord, "notes", QLineEdit())
         self.has_end.toggled.connect(self.end.setEnabled)
         self.end.setEnabled(False)
         self.resize(480, 0)
@@ -184,21 +174,13 @@ class ShareLotDialog(FormDialog):
             raise DomainError(field, N_("say which member"))
         return code
 
-    def build(self, values: dict[str, Any]) -> registers.ShareLotForm:
-        form = registers.ShareLotForm(
-            code=values["code"],
-            holder=values["holder"],
-            share_class=values["share_class"],
-            amount_fen=values["amount"],
-            start=values["start"],
-            end=values["end"] if values["has_end"] else None,
-            lender=values["lender"],
-            notes=values["notes"].strip(),
-        )
-        registers.check_share_lot(form)
-        return form
+    def build(self, values: dict[str, Any]) -> ShareLotRecord:
+        fields = self.record_values(ShareLotRecord, values)
+        if not values["has_end"]:
+            fields["end"] = None
+        return registers.check_share_lot(ShareLotRecord(**fields))
 
-    def save(self, value: registers.ShareLotForm) -> int:
+    def save(self, value: ShareLotRecord) -> int:
         return registers.add_share_lot(self.ctx.ledger, self.ctx.org_id, value)
 
 
