@@ -107,9 +107,9 @@ def register(sub: Sub) -> None:
 
 def cmd_import_book(ctx: Context) -> int:
     path: Path = ctx.args.file
-    bookfile.check_book_file(path)  # refuse a bad file before the ledger is touched
+    book = bookfile.read_book(path)  # refuse a bad file before the ledger is touched
     led = ctx.ledger(create=True)
-    org_id = bookfile.import_book_file(led, ctx.args.file)
+    org_id = bookfile.import_book_file(led, path, book=book)
     name = next(o.name for o in list_organisations(led) if o.id == org_id)
     print(_("Imported {name}.").format(name=name))
     return 0

@@ -67,7 +67,7 @@ import difflib
 import gc
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
@@ -95,6 +95,7 @@ __all__ = [
     "BookVoucher",
     "book_to_json",
     "parse_book",
+    "parse_book_sections",
 ]
 
 BOOK_FORMAT: Final = "coopledger-book"
@@ -241,6 +242,11 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 _ABSENT: Final[Any] = object()
 
 
+def _copy(text: str) -> str:
+    """A string of its own, not the decoded file's (which can then be freed whole)."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+
+
 _MSG_REQUIRED: Final = N_("is required")
 _MSG_STRING: Final = N_("must be a string (got {got})")
 _MSG_EMPTY: Final = N_("must not be empty")
@@ -257,6 +263,18 @@ _MSG_NO_MEMBER: Final = N_("no member has the code {got}")
 # ---------------------------------------------------------------------------------------
 
 
+#: The sections the vouchers are checked against; when they come before the vouchers in a
+#: file, the vouchers can be read chunk by chunk.
+_VOUCHERS_NEED: Final = ("organisation", "members", "accounts")
+
+
+@dataclass(frozen=True, slots=True)
+class _Start:
+    organisation: BookOrganisation | None
+    members: list[BookMember]
+    accounts: list[BookAccount]
+
+
 class _Parser:
     """Walks a decoded book, collecting (path, error) pairs and building records."""
 
@@ -265,10 +283,15 @@ class _Parser:
         self.errors: list[tuple[PathT, DomainError]] = []
         self.dates: dict[str, dt.date] = {}
         self.member_kinds: dict[str, str | None] = {}
+        # The member codes as the members section wrote them: a voucher line keeps these
+        # objects rather than its own copies (see `consume`).
+        self.member_codes: dict[str, str] = {}
+        #: Release each voucher of the decoded file once it is read (`parse_book`).
+        self.consume = False
         self.check_member_refs = True
         self.contract_codes: set[str] = set()
         self.chart: Mapping[str, str] | None = None
-        self.leaves: frozenset[str] = frozenset()
+        self.leaves: dict[str, str] = {}  # the leaf accounts' codes, each as the chart has it
         self.all_codes: frozenset[str] = frozenset()
 
     # -- recording ----------------------------------------------------------------------
@@ -369,7 +392,7 @@ class _Parser:
                 except ValueError:
                     self.error(path, _MSG_DATE_REAL, got=_shown(value))
                     return None
-                self.dates[value] = day
+                self.dates[_copy(value)] = day  # a key of its own: see `consume`
                 return day
             self.error(path, _MSG_DATE_FORM, got=_shown(value))
             return None
@@ -433,7 +456,39 @@ class _Parser:
         if not isinstance(data, dict):
             self.error((), N_("the book must be a JSON object {{…}} (got {got})"), got=_shown(data))
             return None
-        self.keys(data, frozenset(_TOP_KEYS), ())
+        start = self.start(data)
+        vouchers = self.vouchers(self.section(data, "vouchers"))
+        return self.finish(data, start, vouchers)
+
+    def book_sections(
+        self, sections: Iterable[tuple[str, Any]]
+    ) -> tuple[Book | None, dict[str, Any], bool]:
+        """Like `book`, for a book read section by section (see `parse_book_sections`).
+        Returns the book (None on errors), the sections read (the vouchers' place kept by
+        an empty list when they were read chunk by chunk) and whether they were."""
+        data: dict[str, Any] = {}
+        started: _Start | None = None
+        vouchers: list[BookVoucher] = []
+        for key, value in sections:
+            if key == "vouchers" and isinstance(value, Iterator):
+                data[key] = []
+                if started is None and all(k in data for k in _VOUCHERS_NEED):
+                    started = self.start(data)
+                    first = 0
+                    for chunk in value:
+                        vouchers.extend(self.vouchers(chunk, first))
+                        first += len(chunk)
+                else:  # what the vouchers need comes after them: read them whole
+                    data[key] = [item for chunk in value for item in chunk]
+            else:
+                data[key] = value
+        if started is None:
+            return self.book(data), data, False
+        return self.finish(data, started, vouchers), data, True
+
+    def start(self, data: dict[str, Any]) -> _Start:
+        """The sections vouchers depend on: format, version, organisation, members and
+        accounts (the chart and its leaves, the member codes)."""
         fmt = data.get("format", _ABSENT)
         if fmt is _ABSENT:
             self.error(("format",), _MSG_REQUIRED)
@@ -464,16 +519,22 @@ class _Parser:
             len(self.errors) == errors_before or isinstance(data["members"], list)
         )
         accounts = self.accounts(self.section(data, "accounts"))
+        return _Start(organisation, members, accounts)
+
+    def finish(
+        self, data: dict[str, Any], start: _Start, vouchers: list[BookVoucher]
+    ) -> Book | None:
+        """The other sections, and the book when nothing was wrong."""
+        self.keys(data, frozenset(_TOP_KEYS), ())
         contracts = self.contracts(self.section(data, "contracts"))
         lots = self.share_lots(self.section(data, "share_lots"))
-        vouchers = self.vouchers(self.section(data, "vouchers"))
         plans = self.plans(self.section(data, "plans"))
-        if self.errors or organisation is None:
+        if self.errors or start.organisation is None:
             return None
         return Book(
-            organisation=organisation,
-            members=tuple(members),
-            accounts=tuple(accounts),
+            organisation=start.organisation,
+            members=tuple(start.members),
+            accounts=tuple(start.accounts),
             contracts=tuple(contracts),
             share_lots=tuple(lots),
             vouchers=tuple(vouchers),
@@ -568,6 +629,7 @@ class _Parser:
                 else:
                     code_paths[code] = path
                     self.member_kinds[code] = values.get("kind")
+                    self.member_codes[code] = code
             if id_number is not None:
                 first = id_paths.get(id_number)
                 if first is not None:
@@ -618,12 +680,12 @@ class _Parser:
         chart = self.chart
         if chart is None:
             # Without a chart nothing can be checked against it, and nothing posted either.
-            self.leaves = frozenset()
+            self.leaves = {}
             return []
         all_codes = frozenset(chart) | frozenset(book_kinds)
         self.all_codes = all_codes
         not_leaves = {code[:k] for code in all_codes for k in range(1, len(code))}
-        self.leaves = all_codes - not_leaves
+        self.leaves = {code: code for code in all_codes - not_leaves}
 
         out: list[BookAccount] = []
         for path, code, name, kind, new_errors in parsed:
@@ -824,6 +886,8 @@ class _Parser:
         dates = self.dates
         leaves = self.leaves
         members = self.member_kinds
+        member_codes = self.member_codes
+        consume = self.consume
         check_accounts = self.chart is not None
         for i, obj in enumerate(items, start):
             if not isinstance(obj, dict):
@@ -916,7 +980,15 @@ class _Parser:
                         ("vouchers", i, "lines", j, "memo"), _MSG_STRING, got=_shown(line_memo)
                     )
                 if len(errors) == line_before:
-                    lines.append(BookLine(account, member, debit_fen, credit_fen, line_memo))
+                    lines.append(
+                        BookLine(
+                            leaves.get(account, account),
+                            member_codes.get(member, member) if member is not None else None,
+                            debit_fen,
+                            credit_fen,
+                            line_memo if not consume or not line_memo else _copy(line_memo),
+                        )
+                    )
                     debits += debit_fen
                     credits += credit_fen
             if len(errors) != before or day is None:
@@ -929,6 +1001,10 @@ class _Parser:
                     credits=fen_to_str(credits),
                 )
                 continue
+            if consume:
+                # Nothing of the decoded file is kept: its memory goes back as it is read.
+                items[i - start] = None
+                memo = _copy(memo) if memo else memo
             out.append(BookVoucher(day, memo, attachments, tuple(lines)))
         return out
 
@@ -1067,19 +1143,26 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def parse_book(data: object, *, charts: Mapping[str, Mapping[str, str]]) -> Book:
+def parse_book(
+    data: object, *, charts: Mapping[str, Mapping[str, str]], consume: bool = False
+) -> Book:
     """Validate a decoded book file and convert it into a `Book`.
 
     Args:
         data: the JSON value of the file (as `json.loads` returns it).
         charts: chart id -> {account code: kind}; the one named by ``organisation.chart``
             is used to check account codes, kinds and that lines post to leaf accounts.
+        consume: the caller will not use ``data`` again: each good voucher in it is
+            replaced by None as soon as it is read, so that a big file's memory is given
+            back while its records are made (the peak of an import is then the file or the
+            records, not both).
     Returns:
         The book, every value converted.
     Raises:
         DomainErrors: every problem found, in document order, each with its path.
     """
     parser = _Parser(charts)
+    parser.consume = consume
     with _no_gc_pauses():
         book = parser.book(data)
     if parser.errors:
@@ -1087,6 +1170,42 @@ def parse_book(data: object, *, charts: Mapping[str, Mapping[str, str]]) -> Book
         ordered = sorted(parser.errors, key=_document_order(data))
         raise DomainErrors([err for _, err in ordered])
     assert book is not None  # no errors means every part was built
+    return book
+
+
+def parse_book_sections(
+    sections: Iterable[tuple[str, Any]], *, charts: Mapping[str, Mapping[str, str]]
+) -> Book:
+    """`parse_book` for a book read section by section, in the file's order, as ``(key,
+    value)`` pairs (``formats.book_json.iter_book_sections``). The value of ``vouchers`` may
+    be an iterator of chunks (lists of vouchers): when the organisation, the members and the
+    accounts came before, each chunk is checked and let go as it is read, so that the file's
+    vouchers are never held whole (only their records are); otherwise they are gathered and
+    read as `parse_book` would. Every problem is still found before anything is returned.
+
+    Raises:
+        DomainErrors: every problem found, in document order, each with its path.
+    """
+    parser = _Parser(charts)
+    parser.consume = True
+    with _no_gc_pauses():
+        book, data, chunked = parser.book_sections(sections)
+    if parser.errors:
+        in_file = _document_order(data)
+        order = in_file
+        if chunked:
+            at = list(data).index("vouchers")
+
+            def by_place(item: tuple[PathT, DomainError]) -> list[int]:
+                path = item[0]
+                if path and path[0] == "vouchers":  # the vouchers read a chunk at a time
+                    return [at, *(c if isinstance(c, int) else 0 for c in path[1:])]
+                return in_file(item)
+
+            order = by_place
+        ordered = sorted(parser.errors, key=order)
+        raise DomainErrors([err for _, err in ordered])
+    assert book is not None
     return book
 
 
@@ -1098,6 +1217,7 @@ class BookStream:
 
     def __init__(self, charts: Mapping[str, Mapping[str, str]]) -> None:
         self._parser = _Parser(charts)
+        self._parser.consume = True  # each chunk is read once and let go
         self._header_ok = False
 
     def header(self, data: object) -> Book:

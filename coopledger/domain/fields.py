@@ -497,7 +497,7 @@ def to_column(spec: Field, value: Any) -> Any:
     if value is None and spec.kind in _NONE_AS_EMPTY:
         return ""
     if isinstance(value, Term):
-        return value.value
+        return value._value_
     return value
 
 
@@ -530,15 +530,33 @@ def record_from_columns(record: type[R], row: Mapping[Any, Any], **given: Any) -
 
 
 def record_columns(record: Any) -> dict[str, Any]:
-    """column → value for every field of a record (for an insert)."""
-    return {
-        spec.db_column: to_column(spec, getattr(record, spec.attr))
-        for spec in fields_of(type(record))
-        if spec.db_column
-    }
+    """column → value for every field of a record that has a column (for an insert)."""
+    plain, converted = _column_plan(type(record))
+    out = {column: getattr(record, attr) for attr, column in plain}
+    for spec in converted:
+        out[spec.db_column] = to_column(spec, getattr(record, spec.attr))
+    return out
 
 
-def make_record(record: type[Any], values: Mapping[str, object], path: Callable[[str], str]) -> Any:
+_PLANS: dict[type[Any], tuple[list[tuple[str, str]], list[Field]]] = {}
+
+
+def _column_plan(record: type[Any]) -> tuple[list[tuple[str, str]], list[Field]]:
+    """(attribute, column) of the fields stored as they are, and the fields a column
+    stores otherwise (`to_column`), of a record class."""
+    plan = _PLANS.get(record)
+    if plan is None:
+        plain = [
+            (f.attr, f.db_column)
+            for f in fields_of(record)
+            if f.db_column and f.kind not in _NONE_AS_EMPTY
+        ]
+        converted = [f for f in fields_of(record) if f.db_column and f.kind in _NONE_AS_EMPTY]
+        plan = _PLANS[record] = (plain, converted)
+    return plan
+
+
+def make_record(record: type[R], values: Mapping[str, object], path: Callable[[str], str]) -> R:
     """A record from raw values by key (a form's texts, a command line's arguments), every
     field read by its rule. Raises the first problem as a `DomainError`."""
     problems: list[DomainError] = []

@@ -8,10 +8,13 @@ Every problem is a `DomainError` on path ``"file"``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gc
 import json
 import os
+import re
 from collections.abc import Iterator
+from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,6 +23,7 @@ from coopledger.domain.errors import N_, DomainError
 __all__ = [
     "MAX_BOOK_BYTES",
     "STREAM_BOOK_BYTES",
+    "iter_book_sections",
     "iter_book_vouchers",
     "read_book_file",
     "read_book_header",
@@ -87,18 +91,8 @@ def _lone_surrogate_path(value: object, path: str = "") -> str | None:
     return None
 
 
-def read_book_file(path: StrPath) -> object:
-    """Read a book file: UTF-8 JSON (a BOM is allowed) holding one object.
-
-    Args:
-        path: the file.
-    Returns:
-        The decoded JSON object, for `parse_book`.
-    Raises:
-        DomainError: on path ``"file"``: the file is missing or unreadable, larger than
-            `MAX_BOOK_BYTES`, empty, not UTF-8, not JSON (with the line and column), has
-            the same key twice in one object, or does not hold a JSON object.
-    """
+def _read_text(path: StrPath) -> tuple[str, str]:
+    """(the file's name, its text): size, BOM, emptiness and UTF-8 checked."""
     file = Path(path)
     name = file.name
     try:
@@ -121,7 +115,7 @@ def read_book_file(path: StrPath) -> object:
     if not raw.strip():
         raise DomainError(_FILE, N_("{name} is empty"), name=name)
     try:
-        text = raw.decode("utf-8")
+        return name, raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         raise DomainError(
@@ -134,11 +128,17 @@ def read_book_file(path: StrPath) -> object:
             line=line,
             byte=raw[err.start],
         ) from None
-    del raw
+
+
+@contextlib.contextmanager
+def _json_errors(name: str, text: str) -> Iterator[None]:
+    """Turn what the JSON decoder raises into the book's file errors (with line and
+    column), with the cyclic garbage collector paused meanwhile (a book is millions of small
+    objects; see ``book._no_gc_pauses``)."""
     was_enabled = gc.isenabled()
-    gc.disable()  # a book is millions of small objects; see book._no_gc_pauses
+    gc.disable()
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+        yield
     except json.JSONDecodeError as err:
         # A string still open at the end, or nothing after the last token: the file stops
         # in the middle of the document (JSON strings cannot span lines, so an unterminated
@@ -182,23 +182,158 @@ def read_book_file(path: StrPath) -> object:
     finally:
         if was_enabled:
             gc.enable()
-    if not isinstance(data, dict):
+
+
+def _no_book(name: str, value: object) -> DomainError:
+    return DomainError(
+        _FILE,
+        N_("{name} does not hold a book: expected a JSON object {{…}} (got {got})"),
+        name=name,
+        got=_kind_shown(value),
+    )
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """Whether the text has a ``\\ud…`` escape at all (the rare case worth a search)."""
+    return "\\ud" in text or "\\uD" in text
+
+
+def _check_surrogates(name: str, value: object, path: str = "") -> None:
+    where = _lone_surrogate_path(value, path)
+    if where is not None:
         raise DomainError(
             _FILE,
-            N_("{name} does not hold a book: expected a JSON object {{…}} (got {got})"),
+            N_("{name} has a broken character escape (a lone \\u surrogate) at {where}"),
             name=name,
-            got=_kind_shown(data),
+            where=where,
         )
-    if "\\ud" in text or "\\uD" in text:
-        where = _lone_surrogate_path(data)
-        if where is not None:
-            raise DomainError(
-                _FILE,
-                N_("{name} has a broken character escape (a lone \\u surrogate) at {where}"),
-                name=name,
-                where=where,
-            )
+
+
+def read_book_file(path: StrPath) -> object:
+    """Read a book file: UTF-8 JSON (a BOM is allowed) holding one object.
+
+    Args:
+        path: the file.
+    Returns:
+        The decoded JSON object, for `parse_book`.
+    Raises:
+        DomainError: on path ``"file"``: the file is missing or unreadable, larger than
+            `MAX_BOOK_BYTES`, empty, not UTF-8, not JSON (with the line and column), has
+            the same key twice in one object, or does not hold a JSON object.
+    """
+    name, text = _read_text(path)
+    with _json_errors(name, text):
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    if not isinstance(data, dict):
+        raise _no_book(name, data)
+    if _may_hold_surrogates(text):
+        _check_surrogates(name, data)
     return data
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, at: int) -> int:
+    """The index of the first character from ``at`` on that is not JSON whitespace."""
+    match = _WHITESPACE.match(text, at)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
+
+
+def iter_book_sections(path: StrPath, chunk: int = 20_000) -> Iterator[tuple[str, Any]]:
+    """The sections of a book file in the file's order, as ``(key, value)`` pairs, for
+    ``domain.book.parse_book_sections``: the value of ``vouchers`` (when it is a list) is
+    an iterator of chunks of at most ``chunk`` vouchers, each decoded only when its chunk is
+    asked for, so that the vouchers are never all decoded at once. The file is checked as
+    `read_book_file` checks it, with the same errors (raised when the reading reaches the
+    place: a caller writes nothing before the iteration has ended)."""
+    name, text = _read_text(path)
+    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    decode = decoder.raw_decode
+    end = len(text)
+    surrogates = _may_hold_surrogates(text)
+
+    def fail(message: str, at: int) -> json.JSONDecodeError:
+        return json.JSONDecodeError(message, text, at)
+
+    def items(at: int, done: list[int]) -> Iterator[list[Any]]:
+        # ``at`` is just after the "[" of the vouchers; ``done`` gets the index after "]".
+        with _json_errors(name, text):
+            batch: list[Any] = []
+            index = 0
+            at = _skip(text, at)
+            if text.startswith("]", at):
+                done.append(at + 1)
+                return
+            while True:
+                value, at = decode(text, at)
+                if surrogates:
+                    _check_surrogates(name, value, f"vouchers[{index}]")
+                batch.append(value)
+                index += 1
+                if len(batch) >= chunk:
+                    yield batch
+                    batch = []
+                at = _skip(text, at)
+                if text.startswith(",", at):
+                    at = _skip(text, at + 1)
+                elif text.startswith("]", at):
+                    break
+                else:
+                    raise fail("Expecting ',' delimiter", at)
+            if batch:
+                yield batch
+            done.append(at + 1)
+
+    with _json_errors(name, text):
+        at = _skip(text, 0)
+        if not text.startswith("{", at):
+            value, _ = decode(text, at)
+            raise _no_book(name, value)
+        at = _skip(text, at + 1)
+        seen: set[str] = set()
+        closed = text.startswith("}", at)
+        if closed:
+            at += 1
+    while not closed:
+        with _json_errors(name, text):
+            if not text.startswith('"', at):
+                raise fail("Expecting property name enclosed in double quotes", at)
+            key, at = _scanstring(text, at + 1)
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+            at = _skip(text, at)
+            if not text.startswith(":", at):
+                raise fail("Expecting ':' delimiter", at)
+            at = _skip(text, at + 1)
+            lazy = key == "vouchers" and text.startswith("[", at)
+            if not lazy:
+                value, at = decode(text, at)
+                if surrogates:
+                    _check_surrogates(name, value, key)
+        if lazy:
+            done: list[int] = []
+            chunks = items(at + 1, done)
+            yield key, chunks
+            for _ in chunks:  # whatever the caller left unread
+                pass
+            at = done[0]
+        else:
+            yield key, value
+        with _json_errors(name, text):
+            at = _skip(text, at)
+            if text.startswith(",", at):
+                at = _skip(text, at + 1)
+            elif text.startswith("}", at):
+                at += 1
+                closed = True
+            else:
+                raise fail("Expecting ',' delimiter", at)
+    with _json_errors(name, text):
+        if _skip(text, at) != end:
+            raise fail("Extra data", _skip(text, at))
 
 
 # -- big book files, streamed ------------------------------------------------------------

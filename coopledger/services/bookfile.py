@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
 from coopledger.domain.book import (
@@ -26,16 +26,17 @@ from coopledger.domain.book import (
     BookVoucher,
     book_to_json,
     parse_book,
+    parse_book_sections,
 )
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.fields import record_columns, record_from_columns
-from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.records import ContractRecord, MemberRecord, ShareLotRecord
 from coopledger.domain.shares import land_share_of
 from coopledger.domain.vocabulary import (
     AccountKind,
     Chart,
     ContractStatus,
+    MemberAux,
     Permission,
     VoucherSource,
     VoucherState,
@@ -43,8 +44,16 @@ from coopledger.domain.vocabulary import (
 from coopledger.formats import book_json
 from coopledger.services.accounts import add_account_in, chart_kinds, create_organisation_in
 from coopledger.services.ledger import Ledger
-from coopledger.services.vouchers import post_system_vouchers
-from coopledger.store.ledger import M, accounts_by_code
+from coopledger.services.vouchers import check_open
+from coopledger.store.ledger import (
+    M,
+    ResolvedLine,
+    ResolvedVoucher,
+    accounts_by_code,
+    closed_months,
+    insert_posted_vouchers,
+    members_by_code,
+)
 from coopledger.store.models import (
     DistributionPlan,
     LandContract,
@@ -66,9 +75,10 @@ def charts_for_books() -> dict[str, dict[str, str]]:
     return {c: chart_kinds(c) for c in Chart}
 
 
-def validate_book(data: object) -> Book:
-    """Parse and check a decoded book file; raises ``DomainErrors`` naming every problem."""
-    return parse_book(data, charts=charts_for_books())
+def validate_book(data: object, *, consume: bool = False) -> Book:
+    """Parse and check a decoded book file; raises ``DomainErrors`` naming every problem.
+    With ``consume`` the vouchers of ``data`` are let go as they are read (`parse_book`)."""
+    return parse_book(data, charts=charts_for_books(), consume=consume)
 
 
 def _next_id(tx: Tx, model: type[SQLModel]) -> int:
@@ -81,28 +91,65 @@ def import_book(ledger: Ledger, data: object, progress: Progress | None = None) 
     checked whole first; then everything is written in one transaction."""
     ledger.require(Permission.MANAGE_REGISTERS)
     book = validate_book(data)
+    del data  # the decoded file is the biggest thing held: let it go before the writing
+    return import_checked_book(ledger, book, progress)
+
+
+def import_checked_book(ledger: Ledger, book: Book, progress: Progress | None = None) -> int:
+    """Write a book already checked (`validate_book`, `read_book`) as a new organisation, in
+    one transaction."""
+    ledger.require(Permission.MANAGE_REGISTERS)
     note = progress or (lambda _msg: None)
-    with ledger.write() as tx:
-        org_id = import_book_in(tx, book, note)
-    return org_id
+    with ledger.write() as tx, tx.bulk():
+        return import_book_in(tx, book, note)
 
 
-def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher]) -> None:
-    """Post a book's vouchers in bulk (checked already by the book validator)."""
-    vouchers = [
-        VoucherInput(
-            v.date,
-            v.memo,
-            tuple(
-                LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo)
-                for ln in v.lines
-            ),
-            v.attachments,
-        )
-        for v in records
-    ]
-    post_system_vouchers(
-        tx, org_id, vouchers, source=VoucherSource.IMPORT, action="import vouchers"
+def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher], start: int = 0) -> None:
+    """Post a book's vouchers in bulk. The book validator has checked their figures, their
+    accounts (leaves of the chart or the book) and their members; left to check here is what
+    only the ledger knows: an account kept per member needs a member on each line, and no
+    voucher may fall in a closed month. ``start`` is the index of ``records[0]`` in the book
+    (for the paths of errors in a streamed book)."""
+    s = tx.session
+    accounts = accounts_by_code(s, org_id)
+    members = members_by_code(
+        s, org_id, {ln.member for v in records for ln in v.lines if ln.member}
+    )
+    closed = closed_months(s, org_id)
+    per_member = {code for code, a in accounts.items() if a.member_aux == MemberAux.REQUIRED}
+    resolved = []
+    for i, v in enumerate(records, start):
+        if closed:
+            check_open(closed, v.date, f"vouchers[{i}].date")
+        lines = []
+        for j, ln in enumerate(v.lines):
+            if ln.member is None and ln.account in per_member:
+                acc = accounts[ln.account]
+                raise DomainError(
+                    f"vouchers[{i}].lines[{j}].member",
+                    N_("{code} {name} keeps a ledger per member: say which member"),
+                    code=acc.code,
+                    name=acc.name,
+                )
+            lines.append(
+                ResolvedLine(
+                    accounts[ln.account].id,
+                    ln.debit_fen,
+                    ln.credit_fen,
+                    members[ln.member] if ln.member else None,
+                    ln.memo,
+                )
+            )
+        resolved.append(ResolvedVoucher(v.date, v.memo, tuple(lines), v.attachments))
+    digests: dict[int, str] = {}
+    ids = insert_posted_vouchers(
+        s, org_id, resolved, user=tx.user, source=VoucherSource.IMPORT, digests=digests
+    )
+    tx.track_bulk(
+        "import vouchers",
+        "voucher",
+        digests,
+        {"vouchers": len(ids), "source": VoucherSource.IMPORT},
     )
 
 
@@ -133,9 +180,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     first = _next_id(tx, Member)
     member_ids = {m.code: first + i for i, m in enumerate(book.members)}
     rows = [{"id": member_ids[m.code], "org_id": org_id, **record_columns(m)} for m in book.members]
-    if rows:
-        s.execute(insert(table_of(Member)), rows)
-        tx.track_many("import members", "member", [r["id"] for r in rows], {"count": len(rows)})
+    tx.track_inserted("import members", "member", rows, {"count": len(rows)})
     note("members")
 
     first = _next_id(tx, LandContract)
@@ -153,11 +198,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
         }
         for c in book.contracts
     ]
-    if rows:
-        s.execute(insert(table_of(LandContract)), rows)
-        tx.track_many(
-            "import contracts", "land_contract", [r["id"] for r in rows], {"count": len(rows)}
-        )
+    tx.track_inserted("import contracts", "land_contract", rows, {"count": len(rows)})
     note("contracts")
 
     first = _next_id(tx, ShareLot)
@@ -173,11 +214,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
         }
         for lot in book.share_lots
     ]
-    if rows:
-        s.execute(insert(table_of(ShareLot)), rows)
-        tx.track_many(
-            "import share lots", "share_lot", [r["id"] for r in rows], {"count": len(rows)}
-        )
+    tx.track_inserted("import share lots", "share_lot", rows, {"count": len(rows)})
     note("share lots")
 
     # Vouchers, posted in bulk
@@ -209,38 +246,44 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     return org_id
 
 
-def check_book_file(path: Path) -> None:
-    """Refuse a bad book file before any ledger is touched: read and check it whole when it
-    is small enough to be imported whole (a bigger one is checked as it streams in).
+def read_book(path: Path) -> Book | None:
+    """Read and check a book file whole, before any ledger is touched: the checked book, or
+    None for a file big enough to be streamed (checked as it goes in, `import_book_file`).
     Raises ``DomainError`` / ``DomainErrors`` naming every problem."""
     if not path.is_file():
         raise DomainError("file", N_("no book file at {file}"), file=str(path))
-    if path.stat().st_size <= book_json.STREAM_BOOK_BYTES:
-        validate_book(book_json.read_book_file(path))
+    if path.stat().st_size > book_json.STREAM_BOOK_BYTES:
+        return None
+    # Section by section: the vouchers are decoded and checked a chunk at a time, so the
+    # decoded file and the records are never held whole together.
+    return parse_book_sections(book_json.iter_book_sections(path), charts=charts_for_books())
 
 
-def import_book_file(ledger: Ledger, path: Path, progress: Progress | None = None) -> int:
-    """Import a book file. Files up to ``STREAM_BOOK_BYTES`` are read and checked whole;
-    bigger ones (a township's ten years) are streamed: everything but the vouchers is
-    checked first, then the vouchers are checked and written chunk by chunk inside one
-    transaction that is rolled back, leaving nothing, if any chunk has an error."""
+def import_book_file(
+    ledger: Ledger, path: Path, progress: Progress | None = None, *, book: Book | None = None
+) -> int:
+    """Import a book file. Files up to ``STREAM_BOOK_BYTES`` are read and checked whole
+    (``book``: the file as `read_book` gave it, so it is not read twice); bigger ones (a
+    township's ten years) are streamed: everything but the vouchers is checked first, then
+    the vouchers are checked and written chunk by chunk inside one transaction that is
+    rolled back, leaving nothing, if any chunk has an error."""
     ledger.require(Permission.MANAGE_REGISTERS)
-    if not path.is_file():
-        raise DomainError("file", N_("no book file at {file}"), file=str(path))
-    if path.stat().st_size <= book_json.STREAM_BOOK_BYTES:
-        return import_book(ledger, book_json.read_book_file(path), progress)
+    if book is None:
+        book = read_book(path)
+    if book is not None:
+        return import_checked_book(ledger, book, progress)
     note = progress or (lambda _msg: None)
     stream = BookStream(charts_for_books())
     header = book_json.read_book_header(path)
     header.pop("vouchers", None)
     book = stream.header(header)
-    with ledger.write() as tx:
+    with ledger.write() as tx, tx.bulk():
         org_id = import_book_in(tx, book, note)
         start = 0
         for chunk in book_json.iter_book_vouchers(path):
             records = stream.vouchers(chunk, start)
             if stream.ok:
-                _post_imported(tx, org_id, records)
+                _post_imported(tx, org_id, records, start)
             start += len(chunk)
             note(f"vouchers {start}")
         stream.finish()  # raises (and so rolls back) if any voucher was bad

@@ -380,10 +380,18 @@ def post_system_vouchers(
         path = f"vouchers[{i}]"
         resolved.append(resolve_voucher(v, accounts, members, path=path))
         check_open(closed, v.date, f"{path}.date")
+    digests: dict[int, str] = {}
     ids = insert_posted_vouchers(
-        tx.session, org_id, resolved, user=tx.user, source=source, distribution_id=distribution_id
+        tx.session,
+        org_id,
+        resolved,
+        user=tx.user,
+        source=source,
+        distribution_id=distribution_id,
+        digests=digests,
     )
-    tx.track_many(action, "voucher", ids, {"vouchers": len(ids), "source": source})
+    if ids:
+        tx.track_bulk(action, "voucher", digests, {"vouchers": len(ids), "source": source})
     return ids
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from coopledger.domain.vocabulary import VoucherState
+from coopledger.store.bulk import insert_rows
 from coopledger.store.models import (
     Account,
     FiscalYear,
@@ -24,6 +25,7 @@ from coopledger.store.models import (
     VoucherLine,
     table_of,
 )
+from coopledger.store.tracked import StateDigester
 
 V = table_of(Voucher)
 L = table_of(VoucherLine)
@@ -187,6 +189,42 @@ def _next_id(session: Session | Connection, table: Any) -> int:
     return int(session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
 
+_HEADER_COLUMNS: tuple[str, ...] = (
+    "id",
+    "org_id",
+    "vtype",
+    "date",
+    "year",
+    "month",
+    "seq",
+    "memo",
+    "attachments",
+    "state",
+    "source",
+    "distribution_id",
+    "reverses_id",
+    "reversed_by_id",
+    "prepared_by",
+    "reviewed_by",
+    "posted_by",
+    "created_at",
+    "posted_at",
+)
+_LINE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "org_id",
+    "voucher_id",
+    "line_no",
+    "account_id",
+    "member_id",
+    "debit_fen",
+    "credit_fen",
+    "memo",
+    "date",
+    "seq",
+)
+
+
 def insert_posted_vouchers(
     session: Session | Connection,
     org_id: int,
@@ -198,78 +236,109 @@ def insert_posted_vouchers(
     reviewed_by: str = "",
     reverses: Mapping[int, int] | None = None,
     chunk: int = 20_000,
+    digests: dict[int, str] | None = None,
 ) -> list[int]:
-    """Insert and post many vouchers at once (Core, not ORM), numbered in date order after
+    """Insert and post many vouchers at once (bulk, not ORM), numbered in date order after
     the month's last number. Returns their ids in the order given. The caller has checked
-    each voucher (balance, leaves, open periods)."""
+    each voucher (balance, leaves, open periods).
+
+    With ``digests``, each voucher's recorded state is digested from the rows as they are
+    inserted (id → digest), for the caller's bulk audit entry: the same digest ``verify``
+    computes from the stored rows, without reading them back."""
     now = dt.datetime.now(dt.UTC)
     seqs = next_seqs(session, org_id, {(v.vtype, v.date.year, v.date.month) for v in vouchers})
     order = sorted(range(len(vouchers)), key=lambda i: vouchers[i].date)
     first_vid = _next_id(session, V)
     next_lid = _next_id(session, L)
     ids = [first_vid + i for i in range(len(vouchers))]
-    headers: list[dict[str, Any]] = []
-    lines: list[dict[str, Any]] = []
+    headers: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
     deltas: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     reverses = reverses or {}
-
-    def flush() -> None:
-        if headers:
-            session.execute(insert(V), headers)
-            headers.clear()
-        if lines:
-            session.execute(insert(L), lines)
-            lines.clear()
-
-    for i in order:
-        v = vouchers[i]
-        key = (v.vtype, v.date.year, v.date.month)
-        seq = seqs.get(key, 0) + 1
-        seqs[key] = seq
-        vid = ids[i]
-        headers.append(
+    state = VoucherState.POSTED.value
+    digester = (
+        StateDigester(
+            V,
+            _HEADER_COLUMNS,
             {
-                "id": vid,
                 "org_id": org_id,
-                "vtype": v.vtype,
-                "date": v.date,
-                "year": v.date.year,
-                "month": v.date.month,
-                "seq": seq,
-                "memo": v.memo,
-                "attachments": v.attachments,
-                "state": VoucherState.POSTED,
+                "state": state,
                 "source": source,
                 "distribution_id": distribution_id,
-                "reverses_id": reverses.get(i),
                 "reversed_by_id": None,
                 "prepared_by": user,
                 "reviewed_by": reviewed_by,
                 "posted_by": user,
                 "created_at": now,
                 "posted_at": now,
-            }
+            },
+            line_columns=_LINE_COLUMNS,
         )
+        if digests is not None
+        else None
+    )
+
+    def flush() -> None:
+        if headers:
+            insert_rows(session, V, _HEADER_COLUMNS, headers)
+            headers.clear()
+        if lines:
+            insert_rows(session, L, _LINE_COLUMNS, lines)
+            lines.clear()
+
+    for i in order:
+        v = vouchers[i]
+        day = v.date
+        year, month = day.year, day.month
+        key = (v.vtype, year, month)
+        seq = seqs.get(key, 0) + 1
+        seqs[key] = seq
+        vid = ids[i]
+        header = (
+            vid,
+            org_id,
+            v.vtype,
+            day,
+            year,
+            month,
+            seq,
+            v.memo,
+            v.attachments,
+            state,
+            source,
+            distribution_id,
+            reverses.get(i),
+            None,
+            user,
+            reviewed_by,
+            user,
+            now,
+            now,
+        )
+        headers.append(header)
+        first_line = len(lines)
         for n, ln in enumerate(v.lines, start=1):
             lines.append(
-                {
-                    "id": next_lid,
-                    "org_id": org_id,
-                    "voucher_id": vid,
-                    "line_no": n,
-                    "date": v.date,
-                    "seq": seq,
-                    "account_id": ln.account_id,
-                    "member_id": ln.member_id,
-                    "debit_fen": ln.debit_fen,
-                    "credit_fen": ln.credit_fen,
-                    "memo": ln.memo,
-                }
+                (
+                    next_lid,
+                    org_id,
+                    vid,
+                    n,
+                    ln.account_id,
+                    ln.member_id,
+                    ln.debit_fen,
+                    ln.credit_fen,
+                    ln.memo,
+                    day,
+                    seq,
+                )
             )
             next_lid += 1
-            d = deltas[(ln.account_id, v.date.year, v.date.month)]
+            d = deltas[(ln.account_id, year, month)]
             d[0] += ln.debit_fen
             d[1] += ln.credit_fen
+        if digester is not None and digests is not None:
+            digests[vid] = digester(header, lines[first_line:])
         if len(lines) >= chunk:
             flush()
     flush()
