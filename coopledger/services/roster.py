@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.fields import record_columns
@@ -211,10 +211,10 @@ def import_roster(
     with ledger.write(org_id) as tx:
         if what == "members":
             rows = _member_rows(tx, org_id, member_rows, report)
-            table_, entity = M, "member"
+            entity = "member"
         else:
             rows = _contract_rows(tx, org_id, contract_rows, report)
-            table_, entity = C, "land_contract"
+            entity = "land_contract"
         if report.errors or not commit:
             report.errors.sort(
                 key=lambda e: (
@@ -224,13 +224,6 @@ def import_roster(
                 )
             )
             return report  # the transaction ends without a write
-        if rows:
-            tx.session.execute(insert(table_), rows)
-            tx.track_many(
-                f"import {what}",
-                entity,
-                [int(r["id"]) for r in rows],
-                {"file": path.name, "rows": len(rows)},
-            )
+        tx.track_inserted(f"import {what}", entity, rows, {"file": path.name, "rows": len(rows)})
         report.committed = True
     return report
