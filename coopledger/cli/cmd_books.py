@@ -16,7 +16,7 @@ from coopledger.domain.money import parse_money
 from coopledger.domain.vocabulary import VoucherState, codes
 from coopledger.i18n import _, term
 from coopledger.services import books, vouchers
-from coopledger.services.queries import list_vouchers, voucher_detail
+from coopledger.services.views import VoucherFilter, page_rows, voucher_detail
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -155,13 +155,12 @@ def cmd_voucher_add(ctx: Context) -> int:
 
 def cmd_voucher_list(ctx: Context) -> int:
     org = ctx.org(readonly=True)
-    rows = list_vouchers(
-        ctx.ledger(),
-        org.id,
+    found = VoucherFilter(
         start=_date(ctx.args.start, "--from"),
         end=_date(ctx.args.end, "--to"),
         state=ctx.args.state,
     )
+    rows = page_rows(ctx.ledger(), org.id, found, limit=None)
     if ctx.args.json:
         print(dumps([r.to_json() for r in rows]))
         return 0
@@ -172,7 +171,7 @@ def cmd_voucher_list(ctx: Context) -> int:
                 (
                     r.id,
                     r.date,
-                    r.number,
+                    r.label,
                     r.memo,
                     money(r.total),
                     term(VoucherState, r.state),

@@ -174,8 +174,7 @@ def cmd_member_list(ctx: Context) -> int:
 
     org = ctx.org(readonly=True)
     found = views.MemberFilter(group=ctx.args.group)
-    total = views.count_members(ctx.ledger(), org.id, found)
-    rows = views.page_members(ctx.ledger(), org.id, found, limit=max(total, 1))
+    rows = views.page_rows(ctx.ledger(), org.id, found, limit=None)
     if ctx.args.json:
         print(dumps([r.to_json() for r in rows]))
         return 0

@@ -520,11 +520,9 @@ def from_column(spec: Field, value: Any) -> Any:
 def record_from_columns(record: type[R], row: Mapping[Any, Any], **given: Any) -> R:
     """A record from a row of its table (a mapping by column name); ``given`` supplies the
     fields that have no column of their own (references by code) or are stored otherwise."""
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict(given)  # also what a subclass adds (a list row's id …)
     for spec in fields_of(record):
-        if spec.attr in given:
-            values[spec.attr] = given[spec.attr]
-        elif spec.db_column:
+        if spec.attr not in given and spec.db_column:
             values[spec.attr] = from_column(spec, row[spec.db_column])
     return record(**values)
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, Unpack
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import (
     PasswordNeededError,
@@ -56,6 +58,8 @@ class Ledger:
     role: str | None = None
     #: The single-writer lock, held while the ledger is open for writing.
     writer_lock: WriterLock | None = None
+    #: Who hears of each committed write's `Changes` (see `subscribe`).
+    listeners: list[Callable[[Changes], None]] = field(default_factory=list, repr=False)
 
     def require(self, permission: Permission) -> None:
         """Raise ``PermissionDenied`` unless the user's role allows ``permission``."""
@@ -66,11 +70,31 @@ class Ledger:
         is this user. Single-user mode passes; see ``domain.roles.check_other_person``."""
         check_other_person(self.user, self.role, other_user, what)
 
-    def write(self, org_id: int | None = None) -> AbstractContextManager[Tx]:
-        """A unit of work: one transaction with its audit entries."""
+    @contextmanager
+    def write(self, org_id: int | None = None) -> Iterator[Tx]:
+        """A unit of work: one transaction with its audit entries. Once it has committed,
+        every listener (`subscribe`) hears what kinds of record it changed."""
         if self.readonly:
             raise DomainError("", N_("The ledger is open read-only."))
-        return unit_of_work(self.engine, self.user, org_id)
+        with unit_of_work(self.engine, self.user, org_id) as tx:
+            yield tx
+        self.publish(tx.changes)
+
+    def subscribe(self, listener: Callable[[Changes], None]) -> Callable[[], None]:
+        """Call ``listener`` with the `Changes` of every write that commits from now on (in
+        the thread that wrote); returns the function that stops it."""
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener) if listener in self.listeners else None
+
+    def publish(self, changes: Changes) -> None:
+        """Tell every listener what changed (also for changes made outside a unit of work:
+        a backup restored over the ledger is `Changes.ALL`)."""
+        if changes:
+            for listener in list(self.listeners):
+                try:
+                    listener(changes)
+                except Exception:  # the write has committed: a listener must not undo that
+                    logging.getLogger(__name__).exception("a change listener failed")
 
     def read(self) -> AbstractContextManager[Session]:
         """A session for queries."""

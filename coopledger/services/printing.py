@@ -39,9 +39,9 @@ from coopledger.reports.voucher import render_voucher
 from coopledger.services import books
 from coopledger.services.distribution import get_plan, slips, wages_by_member
 from coopledger.services.ledger import Ledger
-from coopledger.services.queries import voucher_detail
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
+from coopledger.services.views import voucher_detail
 from coopledger.store.ledger import A, L, V, accounts_by_code
 from coopledger.store.models import Distribution, LandContract, Organisation
 

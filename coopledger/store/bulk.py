@@ -18,7 +18,18 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_rows"]
+__all__ = ["TOUCHED", "insert_rows", "note_write"]
+
+#: The key, in a connection's ``info``, of the set of tables the open unit of work wrote.
+TOUCHED = "coopledger.touched"
+
+
+def note_write(conn: Connection, table: str) -> None:
+    """Note that ``table`` was written in the open unit of work (if one is watching)."""
+    touched = conn.info.get(TOUCHED)
+    if touched is not None:
+        touched.add(table)
+
 
 _POSITIONAL = frozenset({"qmark", "format", "numeric"})
 
@@ -53,6 +64,7 @@ def insert_rows(
     """Insert ``rows`` (tuples in ``columns`` order) into ``table`` within the caller's
     transaction. Returns how many rows were inserted."""
     conn = session.connection() if isinstance(session, Session) else session
+    note_write(conn, table.name)  # the driver's executemany below is no Core statement
     stmt = insert(table)
     compiled = stmt.compile(dialect=conn.dialect, column_keys=list(columns))
     positional = conn.dialect.paramstyle in _POSITIONAL and list(

@@ -3,27 +3,90 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 
+from coopledger.domain.changes import Changes
 from coopledger.store import audit
-from coopledger.store.bulk import insert_rows
+from coopledger.store.bulk import TOUCHED, insert_rows, note_write
 from coopledger.store.engine import bulk_cache
 from coopledger.store.tracked import TRACKED, StateDigester, digests_in_range, record_state
+
+#: The kinds of record each table holds (`Changes`); a table written in a unit of work
+#: reports its kinds (``tests/store/test_changes.py`` checks that every table is here).
+TABLE_CHANGES: Mapping[str, Changes] = {
+    "organisation": Changes.ORGS,
+    "account": Changes.ACCOUNTS,
+    "member": Changes.MEMBERS,
+    # A contract's land share lot is part of the share register.
+    "land_contract": Changes.CONTRACTS | Changes.SHARES,
+    "share_lot": Changes.SHARES,
+    "voucher": Changes.VOUCHERS,
+    "voucher_line": Changes.VOUCHERS,
+    "period_balance": Changes.VOUCHERS,
+    "period": Changes.PERIODS,
+    "fiscal_year": Changes.PERIODS,
+    "balance_check": Changes.CHECKS,
+    "distribution_plan": Changes.DISTRIBUTION,
+    "distribution": Changes.DISTRIBUTION,
+    # A slip is made by a distribution and paid later.
+    "distribution_item": Changes.DISTRIBUTION | Changes.PAYMENTS,
+    "setting": Changes.SETTINGS,
+    "app_user": Changes.USERS,
+    "audit_log": Changes.AUDIT,
+}
+
+
+def changes_of(tables: Iterable[str]) -> Changes:
+    """The kinds of record behind some tables (an unknown table counts as everything)."""
+    out = Changes.NONE
+    for table in tables:
+        out |= TABLE_CHANGES.get(table, Changes.ALL)
+    return out
+
+
+def _note_statement(
+    conn: Connection,
+    clauseelement: object,
+    _multiparams: object,
+    _params: object,
+    _execution_options: object,
+    _result: object,
+) -> None:
+    """After a statement: note the table an insert, update or delete wrote (ORM flushes and
+    Core statements alike)."""
+    if isinstance(clauseelement, UpdateBase):
+        table = getattr(clauseelement, "table", None)
+        name = getattr(table, "name", None)
+        if isinstance(name, str):
+            note_write(conn, name)
+
+
+def _watch(engine: Engine) -> None:
+    if not event.contains(engine, "after_execute", _note_statement):
+        event.listen(engine, "after_execute", _note_statement)
 
 
 class Tx:
     """An open write transaction. Services do their writes through ``session`` and say what
-    they did with ``track``/``log``; the audit entries commit or vanish with the writes."""
+    they did with ``track``/``log``; the audit entries commit or vanish with the writes.
+    `changes` says what kinds of record it has written so far."""
 
     def __init__(self, session: Session, user: str, org_id: int | None) -> None:
         self.session = session
         self.user = user
         self.org_id = org_id
+        self.tables: set[str] = set()
+
+    @property
+    def changes(self) -> Changes:
+        """The kinds of record this transaction wrote."""
+        return changes_of(self.tables)
 
     def log(
         self,
@@ -133,16 +196,25 @@ class Tx:
 @contextmanager
 def unit_of_work(engine: Engine, user: str, org_id: int | None = None) -> Iterator[Tx]:
     """One write transaction: commits when the block ends, rolls back (leaving no trace,
-    audit entries included) when it raises."""
+    audit entries included) when it raises. The `Tx` notes the tables written (see
+    `Tx.changes`)."""
+    _watch(engine)
     session = Session(engine, expire_on_commit=False)
+    # The DBAPI connection's own info: it outlives the Connection, which commit closes.
+    info: dict[Any, Any] | None = None
     try:
         session.begin()
-        yield Tx(session, user, org_id)
-        session.commit()
+        tx = Tx(session, user, org_id)
+        info = session.connection().info
+        info[TOUCHED] = tx.tables
+        yield tx
+        session.commit()  # flushes the last ORM changes: their tables are noted too
     except BaseException:
         session.rollback()
         raise
     finally:
+        if info is not None:
+            info.pop(TOUCHED, None)
         session.close()
 
 

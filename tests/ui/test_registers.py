@@ -80,9 +80,9 @@ def test_add_a_contract(qtbot, window, lotus) -> None:
     assert "2,000.00" in dialog.fee_label.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert views.count_contracts(lotus, 1, ContractFilter(search="山邑-177")) == 1
+    assert views.count_rows(lotus, 1, ContractFilter(search="山邑-177")) == 1
     assert view.model.rowCount() == 177
-    lots = views.page_share_lots(lotus, 1, ShareLotFilter(search="L0177"))
+    lots = views.page_rows(lotus, 1, ShareLotFilter(search="L0177"))
     assert [(x.share_class, x.amount_fen) for x in lots] == [("land", 200000)]
 
 
@@ -121,9 +121,7 @@ def test_add_a_share_lot_and_transfer_it(qtbot, window, lotus) -> None:
     assert transfer.save_button.isEnabled(), transfer.errors_shown()
     transfer.submit()
     assert not transfer.isVisible()
-    holders = {
-        x.holder_code for x in views.page_share_lots(lotus, 1, ShareLotFilter(share_class="cash"))
-    }
+    holders = {x.holder_code for x in views.page_rows(lotus, 1, ShareLotFilter(share_class="cash"))}
     assert holders == {"H0002", "H0005", "H0006"}
 
 
@@ -137,4 +135,4 @@ def test_member_filters(qtbot, window) -> None:
     kind = view.bar.filters["kind"]
     kind.setCurrentIndex(kind.findData("collective"))
     assert view.model.rowCount() == 0
-    assert views.count_members(window.ctx.ledger, 1, MemberFilter(kind="collective")) == 1
+    assert views.count_rows(window.ctx.ledger, 1, MemberFilter(kind="collective")) == 1

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_
 from coopledger.i18n import _
 from coopledger.services import accounts as accounts_service
@@ -93,7 +94,14 @@ class _Tab(QWidget):
 class BooksView(View):
     """The books, each on its tab; every table exports to Excel."""
 
-    flags = frozenset({"vouchers", "distribution", "payments", "accounts"})
+    changes = (
+        Changes.VOUCHERS
+        | Changes.DISTRIBUTION
+        | Changes.PAYMENTS
+        | Changes.ACCOUNTS
+        | Changes.PERIODS
+        | Changes.CHECKS
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.land import ContractInput, contract_fee
 from coopledger.domain.records import ContractRecord
@@ -20,19 +21,19 @@ from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel, Source
-from coopledger.ui.views.base import TableView
+from coopledger.ui.views.base import TableView, list_source
 from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo, make_table
 
 CONTRACT_COLUMNS: list[Column[ContractListRow]] = [
     Column(N_("Contract"), lambda r: r.code, sort="code", width=80),
-    Column(N_("Household"), lambda r: f"{r.member_code} {r.member_name}", sort="member", width=150),
+    Column(N_("Household"), lambda r: f"{r.member} {r.member_name}", sort="member", width=150),
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=100),
     Column(N_("Parcel"), lambda r: r.parcel, sort="parcel", width=110),
     Column(N_("Area (mu)"), lambda r: r.area_e4, kind="area", sort="area", width=90),
     Column(N_("Rent per mu"), lambda r: r.rent_per_mu_fen, kind="money", sort="rent", width=100),
     Column(N_("Share value per mu"), lambda r: r.share_value_per_mu_fen, kind="money", width=120),
     Column(N_("Start"), lambda r: r.start, kind="date", sort="start", width=95),
-    Column(N_("End"), lambda r: r.end, kind="date", sort="end", width=95),
+    Column(N_("End"), lambda r: r.effective_end, kind="date", sort="end", width=95),
     Column(N_("Status"), lambda r: term(ContractStatus, r.status), sort="status", width=80),
     Column(N_("Location"), lambda r: r.location),
 ]
@@ -53,7 +54,7 @@ def member_search(ctx: AppContext, kind: str | None = None) -> Any:
 class ContractsView(TableView):
     """The land transfer contracts."""
 
-    flags = frozenset({"contracts", "members"})
+    changes = Changes.CONTRACTS | Changes.MEMBERS
     export_name = "contracts"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -77,12 +78,7 @@ class ContractsView(TableView):
         f = ContractFilter(
             search=self.bar.text(), group=self.bar.value("group"), status=self.bar.value("status")
         )
-        return Source(
-            lambda: views.count_contracts(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_contracts(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -104,7 +100,6 @@ class ContractsView(TableView):
 
     def add_contract(self) -> ContractDialog:
         dialog = ContractDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("contracts", "shares"))
         dialog.open()
         return dialog
 
@@ -113,7 +108,6 @@ class ContractsView(TableView):
         if row is None:
             return
         dialog = TerminateDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("contracts", "shares"))
         dialog.open()
 
     def show_fees(self) -> None:
@@ -203,7 +197,7 @@ class TerminateDialog(FormDialog):
     def __init__(self, ctx: AppContext, row: ContractListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("Terminate contract {code}").format(code=row.code), parent)
         self.row = row
-        last = min(max(dt.date.today(), row.start), row.end)
+        last = min(max(dt.date.today(), row.start), row.effective_end)
         self.add_field("date", _("Last day"), DateEdit(last), lambda w: w.date_value())
         self.add_field("reason", _("Reason"), QLineEdit())
         self.finish()
@@ -235,7 +229,7 @@ class FeeScheduleDialog(QDialog):
         layout.addWidget(
             QLabel(
                 _("{member} {name}, parcel {parcel}, {area} mu").format(
-                    member=row.member_code,
+                    member=row.member,
                     name=row.member_name,
                     parcel=row.parcel,
                     area=fmt.area(row.area_e4),

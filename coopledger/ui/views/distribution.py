@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import parse_rate
 from coopledger.domain.numerals import amount_in_capitals
@@ -33,12 +34,20 @@ from coopledger.domain.vocabulary import PaymentMethod, Permission
 from coopledger.i18n import _, term
 from coopledger.services import distribution as dist
 from coopledger.services import registers, views
-from coopledger.services.distribution import PlanForm, Preview, SlipRow
+from coopledger.services.distribution import PlanForm, Preview
 from coopledger.services.views import SlipFilter, YearState
+from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, Source
-from coopledger.ui.views.base import TableView, View, button, export_rows, status_message
+from coopledger.ui.views.base import (
+    TableView,
+    View,
+    button,
+    export_rows,
+    list_source,
+    status_message,
+)
 from coopledger.ui.views.waterfall import WaterfallChart
 from coopledger.ui.widgets import DateEdit, fill_combo, make_table, size_columns
 
@@ -354,7 +363,6 @@ class PlanPage(QWizardPage):
         def done(_id: object) -> None:
             self._saving = False
             self._saved = True
-            self.w.ctx.notify("distribution")
             if not state["sync"]:
                 self.w.next()
 
@@ -526,7 +534,6 @@ class CommitPage(QWizardPage):
             self.result_label.setText(
                 _("Committed. The slips and the public notice can now be printed.")
             )
-            self.w.ctx.notify("distribution", "vouchers", "payments")
             self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:
@@ -672,7 +679,7 @@ SLIP_COLUMNS: list[Column[SlipRow]] = [
 class PaymentsView(TableView):
     """Payments of a committed year: mark slips paid, see who is unpaid."""
 
-    flags = frozenset({"distribution", "payments", "members"})
+    changes = Changes.DISTRIBUTION | Changes.PAYMENTS | Changes.MEMBERS
     export_name = "payments"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -731,12 +738,7 @@ class PaymentsView(TableView):
         ledger, org, f = self.ctx.ledger, self.ctx.org_id, self.slip_filter()
         if f is None:
             return Source(lambda: 0, lambda *_a: [])
-        return Source(
-            lambda: views.count_slips(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_slips(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def _totals(self) -> None:
         f = self.slip_filter()
@@ -783,18 +785,14 @@ class PaymentsView(TableView):
             return len(codes)
 
         def done(n: int) -> None:
-            self.ctx.notify("payments", "vouchers")
             status_message(self, _("{n} slips marked paid").format(n=n))
 
-        def failed(exc: BaseException) -> None:
-            self.ctx.notify("payments", "vouchers")
-            errors.show_error(self, exc)
-
+        # Each payment is its own unit of work: the views hear of every one that committed,
+        # also when the task stops early or fails part way.
         self.ctx.runner.run(
             work,
             on_done=done,
-            on_error=failed,
-            on_cancel=lambda: self.ctx.notify("payments", "vouchers"),
+            on_error=lambda exc: errors.show_error(self, exc),
             title=_("Recording payments…"),
         )
 
@@ -823,7 +821,7 @@ class PaymentsView(TableView):
 class DistributionView(View):
     """Years, the wizard, reversal; and the payments tab."""
 
-    flags = frozenset({"distribution", "vouchers"})
+    changes = Changes.DISTRIBUTION | Changes.VOUCHERS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -928,7 +926,6 @@ class DistributionView(View):
         ledger, org = self.ctx.ledger, self.ctx.org_id
         self.ctx.runner.run(
             lambda: dist.reverse_distribution(ledger, org, y.year),
-            on_done=lambda _ids: self.ctx.notify("distribution", "vouchers", "payments"),
             on_error=lambda exc: errors.show_error(self, exc),
             title=_("Reversing the distribution…"),
         )

@@ -7,17 +7,18 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.records import MemberRecord
 from coopledger.domain.vocabulary import MemberKind, Permission
 from coopledger.i18n import _, term
-from coopledger.services import registers, views
+from coopledger.services import registers
 from coopledger.services.views import MemberFilter, MemberListRow
 from coopledger.ui import fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, Source
-from coopledger.ui.views.base import TableView
+from coopledger.ui.views.base import TableView, list_source
 from coopledger.ui.widgets import DateEdit, fill_combo
 
 MEMBER_COLUMNS: list[Column[MemberListRow]] = [
@@ -43,7 +44,7 @@ MEMBER_COLUMNS: list[Column[MemberListRow]] = [
 class MembersView(TableView):
     """The member register, paged from the ledger, with search and filters."""
 
-    flags = frozenset({"members"})
+    changes = Changes.MEMBERS
     export_name = "members"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -76,12 +77,7 @@ class MembersView(TableView):
             kind=self.bar.value("kind"),
             active=self.bar.value("status"),
         )
-        return Source(
-            lambda: views.count_members(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_members(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -103,7 +99,6 @@ class MembersView(TableView):
 
     def add_member(self) -> MemberDialog:
         dialog = MemberDialog(self.ctx, None, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("members"))
         dialog.open()
         return dialog
 
@@ -112,7 +107,6 @@ class MembersView(TableView):
         if row is None:
             return None
         dialog = MemberDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("members"))
         dialog.open()
         return dialog
 
@@ -121,7 +115,6 @@ class MembersView(TableView):
         if row is None:
             return
         dialog = LeaveDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("members"))
         dialog.open()
 
     def print_statement(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.services import distribution, registers
@@ -235,7 +236,7 @@ def render_to_printer(document: QPdfDocument, printer: Any) -> int:
 class PrintingView(View):
     """Every paper the program prints, with what to choose for it."""
 
-    flags = frozenset({"distribution", "members", "payments"})
+    changes = Changes.DISTRIBUTION | Changes.MEMBERS | Changes.PAYMENTS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import ALL_ROLES, role_name
 from coopledger.domain.vocabulary import Chart, Permission
@@ -47,7 +48,7 @@ USER_COLUMNS: list[Column[UserInfo]] = [
 class SettingsView(View):
     """Settings of the ledger and of the current book."""
 
-    flags = frozenset({"settings", "users", "orgs"})
+    changes = Changes.SETTINGS | Changes.USERS | Changes.ORGS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -198,7 +199,6 @@ class SettingsView(View):
                     settings.set_setting(ledger, key, value, org)
 
         def saved(_r: object) -> None:
-            self.ctx.notify("settings")
             status_message(self, _("Settings saved"))
 
         self.ctx.runner.run(
@@ -214,7 +214,6 @@ class SettingsView(View):
         ledger = self.ctx.ledger
         self.ctx.runner.run(
             lambda: backup.set_backup_folder(ledger, folder),
-            on_done=lambda _r: self.ctx.notify("settings"),
             on_error=lambda exc: errors.show_error(self, exc),
         )
 
@@ -243,12 +242,10 @@ class SettingsView(View):
 
     def add_user(self) -> None:
         dialog = UserDialog(self.ctx, first=not self.users_model.rows, parent=self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("users"))
         dialog.open()
 
     def new_book(self) -> None:
         dialog = NewBookDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("orgs"))
         dialog.open()
 
 

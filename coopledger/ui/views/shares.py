@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import parse_money
 from coopledger.domain.records import ShareLotRecord
@@ -28,7 +29,7 @@ from coopledger.ui import fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, Source
-from coopledger.ui.views.base import TableView
+from coopledger.ui.views.base import TableView, list_source
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo
 
@@ -59,7 +60,7 @@ SHARE_COLUMNS: list[Column[ShareLotListRow]] = [
 class SharesView(TableView):
     """The share register: every lot, land lots included."""
 
-    flags = frozenset({"shares", "contracts", "members"})
+    changes = Changes.SHARES | Changes.CONTRACTS | Changes.MEMBERS
     export_name = "share-register"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -84,12 +85,7 @@ class SharesView(TableView):
             group=self.bar.value("group"),
             on=dt.date.today() if self.bar.value("on") == "today" else None,
         )
-        return Source(
-            lambda: views.count_share_lots(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_share_lots(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -107,7 +103,6 @@ class SharesView(TableView):
 
     def add_lot(self) -> ShareLotDialog:
         dialog = ShareLotDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("shares"))
         dialog.open()
         return dialog
 
@@ -116,7 +111,6 @@ class SharesView(TableView):
         if row is None or row.share_class == ShareClass.LAND:
             return None
         dialog = TransferDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("shares"))
         dialog.open()
         return dialog
 

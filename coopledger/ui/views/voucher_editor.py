@@ -44,8 +44,8 @@ from coopledger.domain.numerals import amount_in_capitals
 from coopledger.domain.vocabulary import MemberAux, Permission, VoucherState
 from coopledger.i18n import _, term
 from coopledger.services import accounts as accounts_service
-from coopledger.services import queries, vouchers
-from coopledger.services.queries import VoucherDetail
+from coopledger.services import views, vouchers
+from coopledger.services.views import VoucherDetail
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.views.contracts import member_search
@@ -608,7 +608,6 @@ class VoucherEditor(QDialog):
 
     def _saved(self, vid: int) -> None:
         self.busy = False
-        self.ctx.notify("vouchers")
         self.saved.emit(vid)
         self.accept()
 
@@ -616,9 +615,8 @@ class VoucherEditor(QDialog):
         self.busy = False
         self.recompute()
         if isinstance(exc, DomainError):
+            # A draft saved before posting failed stays a draft: the list has heard of it.
             self.problem.setText(self.describe(exc))
-            # A draft saved before posting failed stays a draft; the list shows it.
-            self.ctx.notify("vouchers")
         else:
             errors.show_error(self, exc)
 
@@ -628,7 +626,7 @@ _COL_FIELD = {ACCOUNT: ".account", DEBIT: ".debit", CREDIT: ".credit"}
 
 def open_voucher(ctx: AppContext, parent: QWidget, voucher_id: int) -> VoucherEditor:
     """Open a voucher (a draft to edit, a posted one to read)."""
-    detail = queries.voucher_detail(ctx.ledger, ctx.org_id, voucher_id)
+    detail = views.voucher_detail(ctx.ledger, ctx.org_id, voucher_id)
     editor = VoucherEditor(ctx, parent, detail=detail)
     editor.open()
     return editor

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_
 from coopledger.domain.vocabulary import Permission, VoucherSource, VoucherState
 from coopledger.i18n import _, term
@@ -15,7 +16,7 @@ from coopledger.services.views import VoucherFilter, VoucherListRow
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Source
-from coopledger.ui.views.base import TableView, status_message
+from coopledger.ui.views.base import TableView, list_source, status_message
 from coopledger.ui.views.voucher_editor import VoucherEditor, open_voucher
 from coopledger.ui.widgets import fill_combo
 
@@ -41,7 +42,7 @@ VOUCHER_COLUMNS: list[Column[VoucherListRow]] = [
 class VouchersView(TableView):
     """Vouchers of the current book, newest month first by default."""
 
-    flags = frozenset({"vouchers", "distribution", "payments"})
+    changes = Changes.VOUCHERS | Changes.DISTRIBUTION | Changes.PAYMENTS | Changes.PERIODS
     export_name = "vouchers"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -79,12 +80,7 @@ class VouchersView(TableView):
             year=self.bar.value("year"),
             month=self.bar.value("month"),
         )
-        return Source(
-            lambda: view_queries.count_vouchers(ledger, org, f),
-            lambda offset, limit, sort, desc: view_queries.page_vouchers(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -153,14 +149,11 @@ class VouchersView(TableView):
             return done
 
         def done(n: int) -> None:
-            self.ctx.notify("vouchers")
             status_message(self, done_text.format(n=n))
 
-        def failed(exc: BaseException) -> None:
-            self.ctx.notify("vouchers")
-            errors.show_error(self, exc)
-
-        self.ctx.runner.run(task, on_done=done, on_error=failed, title=title)
+        self.ctx.runner.run(
+            task, on_done=done, on_error=lambda exc: errors.show_error(self, exc), title=title
+        )
 
     def delete_drafts(self) -> None:
         if not dialogs.confirm(self, _("Delete draft"), _("Delete the selected drafts?")):
@@ -185,7 +178,6 @@ class VouchersView(TableView):
         from coopledger.ui.views.periods import ReverseDialog
 
         dialog = ReverseDialog(self.ctx, row.id, row.label, row.date, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("vouchers"))
         dialog.open()
 
     def print_voucher(self) -> None:
@@ -212,11 +204,10 @@ class VouchersView(TableView):
         from coopledger.ui.views.periods import ClosePeriodDialog
 
         dialog = ClosePeriodDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("vouchers"))
         dialog.open()
 
 
 def _state_of(ledger: Any, org: int, vid: int) -> str:
-    from coopledger.services.queries import voucher_detail
+    from coopledger.services.views import voucher_detail
 
     return voucher_detail(ledger, org, vid).state
