@@ -259,16 +259,6 @@ class ContractRecord:
 # -- share lots ---------------------------------------------------------------------------
 
 
-def _lot_end_not_before_start(v: Mapping[str, Any]) -> Problems:
-    start, end = v.get("start"), v.get("end")
-    if start is not None and end is not None and end < start:
-        yield (
-            "end",
-            N_("must not be before start {start} (got {got})"),
-            {"start": start.isoformat(), "got": end.isoformat()},
-        )
-
-
 def _red_fund_rules(v: Mapping[str, Any]) -> Problems:
     share_class = v.get("share_class")
     if share_class == ShareClass.RED_FUND and "end" in v and v["end"] is None:
@@ -336,7 +326,7 @@ class ShareLotRecord:
     notes: str = field(Field("notes", Kind.NOTE, N_("Notes")))
 
     checks: ClassVar[tuple[RecordCheck, ...]] = (
-        _lot_end_not_before_start,
+        _end_not_before_start,
         _red_fund_rules,
         _transfer_kind_with_source,
     )

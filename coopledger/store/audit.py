@@ -95,33 +95,18 @@ def append(
     """Append one entry chained to the current head, inside the caller's transaction (a
     session's, or a bare connection's, as a migration has)."""
     _, prev = chain_head(session)
-    before_json = "" if before is None else canonical_json(before)
-    after_json = "" if after is None else canonical_json(after)
-    at = now_utc_text()
-    eid = str(entity_id)
+    fields: dict[str, Any] = {
+        "org_id": org_id,
+        "at": now_utc_text(),
+        "user": user,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "before_json": "" if before is None else canonical_json(before),
+        "after_json": "" if after is None else canonical_json(after),
+    }
     session.execute(
-        insert(table_of(AuditLog)).values(
-            org_id=org_id,
-            at=at,
-            user=user,
-            action=action,
-            entity=entity,
-            entity_id=eid,
-            before_json=before_json,
-            after_json=after_json,
-            prev_hash=prev,
-            hash=entry_hash(
-                prev,
-                org_id=org_id,
-                at=at,
-                user=user,
-                action=action,
-                entity=entity,
-                entity_id=eid,
-                before_json=before_json,
-                after_json=after_json,
-            ),
-        )
+        insert(table_of(AuditLog)).values(**fields, prev_hash=prev, hash=entry_hash(prev, **fields))
     )
 
 

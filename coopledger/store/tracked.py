@@ -49,6 +49,8 @@ TRACKED: dict[str, Tracked] = {
 }
 
 _LINE_TABLE = _t(models.VoucherLine)
+# A line's recorded state, in this order (`StateDigester._lines` writes these, with these
+# types: ints, the member id or null, the memo text).
 _LINE_FIELDS = ("line_no", "account_id", "member_id", "debit_fen", "credit_fen", "memo")
 
 
@@ -132,17 +134,7 @@ class StateDigester:
             self._variable.append((list(columns).index(key), encode))
         self._template = "{" + ",".join(parts) + "}"
         if line_columns:
-            # A line's state: line_no, account_id, member_id (or null), debit, credit, memo.
-            assert _LINE_FIELDS == (
-                "line_no",
-                "account_id",
-                "member_id",
-                "debit_fen",
-                "credit_fen",
-                "memo",
-            )
-            at = [list(line_columns).index(f) for f in _LINE_FIELDS]
-            self._at = at
+            self._at = [list(line_columns).index(f) for f in _LINE_FIELDS]
         self._seen: dict[Any, str] = {}
 
     def _memo(self, value: Any) -> str:
