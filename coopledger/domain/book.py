@@ -69,7 +69,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, NamedTuple, TypeAlias
 
 from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.fields import fast_fen as _fast_fen
@@ -134,9 +134,11 @@ BookShareLot = ShareLotRecord
 """A block of share capital (not a land lot: those follow from the contracts)."""
 
 
-@dataclass(frozen=True, slots=True)
-class BookLine:
-    """One voucher line: exactly one of `debit_fen` / `credit_fen` is > 0, the other 0."""
+class BookLine(NamedTuple):
+    """One voucher line: exactly one of `debit_fen` / `credit_fen` is > 0, the other 0.
+
+    (A named tuple, not a dataclass: a township book has millions of lines, and a tuple is
+    made four times faster.)"""
 
     account: str
     member: str | None
@@ -145,8 +147,7 @@ class BookLine:
     memo: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class BookVoucher:
+class BookVoucher(NamedTuple):
     """A balanced voucher of at least two lines."""
 
     date: dt.date
@@ -240,6 +241,7 @@ def _path_text(path: PathT) -> str:
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 
 _ABSENT: Final[Any] = object()
+_new_line: Final = tuple.__new__
 
 
 def _copy(text: str) -> str:
@@ -981,12 +983,15 @@ class _Parser:
                     )
                 if len(errors) == line_before:
                     lines.append(
-                        BookLine(
-                            leaves.get(account, account),
-                            member_codes.get(member, member) if member is not None else None,
-                            debit_fen,
-                            credit_fen,
-                            line_memo if not consume or not line_memo else _copy(line_memo),
+                        _new_line(  # BookLine(...), without its Python-level __new__
+                            BookLine,
+                            (
+                                leaves.get(account, account),
+                                member_codes.get(member, member) if member is not None else None,
+                                debit_fen,
+                                credit_fen,
+                                line_memo if not consume or not line_memo else _copy(line_memo),
+                            ),
                         )
                     )
                     debits += debit_fen

@@ -60,11 +60,13 @@ from coopledger.store.models import (
     Member,
     Organisation,
     ShareLot,
+    Voucher,
     table_of,
 )
 from coopledger.store.uow import Tx
 
 Progress = Callable[[str], None]
+_new_line = tuple.__new__
 
 C = table_of(LandContract)
 S = table_of(ShareLot)
@@ -104,12 +106,18 @@ def import_checked_book(ledger: Ledger, book: Book, progress: Progress | None = 
         return import_book_in(tx, book, note)
 
 
-def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher], start: int = 0) -> None:
+def _post_imported(
+    tx: Tx, org_id: int, records: Sequence[BookVoucher], start: int = 0, part: int = 20_000
+) -> None:
     """Post a book's vouchers in bulk. The book validator has checked their figures, their
     accounts (leaves of the chart or the book) and their members; left to check here is what
     only the ledger knows: an account kept per member needs a member on each line, and no
     voucher may fall in a closed month. ``start`` is the index of ``records[0]`` in the book
-    (for the paths of errors in a streamed book)."""
+    (for the paths of errors in a streamed book).
+
+    The vouchers are numbered in date order and keep their order in the file as their ids;
+    they are written ``part`` at a time in date order, so that only one part's rows are
+    held besides the book's records."""
     s = tx.session
     accounts = accounts_by_code(s, org_id)
     members = members_by_code(
@@ -117,11 +125,9 @@ def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher], start: i
     )
     closed = closed_months(s, org_id)
     per_member = {code for code, a in accounts.items() if a.member_aux == MemberAux.REQUIRED}
-    resolved = []
     for i, v in enumerate(records, start):
         if closed:
             check_open(closed, v.date, f"vouchers[{i}].date")
-        lines = []
         for j, ln in enumerate(v.lines):
             if ln.member is None and ln.account in per_member:
                 acc = accounts[ln.account]
@@ -131,25 +137,47 @@ def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher], start: i
                     code=acc.code,
                     name=acc.name,
                 )
-            lines.append(
-                ResolvedLine(
-                    accounts[ln.account].id,
-                    ln.debit_fen,
-                    ln.credit_fen,
-                    members[ln.member] if ln.member else None,
-                    ln.memo,
-                )
-            )
-        resolved.append(ResolvedVoucher(v.date, v.memo, tuple(lines), v.attachments))
+    account_ids = {code: a.id for code, a in accounts.items()}
+    first_id = _next_id(tx, Voucher)
+    in_date_order = sorted(range(len(records)), key=lambda i: records[i].date)
     digests: dict[int, str] = {}
-    ids = insert_posted_vouchers(
-        s, org_id, resolved, user=tx.user, source=VoucherSource.IMPORT, digests=digests
-    )
+    for at in range(0, len(in_date_order), part):
+        some = in_date_order[at : at + part]
+        resolved = [
+            ResolvedVoucher(
+                records[i].date,
+                records[i].memo,
+                tuple(
+                    _new_line(  # ResolvedLine(...), without its Python-level __new__
+                        ResolvedLine,
+                        (
+                            account_ids[ln.account],
+                            ln.debit_fen,
+                            ln.credit_fen,
+                            members[ln.member] if ln.member else None,
+                            ln.memo,
+                        ),
+                    )
+                    for ln in records[i].lines
+                ),
+                records[i].attachments,
+            )
+            for i in some
+        ]
+        insert_posted_vouchers(
+            s,
+            org_id,
+            resolved,
+            user=tx.user,
+            source=VoucherSource.IMPORT,
+            digests=digests,
+            ids=[first_id + i for i in some],
+        )
     tx.track_bulk(
         "import vouchers",
         "voucher",
         digests,
-        {"vouchers": len(ids), "source": VoucherSource.IMPORT},
+        {"vouchers": len(records), "source": VoucherSource.IMPORT},
     )
 
 

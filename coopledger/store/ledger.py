@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -47,9 +47,8 @@ class AccountInfo:
     is_leaf: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedLine:
-    """A line with ids instead of codes."""
+class ResolvedLine(NamedTuple):
+    """A line with ids instead of codes (a named tuple: bulk posting makes millions)."""
 
     account_id: int
     debit_fen: int
@@ -237,6 +236,7 @@ def insert_posted_vouchers(
     reverses: Mapping[int, int] | None = None,
     chunk: int = 20_000,
     digests: dict[int, str] | None = None,
+    ids: Sequence[int] | None = None,
 ) -> list[int]:
     """Insert and post many vouchers at once (bulk, not ORM), numbered in date order after
     the month's last number. Returns their ids in the order given. The caller has checked
@@ -244,13 +244,16 @@ def insert_posted_vouchers(
 
     With ``digests``, each voucher's recorded state is digested from the rows as they are
     inserted (id → digest), for the caller's bulk audit entry: the same digest ``verify``
-    computes from the stored rows, without reading them back."""
+    computes from the stored rows, without reading them back. ``ids``: the vouchers' ids,
+    when the caller posts a big batch in date-ordered parts (else the next free ones)."""
     now = dt.datetime.now(dt.UTC)
     seqs = next_seqs(session, org_id, {(v.vtype, v.date.year, v.date.month) for v in vouchers})
     order = sorted(range(len(vouchers)), key=lambda i: vouchers[i].date)
-    first_vid = _next_id(session, V)
     next_lid = _next_id(session, L)
-    ids = [first_vid + i for i in range(len(vouchers))]
+    if ids is None:
+        first_vid = _next_id(session, V)
+        ids = [first_vid + i for i in range(len(vouchers))]
+    ids = list(ids)
     headers: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
     deltas: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -317,26 +320,14 @@ def insert_posted_vouchers(
         )
         headers.append(header)
         first_line = len(lines)
-        for n, ln in enumerate(v.lines, start=1):
+        for n, (account_id, debit, credit, member_id, memo) in enumerate(v.lines, start=1):
             lines.append(
-                (
-                    next_lid,
-                    org_id,
-                    vid,
-                    n,
-                    ln.account_id,
-                    ln.member_id,
-                    ln.debit_fen,
-                    ln.credit_fen,
-                    ln.memo,
-                    day,
-                    seq,
-                )
+                (next_lid, org_id, vid, n, account_id, member_id, debit, credit, memo, day, seq)
             )
             next_lid += 1
-            d = deltas[(ln.account_id, year, month)]
-            d[0] += ln.debit_fen
-            d[1] += ln.credit_fen
+            d = deltas[(account_id, year, month)]
+            d[0] += debit
+            d[1] += credit
         if digester is not None and digests is not None:
             digests[vid] = digester(header, lines[first_line:])
         if len(lines) >= chunk:
