@@ -178,6 +178,7 @@ class _Rows:
         self.table = table
         self.columns = columns
         self.errors: list[DomainError] = []
+        self._kinds: dict[type[Any], dict[str, Kind]] = {}
 
     def path(self, number: int, key: str) -> str:
         index = self.columns[key]
@@ -189,7 +190,9 @@ class _Rows:
         read in any form a sheet writes them; an overlong cell or a bad date is an error
         (and its key left out)."""
         out: dict[str, object] = {}
-        kinds = {f.key: f.kind for f in fields_of(record)}
+        kinds = self._kinds.get(record)
+        if kinds is None:
+            kinds = self._kinds[record] = {f.key: f.kind for f in fields_of(record)}
         for key, index in self.columns.items():
             text = cells[index]
             if not text:
@@ -233,6 +236,13 @@ class _Rows:
             only=frozenset(f.key for f in fields_of(record) if f.key not in skip),
         )
 
+    def failed(self, number: int, before: int) -> set[str]:
+        """The keys of the row's cells that already have an error (since ``before``)."""
+        if len(self.errors) == before:
+            return set()
+        bad = {err.path for err in self.errors[before:]}
+        return {key for key in self.columns if self.path(number, key) in bad}
+
     def unique(
         self, seen: dict[str, int], value: str | None, number: int, key: str, message: str
     ) -> None:
@@ -265,8 +275,7 @@ def parse_member_rows(table: Table) -> tuple[list[MemberRow], list[DomainError]]
         before = len(rows.errors)
         values = rows.cells(MemberRecord, number, cells)
         values["kind"] = MemberKind.HOUSEHOLD.value
-        bad = {err.path for err in rows.errors[before:]}
-        skip = {key for key in rows.columns if rows.path(number, key) in bad}
+        skip = rows.failed(number, before)
         if "code" not in values:
             skip.add("code")  # assigned by the caller
         fields = rows.read(MemberRecord, number, values, skip)
@@ -306,8 +315,7 @@ def parse_contract_rows(table: Table) -> tuple[list[ContractRow], list[DomainErr
         before = len(rows.errors)
         values = rows.cells(ContractRecord, number, cells)
         member_name = str(values.pop("member_name", ""))
-        bad = {err.path for err in rows.errors[before:]}
-        skip = {key for key in rows.columns if rows.path(number, key) in bad}
+        skip = rows.failed(number, before)
         if "code" not in values:
             skip.add("code")  # assigned by the caller
         if "member" not in values:
