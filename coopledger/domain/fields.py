@@ -246,9 +246,13 @@ _NOTE_BAD: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
 def check_text(text: str, path: str, *, multiline: bool = False, limit: int | None = None) -> None:
     """Refuse text with control or direction characters (line breaks and tabs are allowed
     when ``multiline``) or longer than ``limit`` characters."""
-    bad = (_NOTE_BAD if multiline else _LINE_BAD).search(text)
+    pattern = _NOTE_BAD if multiline else _LINE_BAD
+    bad = pattern.search(text)
     if bad is not None:
-        raise DomainError(path, MSG_CHARACTER, char=f"U+{ord(bad.group()):04X}", got=shown(text))
+        # The text is shown with its invisible characters spelt out: shown as they are, they
+        # would garble the message itself (a direction control reverses what follows it).
+        visible = pattern.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+        raise DomainError(path, MSG_CHARACTER, char=f"U+{ord(bad.group()):04X}", got=shown(visible))
     if limit is not None and len(text) > limit:
         raise DomainError(path, MSG_TOO_LONG, count=len(text), limit=limit)
 

@@ -82,6 +82,15 @@ def test_one_line_text_refuses_control_and_direction_characters(text: str) -> No
         read_value(spec, text, "name")
 
 
+def test_an_invisible_character_is_spelt_out_in_the_message() -> None:
+    with pytest.raises(DomainError) as caught:
+        read_value(_spec(MemberRecord, "name"), "杨春花\u202e", "name")
+    assert caught.value.text() == (
+        'must not contain the invisible character U+202E (got "杨春花<U+202E>")'
+    )
+    assert "\u202e" not in caught.value.text()
+
+
 def test_notes_may_hold_line_breaks_but_not_direction_controls() -> None:
     spec = _spec(MemberRecord, "notes")
     assert read_value(spec, " 第一行\n第二行\t完 ", "notes") == "第一行\n第二行\t完"
