@@ -43,6 +43,8 @@ from coopledger.domain.money import (
     fen_to_str,
     parse_area,
     parse_money,
+    parse_rate,
+    rate_to_str,
 )
 from coopledger.domain.vocabulary import Term, codes
 
@@ -88,6 +90,8 @@ class Kind(Enum):
     CHOICE = "choice"  #: one code of a vocabulary (`Field.choices`)
     MONEY = "money"  #: yuan as text → integer fen
     AREA = "area"  #: mu as text → integer ten-thousandths of a mu
+    RATE = "rate"  #: a rate in [0, 1] as text ("0.10", "10%") → ten-thousandths
+    INTEGER = "integer"  #: a whole number (a year, a count), not text
     DATE = "date"  #: ``YYYY-MM-DD`` (or a date a format already read)
     FLAG = "flag"  #: true or false
     RESIDENT_ID = "resident_id"  #: an 18-character resident ID (GB 11643), or none
@@ -119,6 +123,9 @@ class Field:
         choices: the vocabulary of a `Kind.CHOICE` field.
         allowed: the codes of `choices` this field accepts (None: all of them).
         positive: money or area must be greater than 0 (else at least 0).
+        minimum: the smallest whole number a `Kind.INTEGER` field accepts.
+        maximum: the largest money, area or whole number accepted (None: the parser's own
+            bound), so that sums of many stay within a column's range.
         max_length: the longest text accepted (None: the kind's `DEFAULT_MAX_LENGTH`).
         headers: the spreadsheet headers that name the field, the one to show first.
         column: its database column, when not the attribute's name; ``""`` when the
@@ -135,6 +142,8 @@ class Field:
     choices: type[Term] | None = None
     allowed: tuple[str, ...] | None = None
     positive: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
     max_length: int | None = None
     headers: tuple[str, ...] = ()
     column: str | None = None
@@ -233,6 +242,10 @@ MSG_CHARACTER: Final = N_("must not contain the invisible character {char} (got 
 MSG_CHOICE: Final = N_("must be one of {allowed} (got {got})")
 MSG_FLAG: Final = N_("must be true or false (got {got})")
 MSG_BANK: Final = N_("a bank card number is digits only (got {got})")
+MSG_RATE_TYPE: Final = N_('must be a string such as "0.10", in quotes (got {got})')
+MSG_INTEGER: Final = N_("must be a whole number, without quotes (got {got})")
+MSG_RANGE: Final = N_("must be between {min} and {max} (got {got})")
+MSG_MAXIMUM: Final = N_("must not be more than {max} (got {got})")
 
 
 # -- text rules ---------------------------------------------------------------------------
@@ -333,19 +346,36 @@ def read_value(spec: Field, value: object, path: str) -> Any:
         if not isinstance(value, str):
             raise DomainError(path, MSG_MONEY_TYPE, got=shown(value))
         fen = fast_fen(value)
-        if fen is not None and (fen or not spec.positive):
-            return fen
-        return parse_money(value, path, allow_zero=not spec.positive)
+        if fen is None or not (fen or not spec.positive):
+            fen = parse_money(value, path, allow_zero=not spec.positive)
+        if spec.maximum is not None and fen > spec.maximum:
+            raise DomainError(path, MSG_MAXIMUM, max=fen_to_str(spec.maximum), got=shown(value))
+        return fen
     if kind is Kind.AREA:
         if not isinstance(value, str):
             raise DomainError(path, MSG_AREA_TYPE, got=shown(value))
         match = _AREA_FAST(value)
+        area: int | None = None
         if match is not None:
             whole, frac = match.groups()
             area = int(whole) * 10_000 + (int(frac.ljust(4, "0")) if frac else 0)
-            if area or not spec.positive:
-                return area
-        return parse_area(value, path, allow_zero=not spec.positive)
+        if area is None or not (area or not spec.positive):
+            area = parse_area(value, path, allow_zero=not spec.positive)
+        if spec.maximum is not None and area > spec.maximum:
+            raise DomainError(path, MSG_MAXIMUM, max=area_to_str(spec.maximum), got=shown(value))
+        return area
+    if kind is Kind.RATE:
+        if not isinstance(value, str):
+            raise DomainError(path, MSG_RATE_TYPE, got=shown(value))
+        return parse_rate(value, path)
+    if kind is Kind.INTEGER:
+        if type(value) is not int:
+            raise DomainError(path, MSG_INTEGER, got=shown(value))
+        low = spec.minimum if spec.minimum is not None else value
+        high = spec.maximum if spec.maximum is not None else value
+        if not low <= value <= high:
+            raise DomainError(path, MSG_RANGE, min=low, max=high, got=shown(value))
+        return value
     if kind is Kind.DATE:
         return read_date(value, path)
     if kind is Kind.CHOICE:
@@ -474,6 +504,8 @@ def value_to_text(spec: Field, value: Any) -> Any:
         return fen_to_str(value)
     if kind is Kind.AREA:
         return area_to_str(value)
+    if kind is Kind.RATE:
+        return rate_to_str(value)
     if kind is Kind.DATE:
         return value.isoformat()
     if kind is Kind.CHOICE:

@@ -4,7 +4,8 @@ book's JSON shape; the text rules of issue 15 (no control or direction character
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given
@@ -12,8 +13,10 @@ from hypothesis import strategies as st
 
 from coopledger.domain.errors import DomainError
 from coopledger.domain.fields import (
+    Field,
     Kind,
     checked,
+    field,
     fields_of,
     make_record,
     read_record,
@@ -233,3 +236,57 @@ def test_kinds_cover_every_field() -> None:
             assert isinstance(f.kind, Kind)
             if f.kind is Kind.CHOICE:
                 assert f.choices is not None
+
+
+def _rates_together(v: Any) -> Any:
+    if v.get("welfare_rate_e4", 0) + v.get("reserve_rate_e4", 0) > 10_000:
+        yield ("reserve_rate", "welfare_rate + reserve_rate must not be more than 1", {})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLike:
+    """A distribution plan as one more field table (the shape the plan takes after the
+    merge): a year, two rates, a date and a note."""
+
+    year: int = field(
+        Field("year", Kind.INTEGER, "Year", required=True, minimum=1900, maximum=9999)
+    )
+    welfare_rate_e4: int = field(Field("welfare_rate", Kind.RATE, "Welfare", required=True))
+    reserve_rate_e4: int = field(Field("reserve_rate", Kind.RATE, "Reserve", default=0))
+    approved_on: dt.date | None = field(Field("approved_on", Kind.DATE, "Approved", default=None))
+    notes: str = field(Field("notes", Kind.NOTE, "Notes"))
+
+    checks: ClassVar[tuple[Any, ...]] = (_rates_together,)
+
+
+def test_a_plan_is_one_more_table() -> None:
+    plan = make_record(
+        PlanLike, {"year": 2014, "welfare_rate": "10%", "approved_on": "2014-12-20"}, str
+    )
+    assert (plan.year, plan.welfare_rate_e4, plan.reserve_rate_e4) == (2014, 1000, 0)
+    assert record_to_json(plan) == {
+        "year": 2014,
+        "welfare_rate": "0.1",
+        "approved_on": "2014-12-20",
+    }
+    assert [p for p, _ in _errors(PlanLike, {"year": "2014", "welfare_rate": 0.1})] == [
+        "year",
+        "welfare_rate",
+    ]
+    assert _errors(PlanLike, {"year": 1800, "welfare_rate": "0.1"}) == [
+        ("year", "must be between 1900 and 9999 (got 1800)")
+    ]
+    assert _errors(PlanLike, {"year": 2014, "welfare_rate": "0.7", "reserve_rate": "0.4"}) == [
+        ("reserve_rate", "welfare_rate + reserve_rate must not be more than 1")
+    ]
+
+
+def test_money_and_areas_may_be_bounded() -> None:
+    rent = Field("rent", Kind.MONEY, "Rent", maximum=1_000_000_00)  # a million yuan a mu
+    assert read_value(rent, "1,000,000.00", "rent") == 1_000_000_00
+    with pytest.raises(DomainError) as caught:
+        read_value(rent, "1000000.01", "rent")
+    assert caught.value.text() == 'must not be more than 1000000.00 (got "1000000.01")'
+    area = Field("area", Kind.AREA, "Area", positive=True, maximum=100_000 * 10_000)
+    with pytest.raises(DomainError, match="must not be more than 100000"):
+        read_value(area, "100000.0001", "area")
