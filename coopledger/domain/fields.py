@@ -292,6 +292,15 @@ def fast_fen(value: object) -> int | None:
     return None
 
 
+def _fast_area(value: str) -> int | None:
+    """Ten-thousandths of a mu of a canonical area such as ``"1.35"``; None otherwise."""
+    match = _AREA_FAST(value)
+    if match is None:
+        return None
+    whole, frac = match.groups()
+    return int(whole) * 10_000 + (int(frac.ljust(4, "0")) if frac else 0)
+
+
 def read_date(value: object, path: str) -> dt.date:
     """A date: a `datetime.date` as it is, or an ISO ``YYYY-MM-DD`` string, exactly."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -342,28 +351,18 @@ def read_value(spec: Field, value: object, path: str) -> Any:
     kind = spec.kind
     if kind in _TEXT_KINDS:
         return _read_text(spec, value, path)
-    if kind is Kind.MONEY:
+    if kind is Kind.MONEY or kind is Kind.AREA:
+        money = kind is Kind.MONEY
         if not isinstance(value, str):
-            raise DomainError(path, MSG_MONEY_TYPE, got=shown(value))
-        fen = fast_fen(value)
-        if fen is None or not (fen or not spec.positive):
-            fen = parse_money(value, path, allow_zero=not spec.positive)
-        if spec.maximum is not None and fen > spec.maximum:
-            raise DomainError(path, MSG_MAXIMUM, max=fen_to_str(spec.maximum), got=shown(value))
-        return fen
-    if kind is Kind.AREA:
-        if not isinstance(value, str):
-            raise DomainError(path, MSG_AREA_TYPE, got=shown(value))
-        match = _AREA_FAST(value)
-        area: int | None = None
-        if match is not None:
-            whole, frac = match.groups()
-            area = int(whole) * 10_000 + (int(frac.ljust(4, "0")) if frac else 0)
-        if area is None or not (area or not spec.positive):
-            area = parse_area(value, path, allow_zero=not spec.positive)
-        if spec.maximum is not None and area > spec.maximum:
-            raise DomainError(path, MSG_MAXIMUM, max=area_to_str(spec.maximum), got=shown(value))
-        return area
+            raise DomainError(path, MSG_MONEY_TYPE if money else MSG_AREA_TYPE, got=shown(value))
+        amount = fast_fen(value) if money else _fast_area(value)
+        if amount is None or not (amount or not spec.positive):
+            parse = parse_money if money else parse_area
+            amount = parse(value, path, allow_zero=not spec.positive)
+        if spec.maximum is not None and amount > spec.maximum:
+            shown_max = fen_to_str(spec.maximum) if money else area_to_str(spec.maximum)
+            raise DomainError(path, MSG_MAXIMUM, max=shown_max, got=shown(value))
+        return amount
     if kind is Kind.RATE:
         if not isinstance(value, str):
             raise DomainError(path, MSG_RATE_TYPE, got=shown(value))
