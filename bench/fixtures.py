@@ -115,12 +115,13 @@ def import_job(ledger: str, book: str) -> dict[str, Any]:
 def import_whole_job(ledger: str, book: str) -> dict[str, Any]:
     """Import a book file the way the window's File → Import book does: read it whole
     (``files.read_book_file``), then ``bookfile.import_book``."""
-    from coopledger.services import bookfile, files
+    from coopledger.formats import book_json
+    from coopledger.services import bookfile
     from coopledger.services.ledger import open_ledger
 
     led = open_ledger(ledger, create=True)
     t0 = time.perf_counter()
-    data = files.read_book_file(Path(book))
+    data = book_json.read_book_file(Path(book))
     read = time.perf_counter() - t0
     import resource
 

@@ -135,11 +135,11 @@ def _service_paging(led: Any, org_id: int) -> dict[str, Any]:
     jumps: list[float] = []
     for _ in range(RUNS):
         t0 = time.perf_counter()
-        n = views.count_members(led, org_id)
-        views.page_members(led, org_id, offset=0, limit=200)
+        n = views.count_rows(led, org_id, views.MemberFilter())
+        views.page_rows(led, org_id, views.MemberFilter(), offset=0, limit=200)
         opens.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        views.page_members(led, org_id, offset=max(0, n - 200), limit=200)
+        views.page_rows(led, org_id, views.MemberFilter(), offset=max(0, n - 200), limit=200)
         jumps.append(time.perf_counter() - t0)
     return {"opens": opens, "jumps": jumps, "rows": n}
 
@@ -178,7 +178,7 @@ def run(r: Run) -> None:
         return
     v = res.value
     how = (
-        "service paging only (views.count_members + page_members): " + v["fallback"]
+        "service paging only (views.count_rows + page_rows): " + v["fallback"]
         if "fallback" in v
         else f"a new MembersView shown and painted; {v.get('fetches_on_open')} page fetch(es)"
     )

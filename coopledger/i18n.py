@@ -15,6 +15,7 @@ from babel.dates import format_date as _babel_format_date
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from coopledger.domain.vocabulary import Term
 from coopledger.paths import resources_dir
 
 LANGUAGES = ("zh_CN", "zh_TW", "en")
@@ -87,3 +88,14 @@ def locale() -> Locale:
 def format_date(d: dt.date) -> str:
     """A date as the current language writes it (``2014年12月20日``)."""
     return _babel_format_date(d, format="long", locale=locale())
+
+
+def term(vocabulary: type[Term], code: str | None) -> str:
+    """The name of ``code`` in one of the vocabularies of ``domain.vocabulary``, in the
+    current language (``term(MemberKind, "household")`` is 农户); an unknown code as it is."""
+    if not code:
+        return ""
+    try:
+        return _(vocabulary(code).label)
+    except ValueError:
+        return code

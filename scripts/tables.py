@@ -13,6 +13,7 @@ the ORM nor SQLModel and pydantic, which cost a third of a second at every start
 from __future__ import annotations
 
 import argparse
+import enum
 import subprocess
 import sys
 from pathlib import Path
@@ -112,7 +113,10 @@ def _column(c: object) -> str:
         default = c.default
         if not default.is_scalar:
             raise SystemExit(f"scripts/tables.py: only scalar defaults are supported ({c})")
-        args.append(f"default={default.arg!r}")  # type: ignore[attr-defined]
+        value = default.arg  # type: ignore[attr-defined]
+        if isinstance(value, enum.Enum):  # a vocabulary's code: the plain string it stands for
+            value = value.value
+        args.append(f"default={value!r}")
     if c.server_default is not None:
         arg = getattr(c.server_default, "arg", None)
         if not isinstance(arg, str):

@@ -15,9 +15,10 @@ from coopledger.domain.dates import parse_date
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import voucher_from_dict
 from coopledger.domain.money import parse_money
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import VoucherState, codes
+from coopledger.i18n import _, term
 from coopledger.services import books
-from coopledger.services.queries import list_vouchers, voucher_detail
+from coopledger.services.views import VoucherFilter, page_rows, voucher_detail
 
 # The read-only books (trial balance, ledgers) never load the voucher writers' models.
 vouchers = lazy_module("coopledger.services.vouchers")
@@ -34,7 +35,7 @@ def register(sub: Sub) -> None:
     p = vs.add_parser("list", help="list vouchers")
     p.add_argument("--from", dest="start")
     p.add_argument("--to", dest="end")
-    p.add_argument("--state", choices=["draft", "reviewed", "posted"])
+    p.add_argument("--state", choices=codes(VoucherState))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_voucher_list)
     p = vs.add_parser("show", help="show one voucher")
@@ -144,7 +145,7 @@ def _date(text: str | None, field: str) -> dt.date | None:
 
 
 def cmd_voucher_add(ctx: Context) -> int:
-    from coopledger.services.files import read_book_file
+    from coopledger.formats.book_json import read_book_file
 
     data = read_book_file(ctx.args.file)
     v = voucher_from_dict(data, "voucher")
@@ -156,13 +157,12 @@ def cmd_voucher_add(ctx: Context) -> int:
 
 def cmd_voucher_list(ctx: Context) -> int:
     org = ctx.org(readonly=True)
-    rows = list_vouchers(
-        ctx.ledger(),
-        org.id,
+    found = VoucherFilter(
         start=_date(ctx.args.start, "--from"),
         end=_date(ctx.args.end, "--to"),
         state=ctx.args.state,
     )
+    rows = page_rows(ctx.ledger(), org.id, found, limit=None)
     if ctx.args.json:
         print(dumps([r.to_json() for r in rows]))
         return 0
@@ -170,7 +170,15 @@ def cmd_voucher_list(ctx: Context) -> int:
         table(
             [_("ID"), _("Date"), _("Number"), _("Memo"), _("Amount"), _("State"), _("Prepared by")],
             [
-                (r.id, r.date, r.number, r.memo, money(r.total), _(r.state), r.prepared_by)
+                (
+                    r.id,
+                    r.date,
+                    r.label,
+                    r.memo,
+                    money(r.total),
+                    term(VoucherState, r.state),
+                    r.prepared_by,
+                )
                 for r in rows
             ],
             right={4},
@@ -185,7 +193,9 @@ def cmd_voucher_show(ctx: Context) -> int:
     if ctx.args.json:
         print(dumps(d.to_json()))
         return 0
-    print(f"{d.label}  {d.date}  {_(d.state)}  {_('attachments')}: {d.attachments}")
+    print(
+        f"{d.label}  {d.date}  {term(VoucherState, d.state)}  {_('attachments')}: {d.attachments}"
+    )
     print(f"{_('Memo')}: {d.memo}")
     print(
         table(

@@ -25,6 +25,7 @@ from coopledger.domain.money import (
     rate_to_str,
 )
 from coopledger.domain.numerals import amount_in_capitals
+from coopledger.domain.vocabulary import PaymentMethod, codes
 from coopledger.i18n import _
 from coopledger.services import distribution as dist
 
@@ -93,7 +94,7 @@ def register(sub: Sub) -> None:
     p = sub.add_parser("pay", help="record that a household was paid its slip")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--member", required=True)
-    p.add_argument("--method", choices=["cash", "bank"], default="cash")
+    p.add_argument("--method", choices=codes(PaymentMethod), default=PaymentMethod.CASH.value)
     p.add_argument("--date", help="payment date (default: today)")
     p.set_defaults(func=cmd_pay)
 

@@ -11,9 +11,10 @@ from coopledger.cli.context import Context
 from coopledger.cli.output import dumps, money, table
 from coopledger.domain.dates import parse_date
 from coopledger.domain.money import fen_to_str, parse_money
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import Chart, MemberKind, ShareClass, TransferKind, codes
+from coopledger.i18n import _, term
 from coopledger.services import bookfile, registers
-from coopledger.services.accounts import CHARTS, create_organisation, list_organisations
+from coopledger.services.accounts import create_organisation, list_organisations
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -34,7 +35,7 @@ def register(sub: Sub) -> None:
     p.set_defaults(func=cmd_org_list)
     p = os_.add_parser("add", help="add an empty organisation")
     p.add_argument("name")
-    p.add_argument("--chart", choices=CHARTS, default="village-2023")
+    p.add_argument("--chart", choices=codes(Chart), default=Chart.VILLAGE_2023.value)
     p.add_argument("--village", default="")
     p.add_argument("--township", default="")
     p.add_argument("--county", default="")
@@ -93,7 +94,7 @@ def register(sub: Sub) -> None:
     p = ss.add_parser("transfer", help="transfer a lot (inheritance, gift, split)")
     p.add_argument("lot")
     p.add_argument("--date", required=True)
-    p.add_argument("--kind", choices=registers.TRANSFER_KINDS, required=True)
+    p.add_argument("--kind", choices=codes(TransferKind), required=True)
     p.add_argument("--to", action="append", required=True, metavar="NEWCODE:HOLDER:AMOUNT")
     p.set_defaults(func=cmd_shares_transfer)
     p = ss.add_parser(
@@ -105,15 +106,10 @@ def register(sub: Sub) -> None:
 
 
 def cmd_import_book(ctx: Context) -> int:
-    from coopledger.services import files
-
     path: Path = ctx.args.file
-    if path.is_file() and path.stat().st_size <= files.STREAM_BOOK_BYTES:
-        bookfile.validate_book(
-            files.read_book_file(path)
-        )  # refuse a bad file before the ledger is touched
+    book = bookfile.read_book(path)  # refuse a bad file before the ledger is touched
     led = ctx.ledger(create=True)
-    org_id = bookfile.import_book_file(led, ctx.args.file)
+    org_id = bookfile.import_book_file(led, path, book=book)
     name = next(o.name for o in list_organisations(led) if o.id == org_id)
     print(_("Imported {name}.").format(name=name))
     return 0
@@ -178,15 +174,23 @@ def cmd_member_list(ctx: Context) -> int:
 
     org = ctx.org(readonly=True)
     found = views.MemberFilter(group=ctx.args.group)
-    total = views.count_members(ctx.ledger(), org.id, found)
-    rows = views.page_members(ctx.ledger(), org.id, found, limit=max(total, 1))
+    rows = views.page_rows(ctx.ledger(), org.id, found, limit=None)
     if ctx.args.json:
         print(dumps([r.to_json() for r in rows]))
         return 0
     print(
         table(
             [_("Code"), _("Name"), _("Kind"), _("Group"), _("Active")],
-            [(r.code, r.name, _(r.kind), r.group, _("yes") if r.active else _("no")) for r in rows],
+            [
+                (
+                    r.code,
+                    r.name,
+                    term(MemberKind, r.kind),
+                    r.group,
+                    _("yes") if r.active else _("no"),
+                )
+                for r in rows
+            ],
         )
     )
     return 0
@@ -265,7 +269,7 @@ def cmd_shares_register(ctx: Context) -> int:
                 (
                     r.holder_code,
                     r.holder_name,
-                    _(r.share_class),
+                    term(ShareClass, r.share_class),
                     r.lot_code,
                     money(r.amount_fen),
                     f"{float(r.share) * 100:.4f}%",
@@ -288,11 +292,11 @@ def cmd_shares_history(ctx: Context) -> int:
             [
                 (
                     r.lot_code,
-                    _(r.share_class),
+                    term(ShareClass, r.share_class),
                     money(r.amount_fen),
                     r.start,
                     r.end or "",
-                    f"{r.transfer_kind} {r.transferred_from}".strip(),
+                    f"{term(TransferKind, r.transfer_kind)} {r.transferred_from}".strip(),
                 )
                 for r in rows
             ],

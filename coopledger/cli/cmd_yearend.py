@@ -11,7 +11,8 @@ from coopledger.cli.output import dumps, fen_to_str, money, table
 from coopledger.domain.dates import parse_date
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import parse_money
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import AccountKind, MemberAux
+from coopledger.i18n import _, term
 from coopledger.services import accounts, opening, vouchers, yearend
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -255,7 +256,7 @@ def cmd_opening_post(ctx: Context) -> int:
                 raise DomainError("--date", N_("say on which 1 January the book opens (--date)"))
             ob = opening.read_template(a.file, date)
         else:
-            from coopledger.services.files import read_book_file
+            from coopledger.formats.book_json import read_book_file
 
             ob = opening.parse_opening_json(read_book_file(a.file))
             if date is not None:
@@ -334,9 +335,9 @@ def cmd_account_list(ctx: Context) -> int:
                 (
                     "  " * r.level + r.code,
                     r.name,
-                    _(accounts.KIND_NAMES.get(r.kind, r.kind)),
+                    term(AccountKind, r.kind),
                     "借" if r.normal_side == "debit" else "贷",
-                    _(accounts.MEMBER_AUX_NAMES[r.member_aux]) if r.member_aux != "none" else "",
+                    term(MemberAux, r.member_aux) if r.member_aux != MemberAux.NONE else "",
                     _("retired") if not r.active else (_("used") if r.used else ""),
                 )
                 for r in rows

@@ -40,17 +40,25 @@ that holds its default value, so a plain book keeps exactly the spec's shape):
   ``county``, ``chart`` (``village-2023`` by default, or ``cooperative-2021``).
 * ``members[]``: ``address``, ``notes`` (text); ``active`` (true/false, default true);
   ``inactive_on`` (date) and ``inactive_reason`` (text), only when ``active`` is false.
-* ``contracts[]``: ``location``, ``status`` (text); ``renews`` (the code of an earlier
+* ``contracts[]``: ``location``, ``notes`` (text); ``status`` (``active``, ``terminated``
+  or ``renewed``; left out, it follows from ``terminated_on``); ``renews`` (the code of an earlier
   contract in the book: one that starts before this one); ``terminated_on`` (a date in
   [start, end]: the contract ended early on that day, inclusive, and ``end`` stays the
   agreed end). Overlap checks on a parcel use ``terminated_on`` when given.
 * ``share_lots[]``: ``lender`` (a member code; red_fund lots only); ``transferred_from`` (the
-  code of another share lot; land lots follow their contracts and are not transferred); ``transfer_kind`` (``inheritance``, ``gift`` or ``split``; only with
-  ``transferred_from``).
+  code of another share lot; land lots follow their contracts and are not transferred);
+  ``transfer_kind`` (``inheritance``, ``gift`` or ``split``; only with
+  ``transferred_from``); ``notes`` (text).
 * ``vouchers[]``: ``attachments`` (whole number ≥ 0, default 0); ``lines[].member`` (a member
   code) and ``lines[].memo`` (text).
 * ``plans[]``: ``proposed_by``, ``meeting``, ``resolution``, ``vote``, ``notice``, ``notes``
   (text).
+
+Members, accounts, contracts and share lots are the records of ``domain.records``: their
+keys, rules and defaults come from the records' field tables (``domain.fields``), the same
+ones the roster reader, the forms and the services use. Free text may hold no control or
+direction characters and has a length limit (see ``domain.fields``); a bank card number is
+digits only (spaces between groups are dropped).
 
 Pure: no I/O, no SQL, no Qt. Sized for a township: 20,000 members, 25,000 contracts and
 500,000 voucher lines validate in a few seconds (fast paths for the canonical forms; error
@@ -65,9 +73,9 @@ import difflib
 import gc
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, NamedTuple, TypeAlias
 
 from coopledger.domain.distribution import (
     COOPERATIVE_CHART,
@@ -77,25 +85,18 @@ from coopledger.domain.distribution import (
     plan_problems,
 )
 from coopledger.domain.errors import N_, DomainError, DomainErrors
-from coopledger.domain.ids import parse_resident_id
-from coopledger.domain.money import (
-    area_to_str,
-    fen_to_str,
-    parse_area,
-    parse_money,
-    parse_rate,
-    rate_to_str,
-)
+from coopledger.domain.fields import fast_fen as _fast_fen
+from coopledger.domain.fields import fields_of, read_record, record_to_json
+from coopledger.domain.fields import shown as _shown
+from coopledger.domain.money import fen_to_str, parse_money, parse_rate, rate_to_str
+from coopledger.domain.records import AccountRecord, ContractRecord, MemberRecord, ShareLotRecord
+from coopledger.domain.vocabulary import AccountKind, Chart, MemberKind, codes
 
 __all__ = [
-    "ACCOUNT_KINDS",
     "BOOK_FORMAT",
-    "BOOK_SHARE_CLASSES",
     "BOOK_VERSION",
     "CHART_IDS",
     "DEFAULT_CHART",
-    "MEMBER_KINDS",
-    "TRANSFER_KINDS",
     "Book",
     "BookAccount",
     "BookContract",
@@ -107,17 +108,14 @@ __all__ = [
     "BookVoucher",
     "book_to_json",
     "parse_book",
+    "parse_book_sections",
     "plan_to_json",
 ]
 
 BOOK_FORMAT: Final = "coopledger-book"
 BOOK_VERSION: Final = 1
-CHART_IDS: Final = ("village-2023", "cooperative-2021")
-DEFAULT_CHART: Final = "village-2023"
-MEMBER_KINDS: Final = ("household", "collective", "organisation")
-ACCOUNT_KINDS: Final = ("asset", "liability", "equity", "cost", "revenue", "expense")
-BOOK_SHARE_CLASSES: Final = ("self_raised", "project_fund", "red_fund", "cash", "other")
-TRANSFER_KINDS: Final = ("inheritance", "gift", "split")
+CHART_IDS: Final = codes(Chart)
+DEFAULT_CHART: Final = Chart.VILLAGE_2023
 
 _MIN_YEAR: Final = 1900
 _MAX_YEAR: Final = 9999
@@ -140,77 +138,21 @@ class BookOrganisation:
     chart: str = DEFAULT_CHART
 
 
-@dataclass(frozen=True, slots=True)
-class BookMember:
-    """A member: a household, the collective or an organisation (e.g. the Party branch).
-
-    Free-text fields are ``""`` when absent; `id_number` (normalised, upper-case X) is None.
-    """
-
-    code: str
-    name: str
-    kind: str
-    group: str = ""
-    id_number: str | None = None
-    phone: str = ""
-    bank_account: str = ""
-    address: str = ""
-    notes: str = ""
-    active: bool = True
-    inactive_on: dt.date | None = None
-    inactive_reason: str = ""
+BookMember = MemberRecord
+"""A member of a book (the one member record, `domain.records.MemberRecord`)."""
+BookAccount = AccountRecord
+"""An account the book adds to (or repeats from) its chart."""
+BookContract = ContractRecord
+"""A land transfer contract. `end` is the agreed end; `terminated_on` an early end."""
+BookShareLot = ShareLotRecord
+"""A block of share capital (not a land lot: those follow from the contracts)."""
 
 
-@dataclass(frozen=True, slots=True)
-class BookAccount:
-    """An account the book adds to (or repeats from) its chart."""
+class BookLine(NamedTuple):
+    """One voucher line: exactly one of `debit_fen` / `credit_fen` is > 0, the other 0.
 
-    code: str
-    name: str
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class BookContract:
-    """A land transfer contract. `end` is the agreed end; `terminated_on` an early end."""
-
-    code: str
-    member: str
-    parcel: str
-    area_e4: int
-    rent_per_mu_fen: int
-    share_value_per_mu_fen: int
-    start: dt.date
-    end: dt.date
-    location: str = ""
-    status: str = ""
-    renews: str | None = None
-    terminated_on: dt.date | None = None
-
-    @property
-    def effective_end(self) -> dt.date:
-        """The last day the contract actually ran: `terminated_on` when given, else `end`."""
-        return self.terminated_on if self.terminated_on is not None else self.end
-
-
-@dataclass(frozen=True, slots=True)
-class BookShareLot:
-    """A block of share capital (not a land lot: those follow from the contracts)."""
-
-    code: str
-    holder: str
-    share_class: str
-    amount_fen: int
-    start: dt.date
-    end: dt.date | None
-    lender: str | None = None
-    transferred_from: str | None = None
-    transfer_kind: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BookLine:
-    """One voucher line: exactly one of `debit_fen` / `credit_fen` is > 0, the other 0."""
+    (A named tuple, not a dataclass: a township book has millions of lines, and a tuple is
+    made four times faster.)"""
 
     account: str
     member: str | None
@@ -219,8 +161,7 @@ class BookLine:
     memo: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class BookVoucher:
+class BookVoucher(NamedTuple):
     """A balanced voucher of at least two lines."""
 
     date: dt.date
@@ -285,52 +226,11 @@ _TOP_KEYS: Final = (
     "plans",
 )
 _ORG_KEYS: Final = frozenset({"name", "village", "township", "county", "chart"})
-_MEMBER_KEYS: Final = frozenset(
-    {
-        "code",
-        "name",
-        "kind",
-        "group",
-        "id_number",
-        "phone",
-        "bank_account",
-        "address",
-        "notes",
-        "active",
-        "inactive_on",
-        "inactive_reason",
-    }
-)
-_ACCOUNT_KEYS: Final = frozenset({"code", "name", "kind"})
-_CONTRACT_KEYS: Final = frozenset(
-    {
-        "code",
-        "member",
-        "parcel",
-        "area_mu",
-        "rent_per_mu",
-        "share_value_per_mu",
-        "start",
-        "end",
-        "location",
-        "status",
-        "renews",
-        "terminated_on",
-    }
-)
-_LOT_KEYS: Final = frozenset(
-    {
-        "code",
-        "holder",
-        "class",
-        "amount",
-        "start",
-        "end",
-        "lender",
-        "transferred_from",
-        "transfer_kind",
-    }
-)
+# The keys of the registers' records come from their field tables (`domain.records`).
+_MEMBER_KEYS: Final = frozenset(f.key for f in fields_of(MemberRecord))
+_ACCOUNT_KEYS: Final = frozenset(f.key for f in fields_of(AccountRecord))
+_CONTRACT_KEYS: Final = frozenset(f.key for f in fields_of(ContractRecord))
+_LOT_KEYS: Final = frozenset(f.key for f in fields_of(ShareLotRecord))
 _VOUCHER_KEYS: Final = frozenset({"date", "memo", "attachments", "lines"})
 _LINE_KEYS: Final = frozenset({"account", "debit", "credit", "member", "memo"})
 _PLAN_EXTRA_TEXT: Final = ("proposed_by", "meeting", "resolution", "vote", "notice", "notes")
@@ -356,7 +256,6 @@ _COOPERATIVE_DEFAULT_TRANSACTION_RATE: Final = 6_000
 PathT: TypeAlias = tuple[str | int, ...]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
-_SHOWN_MAX: Final = 40
 
 
 def _path_text(path: PathT) -> str:
@@ -372,54 +271,23 @@ def _path_text(path: PathT) -> str:
     return "".join(out)
 
 
-def _shown(value: object) -> str:
-    """A value as JSON-ish text for a message: strings quoted, long ones cut."""
-    if isinstance(value, dict):
-        return "{…}"
-    if isinstance(value, list | tuple):
-        return "[…]"
-    if isinstance(value, str):
-        text = value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
-        return json.dumps(text, ensure_ascii=False)
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int):
-        return str(value) if value.bit_length() < 128 else "(a very large number)"
-    if isinstance(value, float):
-        return repr(value)
-    text = repr(value)
-    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "…"
-
-
 # Fast paths for the canonical forms; anything else goes through the lenient parsers in
 # money.py, which also produce the error messages. 12 integer digits always fit the maxima.
-_AREA_FAST = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,4}))?").fullmatch
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
-_DIGITS = re.compile(r"[0-9]+").fullmatch
 
 _ABSENT: Final[Any] = object()
+_new_line: Final = tuple.__new__
 
 
-def _fast_fen(value: object) -> int | None:
-    """Fen of a canonical amount such as ``"1600.00"`` or ``"800"``; None for anything else."""
-    if type(value) is not str:
-        return None
-    whole, dot, frac = value.partition(".")
-    if len(whole) > 12 or not (whole.isdigit() and whole.isascii()):
-        return None
-    if not dot:
-        return int(whole) * 100
-    places = len(frac)
-    if (places == 2 or places == 1) and frac.isdigit() and frac.isascii():
-        return int(whole) * 100 + int(frac) * (10 if places == 1 else 1)
-    return None
+def _copy(text: str) -> str:
+    """A string of its own, not the decoded file's (which can then be freed whole)."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
 _MSG_REQUIRED: Final = N_("is required")
 _MSG_STRING: Final = N_("must be a string (got {got})")
 _MSG_EMPTY: Final = N_("must not be empty")
 _MSG_MONEY_TYPE: Final = N_('must be a string such as "800.00", in quotes (got {got})')
-_MSG_AREA_TYPE: Final = N_('must be a string such as "1.35", in quotes (got {got})')
 _MSG_RATE_TYPE: Final = N_('must be a string such as "0.10", in quotes (got {got})')
 _MSG_DATE_TYPE: Final = N_('must be a date string such as "2014-10-31" (got {got})')
 _MSG_DATE_FORM: Final = N_("is not a date in the form YYYY-MM-DD, such as 2014-10-31 (got {got})")
@@ -432,6 +300,18 @@ _MSG_NO_MEMBER: Final = N_("no member has the code {got}")
 # ---------------------------------------------------------------------------------------
 
 
+#: The sections the vouchers are checked against; when they come before the vouchers in a
+#: file, the vouchers can be read chunk by chunk.
+_VOUCHERS_NEED: Final = ("organisation", "members", "accounts")
+
+
+@dataclass(frozen=True, slots=True)
+class _Start:
+    organisation: BookOrganisation | None
+    members: list[BookMember]
+    accounts: list[BookAccount]
+
+
 class _Parser:
     """Walks a decoded book, collecting (path, error) pairs and building records."""
 
@@ -440,10 +320,15 @@ class _Parser:
         self.errors: list[tuple[PathT, DomainError]] = []
         self.dates: dict[str, dt.date] = {}
         self.member_kinds: dict[str, str | None] = {}
+        # The member codes as the members section wrote them: a voucher line keeps these
+        # objects rather than its own copies (see `consume`).
+        self.member_codes: dict[str, str] = {}
+        #: Release each voucher of the decoded file once it is read (`parse_book`).
+        self.consume = False
         self.check_member_refs = True
         self.contract_codes: set[str] = set()
         self.chart: Mapping[str, str] | None = None
-        self.leaves: frozenset[str] = frozenset()
+        self.leaves: dict[str, str] = {}  # the leaf accounts' codes, each as the chart has it
         self.all_codes: frozenset[str] = frozenset()
 
     # -- recording ----------------------------------------------------------------------
@@ -533,23 +418,6 @@ class _Parser:
             return None
         return value
 
-    def choice(
-        self, obj: dict[str, Any], key: str, path: PathT, allowed: Sequence[str]
-    ) -> str | None:
-        value = obj.get(key, _ABSENT)
-        if value is _ABSENT:
-            self.error((*path, key), _MSG_REQUIRED)
-            return None
-        if isinstance(value, str) and value in allowed:
-            return value
-        self.error(
-            (*path, key),
-            N_("must be one of {allowed} (got {got})"),
-            allowed=", ".join(allowed),
-            got=_shown(value),
-        )
-        return None
-
     def date(self, value: object, path: PathT) -> dt.date | None:
         if isinstance(value, str):
             cached = self.dates.get(value)
@@ -561,7 +429,7 @@ class _Parser:
                 except ValueError:
                     self.error(path, _MSG_DATE_REAL, got=_shown(value))
                     return None
-                self.dates[value] = day
+                self.dates[_copy(value)] = day  # a key of its own: see `consume`
                 return day
             self.error(path, _MSG_DATE_FORM, got=_shown(value))
             return None
@@ -576,10 +444,30 @@ class _Parser:
         return None if value is None else self.date(value, (*path, key))
 
     def money(self, value: object, path: PathT, *, allow_zero: bool) -> int | None:
+        """Money (a plan's table of transactions; the registers' money goes through their
+        field tables)."""
         fen = _fast_fen(value)
         if fen is not None and (fen or allow_zero):
             return fen
         return self.slow_money(value, path, allow_zero=allow_zero)
+
+    def choice(
+        self, obj: dict[str, Any], key: str, path: PathT, allowed: Sequence[str]
+    ) -> str | None:
+        """One of ``allowed`` (a plan's method and basis)."""
+        value = obj.get(key, _ABSENT)
+        if value is _ABSENT:
+            self.error((*path, key), _MSG_REQUIRED)
+            return None
+        if isinstance(value, str) and value in allowed:
+            return value
+        self.error(
+            (*path, key),
+            N_("must be one of {allowed} (got {got})"),
+            allowed=", ".join(allowed),
+            got=_shown(value),
+        )
+        return None
 
     def slow_money(self, value: object, path: PathT, *, allow_zero: bool) -> int:
         """Money in any form parse_money accepts; records the error and gives 0 otherwise."""
@@ -594,25 +482,6 @@ class _Parser:
         else:
             self.error(path, _MSG_MONEY_TYPE, got=_shown(value))
         return 0
-
-    def area(self, value: object, path: PathT) -> int | None:
-        if isinstance(value, str):
-            match = _AREA_FAST(value)
-            if match is not None:
-                whole, frac = match.groups()
-                area = int(whole) * 10_000 + (int(frac.ljust(4, "0")) if frac else 0)
-                if area:
-                    return area
-            try:
-                return parse_area(value, _path_text(path))
-            except DomainError as err:
-                self.adopt(path, err)
-                return None
-        if value is _ABSENT:
-            self.error(path, _MSG_REQUIRED)
-        else:
-            self.error(path, _MSG_AREA_TYPE, got=_shown(value))
-        return None
 
     def rate(self, value: object, path: PathT) -> int | None:
         if isinstance(value, str):
@@ -650,7 +519,39 @@ class _Parser:
         if not isinstance(data, dict):
             self.error((), N_("the book must be a JSON object {{…}} (got {got})"), got=_shown(data))
             return None
-        self.keys(data, frozenset(_TOP_KEYS), ())
+        start = self.start(data)
+        vouchers = self.vouchers(self.section(data, "vouchers"))
+        return self.finish(data, start, vouchers)
+
+    def book_sections(
+        self, sections: Iterable[tuple[str, Any]]
+    ) -> tuple[Book | None, dict[str, Any], bool]:
+        """Like `book`, for a book read section by section (see `parse_book_sections`).
+        Returns the book (None on errors), the sections read (the vouchers' place kept by
+        an empty list when they were read chunk by chunk) and whether they were."""
+        data: dict[str, Any] = {}
+        started: _Start | None = None
+        vouchers: list[BookVoucher] = []
+        for key, value in sections:
+            if key == "vouchers" and isinstance(value, Iterator):
+                data[key] = []
+                if started is None and all(k in data for k in _VOUCHERS_NEED):
+                    started = self.start(data)
+                    first = 0
+                    for chunk in value:
+                        vouchers.extend(self.vouchers(chunk, first))
+                        first += len(chunk)
+                else:  # what the vouchers need comes after them: read them whole
+                    data[key] = [item for chunk in value for item in chunk]
+            else:
+                data[key] = value
+        if started is None:
+            return self.book(data), data, False
+        return self.finish(data, started, vouchers), data, True
+
+    def start(self, data: dict[str, Any]) -> _Start:
+        """The sections vouchers depend on: format, version, organisation, members and
+        accounts (the chart and its leaves, the member codes)."""
         fmt = data.get("format", _ABSENT)
         if fmt is _ABSENT:
             self.error(("format",), _MSG_REQUIRED)
@@ -681,16 +582,22 @@ class _Parser:
             len(self.errors) == errors_before or isinstance(data["members"], list)
         )
         accounts = self.accounts(self.section(data, "accounts"))
+        return _Start(organisation, members, accounts)
+
+    def finish(
+        self, data: dict[str, Any], start: _Start, vouchers: list[BookVoucher]
+    ) -> Book | None:
+        """The other sections, and the book when nothing was wrong."""
+        self.keys(data, frozenset(_TOP_KEYS), ())
         contracts = self.contracts(self.section(data, "contracts"))
         lots = self.share_lots(self.section(data, "share_lots"))
-        vouchers = self.vouchers(self.section(data, "vouchers"))
         plans = self.plans(self.section(data, "plans"))
-        if self.errors or organisation is None:
+        if self.errors or start.organisation is None:
             return None
         return Book(
-            organisation=organisation,
-            members=tuple(members),
-            accounts=tuple(accounts),
+            organisation=start.organisation,
+            members=tuple(start.members),
+            accounts=tuple(start.accounts),
             contracts=tuple(contracts),
             share_lots=tuple(lots),
             vouchers=tuple(vouchers),
@@ -736,6 +643,30 @@ class _Parser:
             return None
         return BookOrganisation(name, village, township, county, chart)
 
+    def record(
+        self, record: type[Any], obj: dict[str, Any], path: PathT, keys: frozenset[str]
+    ) -> dict[str, Any]:
+        """Read one record by its field table (`domain.fields.read_record`), collecting the
+        errors; returns attribute → value for the fields that were read."""
+        self.keys(obj, keys, path)
+        errors = self.errors
+        return read_record(
+            record,
+            obj,
+            lambda key: _path_text((*path, key)),
+            lambda key, err: errors.append(((*path, key), err)),
+        )
+
+    def known_member(self, code: str | None, path: PathT) -> bool:
+        """Whether ``code`` (already read as a code) names a member of the book."""
+        if code is None:
+            return False
+        if code not in self.member_kinds:
+            if self.check_member_refs:
+                self.error(path, _MSG_NO_MEMBER, got=_shown(code))
+            return False
+        return True
+
     def members(self, items: list[Any]) -> list[BookMember]:
         out: list[BookMember] = []
         code_paths: dict[str, PathT] = {}
@@ -746,41 +677,9 @@ class _Parser:
             if obj is None:
                 continue
             before = len(self.errors)
-            self.keys(obj, _MEMBER_KEYS, path)
-            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
-            name = self.required_text(obj, "name", path)
-            kind = self.choice(obj, "kind", path, MEMBER_KINDS)
-            group = self.text(obj, "group", path)
-            id_number: str | None = None
-            raw_id = obj.get("id_number")
-            if raw_id is not None and not (isinstance(raw_id, str) and not raw_id.strip()):
-                try:
-                    id_number = parse_resident_id(raw_id, _path_text((*path, "id_number")))
-                except DomainError as err:
-                    self.adopt((*path, "id_number"), err)
-            phone = self.text(obj, "phone", path)
-            bank_account = self.text(obj, "bank_account", path)
-            address = self.text(obj, "address", path)
-            notes = self.text(obj, "notes", path)
-            active = obj.get("active")
-            if active is None:
-                active = True
-            elif not isinstance(active, bool):
-                self.error(
-                    (*path, "active"), N_("must be true or false (got {got})"), got=_shown(active)
-                )
-                active = True
-            inactive_on = self.optional_date(obj, "inactive_on", path)
-            inactive_reason = self.text(obj, "inactive_reason", path)
-            if active:
-                for key in ("inactive_on", "inactive_reason"):
-                    value = obj.get(key)
-                    if value is not None and value != "":
-                        self.error(
-                            (*path, key),
-                            N_('is only allowed when "active" is false (got {got})'),
-                            got=_shown(value),
-                        )
+            values = self.record(MemberRecord, obj, path, _MEMBER_KEYS)
+            code = values.get("code")
+            id_number = values.get("id_number")
             if code is not None:
                 first = code_paths.get(code)
                 if first is not None:
@@ -792,7 +691,8 @@ class _Parser:
                     )
                 else:
                     code_paths[code] = path
-                    self.member_kinds[code] = kind
+                    self.member_kinds[code] = values.get("kind")
+                    self.member_codes[code] = code
             if id_number is not None:
                 first = id_paths.get(id_number)
                 if first is not None:
@@ -804,35 +704,8 @@ class _Parser:
                     )
                 else:
                     id_paths[id_number] = path
-            if (
-                len(self.errors) != before
-                or code is None
-                or name is None
-                or kind is None
-                or group is None
-                or phone is None
-                or bank_account is None
-                or address is None
-                or notes is None
-                or inactive_reason is None
-            ):
-                continue
-            out.append(
-                BookMember(
-                    code=code,
-                    name=name,
-                    kind=kind,
-                    group=group,
-                    id_number=id_number,
-                    phone=phone,
-                    bank_account=bank_account,
-                    address=address,
-                    notes=notes,
-                    active=active,
-                    inactive_on=inactive_on,
-                    inactive_reason=inactive_reason,
-                )
-            )
+            if len(self.errors) == before:
+                out.append(MemberRecord(**values))
         return out
 
     def accounts(self, items: list[Any]) -> list[BookAccount]:
@@ -845,22 +718,18 @@ class _Parser:
             if obj is None:
                 continue
             before = len(self.errors)
-            self.keys(obj, _ACCOUNT_KEYS, path)
-            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
-            if code is not None and not (code.isascii() and _DIGITS(code)):
-                self.error(
-                    (*path, "code"),
-                    N_('must be digits only, such as "50101" (got {got})'),
-                    got=_shown(code),
-                )
-                code = None
-            name = self.required_text(obj, "name", path)
-            kind = self.choice(obj, "kind", path, ACCOUNT_KINDS)
+            values = self.record(AccountRecord, obj, path, _ACCOUNT_KEYS)
+            code_path = (*path, "code")
+            code = values.get("code")
+            if any(where == code_path for where, _ in self.errors[before:]):
+                code = None  # not digits: nothing below can be checked against it
+            name = values.get("name")
+            kind = values.get("kind")
             if code is not None:
                 first = code_paths.get(code)
                 if first is not None:
                     self.error(
-                        (*path, "code"),
+                        code_path,
                         N_("the account code {got} is already used by {first}"),
                         got=_shown(code),
                         first=_path_text(first),
@@ -874,12 +743,12 @@ class _Parser:
         chart = self.chart
         if chart is None:
             # Without a chart nothing can be checked against it, and nothing posted either.
-            self.leaves = frozenset()
+            self.leaves = {}
             return []
         all_codes = frozenset(chart) | frozenset(book_kinds)
         self.all_codes = all_codes
         not_leaves = {code[:k] for code in all_codes for k in range(1, len(code))}
-        self.leaves = all_codes - not_leaves
+        self.leaves = {code: code for code in all_codes - not_leaves}
 
         out: list[BookAccount] = []
         for path, code, name, kind, new_errors in parsed:
@@ -927,7 +796,7 @@ class _Parser:
                         )
             if new_errors or len(self.errors) != before or name is None:
                 continue
-            out.append(BookAccount(code, name, kind))
+            out.append(BookAccount(code, name, AccountKind(kind)))
         return out
 
     def contracts(self, items: list[Any]) -> list[BookContract]:
@@ -940,55 +809,20 @@ class _Parser:
             if obj is None:
                 continue
             before = len(self.errors)
-            self.keys(obj, _CONTRACT_KEYS, path)
-            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
-            member = self.member_ref(obj.get("member", _ABSENT), (*path, "member"))
-            if member is not None:
+            values = self.record(ContractRecord, obj, path, _CONTRACT_KEYS)
+            code = values.get("code")
+            member = values.get("member")
+            start = values.get("start")
+            renews = values.get("renews")
+            if member is not None and self.known_member(member, (*path, "member")):
                 kind = self.member_kinds[member]
-                if kind is not None and kind != "household":
+                if kind is not None and kind != MemberKind.HOUSEHOLD:
                     self.error(
                         (*path, "member"),
                         N_("must be a household: member {got} is {kind}"),
                         got=_shown(member),
                         kind=kind,
                     )
-            parcel = self.required_text(obj, "parcel", path)
-            area = self.area(obj.get("area_mu", _ABSENT), (*path, "area_mu"))
-            rent = self.money(
-                obj.get("rent_per_mu", _ABSENT), (*path, "rent_per_mu"), allow_zero=True
-            )
-            share_value = self.money(
-                obj.get("share_value_per_mu", _ABSENT),
-                (*path, "share_value_per_mu"),
-                allow_zero=True,
-            )
-            start = self.date(obj.get("start", _ABSENT), (*path, "start"))
-            end = self.date(obj.get("end", _ABSENT), (*path, "end"))
-            if start is not None and end is not None and end < start:
-                self.error(
-                    (*path, "end"),
-                    N_("must not be before start {start} (got {got})"),
-                    start=start.isoformat(),
-                    got=_shown(obj["end"]),
-                )
-            location = self.text(obj, "location", path)
-            status = self.text(obj, "status", path)
-            renews_raw = obj.get("renews")
-            renews = None if renews_raw is None else self.code(renews_raw, (*path, "renews"))
-            terminated_on = self.optional_date(obj, "terminated_on", path)
-            if (
-                terminated_on is not None
-                and start is not None
-                and end is not None
-                and not start <= terminated_on <= end
-            ):
-                self.error(
-                    (*path, "terminated_on"),
-                    N_("must be between start {start} and end {end} (got {got})"),
-                    start=start.isoformat(),
-                    end=end.isoformat(),
-                    got=_shown(obj["terminated_on"]),
-                )
             if code is not None:
                 if code in where:
                     self.error(
@@ -1002,36 +836,8 @@ class _Parser:
                     self.contract_codes.add(code)
                 if renews is not None:
                     renewals.append((path, code, renews, start))
-            if (
-                len(self.errors) != before
-                or code is None
-                or member is None
-                or parcel is None
-                or area is None
-                or rent is None
-                or share_value is None
-                or start is None
-                or end is None
-                or location is None
-                or status is None
-            ):
-                continue
-            out.append(
-                BookContract(
-                    code=code,
-                    member=member,
-                    parcel=parcel,
-                    area_e4=area,
-                    rent_per_mu_fen=rent,
-                    share_value_per_mu_fen=share_value,
-                    start=start,
-                    end=end,
-                    location=location,
-                    status=status,
-                    renews=renews,
-                    terminated_on=terminated_on,
-                )
-            )
+            if len(self.errors) == before and member in self.member_kinds:
+                out.append(ContractRecord(**values))
         for path, code, renews, start in renewals:
             target = where.get(renews)
             rpath = (*path, "renews")
@@ -1093,53 +899,12 @@ class _Parser:
             if obj is None:
                 continue
             before = len(self.errors)
-            self.keys(obj, _LOT_KEYS, path)
-            code = self.code(obj.get("code", _ABSENT), (*path, "code"))
-            holder = self.member_ref(obj.get("holder", _ABSENT), (*path, "holder"))
-            share_class = self.choice(obj, "class", path, BOOK_SHARE_CLASSES)
-            amount = self.money(obj.get("amount", _ABSENT), (*path, "amount"), allow_zero=False)
-            start = self.date(obj.get("start", _ABSENT), (*path, "start"))
-            end = self.optional_date(obj, "end", path)
-            if start is not None and end is not None and end < start:
-                self.error(
-                    (*path, "end"),
-                    N_("must not be before start {start} (got {got})"),
-                    start=start.isoformat(),
-                    got=_shown(obj["end"]),
-                )
-            if share_class == "red_fund" and obj.get("end") is None:
-                self.error(
-                    (*path, "end"),
-                    N_(
-                        "a red_fund lot must have an end date, when its principal is returned "
-                        "(got {got})"
-                    ),
-                    got=_shown(obj.get("end")),
-                )
-            lender_raw = obj.get("lender")
-            lender = None
-            if lender_raw is not None:
-                lender = self.member_ref(lender_raw, (*path, "lender"))
-                if share_class is not None and share_class != "red_fund":
-                    self.error(
-                        (*path, "lender"),
-                        N_('is only allowed on red_fund lots (this lot\'s class is "{got}")'),
-                        got=share_class,
-                    )
-            source_raw = obj.get("transferred_from")
-            source = None
-            if source_raw is not None:
-                source = self.code(source_raw, (*path, "transferred_from"))
-            kind_raw = obj.get("transfer_kind")
-            transfer_kind = None
-            if kind_raw is not None:
-                transfer_kind = self.choice(obj, "transfer_kind", path, TRANSFER_KINDS)
-                if source_raw is None:
-                    self.error(
-                        (*path, "transfer_kind"),
-                        N_('is only allowed with "transferred_from" (got {got})'),
-                        got=_shown(kind_raw),
-                    )
+            values = self.record(ShareLotRecord, obj, path, _LOT_KEYS)
+            code = values.get("code")
+            holder_ok = self.known_member(values.get("holder"), (*path, "holder"))
+            lender = values.get("lender")
+            lender_ok = lender is None or self.known_member(lender, (*path, "lender"))
+            source = values.get("transferred_from")
             if code is not None:
                 if code in lot_paths:
                     self.error(
@@ -1161,28 +926,8 @@ class _Parser:
                     lot_paths[code] = path
                 if source is not None:
                     transfers.append((path, code, source))
-            if (
-                len(self.errors) != before
-                or code is None
-                or holder is None
-                or share_class is None
-                or amount is None
-                or start is None
-            ):
-                continue
-            out.append(
-                BookShareLot(
-                    code=code,
-                    holder=holder,
-                    share_class=share_class,
-                    amount_fen=amount,
-                    start=start,
-                    end=end,
-                    lender=lender,
-                    transferred_from=source,
-                    transfer_kind=transfer_kind,
-                )
-            )
+            if len(self.errors) == before and holder_ok and lender_ok:
+                out.append(ShareLotRecord(**values))
         for path, code, source in transfers:
             tpath = (*path, "transferred_from")
             if source == code:
@@ -1204,6 +949,8 @@ class _Parser:
         dates = self.dates
         leaves = self.leaves
         members = self.member_kinds
+        member_codes = self.member_codes
+        consume = self.consume
         check_accounts = self.chart is not None
         for i, obj in enumerate(items, start):
             if not isinstance(obj, dict):
@@ -1296,7 +1043,18 @@ class _Parser:
                         ("vouchers", i, "lines", j, "memo"), _MSG_STRING, got=_shown(line_memo)
                     )
                 if len(errors) == line_before:
-                    lines.append(BookLine(account, member, debit_fen, credit_fen, line_memo))
+                    lines.append(
+                        _new_line(  # BookLine(...), without its Python-level __new__
+                            BookLine,
+                            (
+                                leaves.get(account, account),
+                                member_codes.get(member, member) if member is not None else None,
+                                debit_fen,
+                                credit_fen,
+                                line_memo if not consume or not line_memo else _copy(line_memo),
+                            ),
+                        )
+                    )
                     debits += debit_fen
                     credits += credit_fen
             if len(errors) != before or day is None:
@@ -1309,6 +1067,10 @@ class _Parser:
                     credits=fen_to_str(credits),
                 )
                 continue
+            if consume:
+                # Nothing of the decoded file is kept: its memory goes back as it is read.
+                items[i - start] = None
+                memo = _copy(memo) if memo else memo
             out.append(BookVoucher(day, memo, attachments, tuple(lines)))
         return out
 
@@ -1522,19 +1284,26 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def parse_book(data: object, *, charts: Mapping[str, Mapping[str, str]]) -> Book:
+def parse_book(
+    data: object, *, charts: Mapping[str, Mapping[str, str]], consume: bool = False
+) -> Book:
     """Validate a decoded book file and convert it into a `Book`.
 
     Args:
         data: the JSON value of the file (as `json.loads` returns it).
         charts: chart id -> {account code: kind}; the one named by ``organisation.chart``
             is used to check account codes, kinds and that lines post to leaf accounts.
+        consume: the caller will not use ``data`` again: each good voucher in it is
+            replaced by None as soon as it is read, so that a big file's memory is given
+            back while its records are made (the peak of an import is then the file or the
+            records, not both).
     Returns:
         The book, every value converted.
     Raises:
         DomainErrors: every problem found, in document order, each with its path.
     """
     parser = _Parser(charts)
+    parser.consume = consume
     with _no_gc_pauses():
         book = parser.book(data)
     if parser.errors:
@@ -1542,6 +1311,42 @@ def parse_book(data: object, *, charts: Mapping[str, Mapping[str, str]]) -> Book
         ordered = sorted(parser.errors, key=_document_order(data))
         raise DomainErrors([err for _, err in ordered])
     assert book is not None  # no errors means every part was built
+    return book
+
+
+def parse_book_sections(
+    sections: Iterable[tuple[str, Any]], *, charts: Mapping[str, Mapping[str, str]]
+) -> Book:
+    """`parse_book` for a book read section by section, in the file's order, as ``(key,
+    value)`` pairs (``formats.book_json.iter_book_sections``). The value of ``vouchers`` may
+    be an iterator of chunks (lists of vouchers): when the organisation, the members and the
+    accounts came before, each chunk is checked and let go as it is read, so that the file's
+    vouchers are never held whole (only their records are); otherwise they are gathered and
+    read as `parse_book` would. Every problem is still found before anything is returned.
+
+    Raises:
+        DomainErrors: every problem found, in document order, each with its path.
+    """
+    parser = _Parser(charts)
+    parser.consume = True
+    with _no_gc_pauses():
+        book, data, chunked = parser.book_sections(sections)
+    if parser.errors:
+        in_file = _document_order(data)
+        order = in_file
+        if chunked:
+            at = list(data).index("vouchers")
+
+            def by_place(item: tuple[PathT, DomainError]) -> list[int]:
+                path = item[0]
+                if path and path[0] == "vouchers":  # the vouchers read a chunk at a time
+                    return [at, *(c if isinstance(c, int) else 0 for c in path[1:])]
+                return in_file(item)
+
+            order = by_place
+        ordered = sorted(parser.errors, key=order)
+        raise DomainErrors([err for _, err in ordered])
+    assert book is not None
     return book
 
 
@@ -1553,6 +1358,7 @@ class BookStream:
 
     def __init__(self, charts: Mapping[str, Mapping[str, str]]) -> None:
         self._parser = _Parser(charts)
+        self._parser.consume = True  # each chunk is read once and let go
         self._header_ok = False
 
     def header(self, data: object) -> Book:
@@ -1639,52 +1445,9 @@ def _book_to_json(book: Book) -> dict[str, Any]:
     _put(organisation, "county", org.county)
     organisation["chart"] = org.chart
 
-    members: list[dict[str, Any]] = []
-    for m in book.members:
-        member: dict[str, Any] = {"code": m.code, "name": m.name, "kind": m.kind}
-        _put(member, "group", m.group)
-        _put(member, "id_number", m.id_number, None)
-        _put(member, "phone", m.phone)
-        _put(member, "bank_account", m.bank_account)
-        _put(member, "address", m.address)
-        _put(member, "notes", m.notes)
-        _put(member, "active", m.active, True)
-        _put(member, "inactive_on", _date_or_none(m.inactive_on), None)
-        _put(member, "inactive_reason", m.inactive_reason)
-        members.append(member)
-
-    contracts: list[dict[str, Any]] = []
-    for c in book.contracts:
-        contract: dict[str, Any] = {
-            "code": c.code,
-            "member": c.member,
-            "parcel": c.parcel,
-            "area_mu": area_to_str(c.area_e4),
-            "rent_per_mu": fen_to_str(c.rent_per_mu_fen),
-            "share_value_per_mu": fen_to_str(c.share_value_per_mu_fen),
-            "start": c.start.isoformat(),
-            "end": c.end.isoformat(),
-        }
-        _put(contract, "location", c.location)
-        _put(contract, "status", c.status)
-        _put(contract, "renews", c.renews, None)
-        _put(contract, "terminated_on", _date_or_none(c.terminated_on), None)
-        contracts.append(contract)
-
-    lots: list[dict[str, Any]] = []
-    for s in book.share_lots:
-        lot: dict[str, Any] = {
-            "code": s.code,
-            "holder": s.holder,
-            "class": s.share_class,
-            "amount": fen_to_str(s.amount_fen),
-            "start": s.start.isoformat(),
-            "end": _date_or_none(s.end),
-        }
-        _put(lot, "lender", s.lender, None)
-        _put(lot, "transferred_from", s.transferred_from, None)
-        _put(lot, "transfer_kind", s.transfer_kind, None)
-        lots.append(lot)
+    members = [record_to_json(m) for m in book.members]
+    contracts = [record_to_json(c) for c in book.contracts]
+    lots = [record_to_json(lot) for lot in book.share_lots]
 
     vouchers: list[dict[str, Any]] = []
     for v in book.vouchers:
@@ -1710,7 +1473,7 @@ def _book_to_json(book: Book) -> dict[str, Any]:
         "version": BOOK_VERSION,
         "organisation": organisation,
         "members": members,
-        "accounts": [{"code": a.code, "name": a.name, "kind": a.kind} for a in book.accounts],
+        "accounts": [record_to_json(a) for a in book.accounts],
         "contracts": contracts,
         "share_lots": lots,
         "vouchers": vouchers,

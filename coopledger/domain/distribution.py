@@ -42,6 +42,7 @@ from coopledger.domain.shares import (
     SHARE_CLASSES,
     ShareLotInput,
     _check_lot,
+    land_share_amount,
     land_share_lots,
     share_weights,
 )
@@ -516,7 +517,6 @@ def compute_distribution(
     diy = days_in_year(year)
     fee_den = AREA_SCALE * diy
     fee_den2 = 2 * fee_den
-    area_den2 = 2 * AREA_SCALE
 
     fees: dict[str, int] = {}
     weights: dict[str, int] = {}
@@ -543,7 +543,7 @@ def compute_distribution(
             land_fees += fee
             fees[member] = fees.get(member, 0) + fee
         if value > 0:
-            amount = (2 * area * value + AREA_SCALE) // area_den2
+            amount = land_share_amount(c)
             if amount:
                 weights[member] = weights.get(member, 0) + amount * active
 

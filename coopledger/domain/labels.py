@@ -1,32 +1,14 @@
 """Codes that the command line shows through ``_(value)``, marked here so the extractor finds
 them as msgids and the catalogs translate them.
 
-Pure: no I/O and no translation here (see `coopledger.domain.errors.N_`). The window names the
-same codes through the tables in ``coopledger.ui.fmt``; these are the raw values the CLI prints.
+Pure: no I/O and no translation here (see `coopledger.domain.errors.N_`). Codes with a name of
+their own (member kinds, share classes, voucher states …) are named by the vocabulary
+(``coopledger.domain.vocabulary``, ``i18n.term``); these are the raw keys the CLI prints.
 """
 
 from __future__ import annotations
 
 from coopledger.domain.errors import N_
-
-#: Voucher states (``voucher list``, ``voucher show``).
-VOUCHER_STATES = (N_("draft"), N_("reviewed"), N_("posted"))
-
-#: Member kinds (``member list``).
-MEMBER_KINDS = (N_("household"), N_("collective"), N_("organisation"))
-
-#: Share classes (``shares register``, ``shares history``).
-SHARE_CLASSES = (
-    N_("land"),
-    N_("self_raised"),
-    N_("project_fund"),
-    N_("red_fund"),
-    N_("cash"),
-    N_("other"),
-)
-
-#: Payment methods (``cash`` is shared with the share class of that name).
-PAYMENT_METHODS = (N_("cash"), N_("bank"))
 
 #: The lines of the bank reconciliation statement (``books reconciliation``).
 RECONCILIATION_KEYS = (
@@ -41,6 +23,4 @@ RECONCILIATION_KEYS = (
     N_("agrees"),
 )
 
-LABELS: tuple[str, ...] = (
-    VOUCHER_STATES + MEMBER_KINDS + SHARE_CLASSES + PAYMENT_METHODS + RECONCILIATION_KEYS
-)
+LABELS: tuple[str, ...] = RECONCILIATION_KEYS

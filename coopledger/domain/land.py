@@ -34,6 +34,9 @@ class ContractInput:
         share_value_per_mu_fen: share capital per mu in fen (土地折资入股), ≥ 0; 0 = no land shares.
         start: first day of the contract (inclusive).
         end: last day of the contract (inclusive), ≥ start.
+        land_share_amount_fen: the land share capital the contract brings, as stored when
+            it was saved (None for a contract not saved yet: then
+            ``shares.land_share_of(area, share value)``, the same rule).
     """
 
     code: str
@@ -43,6 +46,7 @@ class ContractInput:
     share_value_per_mu_fen: int
     start: date
     end: date
+    land_share_amount_fen: int | None = None
 
 
 def _check_contract(contract: ContractInput) -> None:

@@ -8,18 +8,17 @@ from datetime import date
 from typing import Final
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.vocabulary import AccountKind, NormalSide
 
-KINDS: Final = ("asset", "liability", "equity", "cost", "revenue", "expense")
-NORMAL_SIDE: Final = {
-    "asset": "debit",
-    "cost": "debit",
-    "expense": "debit",
-    "liability": "credit",
-    "equity": "credit",
-    "revenue": "credit",
+#: The side each kind of account normally stands on.
+NORMAL_SIDE: Final[dict[str, NormalSide]] = {
+    AccountKind.ASSET: NormalSide.DEBIT,
+    AccountKind.COST: NormalSide.DEBIT,
+    AccountKind.EXPENSE: NormalSide.DEBIT,
+    AccountKind.LIABILITY: NormalSide.CREDIT,
+    AccountKind.EQUITY: NormalSide.CREDIT,
+    AccountKind.REVENUE: NormalSide.CREDIT,
 }
-MEMBER_AUX: Final = ("none", "optional", "required")
-VOUCHER_STATES: Final = ("draft", "reviewed", "posted")
 
 
 @dataclass(frozen=True, slots=True)

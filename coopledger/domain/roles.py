@@ -10,77 +10,47 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.vocabulary import Permission, Role
 
-# Roles -------------------------------------------------------------------------------------
+# Roles and permissions: the words are in `coopledger.domain.vocabulary`. -------------------
 
-ACCOUNTANT = "accountant"
-REVIEWER = "reviewer"
-CASHIER = "cashier"
-SUPERVISOR = "supervisor"
-ADMIN = "admin"
+ACCOUNTANT = Role.ACCOUNTANT
+REVIEWER = Role.REVIEWER
+CASHIER = Role.CASHIER
+SUPERVISOR = Role.SUPERVISOR
+ADMIN = Role.ADMIN
 
-ALL_ROLES: tuple[str, ...] = (ACCOUNTANT, REVIEWER, CASHIER, SUPERVISOR, ADMIN)
+ALL_ROLES: tuple[Role, ...] = tuple(Role)
 
 #: The names people use in a village office (shown beside the English code).
-ROLE_NAMES: Mapping[str, str] = {
-    ACCOUNTANT: "会计",
-    REVIEWER: "审核",
-    CASHIER: "出纳",
-    SUPERVISOR: "村务监督",
-    ADMIN: "管理员",
-}
+ROLE_NAMES: Mapping[str, str] = {role: role.label for role in Role}
 
-# Permissions -------------------------------------------------------------------------------
-
-PREPARE_VOUCHER = "prepare_voucher"
-REVIEW_VOUCHER = "review_voucher"
-POST_VOUCHER = "post_voucher"
-REVERSE_VOUCHER = "reverse_voucher"
-CLOSE_PERIOD = "close_period"
-REOPEN_PERIOD = "reopen_period"
-#: Reopen a closed year (反结账 of a year-end close), with a reason.
-REOPEN_YEAR = "reopen_year"
-#: Members, contracts, share lots and imports.
-MANAGE_REGISTERS = "manage_registers"
-PREPARE_PLAN = "prepare_plan"
-APPROVE_PLAN = "approve_plan"
-#: Commit and reverse a year's distribution.
-RUN_DISTRIBUTION = "run_distribution"
-RECORD_PAYMENT = "record_payment"
-PRINT = "print"
-VERIFY = "verify"
-BACKUP = "backup"
-RESTORE = "restore"
-MANAGE_USERS = "manage_users"
-MANAGE_SETTINGS = "manage_settings"
-READ = "read"
+PREPARE_VOUCHER = Permission.PREPARE_VOUCHER
+REVIEW_VOUCHER = Permission.REVIEW_VOUCHER
+POST_VOUCHER = Permission.POST_VOUCHER
+REVERSE_VOUCHER = Permission.REVERSE_VOUCHER
+CLOSE_PERIOD = Permission.CLOSE_PERIOD
+REOPEN_PERIOD = Permission.REOPEN_PERIOD
+REOPEN_YEAR = Permission.REOPEN_YEAR
+MANAGE_REGISTERS = Permission.MANAGE_REGISTERS
+PREPARE_PLAN = Permission.PREPARE_PLAN
+APPROVE_PLAN = Permission.APPROVE_PLAN
+RUN_DISTRIBUTION = Permission.RUN_DISTRIBUTION
+RECORD_PAYMENT = Permission.RECORD_PAYMENT
+PRINT = Permission.PRINT
+VERIFY = Permission.VERIFY
+BACKUP = Permission.BACKUP
+RESTORE = Permission.RESTORE
+MANAGE_USERS = Permission.MANAGE_USERS
+MANAGE_SETTINGS = Permission.MANAGE_SETTINGS
+READ = Permission.READ
 
 #: What each permission lets one do, as the end of "... may not {what}".
-PERMISSION_TEXT: Mapping[str, str] = {
-    PREPARE_VOUCHER: N_("prepare vouchers"),
-    REVIEW_VOUCHER: N_("review vouchers"),
-    POST_VOUCHER: N_("post vouchers"),
-    REVERSE_VOUCHER: N_("reverse vouchers"),
-    CLOSE_PERIOD: N_("close periods"),
-    REOPEN_PERIOD: N_("reopen periods"),
-    REOPEN_YEAR: N_("reopen a closed year"),
-    MANAGE_REGISTERS: N_("change members, contracts, share lots or imports"),
-    PREPARE_PLAN: N_("prepare distribution plans"),
-    APPROVE_PLAN: N_("approve distribution plans"),
-    RUN_DISTRIBUTION: N_("commit or reverse distributions"),
-    RECORD_PAYMENT: N_("record payments"),
-    PRINT: N_("print"),
-    VERIFY: N_("verify the ledger"),
-    BACKUP: N_("back up the ledger"),
-    RESTORE: N_("restore a backup"),
-    MANAGE_USERS: N_("manage users"),
-    MANAGE_SETTINGS: N_("change settings"),
-    READ: N_("read the ledger"),
-}
+PERMISSION_TEXT: Mapping[str, str] = {p: p.label for p in Permission}
 
-ALL_PERMISSIONS: frozenset[str] = frozenset(PERMISSION_TEXT)
+ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
 
-ROLE_PERMISSIONS: Mapping[str, frozenset[str]] = {
+ROLE_PERMISSIONS: Mapping[str, frozenset[Permission]] = {
     ACCOUNTANT: frozenset(
         {
             PREPARE_VOUCHER,
@@ -173,19 +143,19 @@ def role_name(role: str | None) -> str:
     return ROLE_NAMES.get(role, role)
 
 
-def permissions_of(role: str | None) -> frozenset[str]:
+def permissions_of(role: str | None) -> frozenset[Permission]:
     """Every permission the role has (all of them in single-user mode)."""
     if role is None:
         return ALL_PERMISSIONS
     return ROLE_PERMISSIONS.get(role, frozenset())
 
 
-def roles_with(permission: str) -> tuple[str, ...]:
+def roles_with(permission: Permission) -> tuple[Role, ...]:
     """The roles that have ``permission``, in the order of ``ALL_ROLES``."""
     return tuple(r for r in ALL_ROLES if permission in ROLE_PERMISSIONS[r])
 
 
-def can(role: str | None, permission: str) -> bool:
+def can(role: str | None, permission: Permission) -> bool:
     """Whether ``role`` may do ``permission``; ``None`` (single-user mode) may do anything.
 
     An unknown role or permission is never allowed, so a typo fails closed.
@@ -195,7 +165,7 @@ def can(role: str | None, permission: str) -> bool:
     return permission in permissions_of(role)
 
 
-def check_permission(user: str, role: str | None, permission: str) -> None:
+def check_permission(user: str, role: str | None, permission: Permission) -> None:
     """Raise ``PermissionDenied`` naming the user, their role and the act, unless allowed."""
     if can(role, permission):
         return

@@ -15,6 +15,7 @@ from datetime import date
 from coopledger.domain.dates import active_days
 from coopledger.domain.land import ContractInput
 from coopledger.domain.money import AREA_SCALE, round_ratio_half_up
+from coopledger.domain.vocabulary import ShareClass
 
 __all__ = [
     "LAND_SHARE_CLASS",
@@ -22,15 +23,14 @@ __all__ = [
     "ShareLotInput",
     "land_share_amount",
     "land_share_lots",
+    "land_share_of",
     "share_weights",
 ]
 
-LAND_SHARE_CLASS = "land"
+LAND_SHARE_CLASS = ShareClass.LAND
 """The class of the share lots that follow from land contracts."""
 
-SHARE_CLASSES = frozenset(
-    {"self_raised", "project_fund", "red_fund", "cash", "other", LAND_SHARE_CLASS}
-)
+SHARE_CLASSES: frozenset[str] = frozenset(ShareClass)
 """Known share classes (the book format lists all but ``land``, which is derived)."""
 
 
@@ -70,9 +70,21 @@ def _check_lot(lot: ShareLotInput) -> None:
         )
 
 
+def land_share_of(area_e4: int, share_value_per_mu_fen: int) -> int:
+    """The land share capital (土地折资入股) of ``area_e4`` ten-thousandths of a mu valued at
+    ``share_value_per_mu_fen`` a mu: round_half_up(area × value), in fen. The one rule:
+    the contract stores the result when it is saved (``land_share_amount_fen``), and every
+    reader takes the stored amount."""
+    return round_ratio_half_up(area_e4 * share_value_per_mu_fen, AREA_SCALE)
+
+
 def land_share_amount(contract: ContractInput) -> int:
-    """Share capital in fen that ``contract`` brings: round_half_up(area × share_value_per_mu)."""
-    return round_ratio_half_up(contract.area_e4 * contract.share_value_per_mu_fen, AREA_SCALE)
+    """Share capital in fen that ``contract`` brings: its stored amount, or (for a contract
+    not saved yet) `land_share_of` its area and share value."""
+    stored = contract.land_share_amount_fen
+    if stored is not None:
+        return stored
+    return land_share_of(contract.area_e4, contract.share_value_per_mu_fen)
 
 
 def land_share_lots(contracts: Iterable[ContractInput]) -> list[ShareLotInput]:

@@ -1,6 +1,6 @@
 """Printed papers (reportlab): the embedded CJK font, slips, notices, statements, vouchers.
 
-Fed only by plain rows from services/queries. May import ``coopledger.domain`` and reportlab.
+Fed only by plain rows from the services. May import ``coopledger.domain`` and reportlab.
 """
 
 from coopledger.reports.common import ReportCancelled, ReportDataError

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select, update
 
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.ledger import KINDS, NORMAL_SIDE, is_sub_code
+from coopledger.domain.ledger import NORMAL_SIDE, is_sub_code
+from coopledger.domain.vocabulary import AccountKind, Chart, MemberAux, Permission, codes
 from coopledger.paths import resources_dir
 from coopledger.services.ledger import Ledger
 from coopledger.store.engine import reserve_ids
@@ -22,19 +23,6 @@ if TYPE_CHECKING:
     from coopledger.store.uow import Tx
 
 # The models are imported by the writers only: finding a book (every command does) stays Core.
-
-CHARTS = ("village-2023", "cooperative-2021")
-
-#: How the kinds of account and the per-member ledgers are named on screen (msgids).
-KIND_NAMES = {
-    "asset": N_("asset"),
-    "liability": N_("liability"),
-    "equity": N_("equity"),
-    "cost": N_("cost"),
-    "revenue": N_("revenue"),
-    "expense": N_("expense"),
-}
-MEMBER_AUX_NAMES = {"none": "", "optional": N_("optional"), "required": N_("required")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +40,12 @@ class OrgInfo:
 @cache
 def load_chart(chart_id: str) -> dict[str, Any]:
     """The shipped chart of accounts ``chart_id`` (accounts and the roles map)."""
-    if chart_id not in CHARTS:
+    if chart_id not in codes(Chart):
         raise DomainError(
             "chart",
             N_('unknown chart "{got}" (known: {known})'),
             got=chart_id,
-            known=", ".join(CHARTS),
+            known=", ".join(codes(Chart)),
         )
     path = resources_dir() / "charts" / f"{chart_id}.json"
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -119,7 +107,7 @@ def create_organisation_in(
     tx: Tx,
     name: str,
     *,
-    chart: str = "village-2023",
+    chart: str = Chart.VILLAGE_2023,
     village: str = "",
     township: str = "",
     county: str = "",
@@ -163,7 +151,7 @@ def create_organisation_in(
                 "name": a["name"],
                 "kind": a["kind"],
                 "normal_side": a.get("normal_side", NORMAL_SIDE[a["kind"]]),
-                "member_aux": a.get("member_aux", "none"),
+                "member_aux": a.get("member_aux", MemberAux.NONE),
                 "parent_id": None,
                 "is_leaf": leaf,
                 "active": True,
@@ -183,7 +171,7 @@ def create_organisation(
     ledger: Ledger,
     name: str,
     *,
-    chart: str = "village-2023",
+    chart: str = Chart.VILLAGE_2023,
     village: str = "",
     township: str = "",
     county: str = "",
@@ -292,7 +280,7 @@ def rename_account(ledger: Ledger, org_id: int, code: str, name: str) -> None:
 
 def change_account_kind(ledger: Ledger, org_id: int, code: str, kind: str) -> None:
     """Change a first-level account's kind; refused once it has postings or for sub-accounts."""
-    if kind not in KINDS:
+    if kind not in codes(AccountKind):
         raise DomainError("kind", N_('unknown kind "{got}"'), got=kind)
     with ledger.write(org_id) as tx:
         accs = accounts_by_code(tx.session, org_id)
@@ -388,7 +376,7 @@ def chart_rows(ledger: Ledger, org_id: int) -> list[ChartRow]:
 def add_sub_account(ledger: Ledger, org_id: int, parent: str, code: str, name: str) -> int:
     """Add a sub-account (明细科目) under ``parent``: its code is the parent's followed by two
     digits (``50101`` under ``501``), its kind and side are the parent's."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     parent, code = parent.strip(), code.strip()
     if not code.isdigit():
         raise DomainError("code", N_('an account code is digits only (got "{got}")'), got=code)
@@ -441,7 +429,7 @@ def retire_account(ledger: Ledger, org_id: int, code: str) -> None:
     sub-accounts, or the program posts to it by itself."""
     from coopledger.store.models import Organisation
 
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         org = tx.session.get(Organisation, org_id)
         assert org is not None
@@ -484,7 +472,7 @@ def retire_account(ledger: Ledger, org_id: int, code: str) -> None:
 
 def reactivate_account(ledger: Ledger, org_id: int, code: str) -> None:
     """Take a retired account back into use."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         acc = accounts_by_code(tx.session, org_id).get(code)
         if acc is None:

@@ -13,51 +13,75 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import SQLModel, col
 
 from coopledger.domain.book import (
     Book,
     BookAccount,
-    BookContract,
     BookLine,
-    BookMember,
     BookOrganisation,
-    BookShareLot,
     BookStream,
     BookVoucher,
     book_to_json,
     parse_book,
+    parse_book_sections,
 )
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.ledger import LineInput, VoucherInput
-from coopledger.services.accounts import CHARTS, add_account_in, chart_kinds, create_organisation_in
+from coopledger.domain.fields import record_columns, record_from_columns
+from coopledger.domain.records import ContractRecord, MemberRecord, ShareLotRecord
+from coopledger.domain.shares import land_share_of
+from coopledger.domain.vocabulary import (
+    AccountKind,
+    Chart,
+    ContractStatus,
+    MemberAux,
+    Permission,
+    VoucherSource,
+    VoucherState,
+)
+from coopledger.formats import book_json
+from coopledger.services.accounts import add_account_in, chart_kinds, create_organisation_in
 from coopledger.services.distribution import book_plan, plan_values
 from coopledger.services.ledger import Ledger
-from coopledger.services.vouchers import post_system_vouchers
+from coopledger.services.vouchers import check_open
 from coopledger.store.engine import reserve_ids
-from coopledger.store.ledger import accounts_by_code
+from coopledger.store.ledger import (
+    M,
+    ResolvedLine,
+    ResolvedVoucher,
+    accounts_by_code,
+    closed_months,
+    insert_posted_vouchers,
+    members_by_code,
+)
 from coopledger.store.models import (
     DistributionPlan,
     LandContract,
     Member,
     Organisation,
     ShareLot,
+    Voucher,
     table_of,
 )
 from coopledger.store.uow import Tx
 
 Progress = Callable[[str], None]
+_new_line = tuple.__new__
+
+C = table_of(LandContract)
+S = table_of(ShareLot)
 
 
 def charts_for_books() -> dict[str, dict[str, str]]:
     """chart id → {code: kind}, for validating book files."""
-    return {c: chart_kinds(c) for c in CHARTS}
+    return {c: chart_kinds(c) for c in Chart}
 
 
-def validate_book(data: object) -> Book:
-    """Parse and check a decoded book file; raises ``DomainErrors`` naming every problem."""
-    return parse_book(data, charts=charts_for_books())
+def validate_book(data: object, *, consume: bool = False) -> Book:
+    """Parse and check a decoded book file; raises ``DomainErrors`` naming every problem.
+    With ``consume`` the vouchers of ``data`` are let go as they are read (`parse_book`)."""
+    return parse_book(data, charts=charts_for_books(), consume=consume)
 
 
 def _new_ids(tx: Tx, model: type[SQLModel], n: int) -> list[int]:
@@ -67,29 +91,94 @@ def _new_ids(tx: Tx, model: type[SQLModel], n: int) -> list[int]:
 def import_book(ledger: Ledger, data: object, progress: Progress | None = None) -> int:
     """Add the book as a new organisation (refused if one of that name exists). The file is
     checked whole first; then everything is written in one transaction."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     book = validate_book(data)
+    del data  # the decoded file is the biggest thing held: let it go before the writing
+    return import_checked_book(ledger, book, progress)
+
+
+def import_checked_book(ledger: Ledger, book: Book, progress: Progress | None = None) -> int:
+    """Write a book already checked (`validate_book`, `read_book`) as a new organisation, in
+    one transaction."""
+    ledger.require(Permission.MANAGE_REGISTERS)
     note = progress or (lambda _msg: None)
-    with ledger.write() as tx:
-        org_id = import_book_in(tx, book, note)
-    return org_id
+    with ledger.write() as tx, tx.bulk():
+        return import_book_in(tx, book, note)
 
 
-def _post_imported(tx: Tx, org_id: int, records: Sequence[BookVoucher]) -> None:
-    """Post a book's vouchers in bulk (checked already by the book validator)."""
-    vouchers = [
-        VoucherInput(
-            v.date,
-            v.memo,
-            tuple(
-                LineInput(ln.account, ln.debit_fen, ln.credit_fen, ln.member, ln.memo)
-                for ln in v.lines
-            ),
-            v.attachments,
+def _post_imported(
+    tx: Tx, org_id: int, records: Sequence[BookVoucher], start: int = 0, part: int = 20_000
+) -> None:
+    """Post a book's vouchers in bulk. The book validator has checked their figures, their
+    accounts (leaves of the chart or the book) and their members; left to check here is what
+    only the ledger knows: an account kept per member needs a member on each line, and no
+    voucher may fall in a closed month. ``start`` is the index of ``records[0]`` in the book
+    (for the paths of errors in a streamed book).
+
+    The vouchers are numbered in date order and keep their order in the file as their ids;
+    they are written ``part`` at a time in date order, so that only one part's rows are
+    held besides the book's records."""
+    s = tx.session
+    accounts = accounts_by_code(s, org_id)
+    members = members_by_code(
+        s, org_id, {ln.member for v in records for ln in v.lines if ln.member}
+    )
+    closed = closed_months(s, org_id)
+    per_member = {code for code, a in accounts.items() if a.member_aux == MemberAux.REQUIRED}
+    for i, v in enumerate(records, start):
+        if closed:
+            check_open(closed, v.date, f"vouchers[{i}].date")
+        for j, ln in enumerate(v.lines):
+            if ln.member is None and ln.account in per_member:
+                acc = accounts[ln.account]
+                raise DomainError(
+                    f"vouchers[{i}].lines[{j}].member",
+                    N_("{code} {name} keeps a ledger per member: say which member"),
+                    code=acc.code,
+                    name=acc.name,
+                )
+    account_ids = {code: a.id for code, a in accounts.items()}
+    voucher_ids = _new_ids(tx, Voucher, len(records))
+    in_date_order = sorted(range(len(records)), key=lambda i: records[i].date)
+    digests: dict[int, str] = {}
+    for at in range(0, len(in_date_order), part):
+        some = in_date_order[at : at + part]
+        resolved = [
+            ResolvedVoucher(
+                records[i].date,
+                records[i].memo,
+                tuple(
+                    _new_line(  # ResolvedLine(...), without its Python-level __new__
+                        ResolvedLine,
+                        (
+                            account_ids[ln.account],
+                            ln.debit_fen,
+                            ln.credit_fen,
+                            members[ln.member] if ln.member else None,
+                            ln.memo,
+                        ),
+                    )
+                    for ln in records[i].lines
+                ),
+                records[i].attachments,
+            )
+            for i in some
+        ]
+        insert_posted_vouchers(
+            s,
+            org_id,
+            resolved,
+            user=tx.user,
+            source=VoucherSource.IMPORT,
+            digests=digests,
+            ids=[voucher_ids[i] for i in some],
         )
-        for v in records
-    ]
-    post_system_vouchers(tx, org_id, vouchers, source="import", action="import vouchers")
+    tx.track_bulk(
+        "import vouchers",
+        "voucher",
+        digests,
+        {"vouchers": len(records), "source": VoucherSource.IMPORT},
+    )
 
 
 def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
@@ -115,93 +204,45 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
             add_account_in(tx, org_id, a.code, a.name, a.kind)
     note("accounts")
 
-    # Members
+    # Members, contracts and share lots: their columns come from their field tables.
     new_ids = _new_ids(tx, Member, len(book.members))
-    member_ids: dict[str, int] = {}
-    rows: list[dict[str, Any]] = []
-    for i, m in enumerate(book.members):
-        mid = new_ids[i]
-        member_ids[m.code] = mid
-        rows.append(
-            {
-                "id": mid,
-                "org_id": org_id,
-                "code": m.code,
-                "name": m.name,
-                "kind": m.kind,
-                "group_name": m.group,
-                "id_number": m.id_number or "",
-                "phone": m.phone,
-                "bank_account": m.bank_account,
-                "address": m.address,
-                "notes": m.notes,
-                "active": m.active,
-                "inactive_on": m.inactive_on,
-                "inactive_reason": m.inactive_reason,
-            }
-        )
-    if rows:
-        s.execute(insert(table_of(Member)), rows)
-        tx.track_many("import members", "member", [r["id"] for r in rows], {"count": len(rows)})
+    member_ids = {m.code: new_ids[i] for i, m in enumerate(book.members)}
+    rows = [{"id": member_ids[m.code], "org_id": org_id, **record_columns(m)} for m in book.members]
+    tx.track_inserted("import members", "member", rows, {"count": len(rows)})
     note("members")
 
-    # Contracts (in an order where a renewed contract comes before its renewal)
     new_ids = _new_ids(tx, LandContract, len(book.contracts))
     contract_ids = {c.code: new_ids[i] for i, c in enumerate(book.contracts)}
-    rows = []
-    for c in book.contracts:
-        rows.append(
-            {
-                "id": contract_ids[c.code],
-                "org_id": org_id,
-                "code": c.code,
-                "member_id": member_ids[c.member],
-                "parcel": c.parcel,
-                "location": c.location,
-                "area_e4": c.area_e4,
-                "rent_per_mu_fen": c.rent_per_mu_fen,
-                "share_value_per_mu_fen": c.share_value_per_mu_fen,
-                "start_on": c.start,
-                "end_on": c.terminated_on or c.end,
-                "agreed_end_on": c.end,
-                "status": c.status or ("terminated" if c.terminated_on else "active"),
-                "renews_id": contract_ids[c.renews] if c.renews else None,
-                "notes": "",
-            }
-        )
-    if rows:
-        s.execute(insert(table_of(LandContract)), rows)
-        tx.track_many(
-            "import contracts", "land_contract", [r["id"] for r in rows], {"count": len(rows)}
-        )
+    rows = [
+        {
+            "id": contract_ids[c.code],
+            "org_id": org_id,
+            **record_columns(c),
+            "member_id": member_ids[c.member],
+            "end_on": c.effective_end,
+            "status": c.effective_status.value,
+            "renews_id": contract_ids[c.renews] if c.renews else None,
+            "land_share_amount_fen": land_share_of(c.area_e4, c.share_value_per_mu_fen),
+        }
+        for c in book.contracts
+    ]
+    tx.track_inserted("import contracts", "land_contract", rows, {"count": len(rows)})
     note("contracts")
 
-    # Share lots
     new_ids = _new_ids(tx, ShareLot, len(book.share_lots))
     lot_ids = {lot.code: new_ids[i] for i, lot in enumerate(book.share_lots)}
-    rows = []
-    for lot in book.share_lots:
-        rows.append(
-            {
-                "id": lot_ids[lot.code],
-                "org_id": org_id,
-                "code": lot.code,
-                "holder_id": member_ids[lot.holder],
-                "share_class": lot.share_class,
-                "amount_fen": lot.amount_fen,
-                "start_on": lot.start,
-                "end_on": lot.end,
-                "lender_id": member_ids[lot.lender] if lot.lender else None,
-                "transferred_from_id": lot_ids.get(lot.transferred_from or ""),
-                "transfer_kind": lot.transfer_kind or "",
-                "notes": "",
-            }
-        )
-    if rows:
-        s.execute(insert(table_of(ShareLot)), rows)
-        tx.track_many(
-            "import share lots", "share_lot", [r["id"] for r in rows], {"count": len(rows)}
-        )
+    rows = [
+        {
+            "id": lot_ids[lot.code],
+            "org_id": org_id,
+            **record_columns(lot),
+            "holder_id": member_ids[lot.holder],
+            "lender_id": member_ids[lot.lender] if lot.lender else None,
+            "transferred_from_id": lot_ids.get(lot.transferred_from or ""),
+        }
+        for lot in book.share_lots
+    ]
+    tx.track_inserted("import share lots", "share_lot", rows, {"count": len(rows)})
     note("share lots")
 
     # Vouchers, posted in bulk
@@ -221,30 +262,44 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     return org_id
 
 
-def import_book_file(ledger: Ledger, path: Path, progress: Progress | None = None) -> int:
-    """Import a book file. Files up to ``STREAM_BOOK_BYTES`` are read and checked whole;
-    bigger ones (a township's ten years) are streamed: everything but the vouchers is
-    checked first, then the vouchers are checked and written chunk by chunk inside one
-    transaction that is rolled back, leaving nothing, if any chunk has an error."""
-    from coopledger.services import files
-
-    ledger.require("manage_registers")
+def read_book(path: Path) -> Book | None:
+    """Read and check a book file whole, before any ledger is touched: the checked book, or
+    None for a file big enough to be streamed (checked as it goes in, `import_book_file`).
+    Raises ``DomainError`` / ``DomainErrors`` naming every problem."""
     if not path.is_file():
         raise DomainError("file", N_("no book file at {file}"), file=str(path))
-    if path.stat().st_size <= files.STREAM_BOOK_BYTES:
-        return import_book(ledger, files.read_book_file(path), progress)
+    if path.stat().st_size > book_json.STREAM_BOOK_BYTES:
+        return None
+    # Section by section: the vouchers are decoded and checked a chunk at a time, so the
+    # decoded file and the records are never held whole together.
+    return parse_book_sections(book_json.iter_book_sections(path), charts=charts_for_books())
+
+
+def import_book_file(
+    ledger: Ledger, path: Path, progress: Progress | None = None, *, book: Book | None = None
+) -> int:
+    """Import a book file. Files up to ``STREAM_BOOK_BYTES`` are read and checked whole
+    (``book``: the file as `read_book` gave it, so it is not read twice); bigger ones (a
+    township's ten years) are streamed: everything but the vouchers is checked first, then
+    the vouchers are checked and written chunk by chunk inside one transaction that is
+    rolled back, leaving nothing, if any chunk has an error."""
+    ledger.require(Permission.MANAGE_REGISTERS)
+    if book is None:
+        book = read_book(path)
+    if book is not None:
+        return import_checked_book(ledger, book, progress)
     note = progress or (lambda _msg: None)
     stream = BookStream(charts_for_books())
-    header = files.read_book_header(path)
+    header = book_json.read_book_header(path)
     header.pop("vouchers", None)
     book = stream.header(header)
-    with ledger.write() as tx:
+    with ledger.write() as tx, tx.bulk():
         org_id = import_book_in(tx, book, note)
         start = 0
-        for chunk in files.iter_book_vouchers(path):
+        for chunk in book_json.iter_book_vouchers(path):
             records = stream.vouchers(chunk, start)
             if stream.ok:
-                _post_imported(tx, org_id, records)
+                _post_imported(tx, org_id, records, start)
             start += len(chunk)
             note(f"vouchers {start}")
         stream.finish()  # raises (and so rolls back) if any voucher was bad
@@ -260,67 +315,48 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         org = s.get(Organisation, org_id)
         assert org is not None
         chart = {a["code"]: a for a in load_chart(org.chart)["accounts"]}
-        members = (
-            s.execute(select(Member).where(col(Member.org_id) == org_id).order_by(col(Member.id)))
-            .scalars()
-            .all()
-        )
-        code_of_member = {m.id: m.code for m in members}
+        members = s.execute(select(M).where(M.c.org_id == org_id).order_by(M.c.id)).mappings()
+        code_of_member: dict[int, str] = {}
+        member_records = []
+        for m in members:
+            code_of_member[m["id"]] = m["code"]
+            member_records.append(record_from_columns(MemberRecord, m))
         accounts = [
-            BookAccount(a.code, a.name, a.kind)
+            BookAccount(a.code, a.name, AccountKind(a.kind))
             for a in s.execute(select(A).where(A.c.org_id == org_id).order_by(A.c.id))
             if a.code not in chart or chart[a.code]["name"] != a.name
         ]
-        contracts_rows = (
-            s.execute(
-                select(LandContract)
-                .where(col(LandContract.org_id) == org_id)
-                .order_by(col(LandContract.id))
-            )
-            .scalars()
-            .all()
+        contract_rows = (
+            s.execute(select(C).where(C.c.org_id == org_id).order_by(C.c.id)).mappings().all()
         )
-        code_of_contract = {c.id: c.code for c in contracts_rows}
+        code_of_contract = {c["id"]: c["code"] for c in contract_rows}
         contracts = [
-            BookContract(
-                code=c.code,
-                member=code_of_member[c.member_id],
-                parcel=c.parcel,
-                area_e4=c.area_e4,
-                rent_per_mu_fen=c.rent_per_mu_fen,
-                share_value_per_mu_fen=c.share_value_per_mu_fen,
-                start=c.start_on,
-                end=c.agreed_end_on,
-                location=c.location,
-                status="" if c.status in ("active", "terminated") else c.status,
-                renews=code_of_contract.get(c.renews_id) if c.renews_id else None,
-                terminated_on=c.end_on if c.end_on != c.agreed_end_on else None,
+            record_from_columns(
+                ContractRecord,
+                c,
+                member=code_of_member[c["member_id"]],
+                # active and terminated follow from terminated_on; only renewed is written
+                status=c["status"] if c["status"] == ContractStatus.RENEWED else None,
+                renews=code_of_contract.get(c["renews_id"]) if c["renews_id"] else None,
+                terminated_on=c["end_on"] if c["end_on"] != c["agreed_end_on"] else None,
             )
-            for c in contracts_rows
+            for c in contract_rows
         ]
-        lots_rows = (
-            s.execute(
-                select(ShareLot).where(col(ShareLot.org_id) == org_id).order_by(col(ShareLot.id))
-            )
-            .scalars()
-            .all()
+        lot_rows = (
+            s.execute(select(S).where(S.c.org_id == org_id).order_by(S.c.id)).mappings().all()
         )
-        code_of_lot = {lot.id: lot.code for lot in lots_rows}
+        code_of_lot = {lot["id"]: lot["code"] for lot in lot_rows}
         lots = [
-            BookShareLot(
-                code=lot.code,
-                holder=code_of_member[lot.holder_id],
-                share_class=lot.share_class,
-                amount_fen=lot.amount_fen,
-                start=lot.start_on,
-                end=lot.end_on,
-                lender=code_of_member.get(lot.lender_id) if lot.lender_id else None,
-                transferred_from=code_of_lot.get(lot.transferred_from_id)
-                if lot.transferred_from_id
+            record_from_columns(
+                ShareLotRecord,
+                lot,
+                holder=code_of_member[lot["holder_id"]],
+                lender=code_of_member.get(lot["lender_id"]) if lot["lender_id"] else None,
+                transferred_from=code_of_lot.get(lot["transferred_from_id"])
+                if lot["transferred_from_id"]
                 else None,
-                transfer_kind=lot.transfer_kind or None,
             )
-            for lot in lots_rows
+            for lot in lot_rows
         ]
         code_of_account = {
             a.id: a.code for a in s.execute(select(A.c.id, A.c.code).where(A.c.org_id == org_id))
@@ -329,8 +365,8 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             select(V)
             .where(
                 V.c.org_id == org_id,
-                V.c.state == "posted",
-                V.c.source.in_(("manual", "import")),
+                V.c.state == VoucherState.POSTED,
+                V.c.source.in_(VoucherSource.entered()),
                 V.c.reversed_by_id.is_(None),
             )
             .order_by(V.c.id)
@@ -373,23 +409,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             organisation=BookOrganisation(
                 org.name, org.village, org.township, org.county, org.chart
             ),
-            members=tuple(
-                BookMember(
-                    code=m.code,
-                    name=m.name,
-                    kind=m.kind,
-                    group=m.group_name,
-                    id_number=m.id_number or None,
-                    phone=m.phone,
-                    bank_account=m.bank_account,
-                    address=m.address,
-                    notes=m.notes,
-                    active=m.active,
-                    inactive_on=m.inactive_on,
-                    inactive_reason=m.inactive_reason,
-                )
-                for m in members
-            ),
+            members=tuple(member_records),
             accounts=tuple(accounts),
             contracts=tuple(contracts),
             share_lots=tuple(lots),

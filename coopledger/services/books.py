@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Row, Select, and_, func, or_, select
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code, voucher_label
+from coopledger.domain.vocabulary import VoucherState
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import PB, A, AccountInfo, L, M, V, accounts_by_code
 from coopledger.store.tables import organisation as O
@@ -139,7 +140,12 @@ def _sums(
         q = (
             select(L.c.account_id, func.sum(L.c.debit_fen), func.sum(L.c.credit_fen))
             .select_from(L.join(V, L.c.voucher_id == V.c.id))
-            .where(V.c.org_id == org_id, V.c.state == "posted", V.c.date >= lo, V.c.date <= hi)
+            .where(
+                V.c.org_id == org_id,
+                V.c.state == VoucherState.POSTED,
+                V.c.date >= lo,
+                V.c.date <= hi,
+            )
             .group_by(L.c.account_id)
         )
         for acc, d, c in s.execute(q):
@@ -328,7 +334,7 @@ def _line_query(org_id: int) -> Select[*tuple[Any, ...]]:
             .join(A, L.c.account_id == A.c.id)
             .outerjoin(M, L.c.member_id == M.c.id)
         )
-        .where(V.c.org_id == org_id, V.c.state == "posted")
+        .where(V.c.org_id == org_id, V.c.state == VoucherState.POSTED)
     )
 
 
@@ -406,7 +412,7 @@ def subsidiary_ledger(
                 .select_from(L.join(V, L.c.voucher_id == V.c.id))
                 .where(
                     V.c.org_id == org_id,
-                    V.c.state == "posted",
+                    V.c.state == VoucherState.POSTED,
                     L.c.account_id.in_(ids),
                     L.c.date >= month_start,
                     L.c.date <= first.date,
@@ -497,7 +503,7 @@ def member_statement(
                     .where(
                         L.c.member_id == mid,
                         L.c.account_id.in_(ids),
-                        V.c.state == "posted",
+                        V.c.state == VoucherState.POSTED,
                         V.c.date < start,
                     )
                 ).scalar_one()

@@ -13,7 +13,6 @@ from coopledger.paths import resources_dir
 from coopledger.services import bookfile
 from coopledger.services.accounts import list_organisations
 from coopledger.services.distribution import commit_distribution
-from coopledger.services.files import read_book_file
 from coopledger.services.ledger import Ledger
 from coopledger.services.settings import set_setting
 
@@ -42,8 +41,7 @@ def build_demo(ledger: Ledger, progress: Callable[[str], None] | None = None) ->
         )
     ids: dict[str, int] = {}
     for name in DEMO_BOOKS:
-        data = read_book_file(resources_dir() / "demo" / name)
-        org_id = bookfile.import_book(ledger, data)
+        org_id = bookfile.import_book_file(ledger, resources_dir() / "demo" / name)
         note(name)
         for key, value in DEMO_SETTINGS[name].items():
             set_setting(ledger, key, value, org_id)

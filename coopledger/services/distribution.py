@@ -38,6 +38,7 @@ from coopledger.domain.distribution import (
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.money import fen_to_str
+from coopledger.domain.vocabulary import Permission
 from coopledger.services.accounts import load_chart, role_account
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import contract_inputs, share_lot_inputs
@@ -239,7 +240,7 @@ def _member_codes(s: Session, org_id: int) -> dict[str, str]:
 def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
     """Add or change the plan of a year; refused once that year's distribution is committed,
     and refused (nothing written) when a field breaks a rule of the book's chart."""
-    ledger.require("prepare_plan")
+    ledger.require(Permission.PREPARE_PLAN)
     check_plan(p)  # the chart-free rules before the transaction opens
     with ledger.write(org_id) as tx:
         chart = _org_chart(tx.session, org_id)
@@ -269,7 +270,7 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
 
 def approve_plan(ledger: Ledger, org_id: int, year: int) -> None:
     """The reviewer approves a plan; nobody approves a plan they prepared (once there are users)."""
-    ledger.require("approve_plan")
+    ledger.require(Permission.APPROVE_PLAN)
     with ledger.write(org_id) as tx:
         row = _plan(tx, org_id, year)
         ledger.require_other_person(row.prepared_by, "approve")
@@ -466,7 +467,7 @@ def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, Distri
 
 def preview_distribution(ledger: Ledger, org_id: int, year: int) -> Preview:
     """Compute the year's distribution; writes nothing."""
-    ledger.require("read")
+    ledger.require(Permission.READ)
     with ledger.read() as s:
         plan, result = _compute(s, org_id, year)
         committed = bool(_committed(s, org_id, year))
@@ -613,7 +614,7 @@ def distribution_vouchers(
 def commit_distribution(ledger: Ledger, org_id: int, year: int) -> int:
     """Post the year's distribution in one transaction, all or nothing; returns its id
     (the vouchers are those of `distribution_vouchers`, dated 31 December)."""
-    ledger.require("run_distribution")
+    ledger.require(Permission.RUN_DISTRIBUTION)
     with ledger.write(org_id) as tx:
         return commit_distribution_in(tx, org_id, year)
 
@@ -728,7 +729,7 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
 def reverse_distribution(ledger: Ledger, org_id: int, year: int) -> list[int]:
     """红字冲销 of a committed distribution: red mirrors of its vouchers, and the year is
     open for a new commit. Only the latest committed year; refused once anything was paid."""
-    ledger.require("run_distribution")
+    ledger.require(Permission.RUN_DISTRIBUTION)
     with ledger.write(org_id) as tx:
         s = tx.session
         dists = _committed(s, org_id)
@@ -984,7 +985,7 @@ def pay_slip(
     distribution posted (run ``verify``), or when it would pay more than the member's
     balance on an account (something else was already paid or charged there). Returns the
     voucher id."""
-    ledger.require("record_payment")
+    ledger.require(Permission.RECORD_PAYMENT)
     if method not in ("cash", "bank"):
         raise DomainError("method", N_('the method is cash or bank (got "{got}")'), got=method)
     when = on or dt.date.today()

@@ -4,15 +4,17 @@ units of work."""
 from __future__ import annotations
 
 import getpass
+import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from sqlalchemy import Connection, Engine
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import (
     PasswordNeededError,
@@ -21,6 +23,7 @@ from coopledger.domain.roles import (
     check_other_person,
     check_permission,
 )
+from coopledger.domain.vocabulary import Permission
 from coopledger.store.engine import (
     SERVER_DENIED,
     SERVER_DOWN,
@@ -75,6 +78,8 @@ class Ledger:
     role: str | None = None
     #: The single-writer lock, held while the ledger is open for writing (files only).
     writer_lock: WriterLock | None = None
+    #: Who hears of each committed write's `Changes` (see `subscribe`).
+    listeners: list[Callable[[Changes], None]] = field(default_factory=list, repr=False)
     #: Whether this open created the ledger (``init``).
     created: bool = False
     #: The organisations the user may work on; None for every one (see ``user-orgs``).
@@ -108,7 +113,7 @@ class Ledger:
             return self.location.path.name
         return self.location.database
 
-    def require(self, permission: str) -> None:
+    def require(self, permission: Permission) -> None:
         """Raise ``PermissionDenied`` unless the user's role allows ``permission``."""
         check_permission(self.user, self.role, permission)
 
@@ -117,8 +122,10 @@ class Ledger:
         is this user. Single-user mode passes; see ``domain.roles.check_other_person``."""
         check_other_person(self.user, self.role, other_user, what)
 
-    def write(self, org_id: int | None = None) -> AbstractContextManager[Tx]:
-        """A unit of work: one transaction with its audit entries."""
+    @contextmanager
+    def write(self, org_id: int | None = None) -> Iterator[Tx]:
+        """A unit of work: one transaction with its audit entries. Once it has committed,
+        every listener (`subscribe`) hears what kinds of record it changed."""
         if self.readonly:
             raise DomainError("", N_("The ledger is open read-only."))
         if org_id is not None and not self.may_work_on(org_id):
@@ -127,7 +134,25 @@ class Ledger:
             )
         from coopledger.store.uow import unit_of_work
 
-        return unit_of_work(self.engine, self.user, org_id)
+        with unit_of_work(self.engine, self.user, org_id) as tx:
+            yield tx
+        self.publish(tx.changes)
+
+    def subscribe(self, listener: Callable[[Changes], None]) -> Callable[[], None]:
+        """Call ``listener`` with the `Changes` of every write that commits from now on (in
+        the thread that wrote); returns the function that stops it."""
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener) if listener in self.listeners else None
+
+    def publish(self, changes: Changes) -> None:
+        """Tell every listener what changed (also for changes made outside a unit of work:
+        a backup restored over the ledger is `Changes.ALL`)."""
+        if changes:
+            for listener in list(self.listeners):
+                try:
+                    listener(changes)
+                except Exception:  # the write has committed: a listener must not undo that
+                    logging.getLogger(__name__).exception("a change listener failed")
 
     def read(self) -> AbstractContextManager[Session]:
         """A session for queries."""

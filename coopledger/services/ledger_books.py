@@ -20,6 +20,7 @@ from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code, voucher_label
+from coopledger.domain.vocabulary import Permission
 from coopledger.reports.data import BookLine, BookPrint, ReconciliationPrint, direction
 from coopledger.reports.ledger_book import render_book, render_general, render_reconciliation
 from coopledger.reports.statement import render_statement
@@ -312,7 +313,7 @@ def ledger_book(
     kind: str = "detail",
 ) -> LedgerBook:
     """The book of ``code`` for ``year`` (a member's lines on it only, when given)."""
-    ledger.require("read")
+    ledger.require(Permission.READ)
     return LedgerBook(ledger, org_id, code, year, member=member, kind=kind)
 
 
@@ -331,7 +332,7 @@ def general_book(
 ) -> list[GeneralBook]:
     """总账 for the year: of ``code``, or of every first-level account with a balance or a
     posting in the year."""
-    ledger.require("read")
+    ledger.require(Permission.READ)
     with ledger.read() as s:
         accounts = accounts_by_code(s, org_id)
         if code is not None and code not in accounts:
@@ -455,7 +456,7 @@ def print_book(
 ) -> Path:
     """明细账 / 现金日记账 / 银行存款日记账 / 总账 of a year as a PDF (or, for an ``.xlsx``
     path, as an Excel sheet with the same lines)."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     if kind not in BOOK_KINDS:
         raise DomainError(
             "kind",
@@ -511,7 +512,7 @@ def _xlsx_row(ln: BookLine) -> list[object]:
 
 
 def _book_xlsx(book: LedgerBook, out: Path, progress: Progress | None) -> None:
-    from coopledger.services.files import write_xlsx
+    from coopledger.formats.sheets import write_xlsx
 
     def rows() -> Iterator[list[object]]:
         yield [
@@ -535,7 +536,7 @@ def _book_xlsx(book: LedgerBook, out: Path, progress: Progress | None) -> None:
 
 
 def _general_xlsx(books_: list[GeneralBook], out: Path) -> None:
-    from coopledger.services.files import write_xlsx
+    from coopledger.formats.sheets import write_xlsx
 
     def rows() -> Iterator[list[object]]:
         for g in books_:
@@ -549,12 +550,12 @@ def print_trial_balance(
     ledger: Ledger, org_id: int, start: dt.date, end: dt.date, out: Path
 ) -> Path:
     """科目余额表 (code first) as a PDF, or as an Excel sheet for an ``.xlsx`` path."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     from coopledger.services import printing
 
     if out.suffix.lower() == ".xlsx":
         from coopledger.domain.money import fen_to_str
-        from coopledger.services.files import write_xlsx
+        from coopledger.formats.sheets import write_xlsx
 
         rows = books.trial_balance(ledger, org_id, start, end)
         t = books.trial_balance_totals(rows)
@@ -601,7 +602,7 @@ def print_reconciliation(
     ledger: Ledger, org_id: int, code: str | None, year: int, month: int, out: Path
 ) -> Path:
     """银行存款余额调节表 of a month end, from the bank statement balance recorded for it."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     from coopledger.services.settings import get_setting
 
     acc = _account_for(ledger, org_id, "bank", code)
@@ -626,7 +627,7 @@ def print_reconciliation(
     )
     if out.suffix.lower() == ".xlsx":
         from coopledger.domain.money import fen_to_str
-        from coopledger.services.files import write_xlsx
+        from coopledger.formats.sheets import write_xlsx
 
         write_xlsx(
             out,

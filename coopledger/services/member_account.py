@@ -28,6 +28,7 @@ from coopledger.domain.distribution import (
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import largest_remainder_split
 from coopledger.domain.shares import land_share_lots
+from coopledger.domain.vocabulary import Permission
 from coopledger.reports.data import MemberAccount, MemberAccountEntry
 from coopledger.reports.member_account import render_member_account
 from coopledger.services.distribution import get_plan, slips
@@ -84,7 +85,7 @@ def member_account(
     """The member account of ``code`` on a cooperative book, for one year (opening balances
     from the years before) or for all years. Refused on a village book (its members' own
     statement is ``member-statement``)."""
-    ledger.require("read")
+    ledger.require(Permission.READ)
     with ledger.read() as s:
         org = s.get(Organisation, org_id)
         if org is None:
@@ -249,7 +250,7 @@ def print_member_account(
     ledger: Ledger, org_id: int, code: str, out: Path, *, year: int | None = None
 ) -> Path:
     """The member's account (成员账户) as a PDF page."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     data = member_account(ledger, org_id, code, year=year)
     with ledger.read() as s:
         org = s.get(Organisation, org_id)

@@ -28,6 +28,7 @@ from coopledger.domain.dates import parse_date
 from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.ledger import reversal_memo
 from coopledger.domain.money import fen_to_str, parse_money
+from coopledger.domain.vocabulary import Permission
 from coopledger.services.accounts import role_account
 from coopledger.services.books import OPENING_SOURCE, opening_voucher_ids
 from coopledger.services.ledger import Ledger
@@ -236,7 +237,7 @@ def post_opening(
     A book has one opening entry: with ``replace_existing`` the one posted before is reversed
     (红字, same date) and the new one posted, in the same transaction. Refused when the book
     already has postings before the opening date, or the opening month is closed."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         s = tx.session
         org = s.get(Organisation, org_id)

@@ -24,6 +24,7 @@ from coopledger.domain.forms import EvaluatedForm, FormWarning
 from coopledger.domain.ids import mask_bank_account
 from coopledger.domain.land import contract_fee
 from coopledger.domain.shares import land_share_amount
+from coopledger.domain.vocabulary import Permission
 from coopledger.reports.data import (
     MemberStatement,
     MemberStatementRow,
@@ -49,10 +50,10 @@ from coopledger.services.distribution import (
     wages_by_member,
 )
 from coopledger.services.ledger import Ledger
-from coopledger.services.queries import voucher_detail
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
 from coopledger.services.statements import year_statements
+from coopledger.services.views import voucher_detail
 from coopledger.store.ledger import accounts_by_code
 from coopledger.store.models import Distribution, LandContract, Organisation
 
@@ -186,7 +187,7 @@ def print_slips(
     progress: Progress | None = None,
 ) -> Path:
     """Dividend slips (收益分配通知单) of a committed year: A4 three to a page or A5."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     if layout not in ("a4x3", "a5"):
         raise DomainError("--layout", N_('the layout is a4x3 or a5 (got "{got}")'), got=layout)
     data = slip_data(ledger, org_id, year, member=member, group=group)
@@ -304,7 +305,7 @@ def print_notice(
     progress: Progress | None = None,
 ) -> Path:
     """The public notice (村务公开 收益分配公示), A4 landscape or A3."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     render_notice(notice_data(ledger, org_id, year), out, paper=paper, progress=progress)
     return out
 
@@ -464,7 +465,7 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
 def print_statements(ledger: Ledger, org_id: int, year: int, out: Path) -> Path:
     """The year-end statements: every official form of the book's chart (with its warnings)
     and the trial balance (科目余额表)."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     statements = [
         *statement_papers(ledger, org_id, year),
         trial_balance_statement(ledger, org_id, dt.date(year, 1, 1), dt.date(year, 12, 31)),
@@ -478,7 +479,7 @@ def print_statements(ledger: Ledger, org_id: int, year: int, out: Path) -> Path:
 
 def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: Path) -> Path:
     """记账凭证 prints, one voucher per page."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     org = _org(ledger, org_id)
     prints = []
     for vid in voucher_ids:
@@ -566,6 +567,6 @@ def print_member_statement(
     end: dt.date | None = None,
 ) -> Path:
     """A member's statement (成员往来对账单) with the running balance."""
-    ledger.require("print")
+    ledger.require(Permission.PRINT)
     render_member_statement(member_statement_data(ledger, org_id, code, start=start, end=end), out)
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Final
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -13,88 +14,61 @@ from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.ids import parse_resident_id
+from coopledger.domain.fields import checked, fields_of, record_columns, to_column
 from coopledger.domain.land import ContractInput, contract_fee
 from coopledger.domain.ledger import LineInput, VoucherInput
-from coopledger.domain.shares import ShareLotInput, land_share_amount
+from coopledger.domain.records import ContractRecord, MemberRecord, ShareLotRecord
+from coopledger.domain.shares import ShareLotInput, land_share_amount, land_share_of
+from coopledger.domain.vocabulary import (
+    ContractStatus,
+    MemberKind,
+    Permission,
+    ShareClass,
+    TransferKind,
+    VoucherSource,
+    codes,
+)
 from coopledger.services.accounts import role_account
 from coopledger.services.ledger import Ledger
 from coopledger.services.vouchers import post_system_vouchers
 from coopledger.store.models import LandContract, Member, Organisation, ShareLot, Voucher
 from coopledger.store.uow import Tx
 
-MEMBER_KINDS = ("household", "collective", "organisation")
-SHARE_CLASSES = ("self_raised", "project_fund", "red_fund", "cash", "other")
-TRANSFER_KINDS = ("inheritance", "gift", "split")
-
-
-@dataclass(frozen=True, slots=True)
-class MemberInput:
-    """A member as entered in a form or a roster row."""
-
-    code: str
-    name: str
-    kind: str = "household"
-    group: str = ""
-    id_number: str = ""
-    phone: str = ""
-    bank_account: str = ""
-    address: str = ""
-    notes: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ContractForm:
-    """A land transfer contract as entered (areas in ten-thousandths of a mu, money in fen)."""
-
-    code: str
-    member: str
-    parcel: str
-    area_e4: int
-    rent_per_mu_fen: int
-    share_value_per_mu_fen: int
-    start: dt.date
-    end: dt.date
-    location: str = ""
-    notes: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ShareLotForm:
-    """A share lot as entered."""
-
-    code: str
-    holder: str
-    share_class: str
-    amount_fen: int
-    start: dt.date
-    end: dt.date | None = None
-    lender: str | None = None
-    notes: str = ""
+MemberInput = MemberRecord
+"""A member as a form, a roster or a script gives it (the one member record)."""
+ContractForm = ContractRecord
+"""A land transfer contract as a form gives it (the one contract record)."""
+ShareLotForm = ShareLotRecord
+"""A share lot as a form gives it (the one share lot record)."""
 
 
 # -- members -------------------------------------------------------------------------
 
 
-def check_member(m: MemberInput, path: str = "member") -> MemberInput:
-    """Validate a member's fields; returns it with the ID number normalised."""
-    if not m.code.strip():
-        raise DomainError(f"{path}.code", N_("must not be empty"))
-    if not m.name.strip():
-        raise DomainError(f"{path}.name", N_("must not be empty"))
-    if m.kind not in MEMBER_KINDS:
-        raise DomainError(
-            f"{path}.kind",
-            N_('must be household, collective or organisation (got "{got}")'),
-            got=m.kind,
-        )
-    id_number = parse_resident_id(m.id_number, f"{path}.id_number") if m.id_number.strip() else ""
-    bank = m.bank_account.replace(" ", "")
-    if bank and not bank.isdigit():
-        raise DomainError(f"{path}.bank_account", N_("a bank card number is digits only"))
-    return replace(
-        m, code=m.code.strip(), name=m.name.strip(), id_number=id_number, bank_account=bank
+def check_member(m: MemberRecord, path: str = "member") -> MemberRecord:
+    """A member's fields by their rules (``domain.records``: the same as a book file's);
+    returns it with every value normalised (text stripped, the ID number upper-cased, the
+    bank card without spaces)."""
+    return checked(m, lambda key: f"{path}.{key}")
+
+
+def _id_number_free(tx: Tx, org_id: int, id_number: str | None, exclude: int | None = None) -> None:
+    """Refuse an ID number another member of the book already has."""
+    if not id_number:
+        return
+    q = select(col(Member.code)).where(
+        col(Member.org_id) == org_id, col(Member.id_number) == id_number
     )
+    if exclude is not None:
+        q = q.where(col(Member.id) != exclude)
+    other = tx.session.execute(q.limit(1)).scalar_one_or_none()
+    if other is not None:
+        raise DomainError(
+            "member.id_number",
+            N_("the ID number {got} is already used by member {code}"),
+            got=id_number,
+            code=other,
+        )
 
 
 def _member(tx: Tx, org_id: int, code: str, path: str = "member") -> Member:
@@ -106,26 +80,18 @@ def _member(tx: Tx, org_id: int, code: str, path: str = "member") -> Member:
     return m
 
 
-def add_member_in(tx: Tx, org_id: int, m: MemberInput) -> int:
-    """Inside a transaction: add a member (codes are unique per book)."""
+def add_member_in(tx: Tx, org_id: int, m: MemberRecord) -> int:
+    """Inside a transaction: add a member (codes and ID numbers are unique per book)."""
     m = check_member(m)
     dup = tx.session.execute(
         select(col(Member.id)).where(col(Member.org_id) == org_id, col(Member.code) == m.code)
     ).first()
     if dup:
         raise DomainError("member.code", N_("member code {code} is already used"), code=m.code)
-    row = Member(
-        org_id=org_id,
-        code=m.code,
-        name=m.name,
-        kind=m.kind,
-        group_name=m.group.strip(),
-        id_number=m.id_number,
-        phone=m.phone.strip(),
-        bank_account=m.bank_account,
-        address=m.address.strip(),
-        notes=m.notes,
-    )
+    _id_number_free(tx, org_id, m.id_number)
+    # A new member is active; leaving is its own act (deactivate_member).
+    columns = record_columns(replace(m, active=True, inactive_on=None, inactive_reason=""))
+    row = Member(org_id=org_id, **columns)
     tx.session.add(row)
     tx.session.flush()
     assert row.id is not None
@@ -133,30 +99,42 @@ def add_member_in(tx: Tx, org_id: int, m: MemberInput) -> int:
     return row.id
 
 
-def add_member(ledger: Ledger, org_id: int, m: MemberInput) -> int:
+def add_member(ledger: Ledger, org_id: int, m: MemberRecord) -> int:
     """Add a household, the collective or an organisation."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         return add_member_in(tx, org_id, m)
 
 
-def update_member(ledger: Ledger, org_id: int, m: MemberInput) -> None:
+#: What editing a member may change: not its code or kind, nor whether it left (an act of
+#: its own, `deactivate_member`).
+_EDITABLE_MEMBER_FIELDS: Final = frozenset(f.attr for f in fields_of(MemberRecord)) - {
+    "code",
+    "kind",
+    "active",
+    "inactive_on",
+    "inactive_reason",
+}
+
+
+def update_member(ledger: Ledger, org_id: int, m: MemberRecord) -> None:
     """Change a member's details (the code and kind stay)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     m = check_member(m)
     with ledger.write(org_id) as tx:
         row = _member(tx, org_id, m.code)
+        _id_number_free(tx, org_id, m.id_number, exclude=row.id)
         before = tx.state("member", row.id or 0)
-        row.name, row.group_name, row.id_number = m.name, m.group.strip(), m.id_number
-        row.phone, row.bank_account = m.phone.strip(), m.bank_account
-        row.address, row.notes = m.address.strip(), m.notes
+        for spec in fields_of(MemberRecord):
+            if spec.attr in _EDITABLE_MEMBER_FIELDS:
+                setattr(row, spec.db_column, to_column(spec, getattr(m, spec.attr)))
         tx.session.add(row)
         tx.track("edit member", "member", row.id or 0, before=before)
 
 
 def deactivate_member(ledger: Ledger, org_id: int, code: str, on: dt.date, reason: str) -> None:
     """Mark a member inactive (moved away, household merged). Members are never deleted."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     if not reason.strip():
         raise DomainError("reason", N_("say why the member leaves (moved away, merged …)"))
     with ledger.write(org_id) as tx:
@@ -199,20 +177,10 @@ def next_member_code(ledger: Ledger, org_id: int, prefix: str = "H") -> str:
 # -- contracts -----------------------------------------------------------------------
 
 
-def check_contract(c: ContractForm, path: str = "contract") -> None:
-    """Validate a contract's own fields."""
-    if not c.code.strip():
-        raise DomainError(f"{path}.code", N_("must not be empty"))
-    if not c.parcel.strip():
-        raise DomainError(f"{path}.parcel", N_("must not be empty"))
-    if c.area_e4 <= 0:
-        raise DomainError(f"{path}.area_mu", N_("must be greater than 0"))
-    if c.rent_per_mu_fen < 0:
-        raise DomainError(f"{path}.rent_per_mu", N_("must not be negative"))
-    if c.share_value_per_mu_fen < 0:
-        raise DomainError(f"{path}.share_value_per_mu", N_("must not be negative"))
-    if c.end < c.start:
-        raise DomainError(f"{path}.end", N_("ends before it starts ({start})"), start=c.start)
+def check_contract(c: ContractRecord, path: str = "contract") -> ContractRecord:
+    """A contract's own fields by their rules (the same as a book file's); returns it with
+    every value normalised."""
+    return checked(c, lambda key: f"{path}.{key}")
 
 
 def _overlapping(
@@ -229,11 +197,11 @@ def _overlapping(
     return tx.session.execute(q.limit(1)).scalar_one_or_none()
 
 
-def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | None = None) -> int:
+def add_contract_in(tx: Tx, org_id: int, c: ContractRecord, *, renews_id: int | None = None) -> int:
     """Inside a transaction: add a contract; refused when it overlaps another on the parcel."""
-    check_contract(c)
+    c = check_contract(c)
     member = _member(tx, org_id, c.member, "contract.member")
-    if member.kind != "household":
+    if member.kind != MemberKind.HOUSEHOLD:
         raise DomainError(
             "contract.member",
             N_("land is transferred by a household; {code} is not one"),
@@ -249,7 +217,7 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
         select(col(ShareLot.id)).where(col(ShareLot.org_id) == org_id, col(ShareLot.code) == c.code)
     ).first():
         raise DomainError("contract.code", N_("{code} is already a share lot's code"), code=c.code)
-    clash = _overlapping(tx, org_id, c.parcel.strip(), c.start, c.end)
+    clash = _overlapping(tx, org_id, c.parcel, c.start, c.effective_end)
     if clash:
         raise DomainError(
             "contract.parcel",
@@ -259,19 +227,12 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
         )
     row = LandContract(
         org_id=org_id,
-        code=c.code.strip(),
+        **record_columns(c),
         member_id=member.id or 0,
-        parcel=c.parcel.strip(),
-        location=c.location.strip(),
-        area_e4=c.area_e4,
-        rent_per_mu_fen=c.rent_per_mu_fen,
-        share_value_per_mu_fen=c.share_value_per_mu_fen,
-        start_on=c.start,
-        end_on=c.end,
-        agreed_end_on=c.end,
-        status="active",
+        end_on=c.effective_end,
+        status=c.effective_status.value,
         renews_id=renews_id,
-        notes=c.notes,
+        land_share_amount_fen=land_share_of(c.area_e4, c.share_value_per_mu_fen),
     )
     tx.session.add(row)
     tx.session.flush()
@@ -280,9 +241,9 @@ def add_contract_in(tx: Tx, org_id: int, c: ContractForm, *, renews_id: int | No
     return row.id
 
 
-def add_contract(ledger: Ledger, org_id: int, c: ContractForm) -> int:
+def add_contract(ledger: Ledger, org_id: int, c: ContractRecord) -> int:
     """Add a land transfer contract (its land share lot follows it automatically)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         return add_contract_in(tx, org_id, c)
 
@@ -302,10 +263,10 @@ def terminate_contract(
     ledger: Ledger, org_id: int, code: str, on: dt.date, reason: str = ""
 ) -> None:
     """End a contract early: its last day is ``on``; that year's fee is pro-rated by days."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         row = _contract(tx, org_id, code)
-        if row.status != "active":
+        if row.status != ContractStatus.ACTIVE:
             raise DomainError(
                 "contract", N_("contract {code} is {status}"), code=code, status=row.status
             )
@@ -317,7 +278,7 @@ def terminate_contract(
                 end=row.end_on,
             )
         before = tx.state("land_contract", row.id or 0)
-        row.end_on, row.status = on, "terminated"
+        row.end_on, row.status = on, ContractStatus.TERMINATED
         if reason:
             row.notes = (row.notes + "\n" if row.notes else "") + f"{on} 提前终止：{reason}"
         tx.session.add(row)
@@ -336,12 +297,12 @@ def renew_contract(
 ) -> int:
     """Renew: a new contract on the same parcel starting the day after the old one ends,
     linked to it."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         old = _contract(tx, org_id, code)
         member = tx.session.get(Member, old.member_id)
         assert member is not None
-        form = ContractForm(
+        form = ContractRecord(
             new_code,
             member.code,
             old.parcel,
@@ -356,7 +317,7 @@ def renew_contract(
         )
         new_id = add_contract_in(tx, org_id, form, renews_id=old.id)
         before = tx.state("land_contract", old.id or 0)
-        old.status = "renewed"
+        old.status = ContractStatus.RENEWED
         tx.session.add(old)
         tx.track("renewed", "land_contract", old.id or 0, before=before)
         return new_id
@@ -384,6 +345,7 @@ def contract_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ContractIn
             col(LandContract.share_value_per_mu_fen),
             col(LandContract.start_on),
             col(LandContract.end_on),
+            col(LandContract.land_share_amount_fen),
         )
         .join(Member, col(Member.id) == col(LandContract.member_id))
         .where(col(LandContract.org_id) == org_id)
@@ -426,35 +388,26 @@ def fee_schedule(ledger: Ledger, org_id: int, code: str) -> list[FeeYear]:
 # -- share register ------------------------------------------------------------------
 
 
-def check_share_lot(f: ShareLotForm, path: str = "share_lot") -> None:
-    """Validate a share lot's own fields."""
-    if not f.code.strip():
-        raise DomainError(f"{path}.code", N_("must not be empty"))
-    if f.share_class not in SHARE_CLASSES:
-        raise DomainError(
-            f"{path}.class",
-            N_('unknown share class "{got}" (known: {known})'),
-            got=f.share_class,
-            known=", ".join(SHARE_CLASSES),
-        )
-    if f.amount_fen <= 0:
-        raise DomainError(f"{path}.amount", N_("must be greater than 0"))
-    if f.end is not None and f.end < f.start:
-        raise DomainError(f"{path}.end", N_("ends before it starts ({start})"), start=f.start)
-    if f.share_class == "red_fund" and f.end is None:
-        raise DomainError(f"{path}.end", N_("a red fund stake has a fixed term: give its end date"))
+def check_share_lot(f: ShareLotRecord, path: str = "share_lot") -> ShareLotRecord:
+    """A share lot's own fields by their rules (the same as a book file's); returns it with
+    every value normalised."""
+    return checked(f, lambda key: f"{path}.{key}")
 
 
 def add_share_lot_in(
     tx: Tx,
     org_id: int,
-    f: ShareLotForm,
+    f: ShareLotRecord,
     *,
     transferred_from: int | None = None,
-    transfer_kind: str = "",
+    transfer_kind: TransferKind | None = None,
 ) -> int:
     """Inside a transaction: add a share lot."""
-    check_share_lot(f)
+    f = check_share_lot(
+        replace(f, transfer_kind=transfer_kind, transferred_from=None)
+        if transferred_from is None
+        else replace(f, transfer_kind=transfer_kind)
+    )
     holder = _member(tx, org_id, f.holder, "share_lot.holder")
     lender = _member(tx, org_id, f.lender, "share_lot.lender") if f.lender else None
     for model in (ShareLot, LandContract):
@@ -464,16 +417,10 @@ def add_share_lot_in(
             raise DomainError("share_lot.code", N_("code {code} is already used"), code=f.code)
     row = ShareLot(
         org_id=org_id,
-        code=f.code.strip(),
+        **record_columns(f),
         holder_id=holder.id or 0,
-        share_class=f.share_class,
-        amount_fen=f.amount_fen,
-        start_on=f.start,
-        end_on=f.end,
         lender_id=lender.id if lender else None,
         transferred_from_id=transferred_from,
-        transfer_kind=transfer_kind,
-        notes=f.notes,
     )
     tx.session.add(row)
     tx.session.flush()
@@ -482,9 +429,9 @@ def add_share_lot_in(
     return row.id
 
 
-def add_share_lot(ledger: Ledger, org_id: int, f: ShareLotForm) -> int:
+def add_share_lot(ledger: Ledger, org_id: int, f: ShareLotRecord) -> int:
     """Add a share lot (self-raised funds, project funds, red fund, cash, other)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     with ledger.write(org_id) as tx:
         return add_share_lot_in(tx, org_id, f)
 
@@ -500,8 +447,8 @@ def transfer_shares(
     """Transfer a lot from ``on`` (inheritance 继承, gift, household split): the old lot ends
     the day before; new lots ``(code, holder, amount_fen)`` start that day. The amounts must
     add up to the old lot's: the total never changes."""
-    ledger.require("manage_registers")
-    if kind not in TRANSFER_KINDS:
+    ledger.require(Permission.MANAGE_REGISTERS)
+    if kind not in codes(TransferKind):
         raise DomainError("kind", N_('unknown transfer kind "{got}"'), got=kind)
     if not parts:
         raise DomainError("to", N_("say who receives the shares"))
@@ -531,12 +478,22 @@ def transfer_shares(
         lender = tx.session.get(Member, lot.lender_id) if lot.lender_id else None
         ids = []
         for i, (code, holder, amount) in enumerate(parts):
-            f = ShareLotForm(
-                code, holder, lot.share_class, amount, on, old_end, lender.code if lender else None
+            f = ShareLotRecord(
+                code,
+                holder,
+                ShareClass(lot.share_class),
+                amount,
+                on,
+                old_end,
+                lender.code if lender else None,
+                lot.code,
+                TransferKind(kind),
             )
             try:
                 ids.append(
-                    add_share_lot_in(tx, org_id, f, transferred_from=lot.id, transfer_kind=kind)
+                    add_share_lot_in(
+                        tx, org_id, f, transferred_from=lot.id, transfer_kind=TransferKind(kind)
+                    )
                 )
             except DomainError as exc:
                 raise DomainError(
@@ -573,7 +530,7 @@ def register_as_of(ledger: Ledger, org_id: int, on: dt.date) -> list[RegisterRow
             if lot.start <= on and (lot.end is None or on <= lot.end)
         ]
         lots += [
-            (c.member, "land", c.code, land_share_amount(c))
+            (c.member, ShareClass.LAND, c.code, land_share_amount(c))
             for c in contract_inputs(s, org_id)
             if c.share_value_per_mu_fen > 0 and c.start <= on <= c.end
         ]
@@ -628,7 +585,7 @@ def holder_history(ledger: Ledger, org_id: int, code: str) -> list[HolderHistory
             for lot in lots
         ]
         rows += [
-            HolderHistoryRow(c.code, "land", land_share_amount(c), c.start, c.end, "", "")
+            HolderHistoryRow(c.code, ShareClass.LAND, land_share_amount(c), c.start, c.end, "", "")
             for c in contract_inputs(s, org_id)
             if c.member == code and c.share_value_per_mu_fen > 0
         ]
@@ -638,7 +595,7 @@ def holder_history(ledger: Ledger, org_id: int, code: str) -> list[HolderHistory
 def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int]:
     """On each red fund's end date its principal becomes a payable to the lender: post
     Dr 长期借款及应付款—红色基金 / Cr 应付款 (lender) for every matured lot not yet posted."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         org = tx.session.get(Organisation, org_id)
         assert org is not None
@@ -647,7 +604,7 @@ def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int
         done = set(
             tx.session.execute(
                 select(col(Voucher.memo)).where(
-                    col(Voucher.org_id) == org_id, col(Voucher.source) == "redfund"
+                    col(Voucher.org_id) == org_id, col(Voucher.source) == VoucherSource.REDFUND
                 )
             ).scalars()
         )
@@ -659,7 +616,7 @@ def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int
             )
             .where(
                 col(ShareLot.org_id) == org_id,
-                col(ShareLot.share_class) == "red_fund",
+                col(ShareLot.share_class) == ShareClass.RED_FUND,
                 col(ShareLot.end_on) <= up_to,
                 col(ShareLot.transfer_kind) == "",
             )
@@ -679,7 +636,9 @@ def red_fund_maturities(ledger: Ledger, org_id: int, up_to: dt.date) -> list[int
                     ),
                 )
             )
-        return post_system_vouchers(tx, org_id, vs, source="redfund", action="red fund matured")
+        return post_system_vouchers(
+            tx, org_id, vs, source=VoucherSource.REDFUND, action="red fund matured"
+        )
 
 
 def group_names(ledger: Ledger, org_id: int) -> list[str]:

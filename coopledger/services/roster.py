@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from coopledger.domain.errors import N_, DomainError
-from coopledger.services import files
+from coopledger.domain.fields import record_columns
+from coopledger.domain.shares import land_share_of
+from coopledger.domain.vocabulary import ContractStatus, MemberKind, Permission
+from coopledger.formats import roster
+from coopledger.formats.sheets import read_table
 from coopledger.services.ledger import Ledger
-from coopledger.services.registers import MemberInput, check_member
 from coopledger.store.engine import reserve_ids
 from coopledger.store.models import LandContract, Member, ShareLot, table_of
 from coopledger.store.uow import Tx
@@ -51,14 +54,22 @@ def _new_ids(tx: Tx, table: Any, n: int) -> list[int]:
 
 
 def _member_rows(
-    tx: Tx, org_id: int, rows: list[files.MemberRow], report: RosterReport
+    tx: Tx, org_id: int, rows: list[roster.MemberRow], report: RosterReport
 ) -> list[dict[str, Any]]:
+    """The rows to insert; each row's fields were read by their rules already, so what is
+    left is the book: codes and ID numbers already used there."""
     codes = set(tx.session.execute(select(M.c.code).where(M.c.org_id == org_id)).scalars())
+    ids = set(
+        tx.session.execute(
+            select(M.c.id_number).where(M.c.org_id == org_id, M.c.id_number != "")
+        ).scalars()
+    )
     out: list[dict[str, Any]] = []
     n = 0
     new_ids = _new_ids(tx, M, len(rows))
     for r in rows:
-        code = r.code
+        member = r.member
+        code = member.code
         if not code:
             code, n = _next_code(codes, "H", n)
         elif code in codes:
@@ -66,47 +77,24 @@ def _member_rows(
                 DomainError(f"row {r.row}", N_("member code {code} is already used"), code=code)
             )
             continue
-        codes.add(code)
-        try:
-            m = check_member(
-                MemberInput(
-                    code,
-                    r.name,
-                    "household",
-                    r.group,
-                    r.id_number or "",
-                    r.phone,
-                    r.bank_account,
-                    r.address,
-                    r.notes,
+        if member.id_number and member.id_number in ids:
+            report.errors.append(
+                DomainError(
+                    f"row {r.row}",
+                    N_("the ID number {got} is already a member's"),
+                    got=member.id_number,
                 )
             )
-        except DomainError as exc:
-            report.errors.append(DomainError(f"row {r.row}", exc.message, **exc.params))
             continue
+        codes.add(code)
         out.append(
-            {
-                "id": new_ids[len(out)],
-                "org_id": org_id,
-                "code": m.code,
-                "name": m.name,
-                "kind": "household",
-                "group_name": m.group.strip(),
-                "id_number": m.id_number,
-                "phone": m.phone.strip(),
-                "bank_account": m.bank_account,
-                "address": m.address.strip(),
-                "notes": m.notes,
-                "active": True,
-                "inactive_on": None,
-                "inactive_reason": "",
-            }
+            {"id": new_ids[len(out)], "org_id": org_id, **record_columns(member), "code": code}
         )
     return out
 
 
 def _contract_rows(
-    tx: Tx, org_id: int, rows: list[files.ContractRow], report: RosterReport
+    tx: Tx, org_id: int, rows: list[roster.ContractRow], report: RosterReport
 ) -> list[dict[str, Any]]:
     s = tx.session
     members = {
@@ -115,7 +103,7 @@ def _contract_rows(
     }
     by_name: dict[str, list[str]] = defaultdict(list)
     for code, (_id, name, kind) in members.items():
-        if kind == "household":
+        if kind == MemberKind.HOUSEHOLD:
             by_name[name].append(code)
     used = set(s.execute(select(C.c.code).where(C.c.org_id == org_id)).scalars())
     used |= set(s.execute(select(S.c.code).where(S.c.org_id == org_id)).scalars())
@@ -129,7 +117,8 @@ def _contract_rows(
     n = 0
     for r in rows:
         where = f"row {r.row}"
-        member = r.member
+        c = r.contract
+        member = c.member
         if not member:
             found = by_name.get(r.member_name, [])
             if len(found) != 1:
@@ -147,14 +136,14 @@ def _contract_rows(
         if info is None:
             report.errors.append(DomainError(where, N_("no member {code}"), code=member))
             continue
-        if info[2] != "household":
+        if info[2] != MemberKind.HOUSEHOLD:
             report.errors.append(
                 DomainError(
                     where, N_("land is transferred by a household; {code} is not one"), code=member
                 )
             )
             continue
-        code = r.code
+        code = c.code
         if not code:
             code, n = _next_code(used, "L", n)
         elif code in used:
@@ -162,36 +151,30 @@ def _contract_rows(
                 DomainError(where, N_("contract code {code} is already used"), code=code)
             )
             continue
-        clash = next((c for a, b, c in parcels[r.parcel] if a <= r.end and b >= r.start), None)
+        clash = next((k for a, b, k in parcels[c.parcel] if a <= c.end and b >= c.start), None)
         if clash:
             report.errors.append(
                 DomainError(
                     where,
                     N_("parcel {parcel} is already under contract {other} in that period"),
-                    parcel=r.parcel,
+                    parcel=c.parcel,
                     other=clash,
                 )
             )
             continue
         used.add(code)
-        parcels[r.parcel].append((r.start, r.end, code))
+        parcels[c.parcel].append((c.start, c.end, code))
         out.append(
             {
                 "id": new_ids[len(out)],
                 "org_id": org_id,
+                **record_columns(c),
                 "code": code,
                 "member_id": info[0],
-                "parcel": r.parcel,
-                "location": r.location,
-                "area_e4": r.area_e4,
-                "rent_per_mu_fen": r.rent_per_mu_fen,
-                "share_value_per_mu_fen": r.share_value_per_mu_fen,
-                "start_on": r.start,
-                "end_on": r.end,
-                "agreed_end_on": r.end,
-                "status": "active",
+                "end_on": c.end,
+                "status": ContractStatus.ACTIVE.value,
                 "renews_id": None,
-                "notes": "",
+                "land_share_amount_fen": land_share_of(c.area_e4, c.share_value_per_mu_fen),
             }
         )
     return out
@@ -209,16 +192,16 @@ def import_roster(
     """Read ``path`` (.xlsx or .csv) as a roster of ``members`` or ``contracts``. Without
     ``commit`` nothing is written; with it, all rows are written in one transaction, or none
     when any row is bad (every bad row is reported with its number and reason)."""
-    ledger.require("manage_registers")
+    ledger.require(Permission.MANAGE_REGISTERS)
     if what not in ("members", "contracts"):
         raise DomainError("what", N_("import members or contracts"))
-    table = files.read_table(path)
+    table = read_table(path)
     report = RosterReport()
     if what == "members":
-        member_rows, report.errors = files.parse_member_rows(table)
+        member_rows, report.errors = roster.parse_member_rows(table)
         report.count = len(member_rows)
     else:
-        contract_rows, report.errors = files.parse_contract_rows(table)
+        contract_rows, report.errors = roster.parse_contract_rows(table)
         report.count = len(contract_rows)
     # A row the file check already refused is not checked again against the book.
     refused = {_row_of(e) for e in report.errors}
@@ -229,10 +212,10 @@ def import_roster(
     with ledger.write(org_id) as tx:
         if what == "members":
             rows = _member_rows(tx, org_id, member_rows, report)
-            table_, entity = M, "member"
+            entity = "member"
         else:
             rows = _contract_rows(tx, org_id, contract_rows, report)
-            table_, entity = C, "land_contract"
+            entity = "land_contract"
         if report.errors or not commit:
             report.errors.sort(
                 key=lambda e: (
@@ -242,13 +225,6 @@ def import_roster(
                 )
             )
             return report  # the transaction ends without a write
-        if rows:
-            tx.session.execute(insert(table_), rows)
-            tx.track_many(
-                f"import {what}",
-                entity,
-                [int(r["id"]) for r in rows],
-                {"file": path.name, "rows": len(rows)},
-            )
+        tx.track_inserted(f"import {what}", entity, rows, {"file": path.name, "rows": len(rows)})
         report.committed = True
     return report

@@ -42,6 +42,7 @@ from coopledger.domain.forms import (
 )
 from coopledger.domain.ledger import is_sub_code
 from coopledger.domain.money import fen_to_str
+from coopledger.domain.vocabulary import Permission
 from coopledger.paths import resources_dir
 from coopledger.services.accounts import role_account
 from coopledger.services.books import OPENING_SOURCE, opening_voucher_ids
@@ -502,7 +503,7 @@ def year_statements(
     ledger: Ledger, org_id: int, year: int, *, forms_dir: Path | None = None
 ) -> YearStatements:
     """Every official form of the book for ``year``, with its cross-checks and warnings."""
-    ledger.require("read")
+    ledger.require(Permission.READ)
     if not 1900 <= year <= 9999:
         raise DomainError("--year", N_("not a year: {got}"), got=year)
     with ledger.read() as s:

@@ -19,6 +19,13 @@ from coopledger.domain.ledger import (
     reversal_memo,
     voucher_label,
 )
+from coopledger.domain.vocabulary import (
+    AccountKind,
+    MemberAux,
+    Permission,
+    VoucherSource,
+    VoucherState,
+)
 from coopledger.services.accounts import role_account
 from coopledger.services.ledger import Ledger
 from coopledger.store.ledger import (
@@ -87,7 +94,7 @@ def resolve_voucher(
             member_id = members.get(ln.member)
             if member_id is None:
                 raise DomainError(f"{lp}.member", N_("no member {code}"), code=ln.member)
-        elif acc.member_aux == "required":
+        elif acc.member_aux == MemberAux.REQUIRED:
             raise DomainError(
                 f"{lp}.member",
                 N_("{code} {name} keeps a ledger per member: say which member"),
@@ -154,7 +161,7 @@ def _write_lines(tx: Tx, org_id: int, voucher_id: int, rv: ResolvedVoucher) -> N
 
 def add_voucher(ledger: Ledger, org_id: int, data: VoucherInput) -> int:
     """Save a draft voucher (checked as far as it can be before posting)."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         rv = resolve_voucher(
             data, accounts_by_code(tx.session, org_id), _members_of(tx, org_id, data)
@@ -168,8 +175,8 @@ def add_voucher(ledger: Ledger, org_id: int, data: VoucherInput) -> int:
             month=data.date.month,
             memo=data.memo,
             attachments=data.attachments,
-            state="draft",
-            source="manual",
+            state=VoucherState.DRAFT,
+            source=VoucherSource.MANUAL,
             prepared_by=tx.user,
             created_at=dt.datetime.now(dt.UTC),
         )
@@ -183,10 +190,10 @@ def add_voucher(ledger: Ledger, org_id: int, data: VoucherInput) -> int:
 
 def update_draft(ledger: Ledger, org_id: int, voucher_id: int, data: VoucherInput) -> None:
     """Replace a draft's contents. Reviewed and posted vouchers cannot be edited."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
-        if v.state != "draft":
+        if v.state != VoucherState.DRAFT:
             raise DomainError(
                 "voucher", N_("only drafts can be edited; this one is {state}"), state=v.state
             )
@@ -205,10 +212,10 @@ def update_draft(ledger: Ledger, org_id: int, voucher_id: int, data: VoucherInpu
 
 def delete_draft(ledger: Ledger, org_id: int, voucher_id: int) -> None:
     """Delete a draft. Posted vouchers are never deleted (reverse them)."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
-        if v.state != "draft":
+        if v.state != VoucherState.DRAFT:
             raise DomainError(
                 "voucher", N_("only drafts can be deleted; this one is {state}"), state=v.state
             )
@@ -220,29 +227,29 @@ def delete_draft(ledger: Ledger, org_id: int, voucher_id: int) -> None:
 
 def review_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> None:
     """审核: a second person checks a draft."""
-    ledger.require("review_voucher")
+    ledger.require(Permission.REVIEW_VOUCHER)
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
-        if v.state != "draft":
+        if v.state != VoucherState.DRAFT:
             raise DomainError(
                 "voucher", N_("only drafts can be reviewed; this one is {state}"), state=v.state
             )
         _maker_checker(tx, v.prepared_by, "review")
         before = tx.state("voucher", voucher_id)
-        v.state, v.reviewed_by = "reviewed", tx.user
+        v.state, v.reviewed_by = VoucherState.REVIEWED, tx.user
         tx.session.add(v)
         tx.track("review voucher", "voucher", voucher_id, before=before)
 
 
 def unreview_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> None:
     """Send a reviewed voucher back to draft (取消审核)."""
-    ledger.require("review_voucher")
+    ledger.require(Permission.REVIEW_VOUCHER)
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
-        if v.state != "reviewed":
+        if v.state != VoucherState.REVIEWED:
             raise DomainError("voucher", N_("the voucher is {state}, not reviewed"), state=v.state)
         before = tx.state("voucher", voucher_id)
-        v.state, v.reviewed_by = "draft", ""
+        v.state, v.reviewed_by = VoucherState.DRAFT, ""
         tx.session.add(v)
         tx.track("unreview voucher", "voucher", voucher_id, before=before)
 
@@ -250,10 +257,10 @@ def unreview_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> None:
 def post_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> str:
     """记账: post a reviewed voucher. Checks balance, open period and leaf accounts again,
     gives it the month's next number and returns that number's label."""
-    ledger.require("post_voucher")
+    ledger.require(Permission.POST_VOUCHER)
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
-        if v.state != "reviewed":
+        if v.state != VoucherState.REVIEWED:
             raise DomainError(
                 "voucher",
                 N_("only reviewed vouchers can be posted; this one is {state}"),
@@ -302,10 +309,10 @@ def reverse_voucher(
     """红字冲销: post the mirror (red) voucher of a posted one; returns the new voucher's id.
 
     The red voucher is dated ``on`` (default: the original's date when that month is open)."""
-    ledger.require("reverse_voucher")
+    ledger.require(Permission.REVERSE_VOUCHER)
     with ledger.write(org_id) as tx:
         v = _get_voucher(tx, org_id, voucher_id)
-        if v.state != "posted":
+        if v.state != VoucherState.POSTED:
             raise DomainError(
                 "voucher", N_("only posted vouchers are reversed; drafts can simply be edited")
             )
@@ -315,7 +322,7 @@ def reverse_voucher(
             )
         if v.reversed_by_id is not None:
             raise DomainError("voucher", N_("this voucher has already been reversed"))
-        if v.source == "distribution":
+        if v.source == VoucherSource.DISTRIBUTION:
             raise DomainError(
                 "voucher",
                 N_("vouchers of a distribution are reversed with the distribution itself"),
@@ -348,7 +355,12 @@ def reverse_voucher(
         )
         before = tx.state("voucher", voucher_id)
         (rid,) = insert_posted_vouchers(
-            tx.session, org_id, [red], user=tx.user, source="reversal", reverses={0: voucher_id}
+            tx.session,
+            org_id,
+            [red],
+            user=tx.user,
+            source=VoucherSource.REVERSAL,
+            reverses={0: voucher_id},
         )
         tx.session.execute(update(V).where(V.c.id == voucher_id).values(reversed_by_id=rid))
         tx.track("reverse voucher", "voucher", rid)
@@ -377,10 +389,18 @@ def post_system_vouchers(
         path = f"vouchers[{i}]"
         resolved.append(resolve_voucher(v, accounts, members, path=path))
         check_open(closed, v.date, f"{path}.date")
+    digests: dict[int, str] = {}
     ids = insert_posted_vouchers(
-        tx.session, org_id, resolved, user=tx.user, source=source, distribution_id=distribution_id
+        tx.session,
+        org_id,
+        resolved,
+        user=tx.user,
+        source=source,
+        distribution_id=distribution_id,
+        digests=digests,
     )
-    tx.track_many(action, "voucher", ids, {"vouchers": len(ids), "source": source})
+    if ids:
+        tx.track_bulk(action, "voucher", digests, {"vouchers": len(ids), "source": source})
     return ids
 
 
@@ -391,7 +411,7 @@ def _open_vouchers_in(tx: Tx, org_id: int, year: int, month: int | None) -> int:
     q = (
         select(func.count())
         .select_from(V)
-        .where(V.c.org_id == org_id, V.c.year == year, V.c.state != "posted")
+        .where(V.c.org_id == org_id, V.c.year == year, V.c.state != VoucherState.POSTED)
     )
     if month is not None:
         q = q.where(V.c.month == month)
@@ -401,7 +421,7 @@ def _open_vouchers_in(tx: Tx, org_id: int, year: int, month: int | None) -> int:
 def close_period(ledger: Ledger, org_id: int, year: int, month: int) -> None:
     """结账: close a month. Refused while it holds unposted vouchers or an earlier month
     with postings is still open."""
-    ledger.require("close_period")
+    ledger.require(Permission.CLOSE_PERIOD)
     if not 1 <= month <= 12:
         raise DomainError("period", N_("month must be 1–12 (got {got})"), got=month)
     with ledger.write(org_id) as tx:
@@ -441,7 +461,7 @@ def close_period(ledger: Ledger, org_id: int, year: int, month: int) -> None:
 
 def reopen_period(ledger: Ledger, org_id: int, year: int, month: int, reason: str) -> None:
     """反结账: reopen the latest closed month; an audited act that needs a reason."""
-    ledger.require("reopen_period")
+    ledger.require(Permission.REOPEN_PERIOD)
     if not reason.strip():
         raise DomainError("reason", N_("say why the month is reopened"))
     with ledger.write(org_id) as tx:
@@ -517,7 +537,7 @@ def _refuse_uncommitted_plan(tx: Tx, org_id: int, year: int) -> None:
 def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
     """年终结账: carry revenue and expense into 本年收益, 本年收益 and 各项分配 into
     未分配收益, in posted closing vouchers dated 31 December; then close the year."""
-    ledger.require("close_period")
+    ledger.require(Permission.CLOSE_PERIOD)
     with ledger.write(org_id) as tx:
         org = tx.session.get(Organisation, org_id)
         assert org is not None
@@ -557,8 +577,12 @@ def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
             if len(lines) >= 2:
                 vouchers.append(VoucherInput(end, memo, tuple(lines)))
 
-        rev = sorted((by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == "revenue" and n)
-        exp = sorted((by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == "expense" and n)
+        rev = sorted(
+            (by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == AccountKind.REVENUE and n
+        )
+        exp = sorted(
+            (by_id[a].code, n) for a, n in bal.items() if by_id[a].kind == AccountKind.EXPENSE and n
+        )
         carry(f"{year}年结转收入", rev, income_code)
         carry(f"{year}年结转费用", exp, income_code)
         income_net = sum(n for _, n in rev) + sum(n for _, n in exp)
@@ -571,7 +595,7 @@ def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
         if items_bal:
             carry(f"{year}年结转收益分配", [(items_code, items_bal)], undistributed_code)
         ids = post_system_vouchers(
-            tx, org_id, vouchers, source="closing", action=f"close year {year}"
+            tx, org_id, vouchers, source=VoucherSource.CLOSING, action=f"close year {year}"
         )
         for m in range(1, 13):
             row = tx.session.get(Period, (org_id, year, m)) or Period(
@@ -618,7 +642,7 @@ def record_balance_check(
     items: Sequence[ReconItem] = (),
 ) -> int:
     """Record what a bank statement or a cash count shows for an account on a date."""
-    ledger.require("prepare_voucher")
+    ledger.require(Permission.PREPARE_VOUCHER)
     for i, it in enumerate(items):
         if it.kind not in RECON_KINDS:
             raise DomainError(f"items[{i}].kind", N_('unknown item kind "{got}"'), got=it.kind)

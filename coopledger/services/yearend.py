@@ -23,6 +23,7 @@ from sqlmodel import col
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code
 from coopledger.domain.money import fen_to_str
+from coopledger.domain.vocabulary import Permission
 from coopledger.services.ledger import Ledger
 from coopledger.services.statements import YearStatements, forms_folder, year_statements
 from coopledger.store.ledger import A, L, M, V, closed_months
@@ -330,7 +331,7 @@ def year_check(
     forms_dir: Path | None = None,
 ) -> YearCheck:
     """Every year-end check for ``year`` (``coopledger year check``); ``ok`` when all pass."""
-    ledger.require("read")
+    ledger.require(Permission.READ)
     st = year_statements(ledger, org_id, year, forms_dir=forms_dir)
     shares = share_reconciliation(ledger, org_id, year, forms_dir=forms_dir)
     share_findings = [
@@ -421,7 +422,7 @@ def reopen_year(ledger: Ledger, org_id: int, year: int, reason: str) -> None:
     distribution can be reversed and committed anew; closing again carries what changed.
 
     Refused for a year that is not closed, or while a later year is closed."""
-    ledger.require("reopen_year")
+    ledger.require(Permission.REOPEN_YEAR)
     if not reason.strip():
         raise DomainError("reason", N_("say why the year is reopened"))
     with ledger.write(org_id) as tx:

@@ -167,7 +167,7 @@ def chain(session: Session | Connection, entries: Sequence[PendingEntry]) -> Non
 
 
 def append(
-    session: Session,
+    session: Session | Connection,
     *,
     user: str,
     action: str,
@@ -177,7 +177,8 @@ def append(
     before: object = None,
     after: object = None,
 ) -> None:
-    """Append one entry chained to the current head, inside the caller's transaction."""
+    """Append one entry chained to the current head, inside the caller's transaction (a
+    session's, or a bare connection's, as a migration has)."""
     chain(
         session,
         [

@@ -9,9 +9,10 @@ behind a few small functions.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -215,6 +216,26 @@ def make_engine(location: Location | Path | str, *, readonly: bool = False) -> E
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+#: The page cache a bulk write may use (a book import): SQLite's default 2 MiB makes every
+#: index insert of a big book a trip to the operating system.
+BULK_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """A bigger page cache for this connection while a bulk write runs (SQLite only; other
+    databases size their caches themselves)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(BULK_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -7,11 +7,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from coopledger.domain.vocabulary import VoucherState
 from coopledger.store import tables
+from coopledger.store.bulk import insert_rows
 from coopledger.store.engine import lock_organisation, reserve_ids
 
 if TYPE_CHECKING:
@@ -44,9 +46,8 @@ class AccountInfo:
     active: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedLine:
-    """A line with ids instead of codes."""
+class ResolvedLine(NamedTuple):
+    """A line with ids instead of codes (a named tuple: bulk posting makes millions)."""
 
     account_id: int
     debit_fen: int
@@ -187,6 +188,42 @@ def add_to_period_balances(
             )
 
 
+_HEADER_COLUMNS: tuple[str, ...] = (
+    "id",
+    "org_id",
+    "vtype",
+    "date",
+    "year",
+    "month",
+    "seq",
+    "memo",
+    "attachments",
+    "state",
+    "source",
+    "distribution_id",
+    "reverses_id",
+    "reversed_by_id",
+    "prepared_by",
+    "reviewed_by",
+    "posted_by",
+    "created_at",
+    "posted_at",
+)
+_LINE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "org_id",
+    "voucher_id",
+    "line_no",
+    "account_id",
+    "member_id",
+    "debit_fen",
+    "credit_fen",
+    "memo",
+    "date",
+    "seq",
+)
+
+
 def insert_posted_vouchers(
     session: Session | Connection,
     org_id: int,
@@ -198,77 +235,112 @@ def insert_posted_vouchers(
     reviewed_by: str = "",
     reverses: Mapping[int, int] | None = None,
     chunk: int = 20_000,
+    digests: dict[int, str] | None = None,
+    ids: Sequence[int] | None = None,
 ) -> list[int]:
-    """Insert and post many vouchers at once (Core, not ORM), numbered in date order after
+    """Insert and post many vouchers at once (bulk, not ORM), numbered in date order after
     the month's last number. Returns their ids in the order given. The caller has checked
-    each voucher (balance, leaves, open periods)."""
+    each voucher (balance, leaves, open periods).
+
+    With ``digests``, each voucher's recorded state is digested from the rows as they are
+    inserted (id → digest), for the caller's bulk audit entry: the same digest ``verify``
+    computes from the stored rows, without reading them back. ``ids``: the vouchers' ids,
+    when the caller posts a big batch in date-ordered parts (else the next free ones)."""
+    from coopledger.store.tracked import StateDigester  # the models behind it: writers only
+
     now = dt.datetime.now(dt.UTC)
     lock_organisation(session, org_id)
     seqs = next_seqs(session, org_id, {(v.vtype, v.date.year, v.date.month) for v in vouchers})
     order = sorted(range(len(vouchers)), key=lambda i: vouchers[i].date)
-    ids = reserve_ids(session, V, len(vouchers))
+    ids = list(ids) if ids is not None else reserve_ids(session, V, len(vouchers))
     line_ids = iter(reserve_ids(session, L, sum(len(v.lines) for v in vouchers)))
-    headers: list[dict[str, Any]] = []
-    lines: list[dict[str, Any]] = []
+    headers: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
     deltas: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     reverses = reverses or {}
-
-    def flush() -> None:
-        if headers:
-            session.execute(insert(V), headers)
-            headers.clear()
-        if lines:
-            session.execute(insert(L), lines)
-            lines.clear()
-
-    for i in order:
-        v = vouchers[i]
-        key = (v.vtype, v.date.year, v.date.month)
-        seq = seqs.get(key, 0) + 1
-        seqs[key] = seq
-        vid = ids[i]
-        headers.append(
+    state = VoucherState.POSTED.value
+    digester = (
+        StateDigester(
+            V,
+            _HEADER_COLUMNS,
             {
-                "id": vid,
                 "org_id": org_id,
-                "vtype": v.vtype,
-                "date": v.date,
-                "year": v.date.year,
-                "month": v.date.month,
-                "seq": seq,
-                "memo": v.memo,
-                "attachments": v.attachments,
-                "state": "posted",
+                "state": state,
                 "source": source,
                 "distribution_id": distribution_id,
-                "reverses_id": reverses.get(i),
                 "reversed_by_id": None,
                 "prepared_by": user,
                 "reviewed_by": reviewed_by,
                 "posted_by": user,
                 "created_at": now,
                 "posted_at": now,
-            }
+            },
+            line_columns=_LINE_COLUMNS,
         )
-        for n, ln in enumerate(v.lines, start=1):
+        if digests is not None
+        else None
+    )
+
+    def flush() -> None:
+        if headers:
+            insert_rows(session, V, _HEADER_COLUMNS, headers)
+            headers.clear()
+        if lines:
+            insert_rows(session, L, _LINE_COLUMNS, lines)
+            lines.clear()
+
+    for i in order:
+        v = vouchers[i]
+        day = v.date
+        year, month = day.year, day.month
+        key = (v.vtype, year, month)
+        seq = seqs.get(key, 0) + 1
+        seqs[key] = seq
+        vid = ids[i]
+        header = (
+            vid,
+            org_id,
+            v.vtype,
+            day,
+            year,
+            month,
+            seq,
+            v.memo,
+            v.attachments,
+            state,
+            source,
+            distribution_id,
+            reverses.get(i),
+            None,
+            user,
+            reviewed_by,
+            user,
+            now,
+            now,
+        )
+        headers.append(header)
+        first_line = len(lines)
+        for n, (account_id, debit, credit, member_id, memo) in enumerate(v.lines, start=1):
             lines.append(
-                {
-                    "id": next(line_ids),
-                    "org_id": org_id,
-                    "voucher_id": vid,
-                    "line_no": n,
-                    "date": v.date,
-                    "seq": seq,
-                    "account_id": ln.account_id,
-                    "member_id": ln.member_id,
-                    "debit_fen": ln.debit_fen,
-                    "credit_fen": ln.credit_fen,
-                    "memo": ln.memo,
-                }
+                (
+                    next(line_ids),
+                    org_id,
+                    vid,
+                    n,
+                    account_id,
+                    member_id,
+                    debit,
+                    credit,
+                    memo,
+                    day,
+                    seq,
+                )
             )
-            d = deltas[(ln.account_id, v.date.year, v.date.month)]
-            d[0] += ln.debit_fen
-            d[1] += ln.credit_fen
+            d = deltas[(account_id, year, month)]
+            d[0] += debit
+            d[1] += credit
+        if digester is not None and digests is not None:
+            digests[vid] = digester(header, lines[first_line:])
         if len(lines) >= chunk:
             flush()
     flush()
@@ -281,7 +353,7 @@ def post_one(session: Session, voucher: Voucher, user: str) -> None:
     month = (voucher.vtype, voucher.year, voucher.month)
     lock_organisation(session, voucher.org_id)
     voucher.seq = next_seqs(session, voucher.org_id, [month])[month] + 1
-    voucher.state = "posted"
+    voucher.state = VoucherState.POSTED
     voucher.posted_by = user
     voucher.posted_at = dt.datetime.now(dt.UTC)
     session.add(voucher)

@@ -15,6 +15,15 @@ from typing import Any, cast
 from sqlalchemy import BigInteger, Index, Table, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
 
+from coopledger.domain.vocabulary import (
+    Chart,
+    ContractStatus,
+    DistributionState,
+    MemberAux,
+    VoucherSource,
+    VoucherState,
+)
+
 #: ``Column.info`` key: the value for which a column is left out of a row's recorded state.
 STATE_OMITS = "state_omits"
 
@@ -47,7 +56,7 @@ class Organisation(SQLModel, table=True):
     village: str = ""
     township: str = ""
     county: str = ""
-    chart: str = "village-2023"
+    chart: str = Chart.VILLAGE_2023
     created_at: dt.datetime
 
 
@@ -61,9 +70,9 @@ class Account(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True)
     code: str
     name: str
-    kind: str  # asset, liability, equity, cost, revenue, expense
+    kind: str  # AccountKind
     normal_side: str  # debit | credit
-    member_aux: str = "none"  # none | optional | required (辅助核算 by member)
+    member_aux: str = MemberAux.NONE  # 辅助核算 by member
     parent_id: int | None = Field(default=None, foreign_key="account.id")
     is_leaf: bool = True
     active: bool = True
@@ -79,7 +88,7 @@ class Member(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True)
     code: str
     name: str
-    kind: str  # household | collective | organisation
+    kind: str  # MemberKind
     group_name: str = Field(default="", index=True)  # 村民小组
     id_number: str = ""
     phone: str = ""
@@ -109,11 +118,15 @@ class LandContract(SQLModel, table=True):
     area_e4: int = Field(sa_type=BigInteger)
     rent_per_mu_fen: int = Field(sa_type=BigInteger)
     share_value_per_mu_fen: int = Field(default=0, sa_type=BigInteger)
+    # The land share capital the contract brings, round_half_up(area × share value per mu)
+    # (``domain.shares.land_share_amount``), worked out once when the contract is saved:
+    # every reader (the share register, the distribution, statements) takes it from here.
+    land_share_amount_fen: int = Field(default=0, sa_type=BigInteger)
     start_on: dt.date
     end_on: dt.date
     # The agreed end; ``end_on`` becomes the termination date when ended early.
     agreed_end_on: dt.date
-    status: str = "active"  # active | terminated | renewed
+    status: str = ContractStatus.ACTIVE
     renews_id: int | None = Field(default=None, foreign_key="land_contract.id")
     notes: str = ""
 
@@ -121,7 +134,8 @@ class LandContract(SQLModel, table=True):
 class ShareLot(SQLModel, table=True):
     """One block of share capital (股本) held by one holder for a span of days.
 
-    Land share lots are not stored: they follow from the contracts.
+    Land share lots are not stored: they follow from the contracts (and their
+    ``land_share_amount_fen``).
     """
 
     __tablename__ = "share_lot"
@@ -131,14 +145,14 @@ class ShareLot(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True)
     code: str
     holder_id: int = Field(foreign_key="member.id", index=True)
-    share_class: str  # self_raised | project_fund | red_fund | cash | other
+    share_class: str  # ShareClass (never land: land lots follow the contracts)
     amount_fen: int = Field(sa_type=BigInteger)
     start_on: dt.date
     end_on: dt.date | None = None
     # Red fund: who lent the principal (it goes back to them at ``end_on``).
     lender_id: int | None = Field(default=None, foreign_key="member.id")
     transferred_from_id: int | None = Field(default=None, foreign_key="share_lot.id")
-    transfer_kind: str = ""  # inheritance | gift | split | ''
+    transfer_kind: str = ""  # TransferKind, or "" for a lot that was not transferred
     notes: str = ""
 
 
@@ -163,9 +177,8 @@ class Voucher(SQLModel, table=True):
     seq: int | None = None
     memo: str = ""
     attachments: int = 0
-    state: str = "draft"  # draft | reviewed | posted
-    # manual | import | distribution | payment | closing | redfund
-    source: str = "manual"
+    state: str = VoucherState.DRAFT
+    source: str = VoucherSource.MANUAL
     distribution_id: int | None = Field(default=None, foreign_key="distribution.id", index=True)
     reverses_id: int | None = Field(default=None, foreign_key="voucher.id")
     reversed_by_id: int | None = Field(default=None, foreign_key="voucher.id")
@@ -299,7 +312,7 @@ class Distribution(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True)
     year: int
     plan_id: int = Field(foreign_key="distribution_plan.id")
-    state: str = "committed"  # committed | reversed
+    state: str = DistributionState.COMMITTED
     distributable_fen: int = Field(sa_type=BigInteger)
     land_fees_fen: int = Field(sa_type=BigInteger)
     loss_carried_in_fen: int = Field(sa_type=BigInteger)
@@ -343,7 +356,7 @@ class DistributionItem(SQLModel, table=True):
     slip_no: int = 0
     check_code: str = ""
     paid_on: dt.date | None = None
-    paid_method: str = ""  # cash | bank
+    paid_method: str = ""  # PaymentMethod, "" while unpaid
     paid_by: str = ""
     payment_voucher_id: int | None = Field(default=None, foreign_key="voucher.id")
 
@@ -366,7 +379,7 @@ class AppUser(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True)
     display_name: str = ""
-    role: str  # accountant | reviewer | cashier | supervisor | admin
+    role: str  # Role
     password_hash: str
     failed_attempts: int = 0
     locked_until: dt.datetime | None = None

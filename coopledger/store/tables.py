@@ -249,6 +249,7 @@ land_contract = Table(
     Column("area_e4", BigInteger(), nullable=False),
     Column("rent_per_mu_fen", BigInteger(), nullable=False),
     Column("share_value_per_mu_fen", BigInteger(), nullable=False, default=0),
+    Column("land_share_amount_fen", BigInteger(), nullable=False, default=0),
     Column("start_on", Date(), nullable=False),
     Column("end_on", Date(), nullable=False),
     Column("agreed_end_on", Date(), nullable=False),

@@ -2,27 +2,93 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 
+from coopledger.domain.changes import Changes
 from coopledger.store import audit
-from coopledger.store.engine import lock_organisation
-from coopledger.store.tracked import digests_in_range, record_state
+from coopledger.store.bulk import TOUCHED, insert_rows, note_write
+from coopledger.store.engine import bulk_cache, lock_organisation
+from coopledger.store.tracked import TRACKED, StateDigester, digests_in_range, record_state
+
+#: The kinds of record each table holds (`Changes`); a table written in a unit of work
+#: reports its kinds (``tests/store/test_changes.py`` checks that every table is here).
+TABLE_CHANGES: Mapping[str, Changes] = {
+    "organisation": Changes.ORGS,
+    "account": Changes.ACCOUNTS,
+    "member": Changes.MEMBERS,
+    # A contract's land share lot is part of the share register.
+    "land_contract": Changes.CONTRACTS | Changes.SHARES,
+    "share_lot": Changes.SHARES,
+    "voucher": Changes.VOUCHERS,
+    "voucher_line": Changes.VOUCHERS,
+    "period_balance": Changes.VOUCHERS,
+    "period": Changes.PERIODS,
+    "fiscal_year": Changes.PERIODS,
+    "balance_check": Changes.CHECKS,
+    "distribution_plan": Changes.DISTRIBUTION,
+    "distribution": Changes.DISTRIBUTION,
+    # A slip is made by a distribution and paid later.
+    "distribution_item": Changes.DISTRIBUTION | Changes.PAYMENTS,
+    "setting": Changes.SETTINGS,
+    "app_user": Changes.USERS,
+    "user_organisation": Changes.USERS,
+    "audit_log": Changes.AUDIT,
+}
+
+
+def changes_of(tables: Iterable[str]) -> Changes:
+    """The kinds of record behind some tables (an unknown table counts as everything)."""
+    out = Changes.NONE
+    for table in tables:
+        out |= TABLE_CHANGES.get(table, Changes.ALL)
+    return out
+
+
+def _note_statement(
+    conn: Connection,
+    clauseelement: object,
+    _multiparams: object,
+    _params: object,
+    _execution_options: object,
+    _result: object,
+) -> None:
+    """After a statement: note the table an insert, update or delete wrote (ORM flushes and
+    Core statements alike)."""
+    if isinstance(clauseelement, UpdateBase):
+        table = getattr(clauseelement, "table", None)
+        name = getattr(table, "name", None)
+        if isinstance(name, str):
+            note_write(conn, name)
+
+
+def _watch(engine: Engine) -> None:
+    if not event.contains(engine, "after_execute", _note_statement):
+        event.listen(engine, "after_execute", _note_statement)
 
 
 class Tx:
     """An open write transaction. Services do their writes through ``session`` and say what
-    they did with ``track``/``log``; the audit entries commit or vanish with the writes."""
+    they did with ``track``/``log``; the audit entries commit or vanish with the writes.
+    `changes` says what kinds of record it has written so far."""
 
     def __init__(self, session: Session, user: str, org_id: int | None) -> None:
         self.session = session
         self.user = user
         self.org_id = org_id
         self._pending: list[audit.PendingEntry] = []
+        self.tables: set[str] = set()
+
+    @property
+    def changes(self) -> Changes:
+        """The kinds of record this transaction wrote."""
+        return changes_of(self.tables)
 
     def log(
         self,
@@ -89,6 +155,44 @@ class Tx:
             },
         )
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A block of bulk writes (a book import): the database may use more memory for its
+        page cache meanwhile, and Python's cyclic garbage collector pauses. The rows and
+        records of a bulk write hold no reference cycles, and a collection every few hundred
+        new objects would walk every record held (a big book's millions) each time;
+        reference counting still frees everything as usual."""
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with bulk_cache(self.session.connection()):
+                yield
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def track_inserted(
+        self,
+        action: str,
+        entity: str,
+        rows: Sequence[Mapping[str, Any]],
+        summary: Mapping[str, Any],
+    ) -> None:
+        """Insert many new records of one kind (each a mapping of every column to its value,
+        ``id`` included) in bulk, and record their states by digest in one audit entry,
+        digested from the rows themselves (what ``verify`` recomputes from the stored rows)."""
+        if not rows:
+            return
+        table = TRACKED[entity].table
+        columns = tuple(table.columns.keys())
+        missing = set(columns) - set(rows[0])
+        if missing:  # a programming error: a row must give every column
+            raise ValueError(f"{entity} rows lack {sorted(missing)}")
+        tuples = [tuple(r[c] for c in columns) for r in rows]
+        insert_rows(self.session, table, columns, tuples)
+        state_digest = StateDigester(table, columns)
+        self.track_bulk(action, entity, {int(t[0]): state_digest(t) for t in tuples}, summary)
+
     def track_many(
         self, action: str, entity: str, ids: Sequence[int], summary: Mapping[str, Any]
     ) -> None:
@@ -105,20 +209,28 @@ class Tx:
 def unit_of_work(engine: Engine, user: str, org_id: int | None = None) -> Iterator[Tx]:
     """One write transaction: commits when the block ends, rolls back (leaving no trace,
     audit entries included) when it raises. With ``org_id``, the organisation is held for
-    the transaction (on PostgreSQL, where several clients write at once)."""
+    the transaction (on PostgreSQL, where several clients write at once). The `Tx` notes the
+    tables written (see `Tx.changes`)."""
+    _watch(engine)
     session = Session(engine, expire_on_commit=False)
+    # The DBAPI connection's own info: it outlives the Connection, which commit closes.
+    info: dict[Any, Any] | None = None
     try:
         session.begin()
         if org_id is not None:
             lock_organisation(session, org_id)
         tx = Tx(session, user, org_id)
+        info = session.connection().info
+        info[TOUCHED] = tx.tables
         yield tx
         tx.chain_audit()
-        session.commit()
+        session.commit()  # flushes the last ORM changes: their tables are noted too
     except BaseException:
         session.rollback()
         raise
     finally:
+        if info is not None:
+            info.pop(TOUCHED, None)
         session.close()
 
 

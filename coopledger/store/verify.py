@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
+from coopledger.domain.vocabulary import VoucherState
 from coopledger.store import models
 from coopledger.store.audit import BULK_KEY, GENESIS, entry_hash
 from coopledger.store.tracked import TRACKED, iter_digests
@@ -131,7 +132,7 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
             func.coalesce(func.sum(ln.c.credit_fen), 0),
         )
         .select_from(v.outerjoin(ln, ln.c.voucher_id == v.c.id))
-        .where(v.c.state == "posted")
+        .where(v.c.state == VoucherState.POSTED)
         .group_by(v.c.id, v.c.year, v.c.month)
     ).all()
     for vid, _y, _m, debit, credit in totals:
@@ -145,7 +146,9 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
     # Posted vouchers are numbered 1..n per month with no gaps.
     seqs: dict[tuple[int, str, int, int], list[int]] = defaultdict(list)
     for org, vtype, year, month, seq in conn.execute(
-        select(v.c.org_id, v.c.vtype, v.c.year, v.c.month, v.c.seq).where(v.c.state == "posted")
+        select(v.c.org_id, v.c.vtype, v.c.year, v.c.month, v.c.seq).where(
+            v.c.state == VoucherState.POSTED
+        )
     ):
         seqs[(org, vtype, year, month)].append(seq or 0)
     for (org, vtype, year, month), numbers in seqs.items():
@@ -159,7 +162,7 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
     stray = conn.execute(
         select(func.count())
         .select_from(ln.join(v, ln.c.voucher_id == v.c.id))
-        .where(v.c.state == "posted", (ln.c.date != v.c.date) | (ln.c.seq != v.c.seq))
+        .where(v.c.state == VoucherState.POSTED, (ln.c.date != v.c.date) | (ln.c.seq != v.c.seq))
     ).scalar_one()
     if stray:
         report.problems.append(
@@ -178,7 +181,7 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
                 func.sum(ln.c.credit_fen),
             )
             .select_from(ln.join(v, ln.c.voucher_id == v.c.id))
-            .where(v.c.state == "posted")
+            .where(v.c.state == VoucherState.POSTED)
             .group_by(ln.c.org_id, ln.c.account_id, v.c.year, v.c.month)
         )
     }

@@ -6,7 +6,7 @@ May import ``coopledger.services``, ``coopledger.domain``, ``coopledger.i18n``,
 
 * ``app``: the QApplication, the shipped CJK font, Qt's translations, ``run``.
 * ``main_window``: the book switcher, navigation by task, the status bar, the File menu.
-* ``context``: what every view is given (ledger, current book, task runner, change flags).
+* ``context``: what every view is given (ledger, current book, task runner, and the `Changes` of every write).
 * ``tasks``: background work on a one-thread pool, progress and Cancel; ``SyncPool`` for tests.
 * ``errors``: the one place where an exception becomes a message to the user.
 * ``collector``: Python's cycle collection on the GUI thread only; ``singletons``: a guard

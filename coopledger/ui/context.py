@@ -3,36 +3,28 @@ change signal (no global singletons: the main window makes one and hands it down
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from PySide6.QtCore import QObject, Signal
 
 from coopledger.domain.roles import can
+from coopledger.domain.vocabulary import Permission
 from coopledger.services.accounts import OrgInfo
 from coopledger.services.ledger import Ledger
 from coopledger.ui.tasks import TaskRunner
 
-#: Kinds of record a write can change; each view refreshes only on the flags it shows.
-FLAGS = frozenset(
-    {
-        "orgs",
-        "members",
-        "contracts",
-        "shares",
-        "vouchers",
-        "accounts",
-        "distribution",
-        "payments",
-        "settings",
-        "users",
-    }
+#: What a read-only ledger still allows.
+_READ_ONLY_ACTS = frozenset(
+    {Permission.READ, Permission.PRINT, Permission.VERIFY, Permission.BACKUP}
 )
 
 
 class AppContext(QObject):
-    """The ledger, the current book and the runner, with signals for changes."""
+    """The ledger, the current book and the runner, with signals for changes.
 
-    #: A write changed these kinds of record (a frozenset of `FLAGS`).
+    Every write that commits on the ledger, whoever made it (a dialog, an import, a task
+    in the background), is heard here as its `Changes` and sent on as `changed`, in the
+    window's thread; views refresh on the kinds they show."""
+
+    #: These kinds of record changed (a `Changes`).
     changed = Signal(object)
     #: Another book was chosen.
     org_changed = Signal()
@@ -42,6 +34,9 @@ class AppContext(QObject):
         self.ledger = ledger
         self.runner = runner
         self.org: OrgInfo | None = None
+        # Emitted from the thread that wrote; Qt queues it to the views' thread.
+        unsubscribe = ledger.subscribe(self.changed.emit)
+        self.destroyed.connect(lambda *_a: unsubscribe())
 
     @property
     def org_id(self) -> int:
@@ -53,15 +48,8 @@ class AppContext(QObject):
             self.org = org
             self.org_changed.emit()
 
-    def notify(self, *flags: str | Iterable[str]) -> None:
-        """Tell the views that these kinds of record changed."""
-        out: set[str] = set()
-        for f in flags:
-            out.update([f] if isinstance(f, str) else f)
-        self.changed.emit(frozenset(out))
-
-    def can(self, permission: str) -> bool:
+    def can(self, permission: Permission) -> bool:
         """Whether the user may do ``permission`` (everything in single-user mode)."""
-        if self.ledger.readonly and permission not in ("read", "print", "verify", "backup"):
+        if self.ledger.readonly and permission not in _READ_ONLY_ACTS:
             return False
         return can(self.ledger.role, permission)

@@ -1,60 +1,13 @@
-"""How values look on screen: money, areas, rates and dates in the current language, and the
-names of codes (member kinds, share classes, voucher states) the tables show."""
+"""How values look on screen: money, areas, rates and dates in the current language. Codes
+(member kinds, share classes, voucher states …) are named by ``i18n.term`` from the
+vocabulary."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from coopledger import i18n
-from coopledger.domain.errors import N_
 from coopledger.domain.money import format_area, format_money, rate_to_str
-from coopledger.i18n import _
-
-MEMBER_KINDS = {
-    "household": N_("Household"),
-    "collective": N_("Collective"),
-    "organisation": N_("Organisation"),
-}
-SHARE_CLASSES = {
-    "land": N_("Land shares"),
-    "self_raised": N_("Self-raised funds"),
-    "project_fund": N_("Project funds"),
-    "red_fund": N_("Red fund"),
-    "cash": N_("Cash shares"),
-    "other": N_("Other"),
-}
-VOUCHER_STATES = {
-    "draft": N_("Draft"),
-    "reviewed": N_("Reviewed"),
-    "posted": N_("Posted"),
-}
-VOUCHER_SOURCES = {
-    "manual": N_("Entered"),
-    "import": N_("Imported"),
-    "distribution": N_("Distribution"),
-    "payment": N_("Payment"),
-    "closing": N_("Year-end close"),
-    "reversal": N_("Red reversal"),
-    "redfund": N_("Red fund"),
-}
-CONTRACT_STATES = {
-    "active": N_("In force"),
-    "terminated": N_("Terminated"),
-    "renewed": N_("Renewed"),
-}
-TRANSFER_KINDS = {
-    "inheritance": N_("Inheritance"),
-    "gift": N_("Gift"),
-    "split": N_("Household split"),
-}
-ACCOUNT_KINDS = {
-    "asset": N_("Asset"),
-    "liability": N_("Liability"),
-    "equity": N_("Equity"),
-    "cost": N_("Cost"),
-    "revenue": N_("Revenue"),
-    "expense": N_("Expense"),
-}
 
 
 def locale_name() -> str:
@@ -89,9 +42,3 @@ def rate(rate_e4: int) -> str:
 def date(d: dt.date | None) -> str:
     """A date in tables: ISO (``2014-12-31``); empty for None."""
     return d.isoformat() if d else ""
-
-
-def name_of(table: dict[str, str], code: str) -> str:
-    """The translated name of ``code`` in one of the tables above (the code if unknown)."""
-    msgid = table.get(code)
-    return _(msgid) if msgid else code

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopledger.domain.errors import DomainError
+from coopledger.domain.fields import MSG_EMPTY, field_by_key, fields_of, read_value
 from coopledger.i18n import _
 from coopledger.ui import errors
 from coopledger.ui.context import AppContext
@@ -39,6 +40,18 @@ from coopledger.ui.context import AppContext
 Parser = Callable[[Any], Any]
 
 _INDEX = re.compile(r"\[\d+\]")
+
+
+def value_of(widget: QWidget) -> object:
+    """What a field holds as a record's rule reads it: typed text trimmed (the user cannot
+    see spaces at its ends), a date, or the data behind a list's choice."""
+    date_value = getattr(widget, "date_value", None)
+    if callable(date_value):
+        return date_value()
+    if isinstance(widget, QComboBox):
+        data = widget.currentData()
+        return data if data is not None else widget.currentText().strip()
+    return text_of(widget).strip()
 
 
 def text_of(widget: QWidget) -> str:
@@ -135,6 +148,34 @@ class FormDialog(QDialog):
         self.fields[key] = f
         self._watch(f)
         return widget
+
+    def add_record_field(
+        self,
+        record: type[Any],
+        key: str,
+        widget: QWidget,
+        *,
+        label: str | None = None,
+        hint: str = "",
+    ) -> QWidget:
+        """Add the field ``key`` of a record (``domain.records``): its label and its rule
+        come from the record's field table, so the form refuses exactly what a book file
+        or a roster would."""
+        spec = field_by_key(record)[key]
+
+        def parse(w: QWidget) -> object:
+            value = value_of(w)
+            if value is None or value == "":
+                if spec.required:
+                    raise DomainError(key, MSG_EMPTY)
+                return spec.default
+            return read_value(spec, value, key)
+
+        return self.add_field(key, label or _(spec.label), widget, parse, hint=hint)
+
+    def record_values(self, record: type[Any], values: dict[str, Any]) -> dict[str, Any]:
+        """The parsed values of a record's fields on this form, by attribute."""
+        return {f.attr: values[f.key] for f in fields_of(record) if f.key in values}
 
     def _watch(self, f: Field) -> None:
         w = f.widget

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopledger import __version__
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import role_name
 from coopledger.i18n import _
@@ -254,8 +255,8 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.view(key))
 
-    def _changed(self, flags: frozenset[str]) -> None:
-        if "orgs" in flags:
+    def _changed(self, changes: Changes) -> None:
+        if changes & Changes.ORGS:
             self.load_orgs()
         self._status()
 
@@ -296,7 +297,6 @@ class MainWindow(QMainWindow):
             return bookfile.import_book_file(ledger, path)
 
         def done(org_id: int) -> None:
-            self.ctx.notify("orgs", "members", "contracts", "shares", "vouchers", "distribution")
             self.load_orgs(select=org_id)
             status_message(self, _("Imported {path}").format(path=path.name))
 
@@ -330,7 +330,6 @@ class MainWindow(QMainWindow):
                 return
 
             def imported(r: Any) -> None:
-                self.ctx.notify("members", "contracts", "shares")
                 status_message(self, _("{n} rows imported").format(n=r.count))
 
             self.runner.run(

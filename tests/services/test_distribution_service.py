@@ -185,7 +185,7 @@ def test_verify_slip(ledger: Ledger) -> None:
 def test_streamed_import_gives_the_same_book(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coopledger.services import files
+    from coopledger.formats import book_json as files
 
     monkeypatch.setattr(files, "STREAM_BOOK_BYTES", 10)  # stream even the small examples
     org = bookfile.import_book_file(ledger, EXAMPLES / "multi-year-loss.book.json")
@@ -201,7 +201,7 @@ def test_streamed_import_with_a_bad_voucher_writes_nothing(
     ledger: Ledger, ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from coopledger.domain.errors import DomainErrors
-    from coopledger.services import files
+    from coopledger.formats import book_json as files
 
     monkeypatch.setattr(files, "STREAM_BOOK_BYTES", 10)
     monkeypatch.setattr(

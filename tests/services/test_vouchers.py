@@ -57,7 +57,7 @@ def test_draft_review_post_numbers_per_month(book: tuple[Ledger, int]) -> None:
     assert vouchers.post_voucher(led, org, b) == "记字第0001号"
     assert vouchers.post_voucher(led, org, c) == "记字第0001号"  # November starts again
     d = post(led, org, sale(dt.date(2014, 10, 31), 1))
-    from coopledger.services.queries import voucher_detail
+    from coopledger.services.views import voucher_detail
 
     assert voucher_detail(led, org, d).label == "记字第0002号"
     assert verify(led).ok
@@ -110,7 +110,7 @@ def test_reversal_mirrors_and_cannot_be_reversed(book: tuple[Ledger, int]) -> No
     led, org = book
     vid = post(led, org, sale(dt.date(2014, 10, 5), 123_45))
     rid = vouchers.reverse_voucher(led, org, vid)
-    from coopledger.services.queries import voucher_detail
+    from coopledger.services.views import voucher_detail
 
     red = voucher_detail(led, org, rid)
     assert red.reverses_id == vid

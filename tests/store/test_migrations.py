@@ -106,3 +106,99 @@ def test_an_older_server_ledger_is_dumped_then_migrated(
     engine = make_engine(pg_url)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def _book_with_land_shares() -> dict[str, object]:
+    """A small book whose land share amounts need the rounding (half a fen goes up)."""
+    member = {"code": "H0001", "name": "苏子柏", "kind": "household"}
+    contracts = [
+        # (area, share value per mu, the land share in fen by round_half_up)
+        ("0.5", "0.01", 1),  # 0.5 fen
+        ("0.0001", "50.00", 1),  # 0.5 fen
+        ("1.3333", "800.00", 106664),  # exact
+        ("2", "0", 0),  # no land shares
+        ("0.0003", "0.01", 0),  # 0.0003 fen
+    ]
+    return {
+        "format": "coopledger-book",
+        "version": 1,
+        "organisation": {"name": "迁移测试社"},
+        "members": [member],
+        "contracts": [
+            {
+                "code": f"L{i:04d}",
+                "member": "H0001",
+                "parcel": f"P-{i}",
+                "area_mu": area,
+                "rent_per_mu": "800.00",
+                "share_value_per_mu": value,
+                "start": "2014-01-01",
+                "end": "2028-12-31",
+            }
+            for i, (area, value, _) in enumerate(contracts, start=1)
+        ],
+        "expected": [fen for _, _, fen in contracts],
+    }
+
+
+def _record_states_as_the_first_version_did(engine: object) -> None:
+    """Record the contracts' states as they are now (without the new column), the way the
+    first version's audit entries recorded them."""
+    import sqlalchemy as sa
+
+    from coopledger.store.audit import BULK_KEY, append, digest, row_snapshot
+
+    with engine.begin() as conn:  # type: ignore[attr-defined]
+        table = sa.Table("land_contract", sa.MetaData(), autoload_with=conn)
+        rows = {
+            str(r["id"]): digest(row_snapshot(table, r))
+            for r in conn.execute(sa.select(table)).mappings()
+        }
+        append(
+            conn,
+            user="first version",
+            action="edit contracts",
+            org_id=1,
+            entity="land_contract",
+            entity_id="*",
+            after={BULK_KEY: True, "summary": {}, "rows": rows},
+        )
+
+
+def test_struct1_stores_the_land_share_of_existing_contracts(tmp_path: Path) -> None:
+    """An older ledger (before struct1, no stored land share) opened by this program: the amounts
+    are filled by the one rounding rule, and verify still proves every contract."""
+    from alembic import command
+
+    from coopledger.services import bookfile
+    from coopledger.services.ledger import open_ledger, verify
+    from coopledger.store.engine import alembic_config
+
+    book = _book_with_land_shares()
+    expected = book.pop("expected")
+    path = tmp_path / "old.sqlite3"
+    led = open_ledger(path, create=True)
+    bookfile.import_book(led, book)
+    assert verify(led).ok
+    command.downgrade(alembic_config(led.engine), "dist_v2")  # the revision before struct1
+    _record_states_as_the_first_version_did(led.engine)
+    led.close()
+    con = sqlite3.connect(path)
+    columns = {r[1] for r in con.execute("PRAGMA table_info(land_contract)")}
+    assert "land_share_amount_fen" not in columns  # as a ledger of the first version
+    con.close()
+
+    led = open_ledger(path)  # migrates (after copying the old file aside)
+    con = sqlite3.connect(path)
+    stored = [
+        r[0] for r in con.execute("SELECT land_share_amount_fen FROM land_contract ORDER BY code")
+    ]
+    entries = con.execute(
+        "SELECT user, action, entity, entity_id FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchall()
+    con.close()
+    assert stored == expected
+    assert entries == [("migration struct1", "store land share amounts", "land_contract", "*")]
+    report = verify(led)
+    assert report.ok, report.problems
+    led.close()

@@ -17,9 +17,9 @@ VILLAGE = resources_dir() / "demo" / "village-collective.book.json"
 
 
 def _build(path: Path, books: tuple[Path, ...], commit: bool = False) -> None:
+    from coopledger.formats.book_json import read_book_file
     from coopledger.services import bookfile
     from coopledger.services.distribution import commit_distribution
-    from coopledger.services.files import read_book_file
     from coopledger.services.ledger import open_ledger
 
     ledger = open_ledger(path, user="accountant", create=True)

@@ -50,8 +50,8 @@ class FakeSource:
 def test_paged_model_passes_qtmodeltester(qtmodeltester, lotus) -> None:
     org = 1
     source = Source(
-        lambda: views.count_members(lotus, org, MemberFilter()),
-        lambda o, n, s, d: views.page_members(
+        lambda: views.count_rows(lotus, org, MemberFilter()),
+        lambda o, n, s, d: views.page_rows(
             lotus, org, MemberFilter(), sort=s, descending=d, offset=o, limit=n
         ),
     )

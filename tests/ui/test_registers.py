@@ -31,6 +31,16 @@ def test_add_a_member(qtbot, window, lotus) -> None:
     assert dialog.errors_shown() == {}
     type_into(qtbot, dialog.fields["bank_account"].widget, "6217 8182 9713 0299")
     assert dialog.save_button.isEnabled()
+    # 苏子柏 (H0001) already has that ID number: one member, one ID number, as in a book file
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "H0001" in dialog.errors_shown()["id_number"]
+    type_into(qtbot, dialog.fields["id_number"].widget, "530521197008010022")
+    # a bank card is digits only, the same rule a book file and a roster follow
+    type_into(qtbot, dialog.fields["bank_account"].widget, "6228-ABC 12")
+    assert "bank_account" in dialog.errors_shown()
+    assert not dialog.save_button.isEnabled()
+    type_into(qtbot, dialog.fields["bank_account"].widget, "6217 8182 9713 0299")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     assert view.model.rowCount() == 178
@@ -59,9 +69,9 @@ def test_add_a_contract(qtbot, window, lotus) -> None:
     assert dialog.fields["code"].widget.text() == "L0177"
     type_into(qtbot, dialog.member, "H0003")
     type_into(qtbot, dialog.fields["parcel"].widget, "山邑-177")
-    type_into(qtbot, dialog.fields["area"].widget, "1.2.5")
-    assert "area" in dialog.errors_shown()
-    type_into(qtbot, dialog.fields["area"].widget, "2.5")
+    type_into(qtbot, dialog.fields["area_mu"].widget, "1.2.5")
+    assert "area_mu" in dialog.errors_shown()
+    type_into(qtbot, dialog.fields["area_mu"].widget, "2.5")
     type_into(qtbot, dialog.fields["share_value_per_mu"].widget, "800")
     dialog.fields["start"].widget.set_date(__import__("datetime").date(2015, 7, 1))
     assert dialog.save_button.isEnabled(), dialog.errors_shown()
@@ -70,9 +80,9 @@ def test_add_a_contract(qtbot, window, lotus) -> None:
     assert "2,000.00" in dialog.fee_label.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert views.count_contracts(lotus, 1, ContractFilter(search="山邑-177")) == 1
+    assert views.count_rows(lotus, 1, ContractFilter(search="山邑-177")) == 1
     assert view.model.rowCount() == 177
-    lots = views.page_share_lots(lotus, 1, ShareLotFilter(search="L0177"))
+    lots = views.page_rows(lotus, 1, ShareLotFilter(search="L0177"))
     assert [(x.share_class, x.amount_fen) for x in lots] == [("land", 200000)]
 
 
@@ -80,7 +90,7 @@ def test_an_overlapping_contract_is_refused_beside_the_parcel(qtbot, window) -> 
     dialog = window.show_view("contracts").add_contract()
     type_into(qtbot, dialog.member, "H0001")
     type_into(qtbot, dialog.fields["parcel"].widget, "岩子脚-001")
-    type_into(qtbot, dialog.fields["area"].widget, "1")
+    type_into(qtbot, dialog.fields["area_mu"].widget, "1")
     dialog.submit()
     assert dialog.isVisible()
     assert "L0001" in dialog.errors_shown()["parcel"]
@@ -91,7 +101,7 @@ def test_add_a_share_lot_and_transfer_it(qtbot, window, lotus) -> None:
     dialog = view.add_lot()
     type_into(qtbot, dialog.holder, "H0002")
     type_into(qtbot, dialog.fields["amount"].widget, "10,000.00")
-    combo = dialog.fields["share_class"].widget
+    combo = dialog.fields["class"].widget
     combo.setCurrentIndex(combo.findData("cash"))
     dialog.fields["start"].widget.set_date(__import__("datetime").date(2014, 1, 1))
     assert dialog.save_button.isEnabled(), dialog.errors_shown()
@@ -111,9 +121,7 @@ def test_add_a_share_lot_and_transfer_it(qtbot, window, lotus) -> None:
     assert transfer.save_button.isEnabled(), transfer.errors_shown()
     transfer.submit()
     assert not transfer.isVisible()
-    holders = {
-        x.holder_code for x in views.page_share_lots(lotus, 1, ShareLotFilter(share_class="cash"))
-    }
+    holders = {x.holder_code for x in views.page_rows(lotus, 1, ShareLotFilter(share_class="cash"))}
     assert holders == {"H0002", "H0005", "H0006"}
 
 
@@ -127,4 +135,4 @@ def test_member_filters(qtbot, window) -> None:
     kind = view.bar.filters["kind"]
     kind.setCurrentIndex(kind.findData("collective"))
     assert view.model.rowCount() == 0
-    assert views.count_members(window.ctx.ledger, 1, MemberFilter(kind="collective")) == 1
+    assert views.count_rows(window.ctx.ledger, 1, MemberFilter(kind="collective")) == 1

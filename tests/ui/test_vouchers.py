@@ -32,7 +32,7 @@ def enter(qtbot, widget) -> None:
 
 def test_enter_and_post_a_balanced_voucher(qtbot, window, lotus) -> None:
     view = window.show_view("vouchers")
-    before = views.count_vouchers(lotus, 1, VoucherFilter(state="posted"))
+    before = views.count_rows(lotus, 1, VoucherFilter(state="posted"))
     editor = view.new_voucher()
     editor.activateWindow()
     qtbot.waitActive(editor)
@@ -80,8 +80,8 @@ def test_enter_and_post_a_balanced_voucher(qtbot, window, lotus) -> None:
     assert editor.post_button.isEnabled()
     qtbot.mouseClick(editor.post_button, Qt.MouseButton.LeftButton)
     assert not editor.isVisible()
-    assert views.count_vouchers(lotus, 1, VoucherFilter(state="posted")) == before + 1
-    posted = views.page_vouchers(lotus, 1, VoucherFilter(search="销售莲藕", month=11, year=2014))
+    assert views.count_rows(lotus, 1, VoucherFilter(state="posted")) == before + 1
+    posted = views.page_rows(lotus, 1, VoucherFilter(search="销售莲藕", month=11, year=2014))
     assert [(v.state, v.total) for v in posted] == [("posted", 160000)]
     assert posted[0].label.startswith("记字第")
     # the list shows it
@@ -93,7 +93,7 @@ def test_enter_and_post_a_balanced_voucher(qtbot, window, lotus) -> None:
 
 def test_an_unbalanced_voucher_cannot_be_posted(qtbot, window, lotus) -> None:
     view = window.show_view("vouchers")
-    count = views.count_vouchers(lotus, 1)
+    count = views.count_rows(lotus, 1, views.VoucherFilter())
     editor = view.new_voucher()
     editor.date.set_date(dt.date(2014, 11, 4))
     type_into(qtbot, editor.memo, "支付务工工资")
@@ -108,7 +108,7 @@ def test_an_unbalanced_voucher_cannot_be_posted(qtbot, window, lotus) -> None:
     assert not editor.save_button.isEnabled()
     assert editor.save_and_post() is False  # Ctrl+Enter does nothing either
     assert editor.isVisible()
-    assert views.count_vouchers(lotus, 1) == count
+    assert views.count_rows(lotus, 1, views.VoucherFilter()) == count
     # '=' offers the 100.00 that is missing on the credit side
     assert editor.balancing_text(1, CREDIT) == "1600.00"
     editor.set_cell(1, CREDIT, editor.balancing_text(1, CREDIT))
@@ -143,7 +143,7 @@ def test_drafts_are_reviewed_and_posted_from_the_list(qtbot, window, lotus) -> N
     assert view.post_button.isEnabled()
     view.post()
     assert view.model.rowCount() == 0
-    assert views.page_vouchers(lotus, 1, VoucherFilter(search="购买种苗"))[0].state == "posted"
+    assert views.page_rows(lotus, 1, VoucherFilter(search="购买种苗"))[0].state == "posted"
 
 
 def test_reverse_print_and_close_a_month(qtbot, window, lotus) -> None:

@@ -54,7 +54,7 @@ def test_print_slips_of_one_group_from_the_printing_view(qtbot, demo) -> None:
     view.group.setCurrentIndex(view.group.findData("河边小组"))
     job = view.print_slips()
     assert job.dialog is not None
-    n = views.count_slips(demo, 1, views.SlipFilter(year=2014, group="河边小组"))
+    n = views.count_rows(demo, 1, views.SlipFilter(year=2014, group="河边小组"))
     assert job.dialog.pages == -(-n // 3)
     job.dialog.close()
     statements = view.print_statements()
@@ -190,7 +190,7 @@ def test_a_failing_write_leaves_the_data_untouched(qtbot, lotus, monkeypatch) ->
     monkeypatch.setattr(registers, "add_member", broken)
     dialog.submit()
     assert dialog.isVisible()
-    assert views.count_members(lotus, 1) == 177
+    assert views.count_rows(lotus, 1, views.MemberFilter()) == 177
     box = message_boxes()[0]
     assert "disk on fire" not in box.text()
 
@@ -258,11 +258,11 @@ def test_import_members_from_a_spreadsheet(qtbot, lotus, tmp_path: Path) -> None
         "户号,户主姓名,村民小组\nH0500,杨树林,河边小组\nH0501,李春梅,大村小组\n", encoding="utf-8"
     )
     window.import_roster("members", good, ask=False)
-    assert views.count_members(lotus, 1) == 179
+    assert views.count_rows(lotus, 1, views.MemberFilter()) == 179
     bad = tmp_path / "bad.csv"
     bad.write_text("户号,户主姓名,身份证号\nH0502,王二,12345\n", encoding="utf-8")
     window.import_roster("members", bad, ask=False)
-    assert views.count_members(lotus, 1) == 179  # all or nothing
+    assert views.count_rows(lotus, 1, views.MemberFilter()) == 179  # all or nothing
     box = message_boxes()[0]
     assert "Traceback" not in box.text()
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from coopledger.domain.book import Book, book_to_json, parse_book
 from coopledger.domain.errors import DomainError, DomainErrors
-from coopledger.services.files import read_book_file
+from coopledger.formats.book_json import read_book_file
 from tests.unit.test_book import CHARTS, EXAMPLES, MINI
 
 Step = str | int

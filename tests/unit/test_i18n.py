@@ -16,6 +16,7 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from coopledger import i18n
+from coopledger.domain.vocabulary import PaymentMethod, ShareClass, VoucherState
 
 REPO = Path(__file__).resolve().parents[2]
 LOCALE = REPO / "resources" / "locale"
@@ -107,7 +108,11 @@ def test_runtime_translation_follows_the_language() -> None:
         assert i18n.set_language("zh_CN") == "zh_CN"
         assert i18n._("Trial balance 科目余额表") == "科目余额表"
         assert i18n._("Posted") == "已记账"
-        assert i18n._("posted") == "已记账"
+        # A code is named through its vocabulary (the CLI and the window alike).
+        assert i18n.term(VoucherState, "posted") == "已记账"
+        assert i18n.term(ShareClass, "cash") == "现金股"
+        assert i18n.term(PaymentMethod, "cash") == "现金"
+        assert i18n.term(ShareClass, "no-such-class") == "no-such-class"
         assert (
             i18n._("{year}-{month:02d} closed.").format(year=2014, month=3) == "2014年03月已结账。"
         )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_
+from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
-from coopledger.services import views
 from coopledger.services.ledger import verify
 from coopledger.services.views import AuditFilter, AuditListRow
 from coopledger.ui import errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Source
-from coopledger.ui.views.base import TableView
+from coopledger.ui.views.base import TableView, list_source
 
 
 def _when(at: str) -> str:
@@ -39,20 +40,7 @@ AUDIT_COLUMNS: list[Column[AuditListRow]] = [
 class AuditView(TableView):
     """The audit trail of the whole ledger (the current book and database-wide acts)."""
 
-    flags = frozenset(
-        {
-            "orgs",
-            "members",
-            "contracts",
-            "shares",
-            "vouchers",
-            "accounts",
-            "distribution",
-            "payments",
-            "settings",
-            "users",
-        }
-    )
+    changes = Changes.AUDIT  # every write adds to the trail
     export_name = "audit"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -81,21 +69,12 @@ class AuditView(TableView):
         return False
 
     def make_source(self) -> Source[AuditListRow]:
-        ledger = self.ctx.ledger
         scope = self.bar.value("scope")
-        f = AuditFilter(
-            search=self.bar.text(),
-            org_id=self.ctx.org_id if scope == "book" and self.ctx.org_id else None,
-        )
-        return Source(
-            lambda: views.count_audit(ledger, f),
-            lambda offset, limit, sort, desc: views.page_audit(
-                ledger, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        org = self.ctx.org_id if scope == "book" and self.ctx.org_id else None
+        return list_source(self.ctx.ledger, org, AuditFilter(search=self.bar.text()))
 
     def update_actions(self) -> None:
-        self.verify_button.setEnabled(self.ctx.can("verify"))
+        self.verify_button.setEnabled(self.ctx.can(Permission.VERIFY))
 
     def verify_ledger(self) -> None:
         ledger = self.ctx.ledger

@@ -1,4 +1,4 @@
-"""What the task views share: refresh on their change flags, a paged table with a search
+"""What the task views share: refresh on the kinds of record they show (`Changes`), a paged table with a search
 bar, a row count, and export of the table as shown (filter and order) to Excel."""
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.i18n import _
+from coopledger.services import views
+from coopledger.services.ledger import Ledger
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, PagedTableModel, Source
@@ -26,10 +29,11 @@ from coopledger.ui.widgets import SearchBar, make_table, size_columns
 
 
 class View(QWidget):
-    """A task view. It refreshes when one of its ``flags`` changes (at once when shown,
-    else the next time it is shown) and when another book is chosen."""
+    """A task view. It refreshes when one of the kinds of record it shows (``changes``)
+    changes (at once when shown, else the next time it is shown) and when another book is
+    chosen."""
 
-    flags: frozenset[str] = frozenset()
+    changes: Changes = Changes.NONE
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,8 +42,8 @@ class View(QWidget):
         ctx.changed.connect(self._changed)
         ctx.org_changed.connect(self._org_changed)
 
-    def _changed(self, flags: frozenset[str]) -> None:
-        if flags & self.flags:
+    def _changed(self, changes: Changes) -> None:
+        if changes & self.changes:
             self._stale = True
             if self.isVisible():
                 self.refresh_now()
@@ -60,6 +64,16 @@ class View(QWidget):
 
     def refresh(self) -> None:
         """Load what the view shows again."""
+
+
+def list_source(ledger: Ledger, org_id: int | None, f: object) -> Source[Any]:
+    """The rows of the list the filter ``f`` selects (``services.views``), paged on demand."""
+    return Source(
+        lambda: views.count_rows(ledger, org_id, f),
+        lambda offset, limit, sort, desc: views.page_rows(
+            ledger, org_id, f, sort=sort, descending=desc, offset=offset, limit=limit
+        ),
+    )
 
 
 def button(text: str, name: str, tip: str = "") -> QPushButton:
@@ -100,7 +114,7 @@ def export_rows(
     target = path
 
     def work(progress: Any) -> Path:
-        from coopledger.services.files import write_xlsx
+        from coopledger.services.exports import write_xlsx
 
         def rows() -> Any:
             for n, row in enumerate(model.iter_rows(), start=1):

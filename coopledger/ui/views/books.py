@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.i18n import _
 from coopledger.reports.data import BookLine, direction
@@ -156,7 +157,14 @@ class _Tab(QWidget):
 class BooksView(View):
     """The books, each on its tab; every table exports to Excel."""
 
-    flags = frozenset({"vouchers", "distribution", "payments", "accounts"})
+    changes = (
+        Changes.VOUCHERS
+        | Changes.DISTRIBUTION
+        | Changes.PAYMENTS
+        | Changes.ACCOUNTS
+        | Changes.PERIODS
+        | Changes.CHECKS
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import fen_to_str, parse_money
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import AccountKind, MemberAux, Permission
+from coopledger.i18n import _, term
 from coopledger.services import accounts, opening
-from coopledger.services.accounts import KIND_NAMES, MEMBER_AUX_NAMES, ChartRow
+from coopledger.services.accounts import ChartRow
 from coopledger.services.opening import OpeningBalances, OpeningLine
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
@@ -39,7 +41,6 @@ from coopledger.ui.models import Column, ListTableModel
 from coopledger.ui.views.base import View, button, status_message
 from coopledger.ui.widgets import DateEdit, make_table, size_columns
 
-AUX_NAMES = MEMBER_AUX_NAMES
 RED = QBrush(QColor(176, 0, 0))
 
 
@@ -52,11 +53,11 @@ def _state(r: ChartRow) -> str:
 CHART_COLUMNS: list[Column[ChartRow]] = [
     Column(N_("Code"), lambda r: "    " * r.level + r.code, width=110),
     Column(N_("Account"), lambda r: r.name, width=240),
-    Column(N_("Kind"), lambda r: _(KIND_NAMES.get(r.kind, r.kind)), width=90),
+    Column(N_("Kind"), lambda r: term(AccountKind, r.kind), width=90),
     Column(N_("Side"), lambda r: "借" if r.normal_side == "debit" else "贷", width=50),
     Column(
         N_("Per member"),
-        lambda r: _(AUX_NAMES[r.member_aux]) if AUX_NAMES.get(r.member_aux) else "",
+        lambda r: term(MemberAux, r.member_aux) if r.member_aux != MemberAux.NONE else "",
         width=90,
     ),
     Column(N_("State"), _state, width=80),
@@ -107,7 +108,7 @@ class SubAccountDialog(FormDialog):
 class ChartView(View):
     """The chart of accounts and the opening balances, each on its tab."""
 
-    flags = frozenset({"accounts", "vouchers"})
+    changes = Changes.ACCOUNTS | Changes.VOUCHERS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -155,7 +156,6 @@ class ChartView(View):
         self.tabs.addTab(chart, _("Chart of accounts 科目"))
         # the opening balances
         self.opening = OpeningBalancesWidget(ctx)
-        self.opening.posted.connect(lambda _vid: self.ctx.notify("vouchers", "accounts"))
         self.tabs.addTab(self.opening, _("Opening balances 建账"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -188,7 +188,7 @@ class ChartView(View):
 
     def update_actions(self) -> None:
         r = self.selected()
-        can = self.ctx.can("prepare_voucher")
+        can = self.ctx.can(Permission.PREPARE_VOUCHER)
         self.add_button.setEnabled(can and r is not None and r.active)
         self.rename_button.setEnabled(can and r is not None)
         self.retire_button.setEnabled(can and r is not None and r.active and r.is_leaf)
@@ -198,7 +198,7 @@ class ChartView(View):
     def _run(self, work: Any, done_text: str) -> None:
         self.ctx.runner.run(
             work,
-            on_done=lambda _r: (status_message(self, done_text), self.ctx.notify("accounts")),
+            on_done=lambda _r: status_message(self, done_text),
             on_error=lambda exc: errors.show_error(self, exc),
         )
 
@@ -211,7 +211,6 @@ class ChartView(View):
             (f"{r.code}{n:02d}" for n in range(1, 100) if f"{r.code}{n:02d}" not in taken), ""
         )
         dialog = SubAccountDialog(self.ctx, r.code, suggested, self)
-        dialog.saved.connect(lambda _id: self.ctx.notify("accounts"))
         dialog.open()
         return dialog
 
@@ -509,7 +508,7 @@ class OpeningBalancesWidget(QWidget):
             self.totals.setStyleSheet("color: #006e28;")
         self.totals.setText(text)
         self.error.setText("")
-        allowed = self.ctx.can("prepare_voucher")
+        allowed = self.ctx.can(Permission.PREPARE_VOUCHER)
         self.post_button.setEnabled(allowed and bool(ob.lines) and not diff)
         self.changed.emit()
 

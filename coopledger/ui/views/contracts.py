@@ -7,10 +7,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.land import ContractInput, contract_fee
-from coopledger.domain.money import parse_area, parse_money
-from coopledger.i18n import _
+from coopledger.domain.records import ContractRecord
+from coopledger.domain.shares import land_share_amount
+from coopledger.domain.vocabulary import ContractStatus, MemberKind, Permission
+from coopledger.i18n import _, term
 from coopledger.services import registers, views
 from coopledger.services.registers import FeeYear
 from coopledger.services.views import ContractFilter, ContractListRow
@@ -18,22 +21,20 @@ from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel, Source
-from coopledger.ui.views.base import TableView
+from coopledger.ui.views.base import TableView, list_source
 from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo, make_table
 
 CONTRACT_COLUMNS: list[Column[ContractListRow]] = [
     Column(N_("Contract"), lambda r: r.code, sort="code", width=80),
-    Column(N_("Household"), lambda r: f"{r.member_code} {r.member_name}", sort="member", width=150),
+    Column(N_("Household"), lambda r: f"{r.member} {r.member_name}", sort="member", width=150),
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=100),
     Column(N_("Parcel"), lambda r: r.parcel, sort="parcel", width=110),
     Column(N_("Area (mu)"), lambda r: r.area_e4, kind="area", sort="area", width=90),
     Column(N_("Rent per mu"), lambda r: r.rent_per_mu_fen, kind="money", sort="rent", width=100),
     Column(N_("Share value per mu"), lambda r: r.share_value_per_mu_fen, kind="money", width=120),
     Column(N_("Start"), lambda r: r.start, kind="date", sort="start", width=95),
-    Column(N_("End"), lambda r: r.end, kind="date", sort="end", width=95),
-    Column(
-        N_("Status"), lambda r: fmt.name_of(fmt.CONTRACT_STATES, r.status), sort="status", width=80
-    ),
+    Column(N_("End"), lambda r: r.effective_end, kind="date", sort="end", width=95),
+    Column(N_("Status"), lambda r: term(ContractStatus, r.status), sort="status", width=80),
     Column(N_("Location"), lambda r: r.location),
 ]
 
@@ -53,7 +54,7 @@ def member_search(ctx: AppContext, kind: str | None = None) -> Any:
 class ContractsView(TableView):
     """The land transfer contracts."""
 
-    flags = frozenset({"contracts", "members"})
+    changes = Changes.CONTRACTS | Changes.MEMBERS
     export_name = "contracts"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -68,8 +69,7 @@ class ContractsView(TableView):
         self.bar.add_filter(
             "status",
             _("Status"),
-            [(_("All"), None)]
-            + [(fmt.name_of(fmt.CONTRACT_STATES, s), s) for s in fmt.CONTRACT_STATES],
+            [(_("All"), None)] + [(term(ContractStatus, s), s) for s in ContractStatus],
         )
         self.bar.finish()
 
@@ -78,12 +78,7 @@ class ContractsView(TableView):
         f = ContractFilter(
             search=self.bar.text(), group=self.bar.value("group"), status=self.bar.value("status")
         )
-        return Source(
-            lambda: views.count_contracts(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_contracts(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -93,9 +88,11 @@ class ContractsView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can("manage_registers")
+        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
         self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
-        self.terminate_button.setEnabled(allowed and row is not None and row.status == "active")
+        self.terminate_button.setEnabled(
+            allowed and row is not None and row.status == ContractStatus.ACTIVE
+        )
         self.fees_button.setEnabled(row is not None)
 
     def activated(self) -> None:
@@ -103,7 +100,6 @@ class ContractsView(TableView):
 
     def add_contract(self) -> ContractDialog:
         dialog = ContractDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("contracts", "shares"))
         dialog.open()
         return dialog
 
@@ -112,7 +108,6 @@ class ContractsView(TableView):
         if row is None:
             return
         dialog = TerminateDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("contracts", "shares"))
         dialog.open()
 
     def show_fees(self) -> None:
@@ -127,58 +122,37 @@ class ContractsView(TableView):
         )
 
 
-def _money(field: str, *, allow_zero: bool = True) -> Any:
-    return lambda w: parse_money(w.text(), field, allow_zero=allow_zero)
-
-
-def _not_empty(field: str) -> Any:
-    def parse(w: QLineEdit) -> str:
-        if not w.text().strip():
-            raise DomainError(field, N_("must not be empty"))
-        return w.text().strip()
-
-    return parse
-
-
 class ContractDialog(FormDialog):
-    """Add a land transfer contract; shows the first year's fee as you type."""
+    """Add a land transfer contract; shows the first year's fee as you type. Every field is
+    read by the contract's field table (``domain.records.ContractRecord``)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, _("Add land transfer contract"), parent)
         year = dt.date.today().year
-        self.add_field(
+        self.add_record_field(
+            ContractRecord,
             "code",
-            _("Contract code"),
             QLineEdit(views.next_code(ctx.ledger, ctx.org_id, "contract", "L")),
-            _not_empty("code"),
         )
-        self.member = MemberPicker(member_search(ctx, "household"))
+        self.member = MemberPicker(member_search(ctx, MemberKind.HOUSEHOLD))
         self.add_field("member", _("Household"), self.member, self._member)
-        self.add_field("parcel", _("Parcel"), QLineEdit(), _not_empty("parcel"))
-        self.add_field("location", _("Location / boundaries (四至)"), QLineEdit())
-        self.add_field(
-            "area",
-            _("Area (mu)"),
-            QLineEdit(),
-            lambda w: parse_area(w.text(), "area_mu"),
-            aliases=("area_mu",),
+        self.add_record_field(ContractRecord, "parcel", QLineEdit())
+        self.add_record_field(ContractRecord, "location", QLineEdit())
+        self.add_record_field(ContractRecord, "area_mu", QLineEdit())
+        self.add_record_field(
+            ContractRecord, "rent_per_mu", QLineEdit("800.00"), label=_("Rent per mu per year")
         )
-        self.add_field(
-            "rent_per_mu", _("Rent per mu per year"), QLineEdit("800.00"), _money("rent_per_mu")
-        )
-        self.add_field(
+        self.add_record_field(
+            ContractRecord,
             "share_value_per_mu",
-            _("Share value per mu (0: no land shares)"),
             QLineEdit("0.00"),
-            _money("share_value_per_mu"),
+            label=_("Share value per mu (0: no land shares)"),
         )
-        self.add_field("start", _("Start"), DateEdit(dt.date(year, 1, 1)), lambda w: w.date_value())
-        self.add_field(
-            "end", _("End"), DateEdit(dt.date(year + 14, 12, 31)), lambda w: w.date_value()
-        )
+        self.add_record_field(ContractRecord, "start", DateEdit(dt.date(year, 1, 1)))
+        self.add_record_field(ContractRecord, "end", DateEdit(dt.date(year + 14, 12, 31)))
         notes = QPlainTextEdit()
         notes.setMaximumHeight(60)
-        self.add_field("notes", _("Notes"), notes)
+        self.add_record_field(ContractRecord, "notes", notes)
         self.fee_label = QLabel()
         self.fee_label.setObjectName("feePreview")
         self.resize(520, 0)
@@ -190,20 +164,10 @@ class ContractDialog(FormDialog):
             raise DomainError("member", N_("say which household"))
         return code
 
-    def build(self, values: dict[str, Any]) -> registers.ContractForm:
-        form = registers.ContractForm(
-            code=values["code"],
-            member=values["member"],
-            parcel=values["parcel"],
-            area_e4=values["area"],
-            rent_per_mu_fen=values["rent_per_mu"],
-            share_value_per_mu_fen=values["share_value_per_mu"],
-            start=values["start"],
-            end=values["end"],
-            location=values["location"].strip(),
-            notes=values["notes"],
+    def build(self, values: dict[str, Any]) -> ContractRecord:
+        form = registers.check_contract(
+            ContractRecord(**self.record_values(ContractRecord, values))
         )
-        registers.check_contract(form)
         c = ContractInput(
             form.code,
             form.member,
@@ -218,14 +182,12 @@ class ContractDialog(FormDialog):
             _("Fee for {year}: {fee}; land shares: {shares}").format(
                 year=year,
                 fee=fmt.money(contract_fee(c, year), currency=True),
-                shares=fmt.money(
-                    (form.area_e4 * form.share_value_per_mu_fen + 5000) // 10000, currency=True
-                ),
+                shares=fmt.money(land_share_amount(c), currency=True),
             )
         )
         return form
 
-    def save(self, value: registers.ContractForm) -> int:
+    def save(self, value: ContractRecord) -> int:
         return registers.add_contract(self.ctx.ledger, self.ctx.org_id, value)
 
 
@@ -235,7 +197,7 @@ class TerminateDialog(FormDialog):
     def __init__(self, ctx: AppContext, row: ContractListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("Terminate contract {code}").format(code=row.code), parent)
         self.row = row
-        last = min(max(dt.date.today(), row.start), row.end)
+        last = min(max(dt.date.today(), row.start), row.effective_end)
         self.add_field("date", _("Last day"), DateEdit(last), lambda w: w.date_value())
         self.add_field("reason", _("Reason"), QLineEdit())
         self.finish()
@@ -267,7 +229,7 @@ class FeeScheduleDialog(QDialog):
         layout.addWidget(
             QLabel(
                 _("{member} {name}, parcel {parcel}, {area} mu").format(
-                    member=row.member_code,
+                    member=row.member,
                     name=row.member_name,
                     parcel=row.parcel,
                     area=fmt.area(row.area_e4),

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.distribution import (
     COOPERATIVE_CHART,
     DIVIDEND_METHODS,
@@ -35,15 +36,24 @@ from coopledger.domain.distribution import (
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import fen_to_str, parse_money, parse_rate, per_share_rate_to_str
 from coopledger.domain.numerals import amount_in_capitals
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import PaymentMethod, Permission
+from coopledger.i18n import _, term
 from coopledger.services import distribution as dist
 from coopledger.services import registers, views
-from coopledger.services.distribution import PlanForm, Preview, SlipRow
+from coopledger.services.distribution import PlanForm, Preview
 from coopledger.services.views import SlipFilter, YearState
+from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, Source
-from coopledger.ui.views.base import TableView, View, button, export_rows, status_message
+from coopledger.ui.views.base import (
+    TableView,
+    View,
+    button,
+    export_rows,
+    list_source,
+    status_message,
+)
 from coopledger.ui.views.waterfall import WaterfallChart
 from coopledger.ui.widgets import DateEdit, fill_combo, make_table, size_columns
 
@@ -499,7 +509,6 @@ class PlanPage(QWizardPage):
         def done(_id: object) -> None:
             self._saving = False
             self._saved = True
-            self.w.ctx.notify("distribution")
             if not state["sync"]:
                 self.w.next()
 
@@ -658,7 +667,9 @@ class CommitPage(QWizardPage):
                 capitals=amount_in_capitals(paid),
             )
         )
-        self.commit_button.setEnabled(not self.committed and self.w.ctx.can("run_distribution"))
+        self.commit_button.setEnabled(
+            not self.committed and self.w.ctx.can(Permission.RUN_DISTRIBUTION)
+        )
 
     def commit(self) -> None:
         if self.committed:
@@ -671,7 +682,6 @@ class CommitPage(QWizardPage):
             self.result_label.setText(
                 _("Committed. The slips and the public notice can now be printed.")
             )
-            self.w.ctx.notify("distribution", "vouchers", "payments")
             self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:
@@ -814,7 +824,7 @@ SLIP_COLUMNS: list[Column[SlipRow]] = [
     Column(N_("Paid on"), lambda r: r.paid_on, kind="date", sort="paid_on", width=95),
     Column(
         N_("Method"),
-        lambda r: {"cash": _("Cash"), "bank": _("Bank")}.get(r.paid_method, r.paid_method),
+        lambda r: term(PaymentMethod, r.paid_method),
         width=60,
     ),
     Column(N_("Check code"), lambda r: r.check_code),
@@ -824,7 +834,7 @@ SLIP_COLUMNS: list[Column[SlipRow]] = [
 class PaymentsView(TableView):
     """Payments of a committed year: mark slips paid, see who is unpaid."""
 
-    flags = frozenset({"distribution", "payments", "members"})
+    changes = Changes.DISTRIBUTION | Changes.PAYMENTS | Changes.MEMBERS
     export_name = "payments"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -837,9 +847,11 @@ class PaymentsView(TableView):
         self.pay_date.setObjectName("payDate")
         self.actions_row.addWidget(QLabel(_("Paid on")))
         self.actions_row.addWidget(self.pay_date)
-        self.cash_button = self.add_action(_("Paid in cash"), "payCash", lambda: self.pay("cash"))
+        self.cash_button = self.add_action(
+            _("Paid in cash"), "payCash", lambda: self.pay(PaymentMethod.CASH)
+        )
         self.bank_button = self.add_action(
-            _("Paid to bank card"), "payBank", lambda: self.pay("bank")
+            _("Paid to bank card"), "payBank", lambda: self.pay(PaymentMethod.BANK)
         )
         self.batch_button = self.add_action(_("Bank batch file…"), "bankBatch", self.bank_batch)
         self.end_actions()
@@ -881,12 +893,7 @@ class PaymentsView(TableView):
         ledger, org, f = self.ctx.ledger, self.ctx.org_id, self.slip_filter()
         if f is None:
             return Source(lambda: 0, lambda *_a: [])
-        return Source(
-            lambda: views.count_slips(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_slips(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def _totals(self) -> None:
         f = self.slip_filter()
@@ -910,7 +917,7 @@ class PaymentsView(TableView):
     def update_actions(self) -> None:
         rows: list[SlipRow] = self.selected_rows()
         unpaid = [r for r in rows if r.paid_on is None]
-        allowed = self.ctx.can("record_payment")
+        allowed = self.ctx.can(Permission.RECORD_PAYMENT)
         self.cash_button.setEnabled(allowed and bool(unpaid))
         self.bank_button.setEnabled(
             allowed and bool(unpaid) and all(r.bank_account for r in unpaid)
@@ -933,18 +940,14 @@ class PaymentsView(TableView):
             return len(codes)
 
         def done(n: int) -> None:
-            self.ctx.notify("payments", "vouchers")
             status_message(self, _("{n} slips marked paid").format(n=n))
 
-        def failed(exc: BaseException) -> None:
-            self.ctx.notify("payments", "vouchers")
-            errors.show_error(self, exc)
-
+        # Each payment is its own unit of work: the views hear of every one that committed,
+        # also when the task stops early or fails part way.
         self.ctx.runner.run(
             work,
             on_done=done,
-            on_error=failed,
-            on_cancel=lambda: self.ctx.notify("payments", "vouchers"),
+            on_error=lambda exc: errors.show_error(self, exc),
             title=_("Recording payments…"),
         )
 
@@ -973,7 +976,7 @@ class PaymentsView(TableView):
 class DistributionView(View):
     """Years, the wizard, reversal; and the payments tab."""
 
-    flags = frozenset({"distribution", "vouchers"})
+    changes = Changes.DISTRIBUTION | Changes.VOUCHERS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -1031,9 +1034,11 @@ class DistributionView(View):
 
     def update_actions(self) -> None:
         y = self.selected_year()
-        self.wizard_button.setEnabled(bool(self.ctx.org_id) and self.ctx.can("prepare_plan"))
+        self.wizard_button.setEnabled(
+            bool(self.ctx.org_id) and self.ctx.can(Permission.PREPARE_PLAN)
+        )
         self.reverse_button.setEnabled(
-            y is not None and y.committed and self.ctx.can("run_distribution")
+            y is not None and y.committed and self.ctx.can(Permission.RUN_DISTRIBUTION)
         )
         self.chart.set_result(None)
         self.figures.setText("")
@@ -1076,7 +1081,6 @@ class DistributionView(View):
         ledger, org = self.ctx.ledger, self.ctx.org_id
         self.ctx.runner.run(
             lambda: dist.reverse_distribution(ledger, org, y.year),
-            on_done=lambda _ids: self.ctx.notify("distribution", "vouchers", "payments"),
             on_error=lambda exc: errors.show_error(self, exc),
             title=_("Reversing the distribution…"),
         )

@@ -7,22 +7,24 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.ids import parse_resident_id
-from coopledger.i18n import _
-from coopledger.services import registers, views
+from coopledger.domain.records import MemberRecord
+from coopledger.domain.vocabulary import MemberKind, Permission
+from coopledger.i18n import _, term
+from coopledger.services import registers
 from coopledger.services.views import MemberFilter, MemberListRow
 from coopledger.ui import fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, Source
-from coopledger.ui.views.base import TableView
+from coopledger.ui.views.base import TableView, list_source
 from coopledger.ui.widgets import DateEdit, fill_combo
 
 MEMBER_COLUMNS: list[Column[MemberListRow]] = [
     Column(N_("Code"), lambda r: r.code, sort="code", width=80),
     Column(N_("Name"), lambda r: r.name, sort="name", width=180),
-    Column(N_("Kind"), lambda r: fmt.name_of(fmt.MEMBER_KINDS, r.kind), sort="kind", width=90),
+    Column(N_("Kind"), lambda r: term(MemberKind, r.kind), sort="kind", width=90),
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=110),
     Column(N_("ID number"), lambda r: r.id_number, sort="id_number", width=170),
     Column(N_("Phone"), lambda r: r.phone, sort="phone", width=110),
@@ -42,7 +44,7 @@ MEMBER_COLUMNS: list[Column[MemberListRow]] = [
 class MembersView(TableView):
     """The member register, paged from the ledger, with search and filters."""
 
-    flags = frozenset({"members"})
+    changes = Changes.MEMBERS
     export_name = "members"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -60,8 +62,7 @@ class MembersView(TableView):
         self.bar.add_filter(
             "kind",
             _("Kind"),
-            [(_("All kinds"), None)]
-            + [(fmt.name_of(fmt.MEMBER_KINDS, k), k) for k in registers.MEMBER_KINDS],
+            [(_("All kinds"), None)] + [(term(MemberKind, k), k) for k in MemberKind],
         )
         self.bar.add_filter(
             "status", _("Status"), [(_("Active"), True), (_("Left"), False), (_("All"), None)]
@@ -76,12 +77,7 @@ class MembersView(TableView):
             kind=self.bar.value("kind"),
             active=self.bar.value("status"),
         )
-        return Source(
-            lambda: views.count_members(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_members(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -91,7 +87,7 @@ class MembersView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can("manage_registers")
+        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
         self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
         self.edit_button.setEnabled(allowed and row is not None)
         self.deactivate_button.setEnabled(allowed and row is not None and row.active)
@@ -103,7 +99,6 @@ class MembersView(TableView):
 
     def add_member(self) -> MemberDialog:
         dialog = MemberDialog(self.ctx, None, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("members"))
         dialog.open()
         return dialog
 
@@ -112,7 +107,6 @@ class MembersView(TableView):
         if row is None:
             return None
         dialog = MemberDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("members"))
         dialog.open()
         return dialog
 
@@ -121,7 +115,6 @@ class MembersView(TableView):
         if row is None:
             return
         dialog = LeaveDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("members"))
         dialog.open()
 
     def print_statement(self) -> None:
@@ -148,68 +141,49 @@ def _required(widget: QWidget, field: str) -> str:
 
 
 class MemberDialog(FormDialog):
-    """Add a member, or edit one (the code and kind stay)."""
+    """Add a member, or edit one (the code and kind stay). Every field is read by the
+    member's field table (``domain.records.MemberRecord``), the rules a book file and a
+    roster go through too."""
 
     def __init__(self, ctx: AppContext, row: MemberListRow | None, parent: QWidget | None = None):
         super().__init__(ctx, _("Edit member") if row else _("Add member"), parent)
         self.row = row
         code = QLineEdit(row.code if row else registers.next_member_code(ctx.ledger, ctx.org_id))
         code.setReadOnly(row is not None)
-        self.add_field("code", _("Code"), code, lambda w: _required(w, "code"))
-        self.add_field(
-            "name", _("Name"), QLineEdit(row.name if row else ""), lambda w: _required(w, "name")
-        )
+        self.add_record_field(MemberRecord, "code", code)
+        self.add_record_field(MemberRecord, "name", QLineEdit(row.name if row else ""))
         kind = QComboBox()
-        fill_combo(
-            kind,
-            [(fmt.name_of(fmt.MEMBER_KINDS, k), k) for k in registers.MEMBER_KINDS],
-            keep=False,
-        )
+        fill_combo(kind, [(term(MemberKind, k), k) for k in MemberKind], keep=False)
         if row:
             kind.setCurrentIndex(max(kind.findData(row.kind), 0))
             kind.setEnabled(False)
-        self.add_field("kind", _("Kind"), kind, lambda w: w.currentData())
+        self.add_record_field(MemberRecord, "kind", kind)
         group = QComboBox()
         group.setEditable(True)
         group.addItems(["", *registers.group_names(ctx.ledger, ctx.org_id)])
         group.setCurrentText(row.group if row else "")
-        self.add_field("group", _("村民小组 Group"), group, lambda w: w.currentText().strip())
-        self.add_field(
+        self.add_record_field(MemberRecord, "group", group)
+        self.add_record_field(
+            MemberRecord,
             "id_number",
-            _("Resident ID number"),
-            QLineEdit(row.id_number if row else ""),
-            self._id_number,
+            QLineEdit((row.id_number or "") if row else ""),
             hint=_("18 characters; the last one is a check digit (may be X)"),
         )
-        self.add_field("phone", _("Phone"), QLineEdit(row.phone if row else ""))
-        self.add_field("bank_account", _("Bank card"), QLineEdit(row.bank_account if row else ""))
-        self.add_field("address", _("Address"), QLineEdit(row.address if row else ""))
+        self.add_record_field(MemberRecord, "phone", QLineEdit(row.phone if row else ""))
+        self.add_record_field(
+            MemberRecord, "bank_account", QLineEdit(row.bank_account if row else "")
+        )
+        self.add_record_field(MemberRecord, "address", QLineEdit(row.address if row else ""))
         notes = QPlainTextEdit(row.notes if row else "")
         notes.setMaximumHeight(60)
-        self.add_field("notes", _("Notes"), notes)
+        self.add_record_field(MemberRecord, "notes", notes)
         self.resize(520, 0)
         self.finish()
 
-    @staticmethod
-    def _id_number(widget: QWidget) -> str:
-        text = widget.text().strip() if isinstance(widget, QLineEdit) else ""
-        return parse_resident_id(text, "id_number") if text else ""
+    def build(self, values: dict[str, Any]) -> MemberRecord:
+        return registers.check_member(MemberRecord(**self.record_values(MemberRecord, values)))
 
-    def build(self, values: dict[str, Any]) -> registers.MemberInput:
-        m = registers.MemberInput(
-            code=values["code"],
-            name=values["name"],
-            kind=values["kind"],
-            group=values["group"],
-            id_number=values["id_number"],
-            phone=values["phone"].strip(),
-            bank_account=values["bank_account"].strip(),
-            address=values["address"].strip(),
-            notes=values["notes"],
-        )
-        return registers.check_member(m)
-
-    def save(self, value: registers.MemberInput) -> str:
+    def save(self, value: MemberRecord) -> str:
         if self.row is None:
             registers.add_member(self.ctx.ledger, self.ctx.org_id, value)
         else:

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
+from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.services import distribution, registers
 from coopledger.ui import dialogs, errors
@@ -234,7 +236,7 @@ def render_to_printer(document: QPdfDocument, printer: Any) -> int:
 class PrintingView(View):
     """Every paper the program prints, with what to choose for it."""
 
-    flags = frozenset({"distribution", "members", "payments"})
+    changes = Changes.DISTRIBUTION | Changes.MEMBERS | Changes.PAYMENTS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -322,7 +324,7 @@ class PrintingView(View):
         groups = registers.group_names(self.ctx.ledger, self.ctx.org_id)
         fill_combo(self.group, [(_("All groups"), None)] + [(g, g) for g in groups])
         has_year = bool(years)
-        allowed = self.ctx.can("print")
+        allowed = self.ctx.can(Permission.PRINT)
         for b in (self.slips_button, self.notice_button):
             b.setEnabled(has_year and allowed)
         self.statements_button.setEnabled(allowed)

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import ALL_ROLES, role_name
-from coopledger.i18n import LANGUAGES, _
+from coopledger.domain.vocabulary import Chart, Permission
+from coopledger.i18n import LANGUAGES, _, term
 from coopledger.services import accounts, backup, settings, users
 from coopledger.services.users import UserInfo
 from coopledger.ui import dialogs, errors
@@ -46,7 +48,7 @@ USER_COLUMNS: list[Column[UserInfo]] = [
 class SettingsView(View):
     """Settings of the ledger and of the current book."""
 
-    flags = frozenset({"settings", "users", "orgs"})
+    changes = Changes.SETTINGS | Changes.USERS | Changes.ORGS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -148,7 +150,7 @@ class SettingsView(View):
             edit.setEnabled(bool(org))
         folder = backup.backup_folder(ledger)
         self.backup_folder.setText(str(folder) if folder else _("(none chosen)"))
-        self.backup_button.setEnabled(self.ctx.can("backup"))
+        self.backup_button.setEnabled(self.ctx.can(Permission.BACKUP))
         try:
             people = users.list_users(ledger)
         except DomainError:
@@ -159,7 +161,7 @@ class SettingsView(View):
                 _("You are {user} ({role}).").format(user=ledger.user, role=role_name(ledger.role))
             )
             self.add_user_button.setText(_("Add user…"))
-            self.add_user_button.setEnabled(self.ctx.can("manage_users"))
+            self.add_user_button.setEnabled(self.ctx.can(Permission.MANAGE_USERS))
         else:
             self.users_note.setText(
                 _(
@@ -197,7 +199,6 @@ class SettingsView(View):
                     settings.set_setting(ledger, key, value, org)
 
         def saved(_r: object) -> None:
-            self.ctx.notify("settings")
             status_message(self, _("Settings saved"))
 
         self.ctx.runner.run(
@@ -213,7 +214,6 @@ class SettingsView(View):
         ledger = self.ctx.ledger
         self.ctx.runner.run(
             lambda: backup.set_backup_folder(ledger, folder),
-            on_done=lambda _r: self.ctx.notify("settings"),
             on_error=lambda exc: errors.show_error(self, exc),
         )
 
@@ -242,12 +242,10 @@ class SettingsView(View):
 
     def add_user(self) -> None:
         dialog = UserDialog(self.ctx, first=not self.users_model.rows, parent=self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("users"))
         dialog.open()
 
     def new_book(self) -> None:
         dialog = NewBookDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("orgs"))
         dialog.open()
 
 
@@ -301,10 +299,7 @@ class NewBookDialog(FormDialog):
         chart = QComboBox()
         fill_combo(
             chart,
-            [
-                (_("Village collective (农村集体经济组织会计制度, 2023)"), "village-2023"),
-                (_("Farmers' cooperative (农民专业合作社会计制度, 2021)"), "cooperative-2021"),
-            ],
+            [(term(Chart, chart), chart) for chart in Chart],
             keep=False,
         )
         self.add_field("chart", _("Chart of accounts"), chart, lambda w: w.currentData())

@@ -17,16 +17,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import parse_money
-from coopledger.i18n import _
+from coopledger.domain.records import ShareLotRecord
+from coopledger.domain.vocabulary import Permission, ShareClass, TransferKind
+from coopledger.i18n import _, term
 from coopledger.services import registers, views
 from coopledger.services.views import ShareLotFilter, ShareLotListRow
 from coopledger.ui import fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, Source
-from coopledger.ui.views.base import TableView
+from coopledger.ui.views.base import TableView, list_source
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo
 
@@ -36,7 +39,7 @@ SHARE_COLUMNS: list[Column[ShareLotListRow]] = [
     Column(N_("村民小组 Group"), lambda r: r.group, sort="group", width=100),
     Column(
         N_("Class"),
-        lambda r: fmt.name_of(fmt.SHARE_CLASSES, r.share_class),
+        lambda r: term(ShareClass, r.share_class),
         sort="class",
         width=110,
     ),
@@ -46,9 +49,7 @@ SHARE_COLUMNS: list[Column[ShareLotListRow]] = [
     Column(
         N_("Transfer"),
         lambda r: (
-            (fmt.name_of(fmt.TRANSFER_KINDS, r.transfer_kind) + f" ← {r.from_code}")
-            if r.transfer_kind
-            else ""
+            (term(TransferKind, r.transfer_kind) + f" ← {r.from_code}") if r.transfer_kind else ""
         ),
         width=140,
     ),
@@ -59,7 +60,7 @@ SHARE_COLUMNS: list[Column[ShareLotListRow]] = [
 class SharesView(TableView):
     """The share register: every lot, land lots included."""
 
-    flags = frozenset({"shares", "contracts", "members"})
+    changes = Changes.SHARES | Changes.CONTRACTS | Changes.MEMBERS
     export_name = "share-register"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -70,8 +71,7 @@ class SharesView(TableView):
         self.bar.add_filter(
             "class",
             _("Class"),
-            [(_("All classes"), None)]
-            + [(fmt.name_of(fmt.SHARE_CLASSES, c), c) for c in fmt.SHARE_CLASSES],
+            [(_("All classes"), None)] + [(term(ShareClass, c), c) for c in ShareClass],
         )
         self.group_filter = self.bar.add_filter("group", _("村民小组"), [(_("All groups"), None)])
         self.bar.add_filter("on", _("In force"), [(_("Any time"), None), (_("Today"), "today")])
@@ -85,12 +85,7 @@ class SharesView(TableView):
             group=self.bar.value("group"),
             on=dt.date.today() if self.bar.value("on") == "today" else None,
         )
-        return Source(
-            lambda: views.count_share_lots(ledger, org, f),
-            lambda offset, limit, sort, desc: views.page_share_lots(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -100,22 +95,22 @@ class SharesView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can("manage_registers")
+        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
         self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
-        self.transfer_button.setEnabled(allowed and row is not None and row.share_class != "land")
+        self.transfer_button.setEnabled(
+            allowed and row is not None and row.share_class != ShareClass.LAND
+        )
 
     def add_lot(self) -> ShareLotDialog:
         dialog = ShareLotDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("shares"))
         dialog.open()
         return dialog
 
     def transfer(self) -> TransferDialog | None:
         row = self.selected()
-        if row is None or row.share_class == "land":
+        if row is None or row.share_class == ShareClass.LAND:
             return None
         dialog = TransferDialog(self.ctx, row, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("shares"))
         dialog.open()
         return dialog
 
@@ -130,40 +125,29 @@ def _not_empty(field: str) -> Any:
 
 
 class ShareLotDialog(FormDialog):
-    """Add a share lot (self-raised funds, project funds, red fund, cash, other)."""
+    """Add a share lot (self-raised funds, project funds, red fund, cash, other); every
+    field is read by the share lot's field table (``domain.records.ShareLotRecord``)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, _("Add share lot"), parent)
-        self.add_field(
+        self.add_record_field(
+            ShareLotRecord,
             "code",
-            _("Lot code"),
             QLineEdit(views.next_code(ctx.ledger, ctx.org_id, "share_lot", "S")),
-            _not_empty("code"),
         )
         self.holder = MemberPicker(member_search(ctx))
         self.add_field(
             "holder", _("Holder"), self.holder, lambda _w: self._code(self.holder, "holder")
         )
         cls = QComboBox()
-        fill_combo(
-            cls,
-            [(fmt.name_of(fmt.SHARE_CLASSES, c), c) for c in registers.SHARE_CLASSES],
-            keep=False,
-        )
-        self.add_field(
-            "share_class", _("Class"), cls, lambda w: w.currentData(), aliases=("class",)
-        )
-        self.add_field(
-            "amount",
-            _("Amount (yuan)"),
-            QLineEdit(),
-            lambda w: parse_money(w.text(), "amount", allow_zero=False),
-        )
-        self.add_field("start", _("Start"), DateEdit(dt.date.today()), lambda w: w.date_value())
+        fill_combo(cls, [(term(ShareClass, c), c) for c in ShareClass.stored()], keep=False)
+        self.add_record_field(ShareLotRecord, "class", cls)
+        self.add_record_field(ShareLotRecord, "amount", QLineEdit())
+        self.add_record_field(ShareLotRecord, "start", DateEdit(dt.date.today()))
         self.has_end = QCheckBox(_("Has an end date (maturity, redemption)"))
         self.add_field("has_end", "", self.has_end, lambda w: w.isChecked())
         self.end = DateEdit(dt.date.today().replace(month=12, day=31))
-        self.add_field("end", _("End"), self.end, lambda w: w.date_value())
+        self.add_record_field(ShareLotRecord, "end", self.end)
         self.lender = MemberPicker(member_search(ctx))
         self.add_field(
             "lender",
@@ -171,7 +155,7 @@ class ShareLotDialog(FormDialog):
             self.lender,
             lambda _w: self.lender.member_code() or None,
         )
-        self.add_field("notes", _("Notes"), QLineEdit())
+        self.add_record_field(ShareLotRecord, "notes", QLineEdit())
         self.has_end.toggled.connect(self.end.setEnabled)
         self.end.setEnabled(False)
         self.resize(480, 0)
@@ -184,21 +168,13 @@ class ShareLotDialog(FormDialog):
             raise DomainError(field, N_("say which member"))
         return code
 
-    def build(self, values: dict[str, Any]) -> registers.ShareLotForm:
-        form = registers.ShareLotForm(
-            code=values["code"],
-            holder=values["holder"],
-            share_class=values["share_class"],
-            amount_fen=values["amount"],
-            start=values["start"],
-            end=values["end"] if values["has_end"] else None,
-            lender=values["lender"],
-            notes=values["notes"].strip(),
-        )
-        registers.check_share_lot(form)
-        return form
+    def build(self, values: dict[str, Any]) -> ShareLotRecord:
+        fields = self.record_values(ShareLotRecord, values)
+        if not values["has_end"]:
+            fields["end"] = None
+        return registers.check_share_lot(ShareLotRecord(**fields))
 
-    def save(self, value: registers.ShareLotForm) -> int:
+    def save(self, value: ShareLotRecord) -> int:
         return registers.add_share_lot(self.ctx.ledger, self.ctx.org_id, value)
 
 
@@ -244,7 +220,7 @@ class TransferDialog(FormDialog):
             _("Lot"),
             QLabel(
                 f"{row.code}  {row.holder_code} {row.holder_name}  "
-                f"{fmt.name_of(fmt.SHARE_CLASSES, row.share_class)}  {fmt.money(row.amount_fen, currency=True)}"
+                f"{term(ShareClass, row.share_class)}  {fmt.money(row.amount_fen, currency=True)}"
             ),
         )
         self.add_field(
@@ -253,7 +229,7 @@ class TransferDialog(FormDialog):
         kind = QComboBox()
         fill_combo(
             kind,
-            [(fmt.name_of(fmt.TRANSFER_KINDS, k), k) for k in registers.TRANSFER_KINDS],
+            [(term(TransferKind, k), k) for k in TransferKind],
             keep=False,
         )
         self.add_field("kind", _("Kind"), kind, lambda w: w.currentData())

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.forms import EvaluatedForm, EvaluatedLine
+from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.services import vouchers, yearend
 from coopledger.services.statements import YearStatements, year_statements
@@ -70,7 +72,7 @@ def form_columns(form: EvaluatedForm) -> list[Column[EvaluatedLine]]:
 class StatementsView(View):
     """The year's official statements with their warnings, and the year-end actions."""
 
-    flags = frozenset({"vouchers", "distribution", "payments", "accounts"})
+    changes = Changes.VOUCHERS | Changes.DISTRIBUTION | Changes.PAYMENTS | Changes.ACCOUNTS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -190,9 +192,9 @@ class StatementsView(View):
         self.state.setText(
             _("{year}: {state}; {figures}").format(year=st.year, state=state, figures=figures)
         )
-        self.close_button.setEnabled(not closed and self.ctx.can("close_period"))
-        self.reopen_button.setEnabled(closed and self.ctx.can("reopen_year"))
-        self.print_button.setEnabled(self.ctx.can("print"))
+        self.close_button.setEnabled(not closed and self.ctx.can(Permission.CLOSE_PERIOD))
+        self.reopen_button.setEnabled(closed and self.ctx.can(Permission.REOPEN_YEAR))
+        self.print_button.setEnabled(self.ctx.can(Permission.PRINT))
 
     def form_model(self, kind: str) -> FormModel | None:
         """The table model of a form (for tests)."""
@@ -269,7 +271,6 @@ class StatementsView(View):
         status_message(
             self, _("{year} closed with {n} closing vouchers.").format(year=year, n=len(ids))
         )
-        self.ctx.notify("vouchers")
 
     def reopen_year(self) -> None:
         ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.year.value()
@@ -288,7 +289,6 @@ class StatementsView(View):
 
     def _reopened(self, year: int) -> None:
         status_message(self, _("{year} is open again.").format(year=year))
-        self.ctx.notify("vouchers")
 
 
 def close_question(check: YearCheck) -> str:

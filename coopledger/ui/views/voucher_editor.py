@@ -41,10 +41,11 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput, check_voucher, difference
 from coopledger.domain.money import fen_to_str, parse_money
 from coopledger.domain.numerals import amount_in_capitals
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import MemberAux, Permission, VoucherState
+from coopledger.i18n import _, term
 from coopledger.services import accounts as accounts_service
-from coopledger.services import queries, vouchers
-from coopledger.services.queries import VoucherDetail
+from coopledger.services import views, vouchers
+from coopledger.services.views import VoucherDetail
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.views.contracts import member_search
@@ -191,7 +192,7 @@ class VoucherEditor(QDialog):
         self.setObjectName("VoucherEditor")
         self.ctx = ctx
         self.detail = detail
-        self.readonly = detail is not None and detail.state != "draft"
+        self.readonly = detail is not None and detail.state != VoucherState.DRAFT
         self.busy = False
         self.voucher_id: int | None = detail.id if detail else None
         self.setWindowTitle(
@@ -215,7 +216,7 @@ class VoucherEditor(QDialog):
         head.addWidget(QLabel(_("Attachments")), 0, 2)
         head.addWidget(self.attachments, 0, 3)
         number = (
-            f"{detail.label}  ·  {fmt.name_of(fmt.VOUCHER_STATES, detail.state)}"
+            f"{detail.label}  ·  {term(VoucherState, detail.state)}"
             if detail
             else _("记 voucher; numbered when posted")
         )
@@ -391,7 +392,7 @@ class VoucherEditor(QDialog):
             choice = self.by_code.get(self.cell(row, ACCOUNT).split(" ", 1)[0])
             nxt = (
                 (row, MEMBER)
-                if choice is not None and choice.member_aux != "none"
+                if choice is not None and choice.member_aux != MemberAux.NONE
                 else (row, DEBIT)
             )
         elif col == MEMBER:
@@ -477,7 +478,7 @@ class VoucherEditor(QDialog):
             if not st.account:
                 raise DomainError(f"voucher.lines[{r}].account", N_("an account is required"))
             choice = self.by_code[st.account]
-            if choice.member_aux == "required" and not st.member:
+            if choice.member_aux == MemberAux.REQUIRED and not st.member:
                 raise DomainError(
                     f"voucher.lines[{r}].member",
                     N_("{code} {name} keeps a ledger per member: say which member"),
@@ -537,10 +538,17 @@ class VoucherEditor(QDialog):
             problem = self.describe(exc)
         self.problem.setText(problem)
         valid = not problem
-        can_save = valid and not self.busy and not self.readonly and self.ctx.can("prepare_voucher")
+        can_save = (
+            valid
+            and not self.busy
+            and not self.readonly
+            and self.ctx.can(Permission.PREPARE_VOUCHER)
+        )
         self.save_button.setEnabled(can_save)
         self.post_button.setEnabled(
-            can_save and self.ctx.can("review_voucher") and self.ctx.can("post_voucher")
+            can_save
+            and self.ctx.can(Permission.REVIEW_VOUCHER)
+            and self.ctx.can(Permission.POST_VOUCHER)
         )
 
     @staticmethod
@@ -600,7 +608,6 @@ class VoucherEditor(QDialog):
 
     def _saved(self, vid: int) -> None:
         self.busy = False
-        self.ctx.notify("vouchers")
         self.saved.emit(vid)
         self.accept()
 
@@ -608,9 +615,8 @@ class VoucherEditor(QDialog):
         self.busy = False
         self.recompute()
         if isinstance(exc, DomainError):
+            # A draft saved before posting failed stays a draft: the list has heard of it.
             self.problem.setText(self.describe(exc))
-            # A draft saved before posting failed stays a draft; the list shows it.
-            self.ctx.notify("vouchers")
         else:
             errors.show_error(self, exc)
 
@@ -620,7 +626,7 @@ _COL_FIELD = {ACCOUNT: ".account", DEBIT: ".debit", CREDIT: ".credit"}
 
 def open_voucher(ctx: AppContext, parent: QWidget, voucher_id: int) -> VoucherEditor:
     """Open a voucher (a draft to edit, a posted one to read)."""
-    detail = queries.voucher_detail(ctx.ledger, ctx.org_id, voucher_id)
+    detail = views.voucher_detail(ctx.ledger, ctx.org_id, voucher_id)
     editor = VoucherEditor(ctx, parent, detail=detail)
     editor.open()
     return editor

@@ -6,15 +6,17 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import Permission, VoucherSource, VoucherState
+from coopledger.i18n import _, term
 from coopledger.services import views as view_queries
 from coopledger.services import vouchers
 from coopledger.services.views import VoucherFilter, VoucherListRow
-from coopledger.ui import dialogs, errors, fmt
+from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Source
-from coopledger.ui.views.base import TableView, status_message
+from coopledger.ui.views.base import TableView, list_source, status_message
 from coopledger.ui.views.voucher_editor import VoucherEditor, open_voucher
 from coopledger.ui.widgets import fill_combo
 
@@ -23,10 +25,8 @@ VOUCHER_COLUMNS: list[Column[VoucherListRow]] = [
     Column(N_("Number"), lambda r: r.label, sort="number", width=130),
     Column(N_("摘要 Summary"), lambda r: r.memo, sort="memo", width=300),
     Column(N_("Amount"), lambda r: r.total, kind="money", sort="total", width=120),
-    Column(N_("State"), lambda r: fmt.name_of(fmt.VOUCHER_STATES, r.state), sort="state", width=80),
-    Column(
-        N_("Source"), lambda r: fmt.name_of(fmt.VOUCHER_SOURCES, r.source), sort="source", width=90
-    ),
+    Column(N_("State"), lambda r: term(VoucherState, r.state), sort="state", width=80),
+    Column(N_("Source"), lambda r: term(VoucherSource, r.source), sort="source", width=90),
     Column(N_("Attachments"), lambda r: r.attachments, kind="int", width=70),
     Column(N_("Prepared by"), lambda r: r.prepared_by, sort="prepared_by", width=90),
     Column(N_("Reviewed by"), lambda r: r.reviewed_by, width=90),
@@ -42,7 +42,7 @@ VOUCHER_COLUMNS: list[Column[VoucherListRow]] = [
 class VouchersView(TableView):
     """Vouchers of the current book, newest month first by default."""
 
-    flags = frozenset({"vouchers", "distribution", "payments"})
+    changes = Changes.VOUCHERS | Changes.DISTRIBUTION | Changes.PAYMENTS | Changes.PERIODS
     export_name = "vouchers"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -61,8 +61,7 @@ class VouchersView(TableView):
         self.bar.add_filter(
             "state",
             _("State"),
-            [(_("All"), None)]
-            + [(fmt.name_of(fmt.VOUCHER_STATES, s), s) for s in fmt.VOUCHER_STATES],
+            [(_("All"), None)] + [(term(VoucherState, s), s) for s in VoucherState],
         )
         self.year_filter = self.bar.add_filter("year", _("Year"), [(_("All years"), None)])
         self.bar.add_filter(
@@ -81,12 +80,7 @@ class VouchersView(TableView):
             year=self.bar.value("year"),
             month=self.bar.value("month"),
         )
-        return Source(
-            lambda: view_queries.count_vouchers(ledger, org, f),
-            lambda offset, limit, sort, desc: view_queries.page_vouchers(
-                ledger, org, f, sort=sort, descending=desc, offset=offset, limit=limit
-            ),
-        )
+        return list_source(ledger, org, f)
 
     def refresh(self) -> None:
         if self.ctx.org_id:
@@ -100,23 +94,29 @@ class VouchersView(TableView):
         rows: list[VoucherListRow] = self.selected_rows()
         states = {r.state for r in rows}
         c = self.ctx.can
-        self.new_button.setEnabled(c("prepare_voucher") and bool(self.ctx.org_id))
+        self.new_button.setEnabled(c(Permission.PREPARE_VOUCHER) and bool(self.ctx.org_id))
         self.open_button.setEnabled(len(rows) == 1)
-        self.delete_button.setEnabled(c("prepare_voucher") and bool(rows) and states == {"draft"})
-        self.review_button.setEnabled(c("review_voucher") and bool(rows) and states == {"draft"})
+        self.delete_button.setEnabled(
+            c(Permission.PREPARE_VOUCHER) and bool(rows) and states == {VoucherState.DRAFT}
+        )
+        self.review_button.setEnabled(
+            c(Permission.REVIEW_VOUCHER) and bool(rows) and states == {VoucherState.DRAFT}
+        )
         self.post_button.setEnabled(
-            c("post_voucher") and bool(rows) and states <= {"draft", "reviewed"}
+            c(Permission.POST_VOUCHER)
+            and bool(rows)
+            and states <= {VoucherState.DRAFT, VoucherState.REVIEWED}
         )
         self.reverse_button.setEnabled(
-            c("reverse_voucher")
+            c(Permission.REVERSE_VOUCHER)
             and len(rows) == 1
-            and rows[0].state == "posted"
+            and rows[0].state == VoucherState.POSTED
             and rows[0].reverses_id is None
             and rows[0].reversed_by_id is None
-            and rows[0].source not in ("distribution", "closing")
+            and rows[0].source not in (VoucherSource.DISTRIBUTION, VoucherSource.CLOSING)
         )
-        self.print_button.setEnabled(bool(rows) and c("print"))
-        self.close_button.setEnabled(c("close_period") and bool(self.ctx.org_id))
+        self.print_button.setEnabled(bool(rows) and c(Permission.PRINT))
+        self.close_button.setEnabled(c(Permission.CLOSE_PERIOD) and bool(self.ctx.org_id))
 
     def activated(self) -> None:
         self.open_selected()
@@ -149,14 +149,11 @@ class VouchersView(TableView):
             return done
 
         def done(n: int) -> None:
-            self.ctx.notify("vouchers")
             status_message(self, done_text.format(n=n))
 
-        def failed(exc: BaseException) -> None:
-            self.ctx.notify("vouchers")
-            errors.show_error(self, exc)
-
-        self.ctx.runner.run(task, on_done=done, on_error=failed, title=title)
+        self.ctx.runner.run(
+            task, on_done=done, on_error=lambda exc: errors.show_error(self, exc), title=title
+        )
 
     def delete_drafts(self) -> None:
         if not dialogs.confirm(self, _("Delete draft"), _("Delete the selected drafts?")):
@@ -168,7 +165,7 @@ class VouchersView(TableView):
 
     def post(self) -> None:
         def review_and_post(ledger: Any, org: int, vid: int) -> None:
-            if _state_of(ledger, org, vid) == "draft":
+            if _state_of(ledger, org, vid) == VoucherState.DRAFT:
                 vouchers.review_voucher(ledger, org, vid)
             vouchers.post_voucher(ledger, org, vid)
 
@@ -181,7 +178,6 @@ class VouchersView(TableView):
         from coopledger.ui.views.periods import ReverseDialog
 
         dialog = ReverseDialog(self.ctx, row.id, row.label, row.date, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("vouchers"))
         dialog.open()
 
     def print_voucher(self) -> None:
@@ -208,11 +204,10 @@ class VouchersView(TableView):
         from coopledger.ui.views.periods import ClosePeriodDialog
 
         dialog = ClosePeriodDialog(self.ctx, self)
-        dialog.saved.connect(lambda _r: self.ctx.notify("vouchers"))
         dialog.open()
 
 
 def _state_of(ledger: Any, org: int, vid: int) -> str:
-    from coopledger.services.queries import voucher_detail
+    from coopledger.services.views import voucher_detail
 
     return voucher_detail(ledger, org, vid).state

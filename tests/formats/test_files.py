@@ -13,19 +13,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from coopledger.domain.book import BookMember
 from coopledger.domain.errors import DomainError, DomainErrors
-from coopledger.services import files
-from coopledger.services.files import (
+from coopledger.domain.records import ContractRecord, MemberRecord
+from coopledger.formats import book_json
+from coopledger.formats import sheets as files
+from coopledger.formats.book_json import read_book_file
+from coopledger.formats.roster import (
     ContractRow,
     MemberRow,
-    Table,
     map_contract_columns,
     map_member_columns,
-    neutralise_cell,
     parse_contract_rows,
     parse_member_rows,
-    read_book_file,
+)
+from coopledger.formats.sheets import (
+    Table,
+    neutralise_cell,
     read_table,
     write_csv_safe,
     write_xlsx,
@@ -133,7 +136,7 @@ def test_missing_file_directory_and_too_large(
         read_book_file(tmp_path)
     path = tmp_path / "big.json"
     path.write_bytes(b"{}" + b" " * 100)
-    monkeypatch.setattr(files, "MAX_BOOK_BYTES", 50)
+    monkeypatch.setattr(book_json, "MAX_BOOK_BYTES", 50)
     with pytest.raises(DomainError) as caught:
         read_book_file(path)
     assert caught.value.text() == "big.json is too large to be a book (102 bytes; at most 50)"
@@ -192,23 +195,32 @@ def test_xlsx_members(tmp_path: Path) -> None:
     assert table.rows[2][1][6] == "2014-01-01"  # a date cell becomes ISO
     records, errors = parse_member_rows(table)
     assert records == [
-        MemberRow(2, "H0001", "苏子柏", "岩子脚小组", "530521196503120013", "13812345678"),
         MemberRow(
-            4, "H0002", "杨绍文", "大村小组", None, "0875-1234567", "6217 0000 1111", notes="1.35"
+            2,
+            MemberRecord(
+                "H0001",
+                "苏子柏",
+                "household",
+                group="岩子脚小组",
+                id_number="530521196503120013",
+                phone="13812345678",
+            ),
+        ),
+        MemberRow(
+            4,
+            MemberRecord(
+                "H0002",
+                "杨绍文",
+                group="大村小组",
+                phone="0875-1234567",
+                bank_account="621700001111",  # the card's groups, without their spaces
+                notes="1.35",
+            ),
         ),
     ]
     assert [(e.path, e.text()) for e in errors] == [
         ("row 5: 身份证号码", "check digit should be 3, got 2")
     ]
-    assert records[0].book_member() == BookMember(
-        "H0001",
-        "苏子柏",
-        "household",
-        group="岩子脚小组",
-        id_number="530521196503120013",
-        phone="13812345678",
-    )
-    assert records[1].book_member("H0100").code == "H0100"
 
 
 def test_xlsx_formula_without_saved_value_is_named(tmp_path: Path) -> None:
@@ -351,22 +363,23 @@ def test_csv_contracts_in_every_encoding(tmp_path: Path, encode: object) -> None
     assert records == [
         ContractRow(
             2,
-            "L0001",
-            "H0001",
-            "",
-            "岩子脚-03",
-            "岩子脚",
-            20000,
-            80000,
-            80000,
-            dt.date(2014, 1, 1),
-            dt.date(2028, 12, 31),
+            ContractRecord(
+                "L0001",
+                "H0001",
+                "岩子脚-03",
+                20000,
+                80000,
+                80000,
+                dt.date(2014, 1, 1),
+                dt.date(2028, 12, 31),
+                location="岩子脚",
+            ),
         ),
     ]
     assert [(e.path, e.text()) for e in errors] == [
         ("row 3: 面积（亩）", 'has thousands separators in the wrong places (got "1,35")'),
         ("row 4: 单价（元/亩）", 'is not an amount of money such as 1,600.00 (got "=1+1")'),
-        ("row 4: 终止日期", "must not be before the start date 2014-01-01 (got 2013-12-31)"),
+        ("row 4: 终止日期", "must not be before start 2014-01-01 (got 2013-12-31)"),
         ("row 6: 户号", "must not be empty"),
         ("row 6: 面积（亩）", 'must be greater than 0 (got "-2")'),
         ("row 7: 合同编号", 'the code "L0001" is also in row 2'),
@@ -384,7 +397,14 @@ def test_csv_contract_parcel_overlap_and_member_names(tmp_path: Path) -> None:
     )
     records, errors = parse_contract_rows(read_table(path))
     assert [
-        (r.row, r.code, r.member, r.member_name, r.share_value_per_mu_fen) for r in records
+        (
+            r.row,
+            r.contract.code,
+            r.contract.member,
+            r.member_name,
+            r.contract.share_value_per_mu_fen,
+        )
+        for r in records
     ] == [
         (2, "", "", "苏子柏", 0),
         (3, "", "", "杨绍文", 0),
@@ -416,7 +436,8 @@ def test_csv_semicolons_quotes_and_formula_text(tmp_path: Path) -> None:
     ]
     records, errors = parse_member_rows(table)
     assert errors == []
-    assert records[1].name == '=HYPERLINK("x")'  # plain text, never evaluated
+    assert records[1].member.name == '=HYPERLINK("x")'  # plain text, never evaluated
+    assert records[0].member.notes == "line one\nline two"  # a note may hold line breaks
 
 
 def test_csv_that_is_neither_utf8_nor_gbk(tmp_path: Path) -> None:
@@ -533,7 +554,7 @@ def test_member_rows_without_a_code_column_leave_codes_to_the_caller() -> None:
     table = Table(headers=["姓名", "小组"], rows=[(2, ["苏子柏", "一组"]), (3, ["杨绍文", ""])])
     records, errors = parse_member_rows(table)
     assert errors == []
-    assert [(r.code, r.name, r.group) for r in records] == [
+    assert [(r.member.code, r.member.name, r.member.group) for r in records] == [
         ("", "苏子柏", "一组"),
         ("", "杨绍文", ""),
     ]

@@ -1,0 +1,354 @@
+"""The records of the registers, each with its field table (`domain.fields`): a member, a
+land transfer contract, a share lot and an account of the chart.
+
+One class per concept: the book file, the roster reader, the forms and the services all
+hold these (a list row adds its id; see ``store.lists``). Each attribute declares its
+`Field`: its key in book files and forms, its rule, its label, the spreadsheet headers that
+name it and its column. Cross-field rules are the class's ``checks``.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from coopledger.domain.errors import N_
+from coopledger.domain.fields import Field, Kind, RecordCheck, field, shown
+from coopledger.domain.vocabulary import (
+    AccountKind,
+    ContractStatus,
+    MemberKind,
+    ShareClass,
+    TransferKind,
+)
+
+__all__ = [
+    "AccountRecord",
+    "ContractRecord",
+    "MemberRecord",
+    "ShareLotRecord",
+]
+
+Problems = Iterator[tuple[str, str, dict[str, object]]]
+
+
+# -- members ------------------------------------------------------------------------------
+
+
+def _inactive_only_when_left(v: Mapping[str, Any]) -> Problems:
+    if v.get("active") is True:
+        for attr in ("inactive_on", "inactive_reason"):
+            value = v.get(attr)
+            if value is not None and value != "":
+                yield (
+                    attr,
+                    N_('is only allowed when "active" is false (got {got})'),
+                    {"got": shown(value)},
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    """A member: a household (农户), the collective (村集体) or an organisation (the Party
+    branch). Free text is ``""`` when absent; `id_number` (upper-case X) is None."""
+
+    code: str = field(
+        Field("code", Kind.CODE, N_("Code"), required=True, headers=("户号", "编号", "成员编号"))
+    )
+    name: str = field(
+        Field(
+            "name",
+            Kind.TEXT,
+            N_("Name"),
+            required=True,
+            max_length=100,
+            headers=("户主姓名", "姓名", "户主"),
+        )
+    )
+    kind: MemberKind = field(
+        Field("kind", Kind.CHOICE, N_("Kind"), required=True, choices=MemberKind),
+        default=MemberKind.HOUSEHOLD,
+    )
+    group: str = field(
+        Field(
+            "group",
+            Kind.TEXT,
+            N_("村民小组 Group"),
+            max_length=50,
+            headers=("村民小组", "小组", "组别"),
+            column="group_name",
+        )
+    )
+    id_number: str | None = field(
+        Field(
+            "id_number",
+            Kind.RESIDENT_ID,
+            N_("Resident ID number"),
+            default=None,
+            headers=("身份证号", "身份证号码"),
+        )
+    )
+    phone: str = field(
+        Field("phone", Kind.TEXT, N_("Phone"), max_length=40, headers=("电话", "联系电话", "手机"))
+    )
+    bank_account: str = field(
+        Field(
+            "bank_account",
+            Kind.BANK_ACCOUNT,
+            N_("Bank card"),
+            headers=("银行卡号", "惠农卡号", "一卡通"),
+        )
+    )
+    address: str = field(Field("address", Kind.TEXT, N_("Address"), headers=("地址", "住址")))
+    notes: str = field(Field("notes", Kind.NOTE, N_("Notes"), headers=("备注",)))
+    active: bool = field(Field("active", Kind.FLAG, N_("Active"), default=True))
+    inactive_on: dt.date | None = field(
+        Field("inactive_on", Kind.DATE, N_("Left on"), default=None)
+    )
+    inactive_reason: str = field(Field("inactive_reason", Kind.TEXT, N_("Reason")))
+
+    checks: ClassVar[tuple[RecordCheck, ...]] = (_inactive_only_when_left,)
+
+
+# -- land contracts -----------------------------------------------------------------------
+
+
+def _end_not_before_start(v: Mapping[str, Any]) -> Problems:
+    start, end = v.get("start"), v.get("end")
+    if start is not None and end is not None and end < start:
+        yield (
+            "end",
+            N_("must not be before start {start} (got {got})"),
+            {"start": start.isoformat(), "got": end.isoformat()},
+        )
+
+
+def _terminated_within_term(v: Mapping[str, Any]) -> Problems:
+    start, end, on = v.get("start"), v.get("end"), v.get("terminated_on")
+    if on is not None and start is not None and end is not None and not start <= on <= end:
+        yield (
+            "terminated_on",
+            N_("must be between start {start} and end {end} (got {got})"),
+            {"start": start.isoformat(), "end": end.isoformat(), "got": on.isoformat()},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContractRecord:
+    """A land transfer contract (土地流转合同). `end` is the agreed end; `terminated_on` an
+    early end (the last day the contract ran). Money in fen, area in ten-thousandths of a
+    mu. `member` is the household's code."""
+
+    code: str = field(
+        Field("code", Kind.CODE, N_("Contract code"), required=True, headers=("合同编号", "编号"))
+    )
+    member: str = field(
+        Field(
+            "member",
+            Kind.REF,
+            N_("Household"),
+            required=True,
+            headers=("户号", "成员编号"),
+            column="",
+        )
+    )
+    parcel: str = field(
+        Field(
+            "parcel",
+            Kind.TEXT,
+            N_("Parcel"),
+            required=True,
+            max_length=100,
+            headers=("地块", "地块名称"),
+        )
+    )
+    area_e4: int = field(
+        Field(
+            "area_mu",
+            Kind.AREA,
+            N_("Area (mu)"),
+            required=True,
+            positive=True,
+            headers=("面积(亩)", "面积"),
+        )
+    )
+    rent_per_mu_fen: int = field(
+        Field(
+            "rent_per_mu",
+            Kind.MONEY,
+            N_("Rent per mu"),
+            required=True,
+            headers=("单价(元/亩)", "租金(元/亩)", "流转费(元/亩)"),
+        )
+    )
+    share_value_per_mu_fen: int = field(
+        Field(
+            "share_value_per_mu",
+            Kind.MONEY,
+            N_("Share value per mu"),
+            required=True,
+            headers=("折股(元/亩)", "折股单价", "入股价值(元/亩)"),
+        )
+    )
+    start: dt.date = field(
+        Field(
+            "start",
+            Kind.DATE,
+            N_("Start"),
+            required=True,
+            headers=("起始日期", "开始日期"),
+            column="start_on",
+        )
+    )
+    end: dt.date = field(
+        Field(
+            "end",
+            Kind.DATE,
+            N_("End"),
+            required=True,
+            headers=("终止日期", "结束日期"),
+            column="agreed_end_on",
+        )
+    )
+    location: str = field(
+        Field(
+            "location",
+            Kind.TEXT,
+            N_("Location / boundaries (四至)"),
+            headers=("位置", "坐落", "四至"),
+        )
+    )
+    status: ContractStatus | None = field(
+        Field(
+            "status",
+            Kind.CHOICE,
+            N_("Status"),
+            default=None,
+            choices=ContractStatus,
+            column="",
+        )
+    )
+    renews: str | None = field(Field("renews", Kind.REF, N_("Renews"), default=None, column=""))
+    terminated_on: dt.date | None = field(
+        Field("terminated_on", Kind.DATE, N_("Terminated on"), default=None, column="")
+    )
+    notes: str = field(Field("notes", Kind.NOTE, N_("Notes"), headers=("备注",)))
+
+    checks: ClassVar[tuple[RecordCheck, ...]] = (
+        _end_not_before_start,
+        _terminated_within_term,
+    )
+
+    @property
+    def effective_end(self) -> dt.date:
+        """The last day the contract actually ran: `terminated_on` when given, else `end`."""
+        return self.terminated_on if self.terminated_on is not None else self.end
+
+    @property
+    def effective_status(self) -> ContractStatus:
+        """Its status as stored: as given, else terminated when it ended early, else active."""
+        if self.status is not None:
+            return self.status
+        return ContractStatus.TERMINATED if self.terminated_on else ContractStatus.ACTIVE
+
+
+# -- share lots ---------------------------------------------------------------------------
+
+
+def _red_fund_rules(v: Mapping[str, Any]) -> Problems:
+    share_class = v.get("share_class")
+    if share_class == ShareClass.RED_FUND and "end" in v and v["end"] is None:
+        yield (
+            "end",
+            N_(
+                "a red fund stake has a fixed term: give its end date, when its principal is returned"
+            ),
+            {},
+        )
+    if (
+        v.get("lender") is not None
+        and share_class is not None
+        and share_class != ShareClass.RED_FUND
+    ):
+        yield (
+            "lender",
+            N_('is only allowed on red_fund lots (this lot\'s class is "{got}")'),
+            {"got": str(share_class)},
+        )
+
+
+def _transfer_kind_with_source(v: Mapping[str, Any]) -> Problems:
+    if v.get("transfer_kind") is not None and v.get("transferred_from") is None:
+        yield (
+            "transfer_kind",
+            N_('is only allowed with "transferred_from" (got {got})'),
+            {"got": shown(str(v["transfer_kind"]))},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLotRecord:
+    """A block of share capital (股本) held by one member from `start` to `end` (None: open).
+    Land lots are not share lots: they follow from the contracts."""
+
+    code: str = field(Field("code", Kind.CODE, N_("Lot code"), required=True))
+    holder: str = field(Field("holder", Kind.REF, N_("Holder"), required=True, column=""))
+    share_class: ShareClass = field(
+        Field(
+            "class",
+            Kind.CHOICE,
+            N_("Class"),
+            required=True,
+            choices=ShareClass,
+            allowed=tuple(c.value for c in ShareClass.stored()),
+        )
+    )
+    amount_fen: int = field(
+        Field("amount", Kind.MONEY, N_("Amount (yuan)"), required=True, positive=True)
+    )
+    start: dt.date = field(Field("start", Kind.DATE, N_("Start"), required=True, column="start_on"))
+    end: dt.date | None = field(
+        Field("end", Kind.DATE, N_("End"), default=None, column="end_on", written=True)
+    )
+    lender: str | None = field(
+        Field("lender", Kind.REF, N_("Lender (red fund)"), default=None, column="")
+    )
+    transferred_from: str | None = field(
+        Field("transferred_from", Kind.REF, N_("Transferred from"), default=None, column="")
+    )
+    transfer_kind: TransferKind | None = field(
+        Field("transfer_kind", Kind.CHOICE, N_("Transfer"), default=None, choices=TransferKind)
+    )
+    notes: str = field(Field("notes", Kind.NOTE, N_("Notes")))
+
+    checks: ClassVar[tuple[RecordCheck, ...]] = (
+        _end_not_before_start,
+        _red_fund_rules,
+        _transfer_kind_with_source,
+    )
+
+
+# -- accounts -----------------------------------------------------------------------------
+
+
+def _digits_only(v: Mapping[str, Any]) -> Problems:
+    code = v.get("code")
+    if code is not None and not (code.isascii() and code.isdigit()):
+        yield ("code", N_('must be digits only, such as "50101" (got {got})'), {"got": shown(code)})
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    """An account a book adds to (or repeats from) its chart."""
+
+    code: str = field(Field("code", Kind.CODE, N_("Code"), required=True, max_length=20))
+    name: str = field(Field("name", Kind.TEXT, N_("Name"), required=True, max_length=100))
+    kind: AccountKind = field(
+        Field("kind", Kind.CHOICE, N_("Kind"), required=True, choices=AccountKind)
+    )
+
+    checks: ClassVar[tuple[RecordCheck, ...]] = (_digits_only,)
