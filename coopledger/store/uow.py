@@ -103,6 +103,7 @@ class Tx:
         """Append a plain audit entry (an act that changes no tracked record's state).
 
         The entry is chained when the unit of work commits (or at ``chain_audit``)."""
+        self.tables.add("audit_log")  # written at commit: reported as written already
         self._pending.append(
             audit.pending(
                 user=self.user,
