@@ -44,6 +44,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -87,6 +88,7 @@ TYPES = {
     "BigInteger": "BigInteger()",
     "Boolean": "Boolean()",
     "Date": "Date()",
+    "LargeBinary": "LargeBinary()",
 }
 
 
