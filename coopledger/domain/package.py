@@ -243,6 +243,8 @@ def _money(value: object, path: str) -> int:
 
 def parse_manifest(data: object) -> Manifest:
     """A manifest read from its JSON; anything malformed is a `PackageError` naming where."""
+    if not isinstance(data, dict) or data.get("format") != PACKAGE_FORMAT:
+        raise PackageError(MANIFEST, N_("this is not a coopledger year-end package"))
     top = _object(
         data,
         "",
@@ -261,8 +263,6 @@ def parse_manifest(data: object) -> Manifest:
             "files",
         ),
     )
-    if top["format"] != PACKAGE_FORMAT:
-        raise PackageError(MANIFEST, N_("this is not a coopledger year-end package"))
     if top["version"] != PACKAGE_VERSION:
         raise _bad(
             "version",

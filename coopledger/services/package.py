@@ -171,9 +171,12 @@ def _households(ledger: Ledger, org_id: int, result: Mapping[str, Any]) -> tuple
     from coopledger.store.tables import member as m
 
     with ledger.connect() as conn:
-        kinds = dict(
-            conn.execute(select(m.c.code, m.c.kind).where(m.c.org_id == org_id)).tuples().all()
-        )
+        kinds = {
+            str(code): str(kind)
+            for code, kind in conn.execute(
+                select(m.c.code, m.c.kind).where(m.c.org_id == org_id)
+            )
+        }
     paid = 0
     for h in result.get("holders", []):
         amount = (
@@ -323,10 +326,11 @@ def create_package(
                 _add(zf, name, contents[name])
         package_sha = _file_sha256(tmp_path)
         with ledger.write(org_id) as tx:
+            # A plain entry (entity "package" is not a tracked record; "organisation" is).
             tx.log(
                 "create package",
-                entity="organisation",
-                entity_id=org_id,
+                entity="package",
+                entity_id=f"{org_id}/{year}",
                 after={
                     "year": year,
                     "manifest_sha256": hashlib.sha256(raw).hexdigest(),
@@ -384,8 +388,8 @@ class OpenedPackage:
     texts: dict[str, bytes] = field(default_factory=dict)
 
 
-def _not_a_package(name: str, message: str, **params: object) -> PackageError:
-    return PackageError(name, message, **params)
+def _not_a_package(where: str, message: str, **params: object) -> PackageError:
+    return PackageError(where, message, **params)
 
 
 _KEEP = {"distribution.json", "statements.json", "audit-head.json"}
