@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from coopledger.domain.figures import parse_fen
+from coopledger.domain.money import fen_to_str
+
 from coopledger.domain.errors import DomainError, DomainErrors
 from coopledger.domain.package import CONTENT_FILES, PackageError
 from coopledger.services.accounts import find_organisation
@@ -40,7 +43,7 @@ def test_a_package_holds_every_file_and_verifies(
     assert book["format"] == "coopledger-book" and book["organisation"]["name"] == COLLECTIVE
     result = json.loads(files["distribution.json"])
     assert result["year"] == 2014 and m.summary.dividends == 4_017_180
-    assert m.summary.money("dividends") == round(float(result["dividends"]) * 100)
+    assert m.summary.money("dividends") == parse_fen(result["dividends"])
     # The fingerprint is on paper: every page of the statements and of the notice.
     for name in ("statements.pdf", "notice.pdf"):
         text = all_text(files[name])
@@ -275,7 +278,7 @@ def test_a_package_of_the_cooperative_book(demo_packages: dict[str, Path]) -> No
     statements = json.loads(members(demo_packages[COOPERATIVE])["statements.json"])
     lines = {ln["id"]: ln for ln in statements["income_statement"]["lines"]}
     expect = sum(
-        round(float(lines[i]["amount"]) * 100) for i in ("operating_revenue", "investment_income")
+        parse_fen(lines[i]["amount"]) for i in ("operating_revenue", "investment_income")
     )
     assert s.operating_income == expect
 

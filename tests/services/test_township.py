@@ -1,0 +1,170 @@
+"""The township database: packages verified and taken in whole or not at all, the village's
+key remembered, a second package for a year refused unless replaced (audited), the report and
+its bands. On SQLite files and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coopledger.domain.figures import parse_fen
+from coopledger.domain.money import fen_to_str
+
+from coopledger.domain.errors import DomainError
+from coopledger.domain.package import PackageError
+from coopledger.services.ledger import Ledger, verify
+from coopledger.services.package import verify_package
+from coopledger.services.township import (
+    PackageRefused,
+    get_bands,
+    import_packages,
+    package_file,
+    report_json,
+    set_bands,
+    township_report,
+    villages,
+)
+from tests.support.packages import COLLECTIVE, COOPERATIVE, resign, rewrite
+
+Township = Ledger
+
+
+def _entries(ledger: Ledger, action: str) -> list[dict[str, object]]:
+    from sqlalchemy import select
+
+    from coopledger.store.tables import audit_log as log
+
+    with ledger.connect() as conn:
+        return [
+            json.loads(r[0]) if r[0] else {}
+            for r in conn.execute(select(log.c.after_json).where(log.c.action == action))
+        ]
+
+
+def test_import_and_report(ledger: Township, demo_packages: dict[str, Path]) -> None:
+    done = import_packages(ledger, [demo_packages[COLLECTIVE], demo_packages[COOPERATIVE]])
+    assert [(d.name, d.year, d.revision, d.new_village) for d in done] == [
+        (COLLECTIVE, 2014, 1, True),
+        (COOPERATIVE, 2014, 1, True),
+    ]
+    report = township_report(ledger, 2014)
+    js = report_json(report)
+    assert set(js) >= {"villages", "totals", "bands"}
+    rows = {r["name"]: r for r in js["villages"]}
+    village = rows[COLLECTIVE]
+    assert set(village) >= {
+        "name",
+        "operating_income",
+        "net_income",
+        "land_fees",
+        "welfare",
+        "reserve",
+        "transaction_returns",
+        "dividends",
+        "households_paid",
+    }
+    result = json.loads(
+        verify_package(demo_packages[COLLECTIVE]).package.texts["distribution.json"]
+    )
+    for name in ("net_income", "land_fees", "welfare", "reserve", "dividends"):
+        assert village[name] == result[name]
+    assert village["operating_income"] == "70554.77"
+    assert village["households_paid"] == 176
+    total_div = sum(parse_fen(r["dividends"]) for r in js["villages"])
+    assert js["totals"]["dividends"] == fen_to_str(total_div)
+    assert set(js["totals"]) == {
+        "operating_income",
+        "net_income",
+        "land_fees",
+        "welfare",
+        "reserve",
+        "transaction_returns",
+        "dividends",
+    }
+    assert js["bands"] == {"空壳村": 0, "1万元以下": 0, "1-3万元": 0, "3-10万元": 1, "10万元以上": 1}
+    assert js["previous_year"]["villages"] == 0
+    assert report.missing == ()
+    assert set(township_report(ledger, 2015).missing) == {COLLECTIVE, COOPERATIVE}
+    status = {v.name: v for v in villages(ledger)}
+    assert status[COLLECTIVE].has(2014) and not status[COLLECTIVE].has(2015)
+    assert package_file(ledger, COLLECTIVE, 2014) == demo_packages[COLLECTIVE].read_bytes()
+    checked = verify(ledger)
+    assert checked.ok, checked.problems
+    assert checked.records["township_package"] == 2
+
+
+def test_a_second_package_for_the_year_needs_replace(
+    ledger: Township, demo_packages: dict[str, Path]
+) -> None:
+    pkg = demo_packages[COLLECTIVE]
+    import_packages(ledger, [pkg])
+    with pytest.raises(DomainError, match="already has a package for 2014"):
+        import_packages(ledger, [pkg])
+    done = import_packages(ledger, [pkg], replace=True)
+    assert done[0].replaced and done[0].revision == 2
+    assert [e["state"] for e in _entries(ledger, "replace package")] == ["replaced"]
+    assert len(_entries(ledger, "import package (replacing)")) == 1
+    assert township_report(ledger, 2014).rows[0].revision == 2
+    assert verify(ledger).ok
+
+
+def test_a_package_from_another_key_is_refused_until_accepted(
+    ledger: Township, demo_packages: dict[str, Path], tmp_path: Path
+) -> None:
+    pkg = demo_packages[COLLECTIVE]
+    import_packages(ledger, [pkg])
+    known = villages(ledger)[0].fingerprint
+    forged, other = resign(pkg, tmp_path / "new-key.zip")
+    with pytest.raises(PackageRefused) as exc:
+        import_packages(ledger, [forged], replace=True)
+    text = exc.value.errors[0].describe()
+    assert known in text and other in text and "--accept-key" in text
+    assert villages(ledger)[0].fingerprint == known
+    # The office compares the new fingerprint with the village's printed statements.
+    import_packages(ledger, [forged], replace=True, accept_key=other.replace(" ", "-").lower())
+    assert villages(ledger)[0].fingerprint == other
+    changed = _entries(ledger, "accept new village key")
+    assert changed and changed[0]["fingerprint"] == other
+    assert verify(ledger).ok
+
+
+def test_nothing_is_imported_when_one_package_is_bad(
+    ledger: Township, demo_packages: dict[str, Path], tmp_path: Path
+) -> None:
+    good = demo_packages[COOPERATIVE]
+    bad = rewrite(demo_packages[COLLECTIVE], tmp_path / "bad.zip", book_json=b"{}")
+    with pytest.raises(PackageRefused) as exc:
+        import_packages(ledger, [good, bad])
+    assert exc.value.errors[0].describe() == (
+        "bad.zip: book.json was changed (its SHA-256 is not the manifest's)"
+    )
+    assert villages(ledger) == []
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(good.read_bytes()[:1000])
+    with pytest.raises(PackageError):
+        import_packages(ledger, [good, broken])
+    assert villages(ledger) == []
+
+
+def test_bands_are_a_setting_per_county(
+    ledger: Township, demo_packages: dict[str, Path]
+) -> None:
+    import_packages(ledger, [demo_packages[COLLECTIVE], demo_packages[COOPERATIVE]])
+    assert [b.label for b in get_bands(ledger, "施甸县")] == [
+        "空壳村",
+        "1万元以下",
+        "1-3万元",
+        "3-10万元",
+        "10万元以上",
+    ]
+    set_bands(ledger, (50_000, 100_000), county="施甸县")
+    report = township_report(ledger, 2014)
+    assert report.band_counts == {"空壳村": 0, "5万元以下": 0, "5-10万元": 1, "10万元以上": 1}
+    set_bands(ledger, (10_000,), ("无收入", "较少", "较多"), county="别县")
+    # One county's bands: fine; the villages of two counties with different bands: say which.
+    assert township_report(ledger, 2014, county="施甸县").band_counts["5-10万元"] == 1
+    set_bands(ledger, None, county="施甸县")
+    assert township_report(ledger, 2014).band_counts["3-10万元"] == 1
+    assert verify(ledger).ok
