@@ -25,6 +25,7 @@ FLAGS = frozenset(
         "payments",
         "settings",
         "users",
+        "township",
     }
 )
 

@@ -46,6 +46,7 @@ TASKS: tuple[tuple[str, str, str, str], ...] = (
     ("distribution", N_("收益分配 Distribution"), "distribution", "DistributionView"),
     ("printing", N_("打印 Printing"), "printing", "PrintingView"),
     ("audit", N_("审计 Audit"), "audit", "AuditView"),
+    ("township", N_("乡镇汇总 Township"), "township", "TownshipView"),
     ("accounts", N_("科目与建账 Accounts"), "chart", "ChartView"),
     ("settings", N_("设置 Settings"), "settings", "SettingsView"),
 )
@@ -249,7 +250,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = TASKS[row][0]
-        if self.ctx.org is None and key not in ("settings", "audit"):
+        if self.ctx.org is None and key not in ("settings", "audit", "township"):
             self.stack.setCurrentWidget(self._empty)
             return
         self.stack.setCurrentWidget(self.view(key))

@@ -71,12 +71,12 @@ def test_exit_statuses_of_bad_packages(demo_packages: dict[str, Path], tmp_path:
     changed = rewrite(good, tmp_path / "changed.zip", statements_pdf=b"%PDF-1.4 forged")
     r = run("package", "verify", str(changed))
     assert r.returncode == 1
-    assert "statements.pdf was changed" in r.stderr
+    assert "statements.pdf 已被改动" in r.stderr  # the program speaks zh_CN by default
     r = run("--db", town, "township", "import", str(changed))
     assert r.returncode == 1 and "statements.pdf" in r.stderr
     missing = rewrite(good, tmp_path / "missing.zip", book_json=None)
     r = run("package", "verify", str(missing))
-    assert r.returncode == 1 and "book.json is named in the manifest but missing" in r.stderr
+    assert r.returncode == 1 and "清单列出了 book.json，但报送包中没有" in r.stderr
     letter = tmp_path / "letter.zip"
     letter.write_text("a letter", encoding="utf-8")
     truncated = tmp_path / "truncated.zip"
