@@ -219,7 +219,9 @@ def cmd_township_report(ctx: Context) -> int:
         )
     )
     if report.missing:
-        print(_("No package for {year}: {names}").format(year=a.year, names="、".join(report.missing)))
+        print(
+            _("No package for {year}: {names}").format(year=a.year, names="、".join(report.missing))
+        )
     return 0
 
 
@@ -254,10 +256,7 @@ def cmd_township_villages(ctx: Context) -> int:
     print(
         table(
             [_("Village"), _("County"), _("Years received"), _("Key fingerprint")],
-            [
-                [v.name, v.county, " ".join(str(y) for y in v.years), v.fingerprint]
-                for v in rows
-            ],
+            [[v.name, v.county, " ".join(str(y) for y in v.years), v.fingerprint] for v in rows],
         )
     )
     return 0

@@ -284,14 +284,17 @@ def parse_manifest(data: object) -> Manifest:
         raise _bad("year", N_("not a year: {got}"), got=str(year))
     key = _object(top["key"], "key", ("algorithm", "public_key", "fingerprint"))
     if key["algorithm"] != "ed25519":
-        raise _bad("key.algorithm", N_("unknown signature algorithm {got}"), got=str(key["algorithm"]))
+        raise _bad(
+            "key.algorithm", N_("unknown signature algorithm {got}"), got=str(key["algorithm"])
+        )
     public = bytes.fromhex(_hex(key["public_key"], "key.public_key", 2 * _KEY_BYTES))
     printed = _text(key["fingerprint"], "key.fingerprint")
     if printed != fingerprint(public):
         raise _bad("key.fingerprint", N_("does not belong to the public key"))
     head = _object(top["chain_head"], "chain_head", ("entry", "hash"))
     chain = ChainHead(
-        _count(head["entry"], "chain_head.entry"), _hex(head["hash"], "chain_head.hash", _SHA256_HEX)
+        _count(head["entry"], "chain_head.entry"),
+        _hex(head["hash"], "chain_head.hash", _SHA256_HEX),
     )
     s = _object(top["summary"], "summary", (*SUMMARY_MONEY, "households_paid", "households"))
     summary = PackageSummary(
@@ -437,7 +440,11 @@ def distribution_problems(result: Mapping[str, Any]) -> list[DomainError]:
     if fees != f:
         differ("Σ holders[].land_fee = land_fees", fees, f)
     if returns != v["transaction_returns"]:
-        differ("Σ holders[].transaction_return = transaction_returns", returns, v["transaction_returns"])
+        differ(
+            "Σ holders[].transaction_return = transaction_returns",
+            returns,
+            v["transaction_returns"],
+        )
     if dividends != v["dividends"]:
         differ("Σ holders[].dividend = dividends", dividends, v["dividends"])
     return out

@@ -9,6 +9,7 @@ yuan after the 空壳村 band (default 1万, 3万, 10万), each bound included i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -73,7 +74,7 @@ def parse_bounds(texts: Sequence[str], path: str = "--bounds") -> tuple[int, ...
         out.append(value)
     if not out:
         raise DomainError(path, N_("give at least one bound"))
-    if any(b <= 0 for b in out) or any(b >= c for b, c in zip(out, out[1:], strict=False)):
+    if any(b <= 0 for b in out) or any(b >= c for b, c in itertools.pairwise(out)):
         raise DomainError(path, N_("the bounds must be above 0 and increasing"))
     return tuple(out)
 
@@ -85,16 +86,17 @@ def bands_from_bounds(
     one band from each bound (included) to the next, and the last bound and over. Labels
     are written as counties write them (``1万元以下``, ``1-3万元``, ``10万元以上``) unless
     given (one per band)."""
-    if not bounds_yuan or any(b <= 0 for b in bounds_yuan) or list(bounds_yuan) != sorted(
-        set(bounds_yuan)
+    if (
+        not bounds_yuan
+        or any(b <= 0 for b in bounds_yuan)
+        or list(bounds_yuan) != sorted(set(bounds_yuan))
     ):
         raise DomainError("bands", N_("the bounds must be above 0 and increasing"))
     unit = 10_000 if all(b % 1000 == 0 for b in bounds_yuan) else 1
     u = "万元" if unit == 10_000 else "元"
     made = [EMPTY_SHELL, f"{_amount(bounds_yuan[0], unit)}{u}以下"]
     made += [
-        f"{_amount(a, unit)}-{_amount(b, unit)}{u}"
-        for a, b in zip(bounds_yuan, bounds_yuan[1:], strict=False)
+        f"{_amount(a, unit)}-{_amount(b, unit)}{u}" for a, b in itertools.pairwise(bounds_yuan)
     ]
     made.append(f"{_amount(bounds_yuan[-1], unit)}{u}以上")
     if labels:

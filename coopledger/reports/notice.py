@@ -31,10 +31,10 @@ from coopledger.reports.common import (
     capitals,
     cn_date,
     draw_fit,
+    fingerprint_label,
     money,
     money_sign,
     open_pdf,
-    fingerprint_label,
     page_label,
     text_batch,
 )

@@ -27,7 +27,9 @@ from coopledger.reports.table import Column, Table
 
 __all__ = ["TownshipPaper", "TownshipPaperRow", "render_township"]
 
-_W, _H = landscape(A4)
+_PAGE: tuple[float, float] = landscape(A4)
+_W: Final = float(_PAGE[0])
+_H: Final = float(_PAGE[1])
 _MARGIN: Final = 12 * MM
 _HEAD_H: Final = 11 * MM
 _ROW_H: Final = 6.6 * MM

@@ -122,7 +122,5 @@ def org_key(ledger: Ledger, org_id: int) -> OrgKey | None:
 def key_fingerprint(ledger: Ledger, org_id: int) -> str:
     """The fingerprint printed on the statements and the notice ("" without a key)."""
     with ledger.connect() as conn:
-        row = conn.execute(
-            select(_KEYS.c.fingerprint).where(_KEYS.c.org_id == org_id)
-        ).first()
+        row = conn.execute(select(_KEYS.c.fingerprint).where(_KEYS.c.org_id == org_id)).first()
     return str(row[0]) if row else ""

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from coopledger.domain.errors import N_, DomainError, DomainErrors
+from coopledger.domain.figures import parse_fen
 from coopledger.domain.package import (
     CONTENT_FILES,
     MANIFEST,
@@ -49,7 +50,6 @@ from coopledger.domain.package import (
     parse_manifest,
     summary_problems,
 )
-from coopledger.domain.figures import parse_fen
 from coopledger.services.ledger import Ledger
 
 __all__ = [
@@ -137,7 +137,9 @@ def _statement_problems(st: Any) -> list[DomainError]:
     return [
         DomainError(
             "statements",
-            N_("the statements do not balance: {left} is {left_value}, but {right} is {right_value}"),
+            N_(
+                "the statements do not balance: {left} is {left_value}, but {right} is {right_value}"
+            ),
             left=r.left_label,
             left_value=fen_from(r.left_value),
             right=r.right_label,
@@ -173,9 +175,7 @@ def _households(ledger: Ledger, org_id: int, result: Mapping[str, Any]) -> tuple
     with ledger.connect() as conn:
         kinds = {
             str(code): str(kind)
-            for code, kind in conn.execute(
-                select(m.c.code, m.c.kind).where(m.c.org_id == org_id)
-            )
+            for code, kind in conn.execute(select(m.c.code, m.c.kind).where(m.c.org_id == org_id))
         }
     paid = 0
     for h in result.get("holders", []):
@@ -427,9 +427,7 @@ def open_package(path: Path | str, *, data: bytes | None = None) -> OpenedPackag
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.entries:
-            raise _not_a_package(
-                shown, N_("holds {n} files; a package holds a few"), n=len(infos)
-            )
+            raise _not_a_package(shown, N_("holds {n} files; a package holds a few"), n=len(infos))
         names: set[str] = set()
         total = 0
         for info in infos:
@@ -441,20 +439,19 @@ def open_package(path: Path | str, *, data: bytes | None = None) -> OpenedPackag
             names.add(info.filename)
             mode = info.external_attr >> 16
             if info.is_dir() or (mode and (mode & 0o170000) not in (0, 0o100000)):
-                raise _not_a_package(
-                    shown, N_("{name} is not a plain file"), name=info.filename
-                )
+                raise _not_a_package(shown, N_("{name} is not a plain file"), name=info.filename)
             if info.flag_bits & 0x1:
                 raise _not_a_package(shown, N_("{name} is encrypted"), name=info.filename)
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise _not_a_package(
-                    shown, N_("{name} is compressed in a way packages never are"), name=info.filename
+                    shown,
+                    N_("{name} is compressed in a way packages never are"),
+                    name=info.filename,
                 )
             total += info.file_size
             too_big = info.file_size > limits.file_bytes or total > limits.total_bytes
-            bomb = (
-                info.file_size > limits.ratio_from
-                and info.file_size > limits.ratio * max(info.compress_size, 1)
+            bomb = info.file_size > limits.ratio_from and info.file_size > limits.ratio * max(
+                info.compress_size, 1
             )
             if too_big or bomb:
                 raise _not_a_package(
@@ -503,7 +500,7 @@ def open_package(path: Path | str, *, data: bytes | None = None) -> OpenedPackag
                 keep = name in _KEEP and info.file_size <= limits.manifest_bytes * 64
                 kept: list[bytes] = []
                 with zf.open(info) as fh:
-                    for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    while block := fh.read(1 << 20):
                         size += len(block)
                         if size > info.file_size:  # never more than it declared
                             raise zipfile.BadZipFile("longer than declared")
@@ -594,7 +591,11 @@ def check_package(p: OpenedPackage, *, fingerprint: str | None = None) -> Packag
     for name, f in listed.items():
         if name in p.damaged:
             problems.append(
-                DomainError(where, N_("{name} is damaged or was changed (the zip cannot give it back intact)"), name=name)
+                DomainError(
+                    where,
+                    N_("{name} is damaged or was changed (the zip cannot give it back intact)"),
+                    name=name,
+                )
             )
         elif name not in p.found:
             problems.append(
@@ -627,7 +628,9 @@ def _content_problems(p: OpenedPackage) -> list[DomainError]:
         statements = json.loads(p.texts["statements.json"].decode("utf-8"))
         head = json.loads(p.texts["audit-head.json"].decode("utf-8"))
     except (KeyError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [DomainError(p.name, N_("a file of the package is not JSON ({error})"), error=str(exc))]
+        return [
+            DomainError(p.name, N_("a file of the package is not JSON ({error})"), error=str(exc))
+        ]
     out += distribution_problems(result)
     out += summary_problems(m.summary, result)
     if result.get("year") != m.year or statements.get("year") != m.year:
@@ -641,7 +644,9 @@ def _content_problems(p: OpenedPackage) -> list[DomainError]:
             out.append(
                 DomainError(
                     "statements.json",
-                    N_("the statements do not balance: {left} is {left_value}, but {right} is {right_value}"),
+                    N_(
+                        "the statements do not balance: {left} is {left_value}, but {right} is {right_value}"
+                    ),
                     left=c.get("left"),
                     left_value=c.get("left_value"),
                     right=c.get("right"),

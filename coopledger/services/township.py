@@ -152,7 +152,7 @@ def import_packages(
                             _refused(
                                 p,
                                 N_(
-                                    "{name} signs its packages with the key {known}; this one is signed with {got}. If the village has a new key, compare the fingerprint on its printed statements and import with --accept-key \"{got}\""
+                                    '{name} signs its packages with the key {known}; this one is signed with {got}. If the village has a new key, compare the fingerprint on its printed statements and import with --accept-key "{got}"'
                                 ),
                                 name=o.name,
                                 known=row["fingerprint"],
@@ -389,7 +389,9 @@ def set_bands(
         value = (
             ""
             if bounds_yuan is None
-            else json.dumps({"bounds": list(bounds_yuan), "labels": list(labels)}, ensure_ascii=False)
+            else json.dumps(
+                {"bounds": list(bounds_yuan), "labels": list(labels)}, ensure_ascii=False
+            )
         )
         if bounds_yuan is None:
             if row is not None:

@@ -83,7 +83,10 @@ def test_exit_statuses_of_bad_packages(demo_packages: dict[str, Path], tmp_path:
     truncated.write_bytes(good.read_bytes()[:5000])
     climbing = rewrite(good, tmp_path / "climbing.zip", **{"../x": b"x"})
     for bad in (letter, truncated, climbing):
-        for args in (("package", "verify", str(bad)), ("--db", town, "township", "import", str(bad))):
+        for args in (
+            ("package", "verify", str(bad)),
+            ("--db", town, "township", "import", str(bad)),
+        ):
             r = run(*args)
             assert r.returncode == 2, (bad.name, r.stderr)
             assert r.stderr.count("\n") == 1, r.stderr

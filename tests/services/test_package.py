@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from coopledger.domain.figures import parse_fen
-from coopledger.domain.money import fen_to_str
-
 from coopledger.domain.errors import DomainError, DomainErrors
+from coopledger.domain.figures import parse_fen
 from coopledger.domain.package import CONTENT_FILES, PackageError
 from coopledger.services.accounts import find_organisation
 from coopledger.services.ledger import open_ledger, verify
@@ -69,9 +67,11 @@ def test_creating_a_package_is_audited_and_leaves_the_ledger_verified(
         assert report.ok, report.problems
     finally:
         led.close()
-    row = sqlite3.connect(demo_copy).execute(
-        "SELECT after_json FROM audit_log WHERE action = 'create package'"
-    ).fetchone()
+    row = (
+        sqlite3.connect(demo_copy)
+        .execute("SELECT after_json FROM audit_log WHERE action = 'create package'")
+        .fetchone()
+    )
     logged = json.loads(row[0])
     assert logged["package_sha256"] == made.sha256
     assert logged["fingerprint"] == made.manifest.fingerprint
@@ -93,7 +93,9 @@ def test_a_byte_changed_in_any_file_is_found(
     src = demo_packages[COLLECTIVE]
     data = bytearray(members(src)[name])
     data[len(data) // 2] ^= 0x01
-    bad = rewrite(src, tmp_path / "bad.zip", **{name.replace(".", "_").replace("-", "_"): bytes(data)})
+    bad = rewrite(
+        src, tmp_path / "bad.zip", **{name.replace(".", "_").replace("-", "_"): bytes(data)}
+    )
     found = _problems(bad)
     assert found == [f"bad.zip: {name} was changed (its SHA-256 is not the manifest's)"]
 
@@ -114,9 +116,7 @@ def test_files_added_or_removed_are_found(demo_packages: dict[str, Path], tmp_pa
     added = rewrite(src, tmp_path / "added.zip", extra_txt=b"hello")
     assert _problems(added) == ["added.zip: extra.txt was added: the manifest does not list it"]
     removed = rewrite(src, tmp_path / "removed.zip", notice_pdf=None)
-    assert _problems(removed) == [
-        "removed.zip: notice.pdf is named in the manifest but missing"
-    ]
+    assert _problems(removed) == ["removed.zip: notice.pdf is named in the manifest but missing"]
     unsigned = rewrite(src, tmp_path / "unsigned.zip", manifest_sig=None)
     assert _problems(unsigned) == ["unsigned.zip: the manifest is not signed (no manifest.sig)"]
 
@@ -145,7 +145,9 @@ def test_a_package_signed_with_another_key(demo_packages: dict[str, Path], tmp_p
     lying, _ = resign(
         src,
         tmp_path / "lying.zip",
-        edit={"summary": {**json.loads(members(src)["manifest.json"])["summary"], "welfare": "1.00"}},
+        edit={
+            "summary": {**json.loads(members(src)["manifest.json"])["summary"], "welfare": "1.00"}
+        },
     )
     assert any("summary.welfare" in p for p in _problems(lying))
 
@@ -277,9 +279,7 @@ def test_a_package_of_the_cooperative_book(demo_packages: dict[str, Path]) -> No
     # 经营收入 + 投资收益 (511 on this chart), as the 盈余及盈余分配表 prints them.
     statements = json.loads(members(demo_packages[COOPERATIVE])["statements.json"])
     lines = {ln["id"]: ln for ln in statements["income_statement"]["lines"]}
-    expect = sum(
-        parse_fen(lines[i]["amount"]) for i in ("operating_revenue", "investment_income")
-    )
+    expect = sum(parse_fen(lines[i]["amount"]) for i in ("operating_revenue", "investment_income"))
     assert s.operating_income == expect
 
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from coopledger.domain.errors import DomainError
 from coopledger.domain.figures import parse_fen
 from coopledger.domain.money import fen_to_str
-
-from coopledger.domain.errors import DomainError
 from coopledger.domain.package import PackageError
 from coopledger.services.ledger import Ledger, verify
 from coopledger.services.package import verify_package
@@ -83,7 +82,13 @@ def test_import_and_report(ledger: Township, demo_packages: dict[str, Path]) -> 
         "transaction_returns",
         "dividends",
     }
-    assert js["bands"] == {"空壳村": 0, "1万元以下": 0, "1-3万元": 0, "3-10万元": 1, "10万元以上": 1}
+    assert js["bands"] == {
+        "空壳村": 0,
+        "1万元以下": 0,
+        "1-3万元": 0,
+        "3-10万元": 1,
+        "10万元以上": 1,
+    }
     assert js["previous_year"]["villages"] == 0
     assert report.missing == ()
     assert set(township_report(ledger, 2015).missing) == {COLLECTIVE, COOPERATIVE}
@@ -148,9 +153,7 @@ def test_nothing_is_imported_when_one_package_is_bad(
     assert villages(ledger) == []
 
 
-def test_bands_are_a_setting_per_county(
-    ledger: Township, demo_packages: dict[str, Path]
-) -> None:
+def test_bands_are_a_setting_per_county(ledger: Township, demo_packages: dict[str, Path]) -> None:
     import_packages(ledger, [demo_packages[COLLECTIVE], demo_packages[COOPERATIVE]])
     assert [b.label for b in get_bands(ledger, "施甸县")] == [
         "空壳村",

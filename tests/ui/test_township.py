@@ -33,9 +33,7 @@ def test_the_township_view(qtbot, demo_packages: dict[str, Path], tmp_path: Path
         assert view.village_model.rowCount() == 2
         ModelTester(None).check(view.village_model)  # type: ignore[arg-type]
         ModelTester(None).check(view.report_model)  # type: ignore[arg-type]
-        status = [
-            view.village_model.data(view.village_model.index(r, 4)) for r in range(2)
-        ]
+        status = [view.village_model.data(view.village_model.index(r, 4)) for r in range(2)]
         assert all(s.startswith("已接收") for s in status), status
         # two villages and the total row
         assert view.report_model.rowCount() == 3

@@ -190,6 +190,7 @@ class TownshipView(View):
         lower.addWidget(self.chart)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
+        lower.setSizes([780, 480])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.villages_table)
         split.addWidget(lower)
@@ -255,7 +256,9 @@ class TownshipView(View):
         self.summary.setText(text)
         self.pdf_button.setEnabled(bool(report.rows) and self.ctx.can("print"))
 
-    def import_packages(self, paths: Sequence[Path] | None = None, *, replace: bool = False) -> None:
+    def import_packages(
+        self, paths: Sequence[Path] | None = None, *, replace: bool = False
+    ) -> None:
         """Verify packages and take them in, in the background (all of them or none)."""
         if paths is None:
             from PySide6.QtWidgets import QFileDialog
