@@ -154,10 +154,10 @@ def run(r: Run) -> None:
         r.add(name, None, CREATE_LIMIT, detail=f"{res.error}; {tail(res.log, 5)}")
         return
     v = res.value
+    # each stage's start, as the job noted it; a stage lasts until the next one starts
     stages = v["stages"]
-    steps = ", ".join(
-        f"{s} {t - (stages[i - 1][1] if i else 0):.1f} s" for i, (s, t) in enumerate(stages)
-    )
+    ends = [t for _, t in stages[1:]] + [v["seconds"]]
+    steps = ", ".join(f"{s} {end - t:.1f} s" for (s, t), end in zip(stages, ends, strict=True))
     r.add(name, v["seconds"], CREATE_LIMIT, detail=f"{v['bytes'] / MB:.1f} MB zip; {steps}")
     r.add("  peak memory making it", res.maxrss, None, "B")
     res = run_child(
