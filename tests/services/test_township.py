@@ -171,3 +171,35 @@ def test_bands_are_a_setting_per_county(ledger: Township, demo_packages: dict[st
     set_bands(ledger, None, county="施甸县")
     assert township_report(ledger, 2014).band_counts["3-10万元"] == 1
     assert verify(ledger).ok
+
+
+def test_a_township_database_copies_to_a_server_and_back(
+    demo_packages: dict[str, Path], pg_url: str, tmp_path: Path
+) -> None:
+    """The package files (bytes) and the pinned keys travel with ``copy-ledger``, and the
+    copy verifies."""
+    from coopledger.services.copying import copy_ledger
+    from coopledger.services.ledger import open_ledger
+
+    town = open_ledger(tmp_path / "town.sqlite3", user="乡镇会计", create=True)
+    try:
+        import_packages(town, [demo_packages[COLLECTIVE], demo_packages[COOPERATIVE]])
+        copy_ledger(town, pg_url)
+    finally:
+        town.close()
+    server = open_ledger(pg_url, user="乡镇会计")
+    try:
+        assert verify(server).ok
+        assert package_file(server, COLLECTIVE, 2014) == demo_packages[COLLECTIVE].read_bytes()
+        # the copy keeps working: a replacement on the server
+        import_packages(server, [demo_packages[COLLECTIVE]], replace=True)
+        copy_ledger(server, tmp_path / "back.sqlite3")
+    finally:
+        server.close()
+    back = open_ledger(tmp_path / "back.sqlite3", user="乡镇会计")
+    try:
+        assert township_report(back, 2014).rows[0].name in (COLLECTIVE, COOPERATIVE)
+        assert {r.revision for r in township_report(back, 2014).rows} == {1, 2}
+        assert verify(back).ok
+    finally:
+        back.close()
