@@ -287,3 +287,17 @@ def test_copying_a_package_keeps_it_intact(demo_packages: dict[str, Path], tmp_p
     copy = tmp_path / "on-a-usb-stick.zip"
     shutil.copy(demo_packages[COLLECTIVE], copy)
     assert verify_package(copy).ok
+
+
+def test_a_package_on_either_backend(ledger: object, tmp_path: Path) -> None:
+    """A worked example's book, committed, packaged and verified (SQLite file or server)."""
+    from coopledger.services.distribution import commit_distribution
+    from tests.services.bookmaker import example_book
+
+    org = example_book(ledger)  # type: ignore[arg-type]
+    commit_distribution(ledger, org, 2014)  # type: ignore[arg-type]
+    made = create_package(ledger, org, 2014, tmp_path / "mini.zip")  # type: ignore[arg-type]
+    check = verify_package(made.path)
+    assert check.ok, check.problems
+    assert check.manifest.summary.welfare == 97_200  # the worked example's 972.00
+    assert verify(ledger).ok  # type: ignore[arg-type]
