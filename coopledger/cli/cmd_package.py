@@ -62,6 +62,11 @@ def register(sub: Sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", type=Path, metavar="FILE.pdf", help="write the county-style PDF")
     p.set_defaults(func=cmd_township_report)
+    p = ts.add_parser(
+        "verify", help="check the packages kept here again (exit 1 when one was altered)"
+    )
+    p.add_argument("--year", type=int, help="only the packages of this year")
+    p.set_defaults(func=cmd_township_verify)
     p = ts.add_parser("villages", help="the villages and the years they sent")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_township_villages)
@@ -223,6 +228,20 @@ def cmd_township_report(ctx: Context) -> int:
             _("No package for {year}: {names}").format(year=a.year, names="、".join(report.missing))
         )
     return 0
+
+
+def cmd_township_verify(ctx: Context) -> int:
+    from coopledger.services.township import check_stored
+
+    checks = check_stored(ctx.ledger(readonly=True), ctx.args.year)
+    bad = [c for c in checks if c.problems]
+    for c in bad:
+        _problems(c.problems)
+    print(
+        _("{n} packages checked, {bad} altered").format(n=len(checks), bad=len(bad)),
+        file=sys.stderr if bad else sys.stdout,
+    )
+    return EXIT_FAILED if bad else 0
 
 
 def cmd_township_villages(ctx: Context) -> int:

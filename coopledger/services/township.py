@@ -39,8 +39,10 @@ __all__ = [
     "ImportedPackage",
     "PackageRefused",
     "ReportRow",
+    "StoredCheck",
     "TownshipReport",
     "VillageStatus",
+    "check_stored",
     "get_bands",
     "import_packages",
     "package_file",
@@ -337,6 +339,65 @@ def package_file(ledger: Ledger, name: str, year: int) -> bytes:
             year=year,
         )
     return data
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheck:
+    """A package kept in the database, checked again: empty ``problems`` means intact."""
+
+    name: str
+    year: int
+    revision: int
+    problems: tuple[DomainError, ...]
+
+
+def check_stored(
+    ledger: Ledger, year: int | None = None, progress: Progress | None = None
+) -> list[StoredCheck]:
+    """Check every package in force again (or those of ``year``): the file kept in the
+    database against the digest recorded when it was received, then the whole package as on
+    import, signed by the key the village had then."""
+    ledger.require("read")
+    t = _tables()
+    v, pk, pf = t.township_village, t.township_package, t.township_package_file
+    q = (
+        select(v.c.name, pk.c.year, pk.c.revision, pk.c.package_sha256, pk.c.fingerprint, pk.c.id)
+        .select_from(pk.join(v, v.c.id == pk.c.village_id))
+        .where(pk.c.state == "current")
+        .order_by(v.c.name, pk.c.year)
+    )
+    if year is not None:
+        q = q.where(pk.c.year == year)
+    out: list[StoredCheck] = []
+    with ledger.connect() as conn:
+        rows = conn.execute(q).all()
+        for i, (name, y, revision, digest, printed, package_id) in enumerate(rows):
+            content = conn.execute(
+                select(pf.c.content).where(pf.c.package_id == package_id)
+            ).scalar_one_or_none()
+            where = f"{name} {y}"
+            problems: list[DomainError] = []
+            if content is None:
+                problems.append(DomainError(where, N_("the package file is missing")))
+            elif _sha256(bytes(content)) != digest:
+                problems.append(
+                    DomainError(
+                        where,
+                        N_("the package kept in the database was altered after it was received"),
+                    )
+                )
+            else:
+                from coopledger.domain.package import PackageError
+
+                try:
+                    opened = open_package(Path(f"{name}-{y}.zip"), data=bytes(content))
+                    problems += check_package(opened, fingerprint=printed).problems
+                except PackageError as exc:
+                    problems.append(exc)
+            out.append(StoredCheck(name, int(y), int(revision), tuple(problems)))
+            if progress is not None and not progress(i + 1, len(rows)):
+                break
+    return out
 
 
 # --- bands -------------------------------------------------------------------------------------

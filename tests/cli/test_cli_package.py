@@ -63,6 +63,8 @@ def test_create_verify_import_report(demo_copy: Path, tmp_path: Path) -> None:
     r = run("--db", town, "township", "bands", "--set", "5万", "10万")
     assert r.returncode == 0 and "5-10万元" in r.stdout
     assert run("--db", town, "verify").returncode == 0
+    r = run("--db", town, "township", "verify", "--year", "2014")
+    assert r.returncode == 0, r.stderr
 
 
 def test_exit_statuses_of_bad_packages(demo_packages: dict[str, Path], tmp_path: Path) -> None:

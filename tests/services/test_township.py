@@ -203,3 +203,26 @@ def test_a_township_database_copies_to_a_server_and_back(
         assert verify(back).ok
     finally:
         back.close()
+
+
+def test_packages_kept_here_are_checked_again(
+    ledger: Township, demo_packages: dict[str, Path]
+) -> None:
+    from sqlalchemy import update
+
+    from coopledger.services.township import check_stored
+    from coopledger.store.tables import township_package_file as pf
+
+    import_packages(ledger, [demo_packages[COLLECTIVE], demo_packages[COOPERATIVE]])
+    assert [c.problems for c in check_stored(ledger)] == [(), ()]
+    data = bytearray(demo_packages[COLLECTIVE].read_bytes())
+    data[-100] ^= 1
+    with ledger.engine.begin() as conn:  # behind the program's back
+        conn.execute(update(pf).where(pf.c.package_id == 1).values(content=bytes(data)))
+    found = {c.name: c.problems for c in check_stored(ledger)}
+    assert [e.message for e in found[COLLECTIVE]] == [
+        "the package kept in the database was altered after it was received"
+    ]
+    assert found[COOPERATIVE] == ()
+    with pytest.raises(DomainError, match="altered"):
+        package_file(ledger, COLLECTIVE, 2014)

@@ -48,6 +48,11 @@ def test_the_township_view(qtbot, demo_packages: dict[str, Path], tmp_path: Path
         pdf = tmp_path / "report.pdf"
         view.print_report(pdf)
         assert "收益分配汇总表" in all_text(pdf)
+        view.check_again()
+        boxes = message_boxes()
+        assert boxes and "已核对2个报送包，其中0个被改动" in boxes[0].text()
+        for box in boxes:
+            box.close()
         view.grab().save(str(tmp_path / "township.png"))
     finally:
         ledger.close()

@@ -155,6 +155,12 @@ class TownshipView(View):
             _("Verify year-end packages (.zip) and take them in: all of them or none"),
         )
         self.import_button.clicked.connect(lambda: self.import_packages())
+        self.check_button = button(
+            _("Verify again"),
+            "townshipVerify",
+            _("Check the packages kept here against their digests and signatures"),
+        )
+        self.check_button.clicked.connect(lambda: self.check_again())
         self.pdf_button = button(_("Report PDF…"), "townshipPdf")
         self.pdf_button.clicked.connect(lambda: self.print_report())
         top = QHBoxLayout()
@@ -164,6 +170,7 @@ class TownshipView(View):
         top.addWidget(self.county_box)
         top.addStretch(1)
         top.addWidget(self.import_button)
+        top.addWidget(self.check_button)
         top.addWidget(self.pdf_button)
 
         self.village_model: ListTableModel[VillageStatus] = ListTableModel(self._village_columns())
@@ -286,6 +293,30 @@ class TownshipView(View):
             on_done=done,
             on_error=lambda exc: errors.show_error(self, exc),
             title=_("Verifying and importing packages…"),
+        )
+
+    def check_again(self) -> None:
+        """Check every package kept here again, in the background, and say what was found."""
+        ledger = self.ctx.ledger
+
+        def work(progress: township.Progress) -> list[township.StoredCheck]:
+            return township.check_stored(ledger, progress=progress)
+
+        def done(checks: list[township.StoredCheck]) -> None:
+            bad = [c for c in checks if c.problems]
+            text = _("{n} packages checked, {bad} altered").format(n=len(checks), bad=len(bad))
+            lines = [
+                p.text(_) if not p.path else f"{p.path}: {p.text(_)}"
+                for c in bad
+                for p in c.problems
+            ]
+            errors.show_info(self, _("Verify again"), "\n".join([text, *lines[:20]]))
+
+        self.ctx.runner.run(
+            work,
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Checking the packages…"),
         )
 
     def print_report(self, path: Path | None = None) -> None:
