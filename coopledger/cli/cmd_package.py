@@ -100,6 +100,13 @@ def cmd_package_create(ctx: Context) -> int:
     print(_("Wrote {path}").format(path=a.out))
     print(_("Key fingerprint: {fingerprint}").format(fingerprint=m.fingerprint))
     print(_("Package SHA-256: {digest}").format(digest=made.sha256))
+    if not m.year_closed:
+        print(
+            _(
+                "Note: {year} is not closed yet; the township sees the package as of an open year."
+            ).format(year=a.year),
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -56,3 +56,22 @@ def test_the_township_view(qtbot, demo_packages: dict[str, Path], tmp_path: Path
         view.grab().save(str(tmp_path / "township.png"))
     finally:
         ledger.close()
+
+
+def test_the_village_makes_its_package_from_the_window(qtbot, demo, tmp_path: Path) -> None:
+    from coopledger.services.package import verify_package
+
+    window = make_window(qtbot, demo, org_name=COLLECTIVE)
+    out = tmp_path / "package.zip"
+    window.make_package(2014, out)
+    boxes = message_boxes()
+    assert boxes and "公钥指纹" in boxes[0].text()
+    for box in boxes:
+        box.close()
+    assert verify_package(out).ok
+    window.make_package(2015, tmp_path / "none.zip")  # not committed: one clear message
+    boxes = message_boxes()
+    assert boxes and "2015" in boxes[0].text()
+    for box in boxes:
+        box.close()
+    assert not (tmp_path / "none.zip").exists()
