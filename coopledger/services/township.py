@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.money import fen_to_str
@@ -119,138 +120,148 @@ def import_packages(
     v, pk, pf = t.township_village, t.township_package, t.township_package_file
     done: list[ImportedPackage] = []
     now = dt.datetime.now(dt.UTC)
-    with ledger.write() as tx:
-        s = tx.session
-        key_refusals: list[DomainError] = []
-        for i, p in enumerate(opened):
-            m = p.manifest
-            o = m.organisation
-            row = s.execute(select(v).where(v.c.name == o.name)).mappings().first()
-            new_village = row is None
-            if row is None:
-                village_id = int(
-                    s.execute(
-                        insert(v)
-                        .values(
-                            name=o.name,
-                            village=o.village,
-                            township=o.township,
-                            county=o.county,
-                            chart=o.chart,
-                            public_key=m.public_key.hex(),
-                            fingerprint=m.fingerprint,
-                            first_received_at=now,
+    try:
+        with ledger.write() as tx:
+            s = tx.session
+            key_refusals: list[DomainError] = []
+            for i, p in enumerate(opened):
+                m = p.manifest
+                o = m.organisation
+                row = s.execute(select(v).where(v.c.name == o.name)).mappings().first()
+                new_village = row is None
+                if row is None:
+                    village_id = int(
+                        s.execute(
+                            insert(v)
+                            .values(
+                                name=o.name,
+                                village=o.village,
+                                township=o.township,
+                                county=o.county,
+                                chart=o.chart,
+                                public_key=m.public_key.hex(),
+                                fingerprint=m.fingerprint,
+                                first_received_at=now,
+                            )
+                            .returning(v.c.id)
+                        ).scalar_one()
+                    )
+                    tx.track("register village (first package)", "township_village", village_id)
+                else:
+                    village_id = int(row["id"])
+                    changes: dict[str, Any] = {}
+                    if row["public_key"] != m.public_key.hex():
+                        if accepted != m.fingerprint:
+                            key_refusals.append(
+                                _refused(
+                                    p,
+                                    N_(
+                                        '{name} signs its packages with the key {known}; this one is signed with {got}. If the village has a new key, compare the fingerprint on its printed statements and import with --accept-key "{got}"'
+                                    ),
+                                    name=o.name,
+                                    known=row["fingerprint"],
+                                    got=m.fingerprint,
+                                )
+                            )
+                            continue
+                        changes.update(public_key=m.public_key.hex(), fingerprint=m.fingerprint)
+                    for col in ("village", "township", "county", "chart"):
+                        if row[col] != getattr(o, col):
+                            changes[col] = getattr(o, col)
+                    if changes:
+                        before = tx.state("township_village", village_id)
+                        s.execute(update(v).where(v.c.id == village_id).values(**changes))
+                        action = (
+                            "accept new village key"
+                            if "public_key" in changes
+                            else "update village (package)"
                         )
-                        .returning(v.c.id)
+                        tx.track(action, "township_village", village_id, before=before)
+                current = (
+                    s.execute(
+                        select(pk).where(
+                            pk.c.village_id == village_id,
+                            pk.c.year == m.year,
+                            pk.c.state == "current",
+                        )
+                    )
+                    .mappings()
+                    .first()
+                )
+                if current is not None and not replace:
+                    raise DomainError(
+                        p.name,
+                        N_(
+                            "{name} already has a package for {year} (received {when}); to replace it, import with --replace"
+                        ),
+                        name=o.name,
+                        year=m.year,
+                        when=_local(current["received_at"]),
+                    )
+                revision = 1
+                if current is not None:
+                    before = tx.state("township_package", int(current["id"]))
+                    s.execute(update(pk).where(pk.c.id == current["id"]).values(state="replaced"))
+                    tx.track(
+                        "replace package", "township_package", int(current["id"]), before=before
+                    )
+                    revision = int(current["revision"]) + 1
+                summary = m.summary
+                package_id = int(
+                    s.execute(
+                        insert(pk)
+                        .values(
+                            village_id=village_id,
+                            year=m.year,
+                            revision=revision,
+                            state="current",
+                            fingerprint=m.fingerprint,
+                            manifest_sha256=_sha256(p.manifest_raw),
+                            package_sha256=p.sha256,
+                            package_bytes=len(p.data),
+                            created_at=m.created_at,
+                            created_by=m.created_by,
+                            program=m.program,
+                            chain_head_id=m.chain_head.entry,
+                            chain_head_hash=m.chain_head.hash,
+                            year_closed=m.year_closed,
+                            households=summary.households,
+                            households_paid=summary.households_paid,
+                            received_at=now,
+                            received_by=tx.user,
+                            **{f"{n}_fen": summary.money(n) for n in SUMMARY_MONEY},
+                        )
+                        .returning(pk.c.id)
                     ).scalar_one()
                 )
-                tx.track("register village (first package)", "township_village", village_id)
-            else:
-                village_id = int(row["id"])
-                changes: dict[str, Any] = {}
-                if row["public_key"] != m.public_key.hex():
-                    if accepted != m.fingerprint:
-                        key_refusals.append(
-                            _refused(
-                                p,
-                                N_(
-                                    '{name} signs its packages with the key {known}; this one is signed with {got}. If the village has a new key, compare the fingerprint on its printed statements and import with --accept-key "{got}"'
-                                ),
-                                name=o.name,
-                                known=row["fingerprint"],
-                                got=m.fingerprint,
-                            )
-                        )
-                        continue
-                    changes.update(public_key=m.public_key.hex(), fingerprint=m.fingerprint)
-                for col in ("village", "township", "county", "chart"):
-                    if row[col] != getattr(o, col):
-                        changes[col] = getattr(o, col)
-                if changes:
-                    before = tx.state("township_village", village_id)
-                    s.execute(update(v).where(v.c.id == village_id).values(**changes))
-                    action = (
-                        "accept new village key"
-                        if "public_key" in changes
-                        else "update village (package)"
-                    )
-                    tx.track(action, "township_village", village_id, before=before)
-            current = (
-                s.execute(
-                    select(pk).where(
-                        pk.c.village_id == village_id,
-                        pk.c.year == m.year,
-                        pk.c.state == "current",
+                s.execute(insert(pf).values(package_id=package_id, content=p.data))
+                tx.track(
+                    "import package" if revision == 1 else "import package (replacing)",
+                    "township_package",
+                    package_id,
+                )
+                done.append(
+                    ImportedPackage(
+                        p.name,
+                        o.name,
+                        m.year,
+                        m.fingerprint,
+                        revision,
+                        current is not None,
+                        new_village,
                     )
                 )
-                .mappings()
-                .first()
-            )
-            if current is not None and not replace:
-                raise DomainError(
-                    p.name,
-                    N_(
-                        "{name} already has a package for {year} (received {when}); to replace it, import with --replace"
-                    ),
-                    name=o.name,
-                    year=m.year,
-                    when=_local(current["received_at"]),
-                )
-            revision = 1
-            if current is not None:
-                before = tx.state("township_package", int(current["id"]))
-                s.execute(update(pk).where(pk.c.id == current["id"]).values(state="replaced"))
-                tx.track("replace package", "township_package", int(current["id"]), before=before)
-                revision = int(current["revision"]) + 1
-            summary = m.summary
-            package_id = int(
-                s.execute(
-                    insert(pk)
-                    .values(
-                        village_id=village_id,
-                        year=m.year,
-                        revision=revision,
-                        state="current",
-                        fingerprint=m.fingerprint,
-                        manifest_sha256=_sha256(p.manifest_raw),
-                        package_sha256=p.sha256,
-                        package_bytes=len(p.data),
-                        created_at=m.created_at,
-                        created_by=m.created_by,
-                        program=m.program,
-                        chain_head_id=m.chain_head.entry,
-                        chain_head_hash=m.chain_head.hash,
-                        year_closed=m.year_closed,
-                        households=summary.households,
-                        households_paid=summary.households_paid,
-                        received_at=now,
-                        received_by=tx.user,
-                        **{f"{n}_fen": summary.money(n) for n in SUMMARY_MONEY},
-                    )
-                    .returning(pk.c.id)
-                ).scalar_one()
-            )
-            s.execute(insert(pf).values(package_id=package_id, content=p.data))
-            tx.track(
-                "import package" if revision == 1 else "import package (replacing)",
-                "township_package",
-                package_id,
-            )
-            done.append(
-                ImportedPackage(
-                    p.name,
-                    o.name,
-                    m.year,
-                    m.fingerprint,
-                    revision,
-                    current is not None,
-                    new_village,
-                )
-            )
-            if progress is not None and not progress(len(paths) + i + 1, 2 * len(paths)):
-                raise DomainError("", N_("Cancelled; nothing was imported."))
-        if key_refusals:
-            raise PackageRefused(key_refusals)
+                if progress is not None and not progress(len(paths) + i + 1, 2 * len(paths)):
+                    raise DomainError("", N_("Cancelled; nothing was imported."))
+            if key_refusals:
+                raise PackageRefused(key_refusals)
+    except IntegrityError as exc:
+        # Another import of the same village or year committed first (several clerks on a
+        # server): nothing of this one was written.
+        raise DomainError(
+            "",
+            N_("Another import of these packages finished first; nothing was imported. Try again."),
+        ) from exc
     return done
 
 
