@@ -221,7 +221,7 @@ def render_township(paper: TownshipPaper, out: Output) -> int:
     chunks = [numbered[i : i + _ROWS_PER_PAGE] for i in range(0, len(numbered), _ROWS_PER_PAGE)]
     chunks = chunks or [[]]
     # The chart goes under the table when there is room, else on a page of its own.
-    room = len(chunks[-1]) <= 6
+    room = len(chunks[-1]) <= 8
     pages = len(chunks) + (0 if room else 1)
     title = f"{paper.title_place}{paper.year}年度村级集体经济组织收益分配汇总表"
     with open_pdf(out, title=title, author="coopledger", pagesize=(_W, _H)) as pdf:
