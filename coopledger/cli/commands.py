@@ -69,6 +69,7 @@ COMMANDS: dict[str, str] = {
             "pay",
             "unpaid",
             "bank-batch",
+            "member-account",
             "verify-slip",
         ),
         "cmd_distribution",
