@@ -27,12 +27,13 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.figures import parse_fen
+from coopledger.domain.money import fen_to_str
 from coopledger.domain.package import (
     CONTENT_FILES,
     MANIFEST,
@@ -51,6 +52,9 @@ from coopledger.domain.package import (
     summary_problems,
 )
 from coopledger.services.ledger import Ledger
+
+if TYPE_CHECKING:
+    from coopledger.services.statements import YearStatements
 
 __all__ = [
     "LIMITS",
@@ -131,7 +135,7 @@ def _json_bytes(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _statement_problems(st: Any) -> list[DomainError]:
+def _statement_problems(st: YearStatements) -> list[DomainError]:
     """The failed cross-checks of the year's statements (the balance sheet balances, the
     income statement ends where the balance sheet does, the year starts where the last ended)."""
     return [
@@ -141,22 +145,16 @@ def _statement_problems(st: Any) -> list[DomainError]:
                 "the statements do not balance: {left} is {left_value}, but {right} is {right_value}"
             ),
             left=r.left_label,
-            left_value=fen_from(r.left_value),
+            left_value=fen_to_str(r.left_value),
             right=r.right_label,
-            right_value=fen_from(r.right_value),
+            right_value=fen_to_str(r.right_value),
         )
         for r in st.checks
         if not r.ok
     ]
 
 
-def fen_from(value: int) -> str:
-    from coopledger.domain.money import fen_to_str
-
-    return fen_to_str(value)
-
-
-def _operating_income(st: Any) -> int:
+def _operating_income(st: YearStatements) -> int:
     """经营收入 + 投资收益 of the year, as the income statement prints them."""
     form = st.form("income_statement")
     if form is None:
@@ -666,8 +664,8 @@ def _content_problems(p: OpenedPackage) -> list[DomainError]:
             DomainError(
                 f"{MANIFEST}: summary.operating_income",
                 N_("is {ours}, but the income statement says {theirs}"),
-                ours=fen_from(m.summary.operating_income),
-                theirs="—" if operating is None else fen_from(operating),
+                ours=fen_to_str(m.summary.operating_income),
+                theirs="—" if operating is None else fen_to_str(operating),
             )
         )
     if head != {"entry": m.chain_head.entry, "hash": m.chain_head.hash}:
