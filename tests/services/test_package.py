@@ -301,3 +301,29 @@ def test_a_package_on_either_backend(ledger: object, tmp_path: Path) -> None:
     assert check.ok, check.problems
     assert check.manifest.summary.welfare == 97_200  # the worked example's 972.00
     assert verify(ledger).ok  # type: ignore[arg-type]
+
+
+def test_a_book_that_changes_while_it_is_packaged_is_refused(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else writes to the book between the first read and the last (on a server):
+    the package would mix two states of the book, so it is refused."""
+    from coopledger.services import printing
+    from coopledger.services.settings import set_setting
+
+    led = open_ledger(demo_copy, user="会计")
+    try:
+        org = find_organisation(led, COLLECTIVE)
+        original = printing.print_notice
+
+        def meanwhile(*args: object, **kwargs: object) -> Path:
+            set_setting(led, "objection_phone", "0875-0000000", org.id)
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(printing, "print_notice", meanwhile)
+        with pytest.raises(DomainError, match="changed while the package was being made"):
+            create_package(led, org.id, 2014, tmp_path / "p.zip")
+    finally:
+        led.close()
+    assert not (tmp_path / "p.zip").exists()
+    assert not list(tmp_path.glob(".p.zip*"))
