@@ -45,6 +45,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -88,6 +89,7 @@ TYPES = {
     "BigInteger": "BigInteger()",
     "Boolean": "Boolean()",
     "Date": "Date()",
+    "LargeBinary": "LargeBinary()",
 }
 
 

@@ -97,3 +97,25 @@ def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
     src.close()
     dst.close()
     return target
+
+
+@pytest.fixture(scope="session")
+def demo_packages(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The 2014 year-end packages of the demo's two books (made once, from a copy)."""
+    import shutil
+
+    from coopledger.services.accounts import list_organisations
+    from coopledger.services.ledger import open_ledger
+    from coopledger.services.package import create_package
+
+    folder = tmp_path_factory.mktemp("packages")
+    db = folder / "demo.sqlite3"
+    shutil.copy(demo_db, db)
+    led = open_ledger(db, user="会计")
+    try:
+        return {
+            o.name: create_package(led, o.id, 2014, folder / f"{o.id}.zip").path
+            for o in list_organisations(led)
+        }
+    finally:
+        led.close()

@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "cmd_yearend",
     "cmd_ledgers",
     "cmd_server",
+    "cmd_package",
 )
 
 #: Top-level command → the module whose ``register`` adds it.
@@ -68,6 +69,7 @@ COMMANDS: dict[str, str] = {
             "pay",
             "unpaid",
             "bank-batch",
+            "member-account",
             "verify-slip",
             "member-account",
         ),
@@ -77,6 +79,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("year", "opening", "account"), "cmd_yearend"),
     **dict.fromkeys(("print-book", "book"), "cmd_ledgers"),
     **dict.fromkeys(("copy-ledger", "user-orgs"), "cmd_server"),
+    **dict.fromkeys(("package", "township"), "cmd_package"),
 }
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]

@@ -33,6 +33,7 @@ class Changes(Flag):
     SETTINGS = auto()
     USERS = auto()
     AUDIT = auto()  #: the audit trail (every write adds to it)
+    TOWNSHIP = auto()  #: year-end packages received by a township and its villages
     #: Everything: the whole ledger was replaced (a backup restored).
     ALL = (
         ORGS
@@ -43,6 +44,7 @@ class Changes(Flag):
         | VOUCHERS
         | PERIODS
         | CHECKS
+        | TOWNSHIP
         | DISTRIBUTION
         | PAYMENTS
         | SETTINGS

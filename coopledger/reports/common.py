@@ -129,6 +129,12 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def fingerprint_label(fingerprint: str) -> str:
+    """The footer naming the organisation's signing key (empty without one): what the
+    township compares with the key of the year-end package it receives."""
+    return f"单位公钥指纹：{fingerprint}" if fingerprint else ""
+
+
 def page_label(page: int, pages: int = 0) -> str:
     """``第 2 页 共 5 页``, or ``第 2 页`` when the page count is not known."""
     return f"第 {page} 页 共 {pages} 页" if pages else f"第 {page} 页"

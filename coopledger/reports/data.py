@@ -133,6 +133,8 @@ class Notice:
     vote: str = ""
     resolution: str = ""
     publication: str = ""
+    #: The organisation's signing-key fingerprint (year-end packages), printed on every page.
+    key_fingerprint: str = ""
 
     @property
     def net_income_fen(self) -> int:
@@ -193,6 +195,8 @@ class Statement:
     preparer: str = ""
     reviewer: str = ""
     note: str = ""
+    #: The organisation's signing-key fingerprint (year-end packages), printed on every page.
+    key_fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from coopledger.reports.common import (
     capitals,
     cn_date,
     draw_fit,
+    fingerprint_label,
     money,
     money_sign,
     open_pdf,
@@ -383,6 +384,8 @@ class _NoticePainter:
         c.setFillColor(GREY)
         c.setFont(FONT, 8)
         c.drawCentredString(_W / 2, 7 * MM, page_label(self.pdf.pages + 1, pages))
+        if self.n.key_fingerprint:
+            c.drawString(_MARGIN, 7 * MM, fingerprint_label(self.n.key_fingerprint))
         c.setFillColorRGB(0, 0, 0)
         c.restoreState()
         self.pdf.show_page()

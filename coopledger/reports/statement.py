@@ -23,6 +23,7 @@ from coopledger.reports.common import (
     Pdf,
     ReportDataError,
     draw_fit,
+    fingerprint_label,
     money,
     open_pdf,
     page_label,
@@ -300,6 +301,8 @@ class _StatementPainter:
         c.setFillColor(GREY)
         c.setFont(FONT, 8)
         c.drawCentredString(w / 2, _MARGIN - 2 * MM, page_label(page, pages))
+        if self.s.key_fingerprint:
+            c.drawString(_MARGIN, _MARGIN - 2 * MM, fingerprint_label(self.s.key_fingerprint))
         c.setFillColorRGB(0, 0, 0)
         self.pdf.show_page()
 

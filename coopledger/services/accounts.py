@@ -164,6 +164,9 @@ def create_organisation_in(
     s.execute(insert(A), rows)
     tx.org_id = org.id
     tx.track_many("load chart " + chart, "account", [r["id"] for r in rows], {"chart": chart})
+    from coopledger.services.orgkey import new_key_in
+
+    new_key_in(tx, org.id)
     return org.id
 
 

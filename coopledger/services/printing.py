@@ -50,6 +50,7 @@ from coopledger.services.distribution import (
     wages_by_member,
 )
 from coopledger.services.ledger import Ledger
+from coopledger.services.orgkey import key_fingerprint
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
 from coopledger.services.statements import year_statements
@@ -292,6 +293,7 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         vote=plan.vote,
         resolution=plan.resolution,
         publication=plan.notice,
+        key_fingerprint=key_fingerprint(ledger, org_id),
     )
 
 
@@ -327,9 +329,11 @@ def statement_paper(
     *,
     preparer: str = "",
     reviewer: str = "",
+    key_fingerprint: str = "",
 ) -> Statement:
     """One evaluated form as a printable statement: fixed 行次, the form's own columns, the
-    totals the renderer re-adds before printing, and the warnings under the signatures."""
+    totals the renderer re-adds before printing, the warnings under the signatures and the
+    organisation's key fingerprint at the foot of each page."""
     form = ev.form
     rows = {ln.id: ln.row for ln in form.lines}
     halves: list[list[StatementLine]] = [[] for _ in form.halves]
@@ -370,6 +374,7 @@ def statement_paper(
         preparer=preparer,
         reviewer=reviewer,
         note=note,
+        key_fingerprint=key_fingerprint,
     )
 
 
@@ -378,6 +383,7 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
     carries its own warnings and the failed cross-checks that start on it."""
     st = year_statements(ledger, org_id, year)
     preparer, reviewer = _signers(ledger, org_id)
+    key = key_fingerprint(ledger, org_id)
     return [
         statement_paper(
             ev,
@@ -385,6 +391,7 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
             [w for w in st.warnings if w.form == ev.form.kind],
             preparer=preparer,
             reviewer=reviewer,
+            key_fingerprint=key,
         )
         for ev in st.forms
     ]
@@ -459,6 +466,7 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
         code_first=True,
         preparer=preparer,
         reviewer=reviewer,
+        key_fingerprint=key_fingerprint(ledger, org_id),
     )
 
 

@@ -545,13 +545,14 @@ def _money(value: int | None) -> str | None:
 
 
 def form_json(ev: EvaluatedForm) -> dict[str, Any]:
-    """One form as ``{"title", "form_no", "columns", "lines": [{"row", "name", <column id>…}]}``
-    (headings left out; money as ``"1600.00"``, an empty cell as null)."""
+    """One form as ``{"title", "form_no", "columns", "lines": [{"row", "name", "id", <column
+    id>…}]}`` (headings left out; money as ``"1600.00"``, an empty cell as null; ``id`` is the
+    line's id in the form definition, which a program reads where people read the 行次)."""
     lines = []
     for el in ev.lines:
         if el.line.heading:
             continue
-        item: dict[str, Any] = {"row": el.line.row, "name": el.line.label}
+        item: dict[str, Any] = {"row": el.line.row, "name": el.line.label, "id": el.line.id}
         for c, v in zip(ev.form.columns, el.values, strict=True):
             item[c.id] = _money(v)
         lines.append(item)

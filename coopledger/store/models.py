@@ -4,7 +4,8 @@
 Conventions: money is ``BIGINT`` fen in columns named ``*_fen``; areas are ``BIGINT``
 ten-thousandths of a mu (``*_e4``); rates are ten-thousandths (``*_e4``). Every table that
 belongs to a book carries ``org_id``; only ``organisation``, ``app_user``, ``user_organisation``, ``audit_log``
-(its ``org_id`` may be null for database-wide acts) and ``writer_lock`` are database-wide.
+(its ``org_id`` may be null for database-wide acts), ``writer_lock`` and the township's tables of
+the packages it received (``township_*``) are database-wide.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, Table, UniqueConstraint, inspect
+from sqlalchemy import BigInteger, Index, LargeBinary, Table, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
 
 from coopledger.domain.vocabulary import (
@@ -413,3 +414,84 @@ class UserOrganisation(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", primary_key=True)
+
+
+class OrganisationKey(SQLModel, table=True):
+    """The organisation's own Ed25519 signing key (year-end packages, issue 18).
+
+    ``public_key`` and ``private_key`` are the raw 32-byte keys in lowercase hex;
+    ``fingerprint`` is what the statements and the notice print (``domain.package.fingerprint``).
+    The row is not a tracked record: its state would put the private key into the audit log.
+    Its creation is logged with the public key and the fingerprint only."""
+
+    __tablename__ = "organisation_key"
+
+    org_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    algorithm: str = "ed25519"
+    public_key: str
+    private_key: str
+    fingerprint: str
+    created_at: dt.datetime
+
+
+class TownshipVillage(SQLModel, table=True):
+    """A village (organisation) that sent year-end packages to this township database, with
+    the public key it signed its first package with (refused: a later one by another key)."""
+
+    __tablename__ = "township_village"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    village: str = ""
+    township: str = ""
+    county: str = Field(default="", index=True)
+    chart: str = "village-2023"
+    public_key: str
+    fingerprint: str
+    first_received_at: dt.datetime
+
+
+class TownshipPackage(SQLModel, table=True):
+    """One year-end package received: who sent it, what its manifest says, the figures of
+    the township report. ``revision`` counts the packages of the village and year (a
+    ``--replace`` adds the next); the one in force has ``state`` ``current``, the others
+    ``replaced``."""
+
+    __tablename__ = "township_package"
+    __table_args__ = (UniqueConstraint("village_id", "year", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    village_id: int = Field(foreign_key="township_village.id", index=True)
+    year: int = Field(index=True)
+    revision: int = 1
+    state: str = "current"  # current | replaced
+    fingerprint: str
+    manifest_sha256: str
+    package_sha256: str
+    package_bytes: int = Field(sa_type=BigInteger)
+    created_at: str  # as the manifest says (UTC ISO text)
+    created_by: str = ""
+    program: str = ""
+    chain_head_id: int = Field(sa_type=BigInteger)
+    chain_head_hash: str
+    year_closed: bool = False
+    households: int = 0
+    households_paid: int = 0
+    operating_income_fen: int = Field(sa_type=BigInteger)
+    net_income_fen: int = Field(sa_type=BigInteger)
+    land_fees_fen: int = Field(sa_type=BigInteger)
+    welfare_fen: int = Field(sa_type=BigInteger)
+    reserve_fen: int = Field(sa_type=BigInteger)
+    transaction_returns_fen: int = Field(sa_type=BigInteger)
+    dividends_fen: int = Field(sa_type=BigInteger)
+    received_at: dt.datetime
+    received_by: str = ""
+
+
+class TownshipPackageFile(SQLModel, table=True):
+    """The package file itself, as received (the archive; ``package_sha256`` vouches for it)."""
+
+    __tablename__ = "township_package_file"
+
+    package_id: int = Field(foreign_key="township_package.id", primary_key=True)
+    content: bytes = Field(sa_type=LargeBinary)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -292,6 +293,17 @@ organisation = Table(
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
+organisation_key = Table(
+    "organisation_key",
+    metadata,
+    Column("org_id", Integer(), ForeignKey("organisation.id"), primary_key=True, nullable=False),
+    Column("algorithm", String(), nullable=False, default="ed25519"),
+    Column("public_key", String(), nullable=False),
+    Column("private_key", String(), nullable=False),
+    Column("fingerprint", String(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
 period = Table(
     "period",
     metadata,
@@ -338,6 +350,61 @@ share_lot = Table(
     Column("transfer_kind", String(), nullable=False, default=""),
     Column("notes", String(), nullable=False, default=""),
     UniqueConstraint("org_id", "code"),
+)
+
+township_package = Table(
+    "township_package",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("village_id", Integer(), ForeignKey("township_village.id"), nullable=False, index=True),
+    Column("year", Integer(), nullable=False, index=True),
+    Column("revision", Integer(), nullable=False, default=1),
+    Column("state", String(), nullable=False, default="current"),
+    Column("fingerprint", String(), nullable=False),
+    Column("manifest_sha256", String(), nullable=False),
+    Column("package_sha256", String(), nullable=False),
+    Column("package_bytes", BigInteger(), nullable=False),
+    Column("created_at", String(), nullable=False),
+    Column("created_by", String(), nullable=False, default=""),
+    Column("program", String(), nullable=False, default=""),
+    Column("chain_head_id", BigInteger(), nullable=False),
+    Column("chain_head_hash", String(), nullable=False),
+    Column("year_closed", Boolean(), nullable=False, default=False),
+    Column("households", Integer(), nullable=False, default=0),
+    Column("households_paid", Integer(), nullable=False, default=0),
+    Column("operating_income_fen", BigInteger(), nullable=False),
+    Column("net_income_fen", BigInteger(), nullable=False),
+    Column("land_fees_fen", BigInteger(), nullable=False),
+    Column("welfare_fen", BigInteger(), nullable=False),
+    Column("reserve_fen", BigInteger(), nullable=False),
+    Column("transaction_returns_fen", BigInteger(), nullable=False),
+    Column("dividends_fen", BigInteger(), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("received_by", String(), nullable=False, default=""),
+    UniqueConstraint("village_id", "year", "revision"),
+)
+
+township_package_file = Table(
+    "township_package_file",
+    metadata,
+    Column(
+        "package_id", Integer(), ForeignKey("township_package.id"), primary_key=True, nullable=False
+    ),
+    Column("content", LargeBinary(), nullable=False),
+)
+
+township_village = Table(
+    "township_village",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("name", String(), nullable=False, unique=True),
+    Column("village", String(), nullable=False, default=""),
+    Column("township", String(), nullable=False, default=""),
+    Column("county", String(), nullable=False, index=True, default=""),
+    Column("chart", String(), nullable=False, default="village-2023"),
+    Column("public_key", String(), nullable=False),
+    Column("fingerprint", String(), nullable=False),
+    Column("first_received_at", UTCDateTime(), nullable=False),
 )
 
 user_organisation = Table(
@@ -406,10 +473,14 @@ TABLES: dict[str, Table] = {
     "land_contract": land_contract,
     "member": member,
     "organisation": organisation,
+    "organisation_key": organisation_key,
     "period": period,
     "period_balance": period_balance,
     "setting": setting,
     "share_lot": share_lot,
+    "township_package": township_package,
+    "township_package_file": township_package_file,
+    "township_village": township_village,
     "user_organisation": user_organisation,
     "voucher": voucher,
     "voucher_line": voucher_line,

@@ -45,6 +45,8 @@ TRACKED: dict[str, Tracked] = {
         Tracked("distribution", _t(models.Distribution)),
         Tracked("distribution_item", _t(models.DistributionItem)),
         Tracked("balance_check", _t(models.BalanceCheck)),
+        Tracked("township_village", _t(models.TownshipVillage)),
+        Tracked("township_package", _t(models.TownshipPackage)),
     )
 }
 

@@ -39,6 +39,10 @@ TABLE_CHANGES: Mapping[str, Changes] = {
     "setting": Changes.SETTINGS,
     "app_user": Changes.USERS,
     "user_organisation": Changes.USERS,
+    "organisation_key": Changes.ORGS,
+    "township_village": Changes.TOWNSHIP,
+    "township_package": Changes.TOWNSHIP,
+    "township_package_file": Changes.TOWNSHIP,
     "audit_log": Changes.AUDIT,
 }
 

@@ -47,6 +47,7 @@ TASKS: tuple[tuple[str, str, str, str], ...] = (
     ("distribution", N_("收益分配 Distribution"), "distribution", "DistributionView"),
     ("printing", N_("打印 Printing"), "printing", "PrintingView"),
     ("audit", N_("审计 Audit"), "audit", "AuditView"),
+    ("township", N_("乡镇汇总 Township"), "township", "TownshipView"),
     ("accounts", N_("科目与建账 Accounts"), "chart", "ChartView"),
     ("settings", N_("设置 Settings"), "settings", "SettingsView"),
 )
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
             "importContracts",
         )
         self._action(file_menu, _("Export book…"), lambda: self.export_book(), "exportBook")
+        self._action(file_menu, _("Year-end package…"), lambda: self.make_package(), "makePackage")
         file_menu.addSeparator()
         self._action(file_menu, _("Back up…"), self.backup, "backup")
         file_menu.addSeparator()
@@ -250,7 +252,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = TASKS[row][0]
-        if self.ctx.org is None and key not in ("settings", "audit"):
+        if self.ctx.org is None and key not in ("settings", "audit", "township"):
             self.stack.setCurrentWidget(self._empty)
             return
         self.stack.setCurrentWidget(self.view(key))
@@ -370,6 +372,65 @@ class MainWindow(QMainWindow):
             on_done=lambda p: status_message(self, _("Wrote {path}").format(path=p)),
             on_error=lambda exc: errors.show_error(self, exc),
             title=_("Exporting the book…"),
+        )
+
+    def make_package(self, year: int | None = None, path: Path | None = None) -> None:
+        """Write the signed year-end package of the current book (issue 18), in the
+        background; the year's distribution must be committed."""
+        if not self.ctx.org:
+            return
+        if year is None:
+            from coopledger.services.distribution import committed_years
+
+            years = committed_years(self.ctx.ledger, self.ctx.org_id)
+            if not years:
+                errors.show_error(
+                    self,
+                    DomainError(
+                        "", N_("No year has a committed distribution yet: nothing to package.")
+                    ),
+                )
+                return
+            from PySide6.QtWidgets import QInputDialog
+
+            chosen, ok = QInputDialog.getItem(
+                self,
+                _("Year-end package"),
+                _("Year"),
+                [str(y) for y in sorted(years, reverse=True)],
+                0,
+                False,
+            )
+            if not ok:
+                return
+            year = int(chosen)
+        if path is None:
+            path = dialogs.save_file(
+                self,
+                _("Year-end package"),
+                f"{self.ctx.org.name}{year}.zip",
+                _("Year-end packages (*.zip)"),
+            )
+            if path is None:
+                return
+        from coopledger.services.package import create_package
+
+        ledger, org, target, chosen_year = self.ctx.ledger, self.ctx.org_id, path, year
+
+        def done(made: Any) -> None:
+            errors.show_info(
+                self,
+                _("Year-end package"),
+                _("Wrote {path}").format(path=made.path)
+                + "\n"
+                + _("Key fingerprint: {fingerprint}").format(fingerprint=made.manifest.fingerprint),
+            )
+
+        self.runner.run(
+            lambda: create_package(ledger, org, chosen_year, target),
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Making the year-end package…"),
         )
 
     def backup(self) -> None:

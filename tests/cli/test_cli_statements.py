@@ -26,11 +26,11 @@ def test_statements_json_of_the_demo(demo_db: Path, tmp_path: Path) -> None:
     assert set(js) >= {"balance_sheet", "income_statement", "checks", "warnings"}
     assert "member_equity" not in js  # a village book has no 成员权益变动表
     bs = js["balance_sheet"]["lines"]
-    assert set(bs[0]) == {"row", "name", "opening", "closing"}
+    assert set(bs[0]) == {"row", "name", "id", "opening", "closing"}
     by_name = {ln["name"]: ln for ln in bs}
     assert by_name["资产总计"]["closing"] == by_name["负债和所有者权益总计"]["closing"]
     inc = js["income_statement"]["lines"]
-    assert set(inc[0]) == {"row", "name", "amount", "last_year"}
+    assert set(inc[0]) == {"row", "name", "id", "amount", "last_year"}
     assert all(c["ok"] for c in js["checks"])
     out = tmp_path / "st.pdf"
     r = run(
