@@ -32,6 +32,7 @@ class Changes(Flag):
     PAYMENTS = auto()  #: slips paid
     SETTINGS = auto()
     USERS = auto()
+    APPROVALS = auto()  #: requests for a second person's approval
     AUDIT = auto()  #: the audit trail (every write adds to it)
     #: Everything: the whole ledger was replaced (a backup restored).
     ALL = (
@@ -47,5 +48,6 @@ class Changes(Flag):
         | PAYMENTS
         | SETTINGS
         | USERS
+        | APPROVALS
         | AUDIT
     )
