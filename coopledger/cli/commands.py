@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "cmd_yearend",
     "cmd_ledgers",
     "cmd_server",
+    "cmd_approvals",
 )
 
 #: Top-level command → the module whose ``register`` adds it.
@@ -66,6 +67,7 @@ COMMANDS: dict[str, str] = {
             "distribute",
             "reverse-distribution",
             "pay",
+            "reverse-payment",
             "unpaid",
             "bank-batch",
             "verify-slip",
@@ -77,6 +79,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("year", "opening", "account"), "cmd_yearend"),
     **dict.fromkeys(("print-book", "book"), "cmd_ledgers"),
     **dict.fromkeys(("copy-ledger", "user-orgs"), "cmd_server"),
+    **dict.fromkeys(("approval", "import-batch"), "cmd_approvals"),
 }
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]

@@ -172,7 +172,8 @@ def login_hold(failures: int, *, last_admin: bool = False) -> dt.timedelta:
         return dt.timedelta(0)
     cap = LAST_ADMIN_HOLD if last_admin else LONGEST_HOLD
     doublings = min(failures - FREE_FAILURES - 1, 30)
-    return min(FIRST_HOLD * (2**doublings), cap)
+    hold: dt.timedelta = FIRST_HOLD * (1 << doublings)
+    return min(hold, cap)
 
 
 def is_role(value: str) -> bool:

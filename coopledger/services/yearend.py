@@ -15,15 +15,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code
 from coopledger.domain.money import fen_to_str
-from coopledger.domain.vocabulary import Permission
+from coopledger.domain.vocabulary import ApprovalAct, Permission
 from coopledger.services.ledger import Ledger
 from coopledger.services.statements import YearStatements, forms_folder, year_statements
 from coopledger.store.ledger import A, L, M, V, closed_months
@@ -36,12 +37,17 @@ from coopledger.store.models import (
     Period,
 )
 
+if TYPE_CHECKING:
+    from coopledger.services.approvals import RequestInfo
+    from coopledger.store.uow import Tx
+
 __all__ = [
     "CheckItem",
     "Finding",
     "ShareGroup",
     "YearCheck",
     "reopen_year",
+    "reopen_year_in",
     "share_reconciliation",
     "year_check",
     "year_status",
@@ -416,47 +422,68 @@ def year_status(ledger: Ledger, org_id: int, year: int) -> YearStatus:
     return YearStatus(year, fy.closed, fy.closed_at, fy.closed_by)
 
 
-def reopen_year(ledger: Ledger, org_id: int, year: int, reason: str) -> None:
-    """反结账 of a year-end close: a supervisor reopens the latest closed year, with a
-    reason the audit log keeps. The year and its December are open again, so that the
+def reopen_year(ledger: Ledger, org_id: int, year: int, reason: str) -> RequestInfo:
+    """Ask for 反结账 of a year-end close: a supervisor asks, with a reason the audit log
+    keeps, and a second person (a reviewer or another supervisor) approves; the approval
+    opens the latest closed year and its December again (`reopen_year_in`), so that the
     distribution can be reversed and committed anew; closing again carries what changed.
+    In single-user mode it is done at once. Returns the request.
 
     Refused for a year that is not closed, or while a later year is closed."""
-    ledger.require(Permission.REOPEN_YEAR)
-    if not reason.strip():
-        raise DomainError("reason", N_("say why the year is reopened"))
-    with ledger.write(org_id) as tx:
-        s = tx.session
-        fy = s.get(FiscalYear, (org_id, year))
-        if fy is None or not fy.closed:
-            raise DomainError("year", N_("{year} is not closed"), year=year)
-        later = s.execute(
-            select(col(FiscalYear.year))
-            .where(
-                col(FiscalYear.org_id) == org_id,
-                col(FiscalYear.closed),
-                col(FiscalYear.year) > year,
-            )
-            .order_by(col(FiscalYear.year).desc())
-        ).first()
-        if later is not None:
-            raise DomainError("year", N_("reopen {later} first"), later=later[0])
-        before = {
-            "closed_at": fy.closed_at.isoformat() if fy.closed_at else None,
-            "closed_by": fy.closed_by,
-        }
-        fy.closed, fy.closed_at, fy.closed_by = False, None, ""
-        s.add(fy)
-        december = s.get(Period, (org_id, year, 12))
-        if december is not None and december.closed:
-            december.closed, december.closed_at = False, None
-            s.add(december)
-        s.flush()
-        still = sorted(m for y, m in closed_months(s, org_id) if y == year)
-        tx.log(
-            "reopen year",
-            entity="fiscal_year",
-            entity_id=str(year),
-            before=before,
-            after={"reason": reason.strip(), "closed_months": still},
+    from coopledger.services.approvals import request_act
+
+    return request_act(ledger, org_id, ApprovalAct.REOPEN_YEAR, {"year": year}, reason)
+
+
+def year_to_reopen(s: Session, org_id: int, year: int) -> FiscalYear:
+    """The closed year ``year`` when it may be reopened now (the latest closed one).
+    Raises ``DomainError``."""
+    fy = s.get(FiscalYear, (org_id, year))
+    if fy is None or not fy.closed:
+        raise DomainError("year", N_("{year} is not closed"), year=year)
+    later = s.execute(
+        select(col(FiscalYear.year))
+        .where(
+            col(FiscalYear.org_id) == org_id,
+            col(FiscalYear.closed),
+            col(FiscalYear.year) > year,
         )
+        .order_by(col(FiscalYear.year).desc())
+    ).first()
+    if later is not None:
+        raise DomainError("year", N_("reopen {later} first"), later=later[0])
+    return fy
+
+
+def reopen_year_in(
+    tx: Tx, org_id: int, year: int, *, reason: str, requested_by: str, approved_by: str
+) -> list[int]:
+    """Inside a transaction: open a closed year and its December again; returns the months
+    of the year still closed."""
+    s = tx.session
+    fy = year_to_reopen(s, org_id, year)
+    before = {
+        "closed_at": fy.closed_at.isoformat() if fy.closed_at else None,
+        "closed_by": fy.closed_by,
+    }
+    fy.closed, fy.closed_at, fy.closed_by = False, None, ""
+    s.add(fy)
+    december = s.get(Period, (org_id, year, 12))
+    if december is not None and december.closed:
+        december.closed, december.closed_at = False, None
+        s.add(december)
+    s.flush()
+    still = sorted(m for y, m in closed_months(s, org_id) if y == year)
+    tx.log(
+        "reopen year",
+        entity="fiscal_year",
+        entity_id=str(year),
+        before=before,
+        after={
+            "reason": reason.strip(),
+            "closed_months": still,
+            "requested_by": requested_by,
+            "approved_by": approved_by,
+        },
+    )
+    return still

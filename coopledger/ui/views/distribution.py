@@ -46,6 +46,7 @@ from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, Source
+from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import (
     TableView,
     View,
@@ -1070,17 +1071,20 @@ class DistributionView(View):
         y = self.selected_year()
         if y is None:
             return
-        if not dialogs.confirm(
+        reason = dialogs.ask_text(
             self,
             _("Reverse the distribution"),
             _(
                 "Post red vouchers that cancel the {year} distribution? Its slips become void."
+                " Say why (kept in the audit log); a reviewer or supervisor approves it."
             ).format(year=y.year),
-        ):
+        )
+        if not reason:
             return
         ledger, org = self.ctx.ledger, self.ctx.org_id
         self.ctx.runner.run(
-            lambda: dist.reverse_distribution(ledger, org, y.year),
+            lambda: dist.reverse_distribution(ledger, org, y.year, reason),
+            on_done=lambda r: status_message(self, request_message(r)),
             on_error=lambda exc: errors.show_error(self, exc),
             title=_("Reversing the distribution…"),
         )

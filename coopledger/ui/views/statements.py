@@ -37,6 +37,7 @@ from coopledger.services.yearend import YearCheck
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Index, ListTableModel
+from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import View, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
@@ -283,12 +284,9 @@ class StatementsView(View):
             return
         self.ctx.runner.run(
             lambda: yearend.reopen_year(ledger, org, year, reason),
-            on_done=lambda _r: self._reopened(year),
+            on_done=lambda r: status_message(self, request_message(r)),
             on_error=lambda exc: errors.show_error(self, exc),
         )
-
-    def _reopened(self, year: int) -> None:
-        status_message(self, _("{year} is open again.").format(year=year))
 
 
 def close_question(check: YearCheck) -> str:
