@@ -4,7 +4,7 @@ reopening a closed year (`reopen_year`). Closing itself is ``services.vouchers.c
 `year_check` gathers, for one year: the statements' warnings and cross-checks (abnormal
 balances, balances no line shows, figures that disagree), the share register against the
 capital accounts (statements.md §4), members whose ledgers do not agree, vouchers not yet
-posted, slips still unpaid after the public-notice period, and a plan not yet committed.
+posted, imported vouchers whose batch no reviewer has reviewed, slips still unpaid after the public-notice period, and a plan not yet committed.
 """
 
 from __future__ import annotations
@@ -260,6 +260,30 @@ def _unposted(ledger: Ledger, org_id: int, year: int) -> list[Finding]:
     ]
 
 
+def _unreviewed_imports(ledger: Ledger, org_id: int, year: int) -> list[Finding]:
+    from coopledger.services.imports import unreviewed_in_year
+
+    with ledger.read() as s:
+        batches = unreviewed_in_year(s, org_id, year)
+    return [
+        Finding(
+            N_(
+                "import batch #{id} ({file}, imported by {user} on {date}): {n} vouchers of"
+                " {year} are not reviewed; a reviewer reviews the batch (import-batch review {id})"
+            ),
+            {
+                "id": u.batch.id,
+                "file": u.batch.file_name or u.batch.kind_label,
+                "user": u.batch.imported_by,
+                "date": u.batch.imported_at.astimezone().date().isoformat(),
+                "n": u.vouchers_in_year,
+                "year": year,
+            },
+        )
+        for u in batches
+    ]
+
+
 def _unpaid(ledger: Ledger, org_id: int, year: int, today: dt.date) -> list[Finding]:
     from coopledger.services.settings import get_setting
 
@@ -383,6 +407,11 @@ def year_check(
             "vouchers",
             N_("Every voucher of the year is reviewed and posted"),
             tuple(_unposted(ledger, org_id, year)),
+        ),
+        CheckItem(
+            "imports",
+            N_("Every imported voucher of the year has been reviewed"),
+            tuple(_unreviewed_imports(ledger, org_id, year)),
         ),
         CheckItem(
             "payments",

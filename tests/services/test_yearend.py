@@ -133,7 +133,8 @@ def test_year_check_finds_each_problem(ledger: Ledger) -> None:
     )
     check = yearend.year_check(ledger, org, 2024, today=dt.date(2025, 1, 10))
     failed = {i.key for i in check.items if not i.ok}
-    assert failed == {"balances", "shares", "vouchers", "plan"}
+    # The book came in by an import that no reviewer has reviewed yet.
+    assert failed == {"balances", "shares", "vouchers", "plan", "imports"}
     capital = next(g for g in check.shares if g.accounts == ("301",))
     assert (capital.register, capital.books, capital.difference) == (4000_00, 5000_00, 1000_00)
     assert not check.ok
