@@ -343,7 +343,9 @@ def import_book_file(
 
 
 def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
-    """The book of one organisation as a ``coopledger-book`` document."""
+    """The book of one organisation as a ``coopledger-book`` document (the whole book, ID
+    and bank numbers included: the same act as a backup)."""
+    ledger.require(Permission.BACKUP)
     from coopledger.services.accounts import load_chart
     from coopledger.store.ledger import A, L, V
 

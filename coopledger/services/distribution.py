@@ -1268,7 +1268,9 @@ def unpaid(ledger: Ledger, org_id: int, year: int) -> Unpaid:
 
 def bank_batch_csv(ledger: Ledger, org_id: int, year: int, out: Path) -> tuple[int, int]:
     """Write the bank batch file (CSV, UTF-8 with BOM for Excel) of unpaid households that
-    have a bank card: 序号, 户号, 户主姓名, 银行卡号, 金额, 摘要. Returns (rows, total fen)."""
+    have a bank card: 序号, 户号, 户主姓名, 银行卡号, 金额, 摘要. Returns (rows, total fen).
+    The bank pays from it: the cashier's act, like recording a payment."""
+    ledger.require(Permission.RECORD_PAYMENT)
     rows = [r for r in unpaid(ledger, org_id, year).rows if r.bank_account and r.total > 0]
     buf = io.StringIO()
     w = csv.writer(buf)

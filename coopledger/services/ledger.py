@@ -461,6 +461,7 @@ def verify(ledger: Ledger) -> VerifyReport:
     server, in one consistent snapshot while others go on writing)."""
     from coopledger.store.verify import verify_ledger
 
+    ledger.require(Permission.VERIFY)
     with ledger.engine.connect() as conn:
         if ledger.on_server:
             # Streamed through server-side cursors: a township ledger has millions of lines.
