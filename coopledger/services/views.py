@@ -288,6 +288,9 @@ class YearState:
     has_plan: bool
     committed: bool
     vouchers: int
+    #: Who last prepared the plan and who approved it ("" while not approved): login names.
+    prepared_by: str = ""
+    approved_by: str = ""
 
 
 def distribution_years(ledger: Ledger, org_id: int) -> list[YearState]:
@@ -303,7 +306,13 @@ def distribution_years(ledger: Ledger, org_id: int) -> list[YearState]:
                 .group_by(V.c.year)
             ).all()
         )
-        plans = set(s.execute(select(DP.c.year).where(DP.c.org_id == org_id)).scalars())
+        signed = {
+            int(y): (str(p), str(a))
+            for y, p, a in s.execute(
+                select(DP.c.year, DP.c.prepared_by, DP.c.approved_by).where(DP.c.org_id == org_id)
+            )
+        }
+        plans = set(signed)
         committed = set(
             s.execute(
                 select(D.c.year).where(
@@ -312,7 +321,10 @@ def distribution_years(ledger: Ledger, org_id: int) -> list[YearState]:
             ).scalars()
         )
     years = sorted(set(counts) | plans | committed)
-    return [YearState(y, y in plans, y in committed, int(counts.get(y, 0))) for y in years]
+    return [
+        YearState(y, y in plans, y in committed, int(counts.get(y, 0)), *signed.get(y, ("", "")))
+        for y in years
+    ]
 
 
 # -- one voucher ----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from coopledger.services.yearend import YearCheck
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Index, ListTableModel
-from coopledger.ui.views.approvals import request_message
+from coopledger.ui.views.approvals import allow, request_message
 from coopledger.ui.views.base import View, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
@@ -193,9 +193,9 @@ class StatementsView(View):
         self.state.setText(
             _("{year}: {state}; {figures}").format(year=st.year, state=state, figures=figures)
         )
-        self.close_button.setEnabled(not closed and self.ctx.can(Permission.CLOSE_PERIOD))
-        self.reopen_button.setEnabled(closed and self.ctx.can(Permission.REOPEN_YEAR))
-        self.print_button.setEnabled(self.ctx.can(Permission.PRINT))
+        allow(self.close_button, self.ctx, Permission.CLOSE_PERIOD, ok=not closed)
+        allow(self.reopen_button, self.ctx, Permission.REOPEN_YEAR, ok=closed)
+        allow(self.print_button, self.ctx, Permission.PRINT)
 
     def form_model(self, kind: str) -> FormModel | None:
         """The table model of a form (for tests)."""
@@ -278,7 +278,10 @@ class StatementsView(View):
         reason = dialogs.ask_text(
             self,
             _("Reopen the year"),
-            _("Why is {year} reopened? (kept in the audit log)").format(year=year),
+            _(
+                "Why is {year} reopened? (kept in the audit log; a reviewer or another supervisor"
+                " approves it)"
+            ).format(year=year),
         )
         if reason is None:
             return
