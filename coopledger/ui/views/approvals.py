@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopledger.domain.changes import Changes
+from coopledger.domain.errors import N_
 from coopledger.domain.roles import roles_needed
 from coopledger.domain.vocabulary import Permission, RequestState
 from coopledger.i18n import _, term
@@ -59,25 +60,25 @@ def _when(value: Any) -> str:
 
 
 REQUEST_COLUMNS: list[Column[RequestInfo]] = [
-    Column("No.", lambda r: r.id, "int", width=50),
-    Column("Request", request_summary, width=220),
-    Column("Reason", lambda r: r.reason, width=220),
-    Column("Asked by", lambda r: r.requested_by, width=90),
-    Column("Asked on", lambda r: _when(r.requested_at), width=120),
-    Column("State", lambda r: term(RequestState, r.state), width=100),
-    Column("Decided by", lambda r: r.decided_by, width=90),
-    Column("Note", lambda r: r.note, width=160),
+    Column(N_("No."), lambda r: r.id, "int", width=50),
+    Column(N_("Request"), request_summary, width=220),
+    Column(N_("Reason"), lambda r: r.reason, width=220),
+    Column(N_("Asked by"), lambda r: r.requested_by, width=90),
+    Column(N_("Asked on"), lambda r: _when(r.requested_at), width=120),
+    Column(N_("State"), lambda r: term(RequestState, r.state), width=100),
+    Column(N_("Decided by"), lambda r: r.decided_by, width=90),
+    Column(N_("Note"), lambda r: r.note, width=160),
 ]
 
 BATCH_COLUMNS: list[Column[BatchInfo]] = [
-    Column("No.", lambda b: b.id, "int", width=50),
-    Column("Kind", lambda b: _(b.kind_label), width=100),
-    Column("File", lambda b: b.file_name or "—", width=220),
-    Column("Vouchers", lambda b: b.vouchers, "int", width=70),
-    Column("Imported by", lambda b: b.imported_by, width=90),
-    Column("Imported on", lambda b: _when(b.imported_at), width=120),
-    Column("Reviewed by", lambda b: b.reviewed_by or _("not reviewed"), width=90),
-    Column("Reviewed on", lambda b: _when(b.reviewed_at), width=120),
+    Column(N_("No."), lambda b: b.id, "int", width=50),
+    Column(N_("Kind"), lambda b: _(b.kind_label), width=100),
+    Column(N_("File"), lambda b: b.file_name or "—", width=220),
+    Column(N_("Vouchers"), lambda b: b.vouchers, "int", width=70),
+    Column(N_("Imported by"), lambda b: b.imported_by, width=90),
+    Column(N_("Imported on"), lambda b: _when(b.imported_at), width=120),
+    Column(N_("Reviewed by"), lambda b: b.reviewed_by or _("not reviewed"), width=90),
+    Column(N_("Reviewed on"), lambda b: _when(b.reviewed_at), width=120),
 ]
 
 
