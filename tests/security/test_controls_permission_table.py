@@ -170,6 +170,7 @@ CASES: dict[str, Case] = {
     "user passwd": Case(("user", "passwd", "tingyong"), (P.MANAGE_USERS,), None, env=NEW_PW),
     "user role": Case(("user", "role", "tingyong", "reviewer"), (P.MANAGE_USERS,), org=None),
     "user disable": Case(("user", "disable", "chuna"), (P.MANAGE_USERS,), org=None),
+    "user name": Case(("user", "name", "chuna", "赵小出纳"), (P.MANAGE_USERS,), org=None),
     "user enable": Case(("user", "enable", "tingyong"), (P.MANAGE_USERS,), org=None),
     "user unlock": Case(("user", "unlock", "chuna"), (P.MANAGE_USERS,), org=None),
     "audit": Case(("audit",), (P.READ,), org=None),
