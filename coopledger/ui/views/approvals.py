@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_
-from coopledger.domain.roles import roles_needed
 from coopledger.domain.vocabulary import Permission, RequestState
 from coopledger.i18n import _, term
 from coopledger.services import approvals, imports
@@ -29,7 +27,7 @@ from coopledger.services.imports import BatchInfo
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel
-from coopledger.ui.views.base import View, button, status_message
+from coopledger.ui.views.base import View, allow, button, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
 
@@ -80,17 +78,6 @@ BATCH_COLUMNS: list[Column[BatchInfo]] = [
     Column(N_("Reviewed by"), lambda b: b.reviewed_by or _("not reviewed"), width=90),
     Column(N_("Reviewed on"), lambda b: _when(b.reviewed_at), width=120),
 ]
-
-
-def allow(b: QPushButton, ctx: AppContext, permission: Permission, *, ok: bool = True) -> None:
-    """Enable ``b`` when the user may do ``permission`` and ``ok``; a button disabled for
-    the role says which role presses it."""
-    may = ctx.can(permission)
-    b.setEnabled(may and ok)
-    if not may:
-        b.setToolTip(_("Needs the role: {roles}").format(roles=roles_needed(permission)))
-    else:
-        b.setToolTip("")
 
 
 class ApprovalsView(View):

@@ -46,10 +46,11 @@ from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, Source
-from coopledger.ui.views.approvals import allow, request_message
+from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import (
     TableView,
     View,
+    allow,
     button,
     export_rows,
     list_source,

@@ -37,8 +37,8 @@ from coopledger.services.yearend import YearCheck
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Index, ListTableModel
-from coopledger.ui.views.approvals import allow, request_message
-from coopledger.ui.views.base import View, button, export_rows, status_message
+from coopledger.ui.views.approvals import request_message
+from coopledger.ui.views.base import View, allow, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
 RED = QBrush(QColor(176, 0, 0))
