@@ -17,6 +17,7 @@ added in place (no table rebuild: other tables hold foreign keys to ``voucher``)
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -85,10 +86,60 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The audit chain vouches for the batches, the requests and the imported vouchers' states:
+    # going back records them as the older schema leaves them (the batches and requests gone,
+    # the vouchers without their batch), one bulk entry per book and kind, so that ``verify``
+    # still holds on the downgraded ledger.
+    from coopledger.store.audit import BULK_KEY, append, digest
+    from coopledger.store.tracked import voucher_state
+
+    conn = op.get_bind()
+    meta = sa.MetaData()
+    gone: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    for name in ("import_batch", "approval_request"):
+        table = sa.Table(name, meta, autoload_with=conn)
+        for rid, org_id in conn.execute(sa.select(table.c.id, table.c.org_id)):
+            gone[(org_id, name)][str(rid)] = ""
+    voucher = sa.Table("voucher", meta, autoload_with=conn)
+    batched = [
+        (int(rid), int(org_id))
+        for rid, org_id in conn.execute(
+            sa.select(voucher.c.id, voucher.c.org_id).where(voucher.c.import_batch_id.is_not(None))
+        )
+    ]
+
     op.drop_index(op.f("ix_voucher_import_batch_id"), table_name="voucher")
     with op.batch_alter_table("voucher", schema=None) as batch_op:
         batch_op.drop_column("import_batch_id")
+
     op.drop_index(op.f("ix_approval_request_org_id"), table_name="approval_request")
     op.drop_table("approval_request")
     op.drop_index(op.f("ix_import_batch_org_id"), table_name="import_batch")
     op.drop_table("import_batch")
+
+    from coopledger.store import tables
+
+    # The program's own column types (a reflected table reads dates and times back differently),
+    # without the column just dropped.
+    voucher = tables.voucher
+    lines = tables.voucher_line
+    kept = [c for c in voucher.c if c.name != "import_batch_id"]
+    states: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    for rid, org_id in batched:
+        header = conn.execute(sa.select(*kept).where(voucher.c.id == rid)).mappings().one()
+        own = conn.execute(sa.select(lines).where(lines.c.voucher_id == rid)).mappings().all()
+        states[(org_id, "voucher")][str(rid)] = digest(voucher_state(header, list(own)))
+    for (org_id, entity), rows in sorted({**gone, **states}.items()):
+        append(
+            conn,
+            user="migration controls1",
+            action="downgrade",
+            org_id=org_id,
+            entity=entity,
+            entity_id="*",
+            after={
+                BULK_KEY: True,
+                "summary": {"rows": len(rows), "migration": revision},
+                "rows": rows,
+            },
+        )
