@@ -33,7 +33,9 @@ Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def register(sub: Sub) -> None:
-    plan = sub.add_parser("plan", help="a year's distribution plan (收益分配方案): set, show")
+    plan = sub.add_parser(
+        "plan", help="a year's distribution plan (收益分配方案): set, approve, show"
+    )
     ps = plan.add_subparsers(dest="plan_cmd", metavar="ACTION", required=True)
     p = ps.add_parser(
         "set",
@@ -74,6 +76,12 @@ def register(sub: Sub) -> None:
         "--objection-phone", help="the telephone for objections printed on the notice (a setting)"
     )
     p.set_defaults(func=cmd_plan_set)
+    p = ps.add_parser(
+        "approve",
+        help="approve a year's plan as entered (审核: a reviewer or supervisor, not its preparer)",
+    )
+    p.add_argument("--year", type=int, required=True)
+    p.set_defaults(func=cmd_plan_approve)
     p = ps.add_parser("show", help="show a year's plan")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--json", action="store_true", help="the plan in the book file's shape")
@@ -87,16 +95,29 @@ def register(sub: Sub) -> None:
     )
     p.set_defaults(func=cmd_distribute)
 
-    p = sub.add_parser("reverse-distribution", help="红字冲销 of a committed distribution")
+    p = sub.add_parser(
+        "reverse-distribution",
+        help="红字冲销 of a committed distribution (asked here, approved by a second person)",
+    )
     p.add_argument("--year", type=int, required=True)
+    p.add_argument("--reason", required=True, help="why it is reversed (kept in the audit log)")
     p.set_defaults(func=cmd_reverse)
 
     p = sub.add_parser("pay", help="record that a household was paid its slip")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--member", required=True)
     p.add_argument("--method", choices=codes(PaymentMethod), default=PaymentMethod.CASH.value)
-    p.add_argument("--date", help="payment date (default: today)")
+    p.add_argument("--date", help="payment date (default: today; never later than today)")
     p.set_defaults(func=cmd_pay)
+
+    p = sub.add_parser(
+        "reverse-payment",
+        help="reverse a recorded payment: the slip is unpaid again (approved by a second person)",
+    )
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--member", required=True)
+    p.add_argument("--reason", required=True, help="why (the money came back, a wrong payee …)")
+    p.set_defaults(func=cmd_reverse_payment)
 
     p = sub.add_parser("unpaid", help="who is still unpaid, with totals")
     p.add_argument("--year", type=int, required=True)
@@ -340,11 +361,28 @@ def cmd_distribute(ctx: Context) -> int:
 
 
 def cmd_reverse(ctx: Context) -> int:
+    from coopledger.cli.cmd_approvals import report_request
+
     org = ctx.org()
-    ids = dist.reverse_distribution(ctx.ledger(), org.id, ctx.args.year)
+    report_request(dist.reverse_distribution(ctx.ledger(), org.id, ctx.args.year, ctx.args.reason))
+    return 0
+
+
+def cmd_reverse_payment(ctx: Context) -> int:
+    from coopledger.cli.cmd_approvals import report_request
+
+    a = ctx.args
+    org = ctx.org()
+    report_request(dist.reverse_payment(ctx.ledger(), org.id, a.year, a.member, a.reason))
+    return 0
+
+
+def cmd_plan_approve(ctx: Context) -> int:
+    org = ctx.org()
+    dist.approve_plan(ctx.ledger(), org.id, ctx.args.year)
     print(
-        _("The {year} distribution was reversed by {n} red vouchers.").format(
-            year=ctx.args.year, n=len(ids)
+        _("The {year} plan is approved; its distribution may be committed.").format(
+            year=ctx.args.year
         )
     )
     return 0

@@ -30,6 +30,7 @@ from coopledger.services.users import (
     deactivate_user,
     ledger_has_users,
     list_users,
+    set_display_name,
     set_password,
     unlock_user,
 )
@@ -65,7 +66,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = us.add_parser("add", help="add a user (the first one must be the administrator)")
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=ALL_ROLES, help=roles)
-    q.add_argument("--display-name", default="", help="the person's full name")
+    q.add_argument("--display-name", default="", help="the person's full name, printed on papers")
     q.set_defaults(func=cmd_user_add)
     q = us.add_parser("list", help="list users and their roles")
     q.add_argument("--json", action="store_true")
@@ -77,6 +78,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("name")
     q.add_argument("role", choices=ALL_ROLES, help=roles)
     q.set_defaults(func=cmd_user_role)
+    q = us.add_parser("name", help="the person's name printed on papers (制单, 审核, 出纳 …)")
+    q.add_argument("name")
+    q.add_argument("display_name", metavar="DISPLAY_NAME")
+    q.set_defaults(func=cmd_user_name)
     q = us.add_parser("disable", help="stop a user from logging in")
     q.add_argument("name")
     q.set_defaults(func=cmd_user_disable)
@@ -206,6 +211,7 @@ def cmd_user_add(ctx: Context) -> int:
             user=info.username, role=info.role, role_name=info.role_name
         )
     )
+    _name_hint(info.display_name, info.username)
     return 0
 
 
@@ -257,6 +263,26 @@ def cmd_user_role(ctx: Context) -> int:
         )
     )
     return 0
+
+
+def cmd_user_name(ctx: Context) -> int:
+    info = set_display_name(ctx.ledger(), ctx.args.name, ctx.args.display_name)
+    print(
+        _("{user} is printed on papers as {display}.").format(
+            user=info.username, display=info.display_name
+        )
+    )
+    return 0
+
+
+def _name_hint(display_name: str, user: str) -> None:
+    if not display_name.strip():
+        print(
+            _(
+                "{user} has no name for papers: they leave it blank. Give one with:"
+                " coopledger user name {user} NAME"
+            ).format(user=user)
+        )
 
 
 def cmd_user_disable(ctx: Context) -> int:

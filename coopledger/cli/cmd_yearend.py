@@ -28,7 +28,10 @@ def register(sub: Sub) -> None:
     p.add_argument("year_pos", nargs="?", type=int, metavar="YEAR")
     p.add_argument("--year", type=int)
     p.set_defaults(func=cmd_year_close)
-    p = ys.add_parser("reopen", help="reopen the latest closed year (a supervisor, audited)")
+    p = ys.add_parser(
+        "reopen",
+        help="reopen the latest closed year (a supervisor asks, a second person approves)",
+    )
     p.add_argument("year_pos", nargs="?", type=int, metavar="YEAR")
     p.add_argument("--year", type=int)
     p.add_argument("--reason", required=True)
@@ -117,12 +120,16 @@ def cmd_year_close(ctx: Context) -> int:
 def cmd_year_reopen(ctx: Context) -> int:
     org = ctx.org()
     year = _year(ctx)
-    yearend.reopen_year(ctx.ledger(), org.id, year, ctx.args.reason)
-    print(
-        _("{year} is open again (December included); the reason is in the audit log.").format(
-            year=year
+    from coopledger.cli.cmd_approvals import report_request
+
+    r = yearend.reopen_year(ctx.ledger(), org.id, year, ctx.args.reason)
+    report_request(r)
+    if r.done:
+        print(
+            _("{year} is open again (December included); the reason is in the audit log.").format(
+                year=year
+            )
         )
-    )
     return 0
 
 
@@ -267,7 +274,9 @@ def cmd_opening_post(ctx: Context) -> int:
         ob = opening.OpeningBalances(date, tuple(typed))
     else:
         raise DomainError("--file", N_("give the balances: --file, or --debit and --credit"))
-    vid = opening.post_opening(ctx.ledger(), org.id, ob, replace_existing=a.replace)
+    vid = opening.post_opening(
+        ctx.ledger(), org.id, ob, replace_existing=a.replace, source_file=a.file
+    )
     print(
         _("Opening balances posted as voucher #{id}: debits {debit} = credits {credit}.").format(
             id=vid, debit=money(ob.debit) or "0.00", credit=money(ob.credit) or "0.00"

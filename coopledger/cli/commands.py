@@ -27,6 +27,7 @@ MODULES: tuple[str, ...] = (
     "cmd_ledgers",
     "cmd_server",
     "cmd_package",
+    "cmd_approvals",
 )
 
 #: Top-level command → the module whose ``register`` adds it.
@@ -67,6 +68,7 @@ COMMANDS: dict[str, str] = {
             "distribute",
             "reverse-distribution",
             "pay",
+            "reverse-payment",
             "unpaid",
             "bank-batch",
             "member-account",
@@ -80,6 +82,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("print-book", "book"), "cmd_ledgers"),
     **dict.fromkeys(("copy-ledger", "user-orgs"), "cmd_server"),
     **dict.fromkeys(("package", "township"), "cmd_package"),
+    **dict.fromkeys(("approval", "import-batch"), "cmd_approvals"),
 }
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]

@@ -32,6 +32,7 @@ class Changes(Flag):
     PAYMENTS = auto()  #: slips paid
     SETTINGS = auto()
     USERS = auto()
+    APPROVALS = auto()  #: requests for a second person's approval
     AUDIT = auto()  #: the audit trail (every write adds to it)
     TOWNSHIP = auto()  #: year-end packages received by a township and its villages
     #: Everything: the whole ledger was replaced (a backup restored).
@@ -49,5 +50,6 @@ class Changes(Flag):
         | PAYMENTS
         | SETTINGS
         | USERS
+        | APPROVALS
         | AUDIT
     )

@@ -1,12 +1,17 @@
-"""Who may do what: the five roles, the permissions, and maker–checker.
+"""Who may do what: the five roles, the one role × act table, maker–checker, and how long
+log-in waits after wrong passwords.
 
-Pure: no I/O. Services ask ``can(role, permission)`` (through ``Ledger.require``) before they
-act, so the rules hold in the window, on the command line and in tests alike. A ledger with
-no users yet runs in single-user mode, shown here as the role ``None``: everything is allowed.
+Pure: no I/O. Every act a service performs is one `Permission`; the service asks
+``can(role, act)`` (through ``Ledger.require``) before it acts, so the rules hold in the window,
+on the command line and in tests alike, and `ACTS` below is the only place they are written.
+Per-organisation grants (``user_organisation``) narrow a user to some books on top of this
+table. A ledger with no users yet runs in single-user mode, shown here as the role ``None``:
+everything is allowed, and there is nobody to be the second person (maker–checker needs users).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from coopledger.domain.errors import N_, DomainError
@@ -29,19 +34,24 @@ PREPARE_VOUCHER = Permission.PREPARE_VOUCHER
 REVIEW_VOUCHER = Permission.REVIEW_VOUCHER
 POST_VOUCHER = Permission.POST_VOUCHER
 REVERSE_VOUCHER = Permission.REVERSE_VOUCHER
+REVIEW_IMPORT = Permission.REVIEW_IMPORT
 CLOSE_PERIOD = Permission.CLOSE_PERIOD
 REOPEN_PERIOD = Permission.REOPEN_PERIOD
 REOPEN_YEAR = Permission.REOPEN_YEAR
 MANAGE_REGISTERS = Permission.MANAGE_REGISTERS
+MANAGE_ORGANISATIONS = Permission.MANAGE_ORGANISATIONS
 PREPARE_PLAN = Permission.PREPARE_PLAN
 APPROVE_PLAN = Permission.APPROVE_PLAN
 RUN_DISTRIBUTION = Permission.RUN_DISTRIBUTION
 RECORD_PAYMENT = Permission.RECORD_PAYMENT
+REVERSE_PAYMENT = Permission.REVERSE_PAYMENT
+APPROVE_REQUEST = Permission.APPROVE_REQUEST
 PRINT = Permission.PRINT
 VERIFY = Permission.VERIFY
 BACKUP = Permission.BACKUP
 RESTORE = Permission.RESTORE
 MANAGE_USERS = Permission.MANAGE_USERS
+BOOK_SETTINGS = Permission.BOOK_SETTINGS
 MANAGE_SETTINGS = Permission.MANAGE_SETTINGS
 READ = Permission.READ
 
@@ -50,37 +60,52 @@ PERMISSION_TEXT: Mapping[str, str] = {p: p.label for p in Permission}
 
 ALL_PERMISSIONS: frozenset[Permission] = frozenset(Permission)
 
+
+def _row(
+    accountant: int, reviewer: int, cashier: int, supervisor: int, admin: int
+) -> frozenset[Role]:
+    marks = (accountant, reviewer, cashier, supervisor, admin)
+    return frozenset(role for role, mark in zip(ALL_ROLES, marks, strict=True) if mark)
+
+
+#: The one role × act table. A service act asks it through ``Ledger.require``;
+#: ``tests/security/test_controls_permission_table.py`` runs every command of the command line
+#: as every role and compares what was refused with this table. The cashier keeps the cash and
+#: so neither reviews nor keeps the books (domain.md); the reviewer and the supervisor are the
+#: second person of every money act; the administrator keeps the program, not the books.
+# fmt: off
+ACTS: Mapping[Permission, frozenset[Role]] = {
+    #                                 会计 审核 出纳 监督 管理员
+    READ:                       _row(1,   1,   1,   1,   1),
+    VERIFY:                     _row(1,   1,   1,   1,   1),
+    PRINT:                      _row(1,   1,   1,   1,   0),
+    PREPARE_VOUCHER:            _row(1,   0,   0,   0,   0),
+    REVIEW_VOUCHER:             _row(0,   1,   0,   0,   0),
+    POST_VOUCHER:               _row(0,   1,   0,   0,   0),
+    REVERSE_VOUCHER:            _row(0,   1,   0,   0,   0),
+    REVIEW_IMPORT:              _row(0,   1,   0,   0,   0),
+    CLOSE_PERIOD:               _row(1,   1,   0,   0,   0),
+    REOPEN_PERIOD:              _row(0,   1,   0,   0,   0),
+    REOPEN_YEAR:                _row(0,   0,   0,   1,   0),
+    MANAGE_REGISTERS:           _row(1,   0,   0,   0,   0),
+    MANAGE_ORGANISATIONS:       _row(1,   0,   0,   0,   1),
+    PREPARE_PLAN:               _row(1,   0,   0,   0,   0),
+    APPROVE_PLAN:               _row(0,   1,   0,   1,   0),
+    RUN_DISTRIBUTION:           _row(1,   0,   0,   0,   0),
+    RECORD_PAYMENT:             _row(0,   0,   1,   0,   0),
+    REVERSE_PAYMENT:            _row(1,   0,   1,   0,   0),
+    APPROVE_REQUEST:            _row(0,   1,   0,   1,   0),
+    BOOK_SETTINGS:              _row(1,   0,   0,   0,   1),
+    BACKUP:                     _row(1,   1,   0,   0,   1),
+    RESTORE:                    _row(0,   0,   0,   0,   1),
+    MANAGE_USERS:               _row(0,   0,   0,   0,   1),
+    MANAGE_SETTINGS:            _row(0,   0,   0,   0,   1),
+}
+# fmt: on
+
+#: The same table by role.
 ROLE_PERMISSIONS: Mapping[str, frozenset[Permission]] = {
-    ACCOUNTANT: frozenset(
-        {
-            PREPARE_VOUCHER,
-            MANAGE_REGISTERS,
-            PREPARE_PLAN,
-            RUN_DISTRIBUTION,
-            CLOSE_PERIOD,
-            PRINT,
-            READ,
-            BACKUP,
-        }
-    ),
-    REVIEWER: frozenset(
-        {
-            REVIEW_VOUCHER,
-            POST_VOUCHER,
-            REVERSE_VOUCHER,
-            APPROVE_PLAN,
-            CLOSE_PERIOD,
-            REOPEN_PERIOD,
-            PRINT,
-            READ,
-            VERIFY,
-            BACKUP,
-        }
-    ),
-    CASHIER: frozenset({RECORD_PAYMENT, PRINT, READ}),
-    SUPERVISOR: frozenset({READ, PRINT, VERIFY, REOPEN_YEAR}),
-    # The administrator keeps the program running; they are not an accountant.
-    ADMIN: frozenset({MANAGE_USERS, MANAGE_SETTINGS, BACKUP, RESTORE, READ, VERIFY}),
+    role: frozenset(p for p, roles in ACTS.items() if role in roles) for role in ALL_ROLES
 }
 
 
@@ -92,21 +117,17 @@ class PermissionDenied(DomainError):
 
 
 class AuthenticationError(DomainError):
-    """Wrong user name or password (the same message for both, on purpose)."""
+    """Log-in refused. One message whatever the reason (no such user, a disabled one, a wrong
+    password, or a user held after wrong passwords), so that a refusal never tells whether a
+    name exists."""
 
     def __init__(self) -> None:
-        super().__init__("--user", N_("Wrong user name or password."))
-
-
-class AccountLockedError(DomainError):
-    """Too many failed attempts: the user is locked out for a while."""
-
-    def __init__(self, user: str, until: str) -> None:
         super().__init__(
             "--user",
-            N_("Too many wrong passwords: {user} is locked until {until}. Try again later."),
-            user=user,
-            until=until,
+            N_(
+                "Wrong user name or password. After several wrong passwords a user must wait a"
+                " while before trying again; an administrator can lift the wait (user unlock)."
+            ),
         )
 
 
@@ -131,6 +152,30 @@ class PasswordNeededError(DomainError):
 # Rules -------------------------------------------------------------------------------------
 
 
+#: Wrong passwords in a row that cost nothing (typing mistakes); from the next one on,
+#: log-in waits.
+FREE_FAILURES = 2
+#: The first wait; every further wrong password doubles it.
+FIRST_HOLD = dt.timedelta(seconds=15)
+#: The longest wait of an ordinary user.
+LONGEST_HOLD = dt.timedelta(hours=24)
+#: The longest wait of the last active administrator: nobody can shut the office out of
+#: its own ledger by typing wrong passwords for them.
+LAST_ADMIN_HOLD = dt.timedelta(minutes=1)
+
+
+def login_hold(failures: int, *, last_admin: bool = False) -> dt.timedelta:
+    """How long log-in waits after ``failures`` wrong passwords in a row: nothing for the
+    first `FREE_FAILURES`, then `FIRST_HOLD`, doubling with each further one, up to
+    `LONGEST_HOLD` (`LAST_ADMIN_HOLD` for the last active administrator)."""
+    if failures <= FREE_FAILURES:
+        return dt.timedelta(0)
+    cap = LAST_ADMIN_HOLD if last_admin else LONGEST_HOLD
+    doublings = min(failures - FREE_FAILURES - 1, 30)
+    hold: dt.timedelta = FIRST_HOLD * (1 << doublings)
+    return min(hold, cap)
+
+
 def is_role(value: str) -> bool:
     """Whether ``value`` is one of the five role codes."""
     return value in ROLE_PERMISSIONS
@@ -152,7 +197,13 @@ def permissions_of(role: str | None) -> frozenset[Permission]:
 
 def roles_with(permission: Permission) -> tuple[Role, ...]:
     """The roles that have ``permission``, in the order of ``ALL_ROLES``."""
-    return tuple(r for r in ALL_ROLES if permission in ROLE_PERMISSIONS[r])
+    return tuple(r for r in ALL_ROLES if r in ACTS.get(permission, frozenset()))
+
+
+def roles_needed(permission: Permission) -> str:
+    """The names of the roles that may do ``permission``, for a hint on a disabled button
+    (``审核、村务监督``)."""
+    return "、".join(role.label for role in roles_with(permission)) or "—"
 
 
 def can(role: str | None, permission: Permission) -> bool:

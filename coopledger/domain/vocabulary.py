@@ -23,6 +23,7 @@ from coopledger.domain.errors import N_, DomainError
 
 __all__ = [
     "AccountKind",
+    "ApprovalAct",
     "Chart",
     "ContractStatus",
     "DistributionState",
@@ -31,6 +32,7 @@ __all__ = [
     "NormalSide",
     "PaymentMethod",
     "Permission",
+    "RequestState",
     "Role",
     "ShareClass",
     "Term",
@@ -222,27 +224,60 @@ class Role(Term):
 
 
 class Permission(Term):
-    """What a role may do; the label completes "... may not {label}"."""
+    """An act a service performs, checked against the one role × act table
+    (``domain/roles.py: ACTS``); the label completes "... may not {label}"."""
 
     PREPARE_VOUCHER = "prepare_voucher", N_("prepare vouchers")
     REVIEW_VOUCHER = "review_voucher", N_("review vouchers")
     POST_VOUCHER = "post_voucher", N_("post vouchers")
     REVERSE_VOUCHER = "reverse_voucher", N_("reverse vouchers")
+    #: The batch review (复核) of imported vouchers.
+    REVIEW_IMPORT = "review_import", N_("review imported vouchers")
     CLOSE_PERIOD = "close_period", N_("close periods")
     REOPEN_PERIOD = "reopen_period", N_("reopen periods")
-    #: Reopen a closed year (反结账 of a year-end close), with a reason.
+    #: Ask for a closed year to be reopened (反结账 of a year-end close), with a reason.
     REOPEN_YEAR = "reopen_year", N_("reopen a closed year")
     #: Members, contracts, share lots and imports.
     MANAGE_REGISTERS = "manage_registers", N_("change members, contracts, share lots or imports")
+    #: Add a book (an organisation with its chart).
+    MANAGE_ORGANISATIONS = "manage_organisations", N_("add organisations")
     PREPARE_PLAN = "prepare_plan", N_("prepare distribution plans")
     APPROVE_PLAN = "approve_plan", N_("approve distribution plans")
-    #: Commit and reverse a year's distribution.
+    #: Commit a year's distribution, and ask for one to be reversed.
     RUN_DISTRIBUTION = "run_distribution", N_("commit or reverse distributions")
     RECORD_PAYMENT = "record_payment", N_("record payments")
+    #: Ask for a recorded payment to be reversed.
+    REVERSE_PAYMENT = "reverse_payment", N_("reverse payments")
+    #: Approve (or reject) another person's request: a reversal, a reopened year.
+    APPROVE_REQUEST = "approve_request", N_("approve reversals and reopened years")
     PRINT = "print", N_("print")
     VERIFY = "verify", N_("verify the ledger")
     BACKUP = "backup", N_("back up the ledger")
     RESTORE = "restore", N_("restore a backup")
     MANAGE_USERS = "manage_users", N_("manage users")
+    #: A book's own settings (notice period, wage accounts, objections telephone).
+    BOOK_SETTINGS = "book_settings", N_("change a book's settings")
+    #: The database-wide settings (language, backup folder).
     MANAGE_SETTINGS = "manage_settings", N_("change settings")
     READ = "read", N_("read the ledger")
+
+
+# -- second person ------------------------------------------------------------------------
+
+
+class ApprovalAct(Term):
+    """The acts that one person asks for and a second person approves (maker–checker);
+    approving performs the act (``services/approvals.py``)."""
+
+    REVERSE_DISTRIBUTION = "reverse_distribution", N_("reverse the distribution of a year")
+    REVERSE_PAYMENT = "reverse_payment", N_("reverse a payment")
+    REOPEN_YEAR = "reopen_year", N_("reopen a closed year")
+
+
+class RequestState(Term):
+    """Where a request for a second person's approval stands."""
+
+    PENDING = "pending", N_("Waiting for approval")
+    APPROVED = "approved", N_("Approved and done")
+    REJECTED = "rejected", N_("Rejected")
+    WITHDRAWN = "withdrawn", N_("Withdrawn")

@@ -58,6 +58,8 @@ class Slip:
     cooperative: bool = False
     transaction_return_fen: int = 0
     transactions_fen: int = 0
+    #: Who paid the slip (出纳), once it is paid.
+    cashier: str = ""
     dividend_rate: str | None = None
     return_rate: str | None = None
 

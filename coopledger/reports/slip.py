@@ -193,6 +193,7 @@ class _SlipPainter:
             slip.published_on,
             slip.preparer,
             slip.reviewer,
+            slip.cashier,
             slip.cooperative,
         )
         name = self.forms.get(key)
@@ -298,7 +299,7 @@ class _SlipPainter:
         for xx in sx[1:-1]:
             c.line(xx, -g.sign_top, xx, -bottom)
         names = ("领款人签字", "手印", "制单", "审核", "出纳", "领款日期")
-        filled = {2: slip.preparer, 3: slip.reviewer}
+        filled = {2: slip.preparer, 3: slip.reviewer, 4: slip.cashier}
         ly = -g.sign_top - 3.6 * MM
         for i, label in enumerate(names):
             c.setFillColor(GREY)

@@ -180,6 +180,7 @@ def create_organisation(
     county: str = "",
 ) -> int:
     """Add a book with the chart it follows (``village-2023`` or ``cooperative-2021``)."""
+    ledger.require(Permission.MANAGE_ORGANISATIONS)
     with ledger.write() as tx:
         return create_organisation_in(
             tx, name, chart=chart, village=village, township=township, county=county
@@ -264,12 +265,14 @@ def add_account_in(tx: Tx, org_id: int, code: str, name: str, kind: str | None =
 
 def add_account(ledger: Ledger, org_id: int, code: str, name: str, kind: str | None = None) -> int:
     """Add a sub-account to a book's chart."""
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         return add_account_in(tx, org_id, code, name, kind)
 
 
 def rename_account(ledger: Ledger, org_id: int, code: str, name: str) -> None:
     """Change an account's name (its code and kind never change once used)."""
+    ledger.require(Permission.PREPARE_VOUCHER)
     if not name.strip():
         raise DomainError("name", N_("must not be empty"))
     with ledger.write(org_id) as tx:
@@ -283,6 +286,7 @@ def rename_account(ledger: Ledger, org_id: int, code: str, name: str) -> None:
 
 def change_account_kind(ledger: Ledger, org_id: int, code: str, kind: str) -> None:
     """Change a first-level account's kind; refused once it has postings or for sub-accounts."""
+    ledger.require(Permission.PREPARE_VOUCHER)
     if kind not in codes(AccountKind):
         raise DomainError("kind", N_('unknown kind "{got}"'), got=kind)
     with ledger.write(org_id) as tx:
@@ -305,6 +309,7 @@ def change_account_kind(ledger: Ledger, org_id: int, code: str, kind: str) -> No
 
 def delete_account(ledger: Ledger, org_id: int, code: str) -> None:
     """Delete an unused leaf account."""
+    ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         accs = accounts_by_code(tx.session, org_id)
         acc = accs.get(code)

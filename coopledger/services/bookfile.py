@@ -41,6 +41,7 @@ from coopledger.domain.vocabulary import (
     VoucherState,
 )
 from coopledger.formats import book_json
+from coopledger.services import imports
 from coopledger.services.accounts import add_account_in, chart_kinds, create_organisation_in
 from coopledger.services.distribution import book_plan, plan_values
 from coopledger.services.ledger import Ledger
@@ -88,26 +89,49 @@ def _new_ids(tx: Tx, model: type[SQLModel], n: int) -> list[int]:
     return reserve_ids(tx.session, table_of(model), n)
 
 
-def import_book(ledger: Ledger, data: object, progress: Progress | None = None) -> int:
+def import_book(
+    ledger: Ledger, data: object, progress: Progress | None = None, *, file_name: str = ""
+) -> int:
     """Add the book as a new organisation (refused if one of that name exists). The file is
-    checked whole first; then everything is written in one transaction."""
-    ledger.require(Permission.MANAGE_REGISTERS)
+    checked whole first; then everything is written in one transaction. Its vouchers form
+    one import batch (``file_name``: where they came from), to be reviewed as a whole."""
+    _require_import(ledger)
     book = validate_book(data)
     del data  # the decoded file is the biggest thing held: let it go before the writing
-    return import_checked_book(ledger, book, progress)
+    return import_checked_book(ledger, book, progress, file_name=file_name)
 
 
-def import_checked_book(ledger: Ledger, book: Book, progress: Progress | None = None) -> int:
+def _require_import(ledger: Ledger) -> None:
+    """A book import adds an organisation and fills its registers."""
+    ledger.require(Permission.MANAGE_ORGANISATIONS)
+    ledger.require(Permission.MANAGE_REGISTERS)
+
+
+def import_checked_book(
+    ledger: Ledger,
+    book: Book,
+    progress: Progress | None = None,
+    *,
+    file_name: str = "",
+    file_sha256: str = "",
+) -> int:
     """Write a book already checked (`validate_book`, `read_book`) as a new organisation, in
     one transaction."""
-    ledger.require(Permission.MANAGE_REGISTERS)
+    _require_import(ledger)
     note = progress or (lambda _msg: None)
     with ledger.write() as tx, tx.bulk():
-        return import_book_in(tx, book, note)
+        org_id, batch_id = import_book_in(tx, book, note, file_name, file_sha256)
+        imports.close_batch(tx, batch_id)
+        return org_id
 
 
 def _post_imported(
-    tx: Tx, org_id: int, records: Sequence[BookVoucher], start: int = 0, part: int = 20_000
+    tx: Tx,
+    org_id: int,
+    records: Sequence[BookVoucher],
+    batch_id: int,
+    start: int = 0,
+    part: int = 20_000,
 ) -> None:
     """Post a book's vouchers in bulk. The book validator has checked their figures, their
     accounts (leaves of the chart or the book) and their members; left to check here is what
@@ -170,6 +194,7 @@ def _post_imported(
             resolved,
             user=tx.user,
             source=VoucherSource.IMPORT,
+            import_batch_id=batch_id,
             digests=digests,
             ids=[voucher_ids[i] for i in some],
         )
@@ -181,13 +206,17 @@ def _post_imported(
     )
 
 
-def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
-    """Inside a transaction: write a validated book as a new organisation."""
+def import_book_in(
+    tx: Tx, book: Book, note: Progress, file_name: str = "", file_sha256: str = ""
+) -> tuple[int, int]:
+    """Inside a transaction: write a validated book as a new organisation; returns its id
+    and its vouchers' import batch (which the caller closes once every voucher is in)."""
     o = book.organisation
     org_id = create_organisation_in(
         tx, o.name, chart=o.chart, village=o.village, township=o.township, county=o.county
     )
     tx.org_id = org_id
+    batch_id = imports.open_batch(tx, org_id, VoucherSource.IMPORT, file_name, file_sha256)
     s = tx.session
     chart = accounts_by_code(s, org_id)
     for a in sorted(book.accounts, key=lambda a: (len(a.code), a.code)):
@@ -246,7 +275,7 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
     note("share lots")
 
     # Vouchers, posted in bulk
-    _post_imported(tx, org_id, book.vouchers)
+    _post_imported(tx, org_id, book.vouchers, batch_id)
     note("vouchers")
 
     for p in book.plans:
@@ -258,8 +287,13 @@ def import_book_in(tx: Tx, book: Book, note: Progress) -> int:
         assert plan.id is not None
         tx.track("import plan", "distribution_plan", plan.id)
     note("plans")
-    tx.log("import book", entity="book", entity_id=org_id, after={"name": o.name})
-    return org_id
+    tx.log(
+        "import book",
+        entity="book",
+        entity_id=org_id,
+        after={"name": o.name, "file": file_name, "sha256": file_sha256, "batch": batch_id},
+    )
+    return org_id, batch_id
 
 
 def read_book(path: Path) -> Book | None:
@@ -283,31 +317,35 @@ def import_book_file(
     township's ten years) are streamed: everything but the vouchers is checked first, then
     the vouchers are checked and written chunk by chunk inside one transaction that is
     rolled back, leaving nothing, if any chunk has an error."""
-    ledger.require(Permission.MANAGE_REGISTERS)
+    _require_import(ledger)
     if book is None:
         book = read_book(path)
+    sha = imports.file_sha256(path)
     if book is not None:
-        return import_checked_book(ledger, book, progress)
+        return import_checked_book(ledger, book, progress, file_name=path.name, file_sha256=sha)
     note = progress or (lambda _msg: None)
     stream = BookStream(charts_for_books())
     header = book_json.read_book_header(path)
     header.pop("vouchers", None)
     book = stream.header(header)
     with ledger.write() as tx, tx.bulk():
-        org_id = import_book_in(tx, book, note)
+        org_id, batch_id = import_book_in(tx, book, note, path.name, sha)
         start = 0
         for chunk in book_json.iter_book_vouchers(path):
             records = stream.vouchers(chunk, start)
             if stream.ok:
-                _post_imported(tx, org_id, records, start)
+                _post_imported(tx, org_id, records, batch_id, start)
             start += len(chunk)
             note(f"vouchers {start}")
         stream.finish()  # raises (and so rolls back) if any voucher was bad
+        imports.close_batch(tx, batch_id)
     return org_id
 
 
 def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
-    """The book of one organisation as a ``coopledger-book`` document."""
+    """The book of one organisation as a ``coopledger-book`` document (the whole book, ID
+    and bank numbers included: the same act as a backup)."""
+    ledger.require(Permission.BACKUP)
     from coopledger.services.accounts import load_chart
     from coopledger.store.ledger import A, L, V
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.vocabulary import Permission
 from coopledger.paths import resources_dir
 from coopledger.services import bookfile
 from coopledger.services.accounts import list_organisations
@@ -29,7 +30,24 @@ COLLECTIVE = "山邑村股份经济合作社"
 
 
 def build_demo(ledger: Ledger, progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Import the demo books and commit their 2014 distributions; returns name → org id."""
+    """Import the demo books and commit their 2014 distributions; returns name → org id.
+
+    The demo is built in a ledger without users (a new file): with users, its plans would
+    first wait for a second person's approval."""
+    for act in (
+        Permission.MANAGE_ORGANISATIONS,
+        Permission.MANAGE_REGISTERS,
+        Permission.BOOK_SETTINGS,
+        Permission.RUN_DISTRIBUTION,
+    ):
+        ledger.require(act)
+    if ledger.role is not None:
+        raise DomainError(
+            "--db",
+            N_(
+                "build the demo in a new ledger file: this one has users, and its plans would wait for approval"
+            ),
+        )
     note = progress or (lambda _m: None)
     existing = {o.name for o in list_organisations(ledger)}
     clash = existing & {COOPERATIVE, COLLECTIVE}

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -38,12 +38,12 @@ from coopledger.domain.distribution import (
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.money import fen_to_str
-from coopledger.domain.vocabulary import Permission
+from coopledger.domain.vocabulary import ApprovalAct, Permission
 from coopledger.services.accounts import load_chart, role_account
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
-from coopledger.services.vouchers import post_system_vouchers
+from coopledger.services.vouchers import check_open, post_system_vouchers
 from coopledger.store.engine import reserve_ids
 from coopledger.store.ledger import A, L, M, V, closed_months
 from coopledger.store.models import (
@@ -55,6 +55,9 @@ from coopledger.store.models import (
     table_of,
 )
 from coopledger.store.uow import Tx
+
+if TYPE_CHECKING:
+    from coopledger.services.approvals import RequestInfo
 
 ITEM = table_of(DistributionItem)
 
@@ -239,7 +242,8 @@ def _member_codes(s: Session, org_id: int) -> dict[str, str]:
 
 def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
     """Add or change the plan of a year; refused once that year's distribution is committed,
-    and refused (nothing written) when a field breaks a rule of the book's chart."""
+    and refused (nothing written) when a field breaks a rule of the book's chart. A change
+    withdraws the plan's approval (a plan saved unchanged keeps it)."""
     ledger.require(Permission.PREPARE_PLAN)
     check_plan(p)  # the chart-free rules before the transaction opens
     with ledger.write(org_id) as tx:
@@ -257,9 +261,13 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
             )
         ).scalar_one_or_none()
         before = tx.state("distribution_plan", row.id) if row and row.id else None
+        values = plan_values(p, chart)
+        if row is not None and all(getattr(row, k) == v for k, v in values.items()):
+            return row.id or 0  # nothing changed: the plan keeps its preparer and approval
         row = row or DistributionPlan(org_id=org_id, year=p.year)
-        for key, value in plan_values(p, chart).items():
+        for key, value in values.items():
             setattr(row, key, value)
+        # Whoever changes the plan prepares it anew, and its approval is withdrawn.
         row.prepared_by, row.approved_by = tx.user, ""
         tx.session.add(row)
         tx.session.flush()
@@ -269,11 +277,17 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
 
 
 def approve_plan(ledger: Ledger, org_id: int, year: int) -> None:
-    """The reviewer approves a plan; nobody approves a plan they prepared (once there are users)."""
+    """A reviewer or supervisor approves a year's plan as entered (审核), so that its
+    distribution may be committed; nobody approves a plan they prepared (once the ledger has
+    users). Changing the plan afterwards withdraws the approval (`save_plan`)."""
     ledger.require(Permission.APPROVE_PLAN)
     with ledger.write(org_id) as tx:
         row = _plan(tx, org_id, year)
-        ledger.require_other_person(row.prepared_by, "approve")
+        if _committed(tx.session, org_id, year):
+            raise DomainError("plan", N_("the {year} distribution is already committed"), year=year)
+        if row.approved_by:
+            raise DomainError("plan", N_("the {year} plan is already approved"), year=year)
+        ledger.require_other_person(row.prepared_by, N_("approve it"))
         before = tx.state("distribution_plan", row.id or 0)
         row.approved_by = tx.user
         tx.session.add(row)
@@ -613,17 +627,30 @@ def distribution_vouchers(
 
 def commit_distribution(ledger: Ledger, org_id: int, year: int) -> int:
     """Post the year's distribution in one transaction, all or nothing; returns its id
-    (the vouchers are those of `distribution_vouchers`, dated 31 December)."""
+    (the vouchers are those of `distribution_vouchers`, dated 31 December). Once the ledger
+    has users the plan must first be approved by a second person (`approve_plan`); in
+    single-user mode there is nobody to approve it."""
     ledger.require(Permission.RUN_DISTRIBUTION)
     with ledger.write(org_id) as tx:
-        return commit_distribution_in(tx, org_id, year)
+        return commit_distribution_in(tx, org_id, year, need_approval=ledger.role is not None)
 
 
-def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
-    """Inside a transaction: commit a distribution."""
+def commit_distribution_in(tx: Tx, org_id: int, year: int, *, need_approval: bool = True) -> int:
+    """Inside a transaction: commit a distribution (refused, with ``need_approval``, while
+    its plan is not approved). Its vouchers carry the plan's approver as their reviewer."""
     s = tx.session
     org = s.get(Organisation, org_id)
     assert org is not None
+    plan_row = _plan(tx, org_id, year)
+    if need_approval and not plan_row.approved_by:
+        raise DomainError(
+            "plan",
+            N_(
+                "the {year} plan is not approved: a reviewer or supervisor approves it first"
+                " (coopledger plan approve --year {year})"
+            ),
+            year=year,
+        )
     plan, result = _compute(s, org_id, year)
     missing = [
         n
@@ -667,7 +694,7 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
     dist = Distribution(
         org_id=org_id,
         year=year,
-        plan_id=_plan(tx, org_id, year).id or 0,
+        plan_id=plan_row.id or 0,
         distributable_fen=result.distributable,
         land_fees_fen=result.land_fees,
         loss_carried_in_fen=result.loss_carried_in,
@@ -694,6 +721,7 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
         source="distribution",
         action=f"commit distribution {year}",
         distribution_id=dist.id,
+        reviewed_by=plan_row.approved_by,
     )
     # One Core insert for the slips: twenty thousand ORM objects would cost seconds.
     item_ids = reserve_ids(s, ITEM, len(result.holders))
@@ -726,90 +754,112 @@ def commit_distribution_in(tx: Tx, org_id: int, year: int) -> int:
     return dist.id
 
 
-def reverse_distribution(ledger: Ledger, org_id: int, year: int) -> list[int]:
-    """红字冲销 of a committed distribution: red mirrors of its vouchers, and the year is
-    open for a new commit. Only the latest committed year; refused once anything was paid."""
-    ledger.require(Permission.RUN_DISTRIBUTION)
-    with ledger.write(org_id) as tx:
-        s = tx.session
-        dists = _committed(s, org_id)
-        mine = [d for d in dists if d.year == year]
-        if not mine:
-            raise DomainError("year", N_("{year} has no committed distribution"), year=year)
-        dist = mine[0]
-        later = [d.year for d in dists if d.year > year]
-        if later:
-            raise DomainError("year", N_("reverse {later} first"), later=later[-1])
-        paid = s.execute(
-            select(func.count())
-            .select_from(DistributionItem)
-            .where(
-                col(DistributionItem.distribution_id) == dist.id,
-                col(DistributionItem.paid_on).is_not(None),
-            )
-        ).scalar_one()
-        if paid:
-            raise DomainError(
-                "year",
-                N_("{n} slips of {year} are already paid; record the refunds first"),
-                n=paid,
-                year=year,
-            )
-        from coopledger.domain.ledger import reversal_memo
-        from coopledger.store.ledger import ResolvedLine, ResolvedVoucher, insert_posted_vouchers
+def reverse_distribution(ledger: Ledger, org_id: int, year: int, reason: str) -> RequestInfo:
+    """Ask for the 红字冲销 of a committed distribution (the latest committed year, none of
+    its slips paid): a second person (reviewer or supervisor) approves the request, and the
+    approval posts the red mirrors of its vouchers (`reverse_distribution_in`). In single-user
+    mode it is done at once. Returns the request."""
+    from coopledger.services.approvals import request_act
 
-        originals = s.execute(
-            select(V)
-            .where(V.c.distribution_id == dist.id, V.c.reverses_id.is_(None))
-            .order_by(V.c.id)
-        ).all()
-        closed = closed_months(s, org_id)
-        red: list[ResolvedVoucher] = []
-        reverses: dict[int, int] = {}
-        for i, v in enumerate(originals):
-            if (v.date.year, v.date.month) in closed:
-                raise DomainError(
-                    "year", N_("{year}-{month:02d} is closed"), year=v.date.year, month=v.date.month
-                )
-            lines = s.execute(select(L).where(L.c.voucher_id == v.id).order_by(L.c.line_no)).all()
-            red.append(
-                ResolvedVoucher(
-                    v.date,
-                    reversal_memo(v.date, v.vtype, v.seq),
-                    tuple(
-                        ResolvedLine(
-                            ln.account_id, -ln.debit_fen, -ln.credit_fen, ln.member_id, ln.memo
-                        )
-                        for ln in lines
-                    ),
-                    0,
-                    v.vtype,
-                )
+    return request_act(ledger, org_id, ApprovalAct.REVERSE_DISTRIBUTION, {"year": year}, reason)
+
+
+def distribution_to_reverse(s: Session, org_id: int, year: int) -> Distribution:
+    """The committed distribution of ``year`` when it may be reversed now: the latest
+    committed year, none of its slips paid, its months open. Raises ``DomainError``."""
+    dists = _committed(s, org_id)
+    mine = [d for d in dists if d.year == year]
+    if not mine:
+        raise DomainError("year", N_("{year} has no committed distribution"), year=year)
+    dist = mine[0]
+    later = [d.year for d in dists if d.year > year]
+    if later:
+        raise DomainError("year", N_("reverse {later} first"), later=later[-1])
+    paid = s.execute(
+        select(func.count())
+        .select_from(DistributionItem)
+        .where(
+            col(DistributionItem.distribution_id) == dist.id,
+            col(DistributionItem.paid_on).is_not(None),
+        )
+    ).scalar_one()
+    if paid:
+        raise DomainError(
+            "year",
+            N_("{n} slips of {year} are already paid; reverse those payments first"),
+            n=paid,
+            year=year,
+        )
+    closed = closed_months(s, org_id)
+    months = s.execute(
+        select(V.c.date).where(V.c.distribution_id == dist.id, V.c.reverses_id.is_(None))
+    ).scalars()
+    for day in sorted(set(months)):
+        if (day.year, day.month) in closed:
+            raise DomainError(
+                "year", N_("{year}-{month:02d} is closed"), year=day.year, month=day.month
             )
-            reverses[i] = v.id
-        ids = insert_posted_vouchers(
-            s,
-            org_id,
-            red,
-            user=tx.user,
-            source="distribution",
-            distribution_id=dist.id,
-            reverses=reverses,
+    return dist
+
+
+def reverse_distribution_in(
+    tx: Tx, org_id: int, year: int, *, requested_by: str, approved_by: str
+) -> list[int]:
+    """Inside a transaction: post the red mirrors of a committed distribution's vouchers
+    (prepared by who asked, reviewed and posted by who approved) and mark it reversed, so
+    that the year is open for a new commit. Returns the red vouchers' ids."""
+    s = tx.session
+    dist = distribution_to_reverse(s, org_id, year)
+    from coopledger.domain.ledger import reversal_memo
+    from coopledger.store.ledger import ResolvedLine, ResolvedVoucher, insert_posted_vouchers
+
+    originals = s.execute(
+        select(V).where(V.c.distribution_id == dist.id, V.c.reverses_id.is_(None)).order_by(V.c.id)
+    ).all()
+    red: list[ResolvedVoucher] = []
+    reverses: dict[int, int] = {}
+    for i, v in enumerate(originals):
+        lines = s.execute(select(L).where(L.c.voucher_id == v.id).order_by(L.c.line_no)).all()
+        red.append(
+            ResolvedVoucher(
+                v.date,
+                reversal_memo(v.date, v.vtype, v.seq),
+                tuple(
+                    ResolvedLine(
+                        ln.account_id, -ln.debit_fen, -ln.credit_fen, ln.member_id, ln.memo
+                    )
+                    for ln in lines
+                ),
+                0,
+                v.vtype,
+            )
         )
-        for i, vid in enumerate(ids):
-            s.execute(update(V).where(V.c.id == reverses[i]).values(reversed_by_id=vid))
-        tx.track_many(
-            f"reverse distribution {year}", "voucher", ids + list(reverses.values()), {"year": year}
-        )
-        before = tx.state("distribution", dist.id or 0)
-        dist.state, dist.reversed_at, dist.reversed_by = (
-            "reversed",
-            dt.datetime.now(dt.UTC),
-            tx.user,
-        )
-        s.add(dist)
-        tx.track(f"reverse distribution {year}", "distribution", dist.id or 0, before=before)
-        return ids
+        reverses[i] = v.id
+    ids = insert_posted_vouchers(
+        s,
+        org_id,
+        red,
+        user=tx.user,
+        prepared_by=requested_by,
+        reviewed_by=approved_by,
+        source="distribution",
+        distribution_id=dist.id,
+        reverses=reverses,
+    )
+    for i, vid in enumerate(ids):
+        s.execute(update(V).where(V.c.id == reverses[i]).values(reversed_by_id=vid))
+    tx.track_many(
+        f"reverse distribution {year}", "voucher", ids + list(reverses.values()), {"year": year}
+    )
+    before = tx.state("distribution", dist.id or 0)
+    dist.state, dist.reversed_at, dist.reversed_by = (
+        "reversed",
+        dt.datetime.now(dt.UTC),
+        requested_by,
+    )
+    s.add(dist)
+    tx.track(f"reverse distribution {year}", "distribution", dist.id or 0, before=before)
+    return ids
 
 
 def distribution_json(ledger: Ledger, org_id: int, year: int) -> dict[str, object]:
@@ -980,15 +1030,24 @@ def pay_slip(
     on: dt.date | None = None,
 ) -> int:
     """Record that a holder was paid its slip (cash or bank); posts the payment voucher
-    Dr the member's current and payable accounts / Cr 库存现金 or 银行存款. Refused before
-    the public-notice period has ended; refused when the slip no longer matches what the
+    Dr the member's current and payable accounts / Cr 库存现金 or 银行存款. The payment is
+    dated ``on`` (default today): never after today, always in an open month. Refused
+    before the public-notice period has ended; refused when the slip no longer matches what the
     distribution posted (run ``verify``), or when it would pay more than the member's
     balance on an account (something else was already paid or charged there). Returns the
     voucher id."""
     ledger.require(Permission.RECORD_PAYMENT)
     if method not in ("cash", "bank"):
         raise DomainError("method", N_('the method is cash or bank (got "{got}")'), got=method)
-    when = on or dt.date.today()
+    today = dt.date.today()
+    when = on or today
+    if when > today:
+        raise DomainError(
+            "date",
+            N_("a payment is recorded when it is made: {date} is after today ({today})"),
+            date=when,
+            today=today,
+        )
     first_day = notice_ends(ledger, org_id, year)
     if when < first_day:
         raise DomainError(
@@ -1001,6 +1060,8 @@ def pay_slip(
         s = tx.session
         org = s.get(Organisation, org_id)
         assert org is not None
+
+        check_open(closed_months(s, org_id), when)
         dist = _current(s, org_id, year)
         row = s.execute(
             select(DistributionItem, Member)
@@ -1084,6 +1145,102 @@ def pay_slip(
         return vid
 
 
+def reverse_payment(
+    ledger: Ledger, org_id: int, year: int, member_code: str, reason: str
+) -> RequestInfo:
+    """Ask for a recorded payment to be reversed (the money came back, or the wrong person
+    was paid): a second person approves, and the approval posts the red mirror of the
+    payment voucher and makes the slip unpaid again (`reverse_payment_in`). In single-user
+    mode it is done at once. Returns the request."""
+    from coopledger.services.approvals import request_act
+
+    return request_act(
+        ledger,
+        org_id,
+        ApprovalAct.REVERSE_PAYMENT,
+        {"year": year, "member": member_code.strip()},
+        reason,
+    )
+
+
+def payment_to_reverse(s: Session, org_id: int, year: int, member_code: str) -> DistributionItem:
+    """The paid slip of ``member_code`` for ``year`` whose payment may be reversed now.
+    Raises ``DomainError``."""
+    dist = _current(s, org_id, year)
+    item = s.execute(
+        select(DistributionItem)
+        .join(Member, col(Member.id) == col(DistributionItem.member_id))
+        .where(col(DistributionItem.distribution_id) == dist.id, col(Member.code) == member_code)
+    ).scalar_one_or_none()
+    if item is None:
+        raise DomainError(
+            "member", N_("{code} has no slip for {year}"), code=member_code, year=year
+        )
+    if item.paid_on is None or item.payment_voucher_id is None:
+        raise DomainError(
+            "member", N_("{code} has not been paid for {year}"), code=member_code, year=year
+        )
+    return item
+
+
+def reverse_payment_in(
+    tx: Tx,
+    org_id: int,
+    year: int,
+    member_code: str,
+    *,
+    requested_by: str,
+    approved_by: str,
+    today: dt.date | None = None,
+) -> int:
+    """Inside a transaction: post the red mirror of a slip's payment voucher (dated as the
+    payment when that month is still open, else today) and make the slip unpaid. Returns
+    the red voucher's id."""
+    from coopledger.domain.ledger import reversal_memo
+    from coopledger.store.ledger import ResolvedLine, ResolvedVoucher, insert_posted_vouchers
+
+    s = tx.session
+    item = payment_to_reverse(s, org_id, year, member_code)
+    vid = item.payment_voucher_id
+    assert vid is not None
+    v = s.execute(select(V).where(V.c.id == vid)).one()
+    if v.reversed_by_id is not None:
+        raise DomainError("member", N_("this payment has already been reversed"))
+    closed = closed_months(s, org_id)
+    when = v.date if (v.date.year, v.date.month) not in closed else (today or dt.date.today())
+    check_open(closed, when)
+    lines = s.execute(select(L).where(L.c.voucher_id == vid).order_by(L.c.line_no)).all()
+    red = ResolvedVoucher(
+        when,
+        reversal_memo(v.date, v.vtype, v.seq),
+        tuple(
+            ResolvedLine(ln.account_id, -ln.debit_fen, -ln.credit_fen, ln.member_id, ln.memo)
+            for ln in lines
+        ),
+        0,
+        v.vtype,
+    )
+    before = tx.state("voucher", vid)
+    (rid,) = insert_posted_vouchers(
+        s,
+        org_id,
+        [red],
+        user=tx.user,
+        prepared_by=requested_by,
+        reviewed_by=approved_by,
+        source="reversal",
+        reverses={0: vid},
+    )
+    s.execute(update(V).where(V.c.id == vid).values(reversed_by_id=rid))
+    tx.track("reverse payment", "voucher", rid)
+    tx.track("reversed by #" + str(rid), "voucher", vid, before=before)
+    before = tx.state("distribution_item", item.id or 0)
+    item.paid_on, item.paid_method, item.paid_by, item.payment_voucher_id = None, "", "", None
+    s.add(item)
+    tx.track("unpay slip", "distribution_item", item.id or 0, before=before)
+    return rid
+
+
 @dataclass(frozen=True, slots=True)
 class Unpaid:
     """Who is still unpaid, with totals."""
@@ -1111,7 +1268,9 @@ def unpaid(ledger: Ledger, org_id: int, year: int) -> Unpaid:
 
 def bank_batch_csv(ledger: Ledger, org_id: int, year: int, out: Path) -> tuple[int, int]:
     """Write the bank batch file (CSV, UTF-8 with BOM for Excel) of unpaid households that
-    have a bank card: 序号, 户号, 户主姓名, 银行卡号, 金额, 摘要. Returns (rows, total fen)."""
+    have a bank card: 序号, 户号, 户主姓名, 银行卡号, 金额, 摘要. Returns (rows, total fen).
+    The bank pays from it: the cashier's act, like recording a payment."""
+    ledger.require(Permission.RECORD_PAYMENT)
     rows = [r for r in unpaid(ledger, org_id, year).rows if r.bank_account and r.total > 0]
     buf = io.StringIO()
     w = csv.writer(buf)

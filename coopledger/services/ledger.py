@@ -344,13 +344,13 @@ def _open_server(
     engine = make_engine(location)
     try:
         rev = _check_schema(location, engine, create, readonly)
-        role = _log_in(engine, user, password)
+        if readonly:
+            engine.dispose()
+            engine = make_engine(location, readonly=True)
+        role = _log_in(engine, user, password, readonly=readonly)
     except BaseException:
         engine.dispose()
         raise
-    if readonly:
-        engine.dispose()
-        engine = make_engine(location, readonly=True)
     ledger = Ledger(
         location=location,
         engine=engine,
@@ -375,17 +375,22 @@ def _organisations_of(engine: Engine, user: str | None, role: str | None) -> fro
     return organisations_of_name(engine, user)
 
 
-def _log_in(engine: Engine, user: str | None, password: str | None) -> str | None:
+def _log_in(
+    engine: Engine, user: str | None, password: str | None, *, readonly: bool = False
+) -> str | None:
+    """The user's role after checking the password (None in single-user mode). A read-only
+    open writes nothing, a failed one included: wrong passwords are counted (and log-in made
+    to wait) by writable opens only. Counting them here would not stop a guesser anyway:
+    whoever can read the file can copy it and try passwords against its hashes at leisure."""
     if not has_users(engine):
         return None
     if not user:
         raise UserNeededError()
     if password is None:
         raise PasswordNeededError(user)
-    # Log-in counts failures even for a read-only open, so it uses a writable engine.
     from coopledger.store.users import check_login
 
-    return check_login(engine, user, password).role
+    return check_login(engine, user, password, record=not readonly).role
 
 
 def _open_locked(
@@ -397,7 +402,9 @@ def _open_locked(
     writer_lock: WriterLock | None,
 ) -> Ledger:
     path = location.file
-    engine = make_engine(path)
+    # A read-only open reads through a read-only engine from the start: neither the schema
+    # check nor the log-in may write to the file.
+    engine = make_engine(path, readonly=readonly)
     try:
         rev = _check_schema(location, engine, create, readonly)
     except BaseException:
@@ -406,13 +413,10 @@ def _open_locked(
     head = head_revision()
     role: str | None = None
     try:
-        role = _log_in(engine, user, password)
+        role = _log_in(engine, user, password, readonly=readonly)
     except BaseException:
         engine.dispose()
         raise
-    if readonly:
-        engine.dispose()
-        engine = make_engine(path, readonly=True)
     ledger = Ledger(
         location=location,
         engine=engine,
@@ -457,6 +461,7 @@ def verify(ledger: Ledger) -> VerifyReport:
     server, in one consistent snapshot while others go on writing)."""
     from coopledger.store.verify import verify_ledger
 
+    ledger.require(Permission.VERIFY)
     with ledger.engine.connect() as conn:
         if ledger.on_server:
             # Streamed through server-side cursors: a township ledger has millions of lines.

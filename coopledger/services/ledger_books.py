@@ -409,9 +409,10 @@ def book_lines_json(lines: list[BookLine] | Iterator[BookLine]) -> list[dict[str
 
 
 def _preparer(ledger: Ledger, org_id: int) -> str:
-    from coopledger.services.settings import get_setting
+    """记账 / 编制 on a printed book: who prints it (a display name, or 单机模式)."""
+    from coopledger.services.signatures import printed_by
 
-    return get_setting(ledger, "preparer", org_id) or ledger.user
+    return printed_by(ledger)
 
 
 def _account_for(ledger: Ledger, org_id: int, kind: str, code: str | None) -> str:
@@ -603,7 +604,6 @@ def print_reconciliation(
 ) -> Path:
     """银行存款余额调节表 of a month end, from the bank statement balance recorded for it."""
     ledger.require(Permission.PRINT)
-    from coopledger.services.settings import get_setting
 
     acc = _account_for(ledger, org_id, "bank", code)
     r = books.reconciliation(ledger, org_id, acc, year, month)
@@ -623,7 +623,6 @@ def print_reconciliation(
         booked_out_not_bank=r.booked_out_not_bank,
         items=r.items,
         preparer=_preparer(ledger, org_id),
-        reviewer=get_setting(ledger, "reviewer", org_id),
     )
     if out.suffix.lower() == ".xlsx":
         from coopledger.domain.money import fen_to_str

@@ -34,7 +34,7 @@ from coopledger.reports.member_account import render_member_account
 from coopledger.services.distribution import get_plan, slips
 from coopledger.services.ledger import Ledger
 from coopledger.services.registers import contract_inputs, share_lot_inputs
-from coopledger.services.settings import get_setting
+from coopledger.services.signatures import printed_by
 from coopledger.store.ledger import A, L, V
 from coopledger.store.models import Distribution, Member, Organisation
 
@@ -265,7 +265,7 @@ def print_member_account(
             opening=data.opening,
             entries=data.entries,
             closing=data.closing,
-            preparer=get_setting(ledger, "preparer", org_id) or ledger.user,
+            preparer=printed_by(ledger),
         ),
         out,
     )

@@ -29,6 +29,7 @@ from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.ledger import reversal_memo
 from coopledger.domain.money import fen_to_str, parse_money
 from coopledger.domain.vocabulary import Permission
+from coopledger.services import imports
 from coopledger.services.accounts import role_account
 from coopledger.services.books import OPENING_SOURCE, opening_voucher_ids
 from coopledger.services.ledger import Ledger
@@ -230,13 +231,20 @@ def check_opening(
 
 
 def post_opening(
-    ledger: Ledger, org_id: int, ob: OpeningBalances, *, replace_existing: bool = False
+    ledger: Ledger,
+    org_id: int,
+    ob: OpeningBalances,
+    *,
+    replace_existing: bool = False,
+    source_file: Path | None = None,
 ) -> int:
     """Post the opening entry (one voucher, ``source = "opening"``); returns its id.
 
     A book has one opening entry: with ``replace_existing`` the one posted before is reversed
     (红字, same date) and the new one posted, in the same transaction. Refused when the book
-    already has postings before the opening date, or the opening month is closed."""
+    already has postings before the opening date, or the opening month is closed. Posted
+    with no second person, the entry (and the reversal it replaces) forms an import batch
+    (``source_file``: the filled template it came from) that a reviewer reviews."""
     ledger.require(Permission.PREPARE_VOUCHER)
     with ledger.write(org_id) as tx:
         s = tx.session
@@ -272,13 +280,20 @@ def post_opening(
             )
         existing = _live_openings(s, org_id)
         ids: list[int] = []
+        if existing and not replace_existing:
+            raise DomainError(
+                "opening",
+                N_("the book already has its opening entry; replace it to change the balances"),
+            )
+        batch_id = imports.open_batch(
+            tx,
+            org_id,
+            OPENING_SOURCE,
+            source_file.name if source_file else "",
+            imports.file_sha256(source_file) if source_file and source_file.is_file() else "",
+        )
         if existing:
-            if not replace_existing:
-                raise DomainError(
-                    "opening",
-                    N_("the book already has its opening entry; replace it to change the balances"),
-                )
-            ids += _reverse_openings(tx, org_id, existing, closed)
+            ids += _reverse_openings(tx, org_id, existing, closed, batch_id)
         voucher = ResolvedVoucher(
             ob.date,
             OPENING_MEMO,
@@ -287,8 +302,11 @@ def post_opening(
                 for ln, acc, member_id in sorted(rows, key=lambda r: (r[1].code, r[0].member or ""))
             ),
         )
-        (vid,) = insert_posted_vouchers(s, org_id, [voucher], user=tx.user, source=OPENING_SOURCE)
+        (vid,) = insert_posted_vouchers(
+            s, org_id, [voucher], user=tx.user, source=OPENING_SOURCE, import_batch_id=batch_id
+        )
         tx.track_many("post opening balances", "voucher", [vid, *ids], {"lines": len(rows)})
+        imports.close_batch(tx, batch_id)
         tx.log(  # the voucher's own state is recorded above; this says what it was for
             "opening balances",
             entity="opening",
@@ -321,7 +339,7 @@ def _live_openings(s: Session, org_id: int) -> list[int]:
 
 
 def _reverse_openings(
-    tx: Any, org_id: int, ids: Sequence[int], closed: set[tuple[int, int]]
+    tx: Any, org_id: int, ids: Sequence[int], closed: set[tuple[int, int]], batch_id: int
 ) -> list[int]:
     s = tx.session
     out: list[int] = []
@@ -346,7 +364,13 @@ def _reverse_openings(
             v.vtype,
         )
         (rid,) = insert_posted_vouchers(
-            s, org_id, [red], user=tx.user, source=OPENING_SOURCE, reverses={0: vid}
+            s,
+            org_id,
+            [red],
+            user=tx.user,
+            source=OPENING_SOURCE,
+            reverses={0: vid},
+            import_batch_id=batch_id,
         )
         s.execute(update(V).where(V.c.id == vid).values(reversed_by_id=rid))
         out += [rid, vid]

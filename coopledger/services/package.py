@@ -222,6 +222,7 @@ def create_package(
 
     note = progress or (lambda _stage: None)
     ledger.require(Permission.PRINT)
+    ledger.require(Permission.BACKUP)  # the package carries the whole book
     if ledger.readonly:
         raise DomainError(
             "--db",

@@ -24,7 +24,7 @@ from coopledger.domain.forms import EvaluatedForm, FormWarning
 from coopledger.domain.ids import mask_bank_account
 from coopledger.domain.land import contract_fee
 from coopledger.domain.shares import land_share_amount
-from coopledger.domain.vocabulary import Permission
+from coopledger.domain.vocabulary import Permission, VoucherSource
 from coopledger.reports.data import (
     MemberStatement,
     MemberStatementRow,
@@ -53,10 +53,11 @@ from coopledger.services.ledger import Ledger
 from coopledger.services.orgkey import key_fingerprint
 from coopledger.services.registers import contract_inputs, share_lot_inputs
 from coopledger.services.settings import get_setting
+from coopledger.services.signatures import people, printed_by
 from coopledger.services.statements import year_statements
 from coopledger.services.views import voucher_detail
 from coopledger.store.ledger import accounts_by_code
-from coopledger.store.models import Distribution, LandContract, Organisation
+from coopledger.store.models import Distribution, DistributionPlan, LandContract, Organisation
 
 Progress = Callable[[int, int], bool]
 
@@ -69,10 +70,19 @@ def _org(ledger: Ledger, org_id: int) -> Organisation:
     return org
 
 
-def _signers(ledger: Ledger, org_id: int) -> tuple[str, str]:
-    return get_setting(ledger, "preparer", org_id) or ledger.user, get_setting(
-        ledger, "reviewer", org_id
-    )
+def _distribution_people(ledger: Ledger, org_id: int, year: int) -> tuple[str, str]:
+    """Who committed the year's distribution and who approved its plan (login names)."""
+    with ledger.read() as s:
+        row = s.execute(
+            select(col(Distribution.committed_by), col(DistributionPlan.approved_by))
+            .join(DistributionPlan, col(DistributionPlan.id) == col(Distribution.plan_id))
+            .where(
+                col(Distribution.org_id) == org_id,
+                col(Distribution.year) == year,
+                col(Distribution.state) == "committed",
+            )
+        ).first()
+    return (str(row[0]), str(row[1])) if row else ("", "")
 
 
 # -- slips and notice --------------------------------------------------------------
@@ -130,9 +140,11 @@ def slip_data(
     for lot in lots:
         if active_days(lot.start, lot.end, year) > 0:
             capital[lot.holder] += lot.amount_fen
-    preparer, reviewer = _signers(ledger, org_id)
+    who = people(ledger)
+    committed_by, approved_by = _distribution_people(ledger, org_id, year)
     out = []
     for r in rows:
+        names = who.sign(preparer=committed_by, reviewer=approved_by, cashier=r.paid_by)
         out.append(
             Slip(
                 org_name=org.name,
@@ -152,8 +164,9 @@ def slip_data(
                 payment_method_hint=f"银行卡 {mask_bank_account(r.bank_account)}"
                 if r.bank_account
                 else "现金",
-                preparer=preparer,
-                reviewer=reviewer,
+                preparer=names.preparer,
+                reviewer=names.reviewer,
+                cashier=names.cashier,
                 cooperative=cooperative,
                 transaction_return_fen=r.transaction_return,
                 transactions_fen=(
@@ -257,7 +270,9 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         if plan.transaction_basis == "table"
         else sum(r.land_fee for r in slip_rows)
     )
-    preparer, reviewer = _signers(ledger, org_id)
+    names = people(ledger).sign(
+        preparer=dist.committed_by, reviewer=_distribution_people(ledger, org_id, year)[1]
+    )
     return Notice(
         org_name=org.name,
         year=year,
@@ -274,9 +289,9 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         published_on=plan.published_on,
         notice_days=int(get_setting(ledger, "notice_days", org_id)),
         objection_phone=get_setting(ledger, "objection_phone", org_id),
-        preparer=preparer,
-        accountant=preparer,
-        reviewer=reviewer,
+        preparer=names.preparer,
+        accountant=names.preparer,
+        reviewer=names.reviewer,
         cooperative=cooperative,
         undistributed_in_fen=dist.undistributed_in_fen,
         loss_in_fen=dist.loss_carried_in_fen,
@@ -382,7 +397,7 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
     """Every official form of the book for ``year`` as printable statements; each form
     carries its own warnings and the failed cross-checks that start on it."""
     st = year_statements(ledger, org_id, year)
-    preparer, reviewer = _signers(ledger, org_id)
+    preparer = printed_by(ledger)
     key = key_fingerprint(ledger, org_id)
     return [
         statement_paper(
@@ -390,7 +405,6 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
             st.org_name,
             [w for w in st.warnings if w.form == ev.form.kind],
             preparer=preparer,
-            reviewer=reviewer,
             key_fingerprint=key,
         )
         for ev in st.forms
@@ -452,7 +466,6 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
             total_of=top,
         )
     )
-    preparer, reviewer = _signers(ledger, org_id)
     return Statement(
         kind="trial_balance",
         org_name=org.name,
@@ -464,8 +477,7 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
         item_header="科目名称",
         code_header="科目编码",
         code_first=True,
-        preparer=preparer,
-        reviewer=reviewer,
+        preparer=printed_by(ledger),
         key_fingerprint=key_fingerprint(ledger, org_id),
     )
 
@@ -489,10 +501,17 @@ def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: 
     """记账凭证 prints, one voucher per page."""
     ledger.require(Permission.PRINT)
     org = _org(ledger, org_id)
+    who = people(ledger)
     prints = []
     for vid in voucher_ids:
         d = voucher_detail(ledger, org_id, vid)
         reverses = voucher_detail(ledger, org_id, d.reverses_id).label if d.reverses_id else ""
+        names = who.sign(
+            preparer=d.prepared_by,
+            reviewer=d.reviewer,
+            poster=d.posted_by,
+            cashier=d.prepared_by if d.source == VoucherSource.PAYMENT else "",
+        )
         prints.append(
             VoucherPrint(
                 org_name=org.name,
@@ -510,9 +529,10 @@ def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: 
                     )
                     for ln in d.lines
                 ),
-                preparer=d.prepared_by,
-                reviewer=d.reviewed_by,
-                poster=d.posted_by,
+                preparer=names.preparer,
+                reviewer=names.reviewer,
+                poster=names.poster,
+                cashier=names.cashier,
                 is_reversal=d.reverses_id is not None,
                 reverses_label=reverses,
             )

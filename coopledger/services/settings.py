@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.roles import MANAGE_SETTINGS, PREPARE_PLAN, can
+from coopledger.domain.roles import BOOK_SETTINGS, MANAGE_SETTINGS
 from coopledger.services.ledger import Ledger
 from coopledger.store.models import Setting
 
@@ -30,8 +30,6 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("notice_days", "5", N_("Public-notice period before payment (days)")),
         SettingSpec("objection_phone", "", N_("Phone number for objections on the notice")),
         SettingSpec("wage_accounts", "51101", N_("Wage accounts (codes, comma-separated)")),
-        SettingSpec("preparer", "", N_("Preparer printed on papers")),
-        SettingSpec("reviewer", "", N_("Reviewer printed on papers")),
         SettingSpec("language", "zh_CN", N_("Language"), per_book=False),
         SettingSpec("backup_folder", "", N_("Backup folder (e.g. a USB stick)"), per_book=False),
     )
@@ -50,13 +48,14 @@ def get_setting(ledger: Ledger, key: str, org_id: int = 0) -> str:
 
 
 def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
-    """Change a setting (audited). A book's settings (notice period, wage accounts, names on
-    papers) belong to whoever prepares its plans; database-wide ones to the administrator."""
+    """Change a setting (audited): a book's own settings (notice period, wage accounts,
+    objections telephone) with the act ``book_settings``, the database-wide ones with
+    ``manage_settings`` (see the role × act table). The names on papers are not settings:
+    they are the display names of the users who did each act."""
     spec = SETTINGS.get(key)
     if spec is None:
         raise DomainError("key", N_('unknown setting "{key}"'), key=key)
-    if not (spec.per_book and can(ledger.role, PREPARE_PLAN)):
-        ledger.require(MANAGE_SETTINGS)
+    ledger.require(BOOK_SETTINGS if spec.per_book else MANAGE_SETTINGS)
     if key == "notice_days" and (not value.isdigit() or int(value) > 60):
         raise DomainError(key, N_("must be a whole number of days from 0 to 60"))
     oid = org_id if spec.per_book else 0

@@ -234,6 +234,34 @@ def activate_user(ledger: Ledger, username: str) -> UserInfo:
         return _info(user)
 
 
+MAX_DISPLAY_NAME_LENGTH = 40
+
+
+def set_display_name(ledger: Ledger, username: str, display_name: str) -> UserInfo:
+    """Give a user the name printed on papers (制单, 审核, 出纳 …; administrators only)."""
+    ledger.require(MANAGE_USERS)
+    name = " ".join(display_name.split())
+    if not name or len(name) > MAX_DISPLAY_NAME_LENGTH or not name.isprintable():
+        raise DomainError(
+            "display_name",
+            N_("A name on papers is 1 to {n} printable characters."),
+            n=MAX_DISPLAY_NAME_LENGTH,
+        )
+    with ledger.write() as tx:
+        user = _get(tx, username)
+        before = user_state(user)
+        user.display_name = name
+        tx.session.flush()
+        tx.log(
+            "change display name",
+            entity="app_user",
+            entity_id=user.id or "",
+            before=before,
+            after=user_state(user),
+        )
+        return _info(user)
+
+
 def change_role(ledger: Ledger, username: str, role: str) -> UserInfo:
     """Give a user another role (administrators only; one active administrator must remain)."""
     ledger.require(MANAGE_USERS)

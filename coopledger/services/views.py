@@ -26,7 +26,7 @@ from coopledger.domain.vocabulary import (
     VoucherState,
 )
 from coopledger.services.ledger import Ledger
-from coopledger.store import lists
+from coopledger.store import lists, tables
 from coopledger.store.ledger import A, L, M, V
 from coopledger.store.lists import (
     AuditFilter,
@@ -288,6 +288,9 @@ class YearState:
     has_plan: bool
     committed: bool
     vouchers: int
+    #: Who last prepared the plan and who approved it ("" while not approved): login names.
+    prepared_by: str = ""
+    approved_by: str = ""
 
 
 def distribution_years(ledger: Ledger, org_id: int) -> list[YearState]:
@@ -303,7 +306,13 @@ def distribution_years(ledger: Ledger, org_id: int) -> list[YearState]:
                 .group_by(V.c.year)
             ).all()
         )
-        plans = set(s.execute(select(DP.c.year).where(DP.c.org_id == org_id)).scalars())
+        signed = {
+            int(y): (str(p), str(a))
+            for y, p, a in s.execute(
+                select(DP.c.year, DP.c.prepared_by, DP.c.approved_by).where(DP.c.org_id == org_id)
+            )
+        }
+        plans = set(signed)
         committed = set(
             s.execute(
                 select(D.c.year).where(
@@ -312,7 +321,10 @@ def distribution_years(ledger: Ledger, org_id: int) -> list[YearState]:
             ).scalars()
         )
     years = sorted(set(counts) | plans | committed)
-    return [YearState(y, y in plans, y in committed, int(counts.get(y, 0))) for y in years]
+    return [
+        YearState(y, y in plans, y in committed, int(counts.get(y, 0)), *signed.get(y, ("", "")))
+        for y in years
+    ]
 
 
 # -- one voucher ----------------------------------------------------------------------------
@@ -351,10 +363,20 @@ class VoucherDetail:
     reverses_id: int | None
     reversed_by_id: int | None
     lines: tuple[VoucherLineRow, ...]
+    #: A voucher that came in from a file: its import batch, the file and the batch's
+    #: reviewer ("" until a reviewer reviews the batch).
+    import_batch_id: int | None = None
+    import_file: str = ""
+    import_reviewed_by: str = ""
 
     @property
     def total(self) -> int:
         return sum(ln.debit for ln in self.lines)
+
+    @property
+    def reviewer(self) -> str:
+        """Who reviewed it: its own reviewer, or for an imported voucher its batch's."""
+        return self.reviewed_by or self.import_reviewed_by
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -370,6 +392,15 @@ class VoucherDetail:
             "posted_by": self.posted_by,
             "reverses": self.reverses_id,
             "reversed_by": self.reversed_by_id,
+            "import_batch": (
+                {
+                    "id": self.import_batch_id,
+                    "file": self.import_file,
+                    "reviewed_by": self.import_reviewed_by,
+                }
+                if self.import_batch_id is not None
+                else None
+            ),
             "lines": [
                 {
                     "account": ln.account_code,
@@ -408,6 +439,12 @@ def voucher_detail(ledger: Ledger, org_id: int, voucher_id: int) -> VoucherDetai
             .where(L.c.voucher_id == voucher_id)
             .order_by(L.c.line_no)
         ).all()
+        batch = None
+        if h.import_batch_id is not None:
+            IB = tables.import_batch
+            batch = s.execute(
+                select(IB.c.file_name, IB.c.reviewed_by).where(IB.c.id == h.import_batch_id)
+            ).first()
     return VoucherDetail(
         h.id,
         h.date,
@@ -427,4 +464,7 @@ def voucher_detail(ledger: Ledger, org_id: int, voucher_id: int) -> VoucherDetai
             VoucherLineRow(n, ac, an, mc or "", mn or "", d, c, memo)
             for n, ac, an, mc, mn, d, c, memo in lines
         ),
+        h.import_batch_id,
+        str(batch[0]) if batch else "",
+        str(batch[1]) if batch else "",
     )

@@ -327,6 +327,14 @@ def reverse_voucher(
                 "voucher",
                 N_("vouchers of a distribution are reversed with the distribution itself"),
             )
+        if v.source == VoucherSource.PAYMENT:
+            raise DomainError(
+                "voucher",
+                N_(
+                    "a payment is reversed with its slip (reverse-payment), which a second"
+                    " person approves"
+                ),
+            )
         closed = closed_months(tx.session, org_id)
         when = on or v.date
         if on is None and (v.date.year, v.date.month) in closed:
@@ -376,9 +384,11 @@ def post_system_vouchers(
     source: str,
     action: str,
     distribution_id: int | None = None,
+    reviewed_by: str = "",
 ) -> list[int]:
     """Inside a transaction: check and post vouchers the program makes itself (imports,
-    distribution, payments, closing) in bulk, with one audit entry."""
+    distribution, payments, closing) in bulk, with one audit entry. ``reviewed_by``: who
+    approved what they carry out (a distribution's plan)."""
     accounts = accounts_by_code(tx.session, org_id)
     members = members_by_code(
         tx.session, org_id, {ln.member for v in vouchers for ln in v.lines if ln.member}
@@ -397,6 +407,7 @@ def post_system_vouchers(
         user=tx.user,
         source=source,
         distribution_id=distribution_id,
+        reviewed_by=reviewed_by,
         digests=digests,
     )
     if ids:

@@ -4,7 +4,7 @@ reopening a closed year (`reopen_year`). Closing itself is ``services.vouchers.c
 `year_check` gathers, for one year: the statements' warnings and cross-checks (abnormal
 balances, balances no line shows, figures that disagree), the share register against the
 capital accounts (statements.md §4), members whose ledgers do not agree, vouchers not yet
-posted, slips still unpaid after the public-notice period, and a plan not yet committed.
+posted, imported vouchers whose batch no reviewer has reviewed, slips still unpaid after the public-notice period, and a plan not yet committed.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code
 from coopledger.domain.money import fen_to_str
-from coopledger.domain.vocabulary import Permission
+from coopledger.domain.vocabulary import ApprovalAct, Permission
 from coopledger.services.ledger import Ledger
 from coopledger.services.statements import YearStatements, forms_folder, year_statements
 from coopledger.store.ledger import A, L, M, V, closed_months
@@ -36,12 +37,17 @@ from coopledger.store.models import (
     Period,
 )
 
+if TYPE_CHECKING:
+    from coopledger.services.approvals import RequestInfo
+    from coopledger.store.uow import Tx
+
 __all__ = [
     "CheckItem",
     "Finding",
     "ShareGroup",
     "YearCheck",
     "reopen_year",
+    "reopen_year_in",
     "share_reconciliation",
     "year_check",
     "year_status",
@@ -254,6 +260,30 @@ def _unposted(ledger: Ledger, org_id: int, year: int) -> list[Finding]:
     ]
 
 
+def _unreviewed_imports(ledger: Ledger, org_id: int, year: int) -> list[Finding]:
+    from coopledger.services.imports import unreviewed_in_year
+
+    with ledger.read() as s:
+        batches = unreviewed_in_year(s, org_id, year)
+    return [
+        Finding(
+            N_(
+                "import batch #{id} ({file}, imported by {user} on {date}): {n} vouchers of"
+                " {year} are not reviewed; a reviewer reviews the batch (import-batch review {id})"
+            ),
+            {
+                "id": u.batch.id,
+                "file": u.batch.file_name or u.batch.kind_label,
+                "user": u.batch.imported_by,
+                "date": u.batch.imported_at.astimezone().date().isoformat(),
+                "n": u.vouchers_in_year,
+                "year": year,
+            },
+        )
+        for u in batches
+    ]
+
+
 def _unpaid(ledger: Ledger, org_id: int, year: int, today: dt.date) -> list[Finding]:
     from coopledger.services.settings import get_setting
 
@@ -379,6 +409,11 @@ def year_check(
             tuple(_unposted(ledger, org_id, year)),
         ),
         CheckItem(
+            "imports",
+            N_("Every imported voucher of the year has been reviewed"),
+            tuple(_unreviewed_imports(ledger, org_id, year)),
+        ),
+        CheckItem(
             "payments",
             N_("No slip is unpaid after the public-notice period"),
             tuple(_unpaid(ledger, org_id, year, today or dt.date.today())),
@@ -416,47 +451,68 @@ def year_status(ledger: Ledger, org_id: int, year: int) -> YearStatus:
     return YearStatus(year, fy.closed, fy.closed_at, fy.closed_by)
 
 
-def reopen_year(ledger: Ledger, org_id: int, year: int, reason: str) -> None:
-    """反结账 of a year-end close: a supervisor reopens the latest closed year, with a
-    reason the audit log keeps. The year and its December are open again, so that the
+def reopen_year(ledger: Ledger, org_id: int, year: int, reason: str) -> RequestInfo:
+    """Ask for 反结账 of a year-end close: a supervisor asks, with a reason the audit log
+    keeps, and a second person (a reviewer or another supervisor) approves; the approval
+    opens the latest closed year and its December again (`reopen_year_in`), so that the
     distribution can be reversed and committed anew; closing again carries what changed.
+    In single-user mode it is done at once. Returns the request.
 
     Refused for a year that is not closed, or while a later year is closed."""
-    ledger.require(Permission.REOPEN_YEAR)
-    if not reason.strip():
-        raise DomainError("reason", N_("say why the year is reopened"))
-    with ledger.write(org_id) as tx:
-        s = tx.session
-        fy = s.get(FiscalYear, (org_id, year))
-        if fy is None or not fy.closed:
-            raise DomainError("year", N_("{year} is not closed"), year=year)
-        later = s.execute(
-            select(col(FiscalYear.year))
-            .where(
-                col(FiscalYear.org_id) == org_id,
-                col(FiscalYear.closed),
-                col(FiscalYear.year) > year,
-            )
-            .order_by(col(FiscalYear.year).desc())
-        ).first()
-        if later is not None:
-            raise DomainError("year", N_("reopen {later} first"), later=later[0])
-        before = {
-            "closed_at": fy.closed_at.isoformat() if fy.closed_at else None,
-            "closed_by": fy.closed_by,
-        }
-        fy.closed, fy.closed_at, fy.closed_by = False, None, ""
-        s.add(fy)
-        december = s.get(Period, (org_id, year, 12))
-        if december is not None and december.closed:
-            december.closed, december.closed_at = False, None
-            s.add(december)
-        s.flush()
-        still = sorted(m for y, m in closed_months(s, org_id) if y == year)
-        tx.log(
-            "reopen year",
-            entity="fiscal_year",
-            entity_id=str(year),
-            before=before,
-            after={"reason": reason.strip(), "closed_months": still},
+    from coopledger.services.approvals import request_act
+
+    return request_act(ledger, org_id, ApprovalAct.REOPEN_YEAR, {"year": year}, reason)
+
+
+def year_to_reopen(s: Session, org_id: int, year: int) -> FiscalYear:
+    """The closed year ``year`` when it may be reopened now (the latest closed one).
+    Raises ``DomainError``."""
+    fy = s.get(FiscalYear, (org_id, year))
+    if fy is None or not fy.closed:
+        raise DomainError("year", N_("{year} is not closed"), year=year)
+    later = s.execute(
+        select(col(FiscalYear.year))
+        .where(
+            col(FiscalYear.org_id) == org_id,
+            col(FiscalYear.closed),
+            col(FiscalYear.year) > year,
         )
+        .order_by(col(FiscalYear.year).desc())
+    ).first()
+    if later is not None:
+        raise DomainError("year", N_("reopen {later} first"), later=later[0])
+    return fy
+
+
+def reopen_year_in(
+    tx: Tx, org_id: int, year: int, *, reason: str, requested_by: str, approved_by: str
+) -> list[int]:
+    """Inside a transaction: open a closed year and its December again; returns the months
+    of the year still closed."""
+    s = tx.session
+    fy = year_to_reopen(s, org_id, year)
+    before = {
+        "closed_at": fy.closed_at.isoformat() if fy.closed_at else None,
+        "closed_by": fy.closed_by,
+    }
+    fy.closed, fy.closed_at, fy.closed_by = False, None, ""
+    s.add(fy)
+    december = s.get(Period, (org_id, year, 12))
+    if december is not None and december.closed:
+        december.closed, december.closed_at = False, None
+        s.add(december)
+    s.flush()
+    still = sorted(m for y, m in closed_months(s, org_id) if y == year)
+    tx.log(
+        "reopen year",
+        entity="fiscal_year",
+        entity_id=str(year),
+        before=before,
+        after={
+            "reason": reason.strip(),
+            "closed_months": still,
+            "requested_by": requested_by,
+            "approved_by": approved_by,
+        },
+    )
+    return still

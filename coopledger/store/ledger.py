@@ -208,6 +208,7 @@ _HEADER_COLUMNS: tuple[str, ...] = (
     "posted_by",
     "created_at",
     "posted_at",
+    "import_batch_id",
 )
 _LINE_COLUMNS: tuple[str, ...] = (
     "id",
@@ -233,6 +234,8 @@ def insert_posted_vouchers(
     source: str,
     distribution_id: int | None = None,
     reviewed_by: str = "",
+    prepared_by: str | None = None,
+    import_batch_id: int | None = None,
     reverses: Mapping[int, int] | None = None,
     chunk: int = 20_000,
     digests: dict[int, str] | None = None,
@@ -245,7 +248,12 @@ def insert_posted_vouchers(
     With ``digests``, each voucher's recorded state is digested from the rows as they are
     inserted (id → digest), for the caller's bulk audit entry: the same digest ``verify``
     computes from the stored rows, without reading them back. ``ids``: the vouchers' ids,
-    when the caller posts a big batch in date-ordered parts (else the next free ones)."""
+    when the caller posts a big batch in date-ordered parts (else the next free ones).
+
+    ``user`` posts them (记账) and, unless ``prepared_by`` names someone else (who asked for a
+    reversal a second person approved), prepared them; ``reviewed_by`` reviewed them (the
+    approver of the plan or the request behind them); ``import_batch_id`` ties vouchers that
+    came in from a file to their batch."""
     from coopledger.store.tracked import StateDigester  # the models behind it: writers only
 
     now = dt.datetime.now(dt.UTC)
@@ -258,6 +266,7 @@ def insert_posted_vouchers(
     lines: list[tuple[Any, ...]] = []
     deltas: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     reverses = reverses or {}
+    preparer = user if prepared_by is None else prepared_by
     state = VoucherState.POSTED.value
     digester = (
         StateDigester(
@@ -269,11 +278,12 @@ def insert_posted_vouchers(
                 "source": source,
                 "distribution_id": distribution_id,
                 "reversed_by_id": None,
-                "prepared_by": user,
+                "prepared_by": preparer,
                 "reviewed_by": reviewed_by,
                 "posted_by": user,
                 "created_at": now,
                 "posted_at": now,
+                "import_batch_id": import_batch_id,
             },
             line_columns=_LINE_COLUMNS,
         )
@@ -312,11 +322,12 @@ def insert_posted_vouchers(
             distribution_id,
             reverses.get(i),
             None,
-            user,
+            preparer,
             reviewed_by,
             user,
             now,
             now,
+            import_batch_id,
         )
         headers.append(header)
         first_line = len(lines)

@@ -21,6 +21,7 @@ from coopledger.domain.vocabulary import (
     ContractStatus,
     DistributionState,
     MemberAux,
+    RequestState,
     VoucherSource,
     VoucherState,
 )
@@ -188,6 +189,14 @@ class Voucher(SQLModel, table=True):
     posted_by: str = ""
     created_at: dt.datetime
     posted_at: dt.datetime | None = None
+    # Vouchers that came in posted from a file belong to their import batch, whose review
+    # (复核) makes them count as reviewed on paper.
+    import_batch_id: int | None = Field(
+        default=None,
+        foreign_key="import_batch.id",
+        index=True,
+        sa_column_kwargs=added_later(None),
+    )
 
 
 class VoucherLine(SQLModel, table=True):
@@ -360,6 +369,49 @@ class DistributionItem(SQLModel, table=True):
     paid_method: str = ""  # PaymentMethod, "" while unpaid
     paid_by: str = ""
     payment_voucher_id: int | None = Field(default=None, foreign_key="voucher.id")
+
+
+class ImportBatch(SQLModel, table=True):
+    """Vouchers that came in already posted from a file (a book import, an opening entry):
+    who brought them in, when, from which file, and the batch review (复核) by a reviewer
+    that makes them count as reviewed on paper. ``kind`` is the vouchers' source
+    (``import`` | ``opening``)."""
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    kind: str
+    file_name: str = ""
+    file_sha256: str = ""
+    vouchers: int = 0
+    imported_by: str
+    imported_at: dt.datetime
+    reviewed_by: str = ""
+    reviewed_at: dt.datetime | None = None
+    review_note: str = ""
+
+
+class ApprovalRequest(SQLModel, table=True):
+    """One person's request for an act a second person must approve (maker–checker):
+    reversing a distribution or a payment, reopening a year. ``act`` is an `ApprovalAct`,
+    ``subject_json`` its parameters (``{"year": 2014}``), ``state`` a `RequestState`;
+    approving performs the act, and ``result_json`` keeps what it did."""
+
+    __tablename__ = "approval_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    act: str
+    subject_json: str
+    reason: str
+    state: str = RequestState.PENDING
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str = ""
+    decided_at: dt.datetime | None = None
+    note: str = ""
+    result_json: str = ""
 
 
 class Setting(SQLModel, table=True):

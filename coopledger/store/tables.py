@@ -88,6 +88,23 @@ app_user = Table(
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
+approval_request = Table(
+    "approval_request",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False, index=True),
+    Column("act", String(), nullable=False),
+    Column("subject_json", String(), nullable=False),
+    Column("reason", String(), nullable=False),
+    Column("state", String(), nullable=False, default="pending"),
+    Column("requested_by", String(), nullable=False),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Column("decided_by", String(), nullable=False, default=""),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("note", String(), nullable=False, default=""),
+    Column("result_json", String(), nullable=False, default=""),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -236,6 +253,22 @@ fiscal_year = Table(
     Column("closed", Boolean(), nullable=False, default=False),
     Column("closed_at", UTCDateTime(), nullable=True),
     Column("closed_by", String(), nullable=False, default=""),
+)
+
+import_batch = Table(
+    "import_batch",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False, index=True),
+    Column("kind", String(), nullable=False),
+    Column("file_name", String(), nullable=False, default=""),
+    Column("file_sha256", String(), nullable=False, default=""),
+    Column("vouchers", Integer(), nullable=False, default=0),
+    Column("imported_by", String(), nullable=False),
+    Column("imported_at", UTCDateTime(), nullable=False),
+    Column("reviewed_by", String(), nullable=False, default=""),
+    Column("reviewed_at", UTCDateTime(), nullable=True),
+    Column("review_note", String(), nullable=False, default=""),
 )
 
 land_contract = Table(
@@ -436,6 +469,14 @@ voucher = Table(
     Column("posted_by", String(), nullable=False, default=""),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("posted_at", UTCDateTime(), nullable=True),
+    Column(
+        "import_batch_id",
+        Integer(),
+        ForeignKey("import_batch.id"),
+        nullable=True,
+        index=True,
+        info={"state_omits": None},
+    ),
     UniqueConstraint("org_id", "vtype", "year", "month", "seq"),
     Index("ix_voucher_org_date", "org_id", "date"),
     Index("ix_voucher_org_source", "org_id", "source"),
@@ -464,12 +505,14 @@ voucher_line = Table(
 TABLES: dict[str, Table] = {
     "account": account,
     "app_user": app_user,
+    "approval_request": approval_request,
     "audit_log": audit_log,
     "balance_check": balance_check,
     "distribution": distribution,
     "distribution_item": distribution_item,
     "distribution_plan": distribution_plan,
     "fiscal_year": fiscal_year,
+    "import_batch": import_batch,
     "land_contract": land_contract,
     "member": member,
     "organisation": organisation,

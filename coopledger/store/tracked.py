@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, select
 
 from coopledger.store import models
 from coopledger.store.audit import digest, row_snapshot
+from coopledger.store.models import STATE_OMITS
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ TRACKED: dict[str, Tracked] = {
         Tracked("balance_check", _t(models.BalanceCheck)),
         Tracked("township_village", _t(models.TownshipVillage)),
         Tracked("township_package", _t(models.TownshipPackage)),
+        Tracked("import_batch", _t(models.ImportBatch)),
+        Tracked("approval_request", _t(models.ApprovalRequest)),
     )
 }
 
@@ -113,19 +116,52 @@ class StateDigester:
         constants = constants or {}
         if set(columns) != set(table.columns.keys()):
             raise ValueError(f"{table.name}: every column, once: {sorted(columns)}")
-        keys = sorted([*columns, "lines"] if line_columns else columns)
+        self._table = table
+        self._columns = list(columns)
+        self._constants = constants
+        self._keys = [*columns, "lines"] if line_columns else list(columns)
+        # A column added later (``models.added_later``) is left out of the state while it
+        # holds the value the migration gave (`row_snapshot`): a constant one is left out of
+        # the template once; a variable one picks, per row, the template with or without it.
+        fixed: set[str] = set()
+        self._optional: list[tuple[int, str, Any]] = []
+        for name in columns:
+            info = table.c[name].info
+            if STATE_OMITS not in info:
+                continue
+            if name in constants:
+                if constants[name] == info[STATE_OMITS]:
+                    fixed.add(name)
+            else:
+                self._optional.append((self._columns.index(name), name, info[STATE_OMITS]))
+        self._fixed = frozenset(fixed)
+        self._templates: dict[frozenset[str], tuple[str, list[tuple[int, Callable[[Any], str]]]]]
+        self._templates = {}
+        self._template, self._variable = self._build(frozenset())
+        if line_columns:
+            self._at = [list(line_columns).index(f) for f in _LINE_FIELDS]
+        self._seen: dict[Any, str] = {}
+
+    def _build(
+        self, left_out: frozenset[str]
+    ) -> tuple[str, list[tuple[int, Callable[[Any], str]]]]:
+        """The template (and its variable columns) of a row whose ``left_out`` columns hold
+        the value for which the state leaves them out."""
+        known = self._templates.get(left_out)
+        if known is not None:
+            return known
         parts: list[str] = []
-        self._variable: list[tuple[int, Callable[[Any], str]]] = []
-        for key in keys:
+        variable: list[tuple[int, Callable[[Any], str]]] = []
+        for key in sorted(k for k in self._keys if k not in self._fixed | left_out):
             head = _encode_string(key) + ":"
-            if key in constants:
-                parts.append((head + _json_scalar(constants[key])).replace("%", "%%"))
+            if key in self._constants:
+                parts.append((head + _json_scalar(self._constants[key])).replace("%", "%%"))
                 continue
             parts.append(head + "%s")
             if key == "lines":
-                self._variable.append((-1, self._lines))
+                variable.append((-1, self._lines))
                 continue
-            python_type = table.c[key].type.python_type
+            python_type = self._table.c[key].type.python_type
             encode: Callable[[Any], str]
             if python_type is int:
                 encode = _int_or_null
@@ -133,11 +169,10 @@ class StateDigester:
                 encode = _text_or_null
             else:  # dates, datetimes, booleans: few distinct values, written once each
                 encode = self._memo
-            self._variable.append((list(columns).index(key), encode))
-        self._template = "{" + ",".join(parts) + "}"
-        if line_columns:
-            self._at = [list(line_columns).index(f) for f in _LINE_FIELDS]
-        self._seen: dict[Any, str] = {}
+            variable.append((self._columns.index(key), encode))
+        built = ("{" + ",".join(parts) + "}", variable)
+        self._templates[left_out] = built
+        return built
 
     def _memo(self, value: Any) -> str:
         out = self._seen.get(value)
@@ -162,8 +197,13 @@ class StateDigester:
 
     def __call__(self, row: Sequence[Any], lines: Sequence[Sequence[Any]] = ()) -> str:
         """The digest of one record's state; ``lines`` (in line order) for a voucher."""
-        text = self._template % tuple(
-            [encode(row[i]) if i >= 0 else encode(lines) for i, encode in self._variable]
+        template, variable = self._template, self._variable
+        if self._optional:
+            left_out = frozenset(name for i, name, omit in self._optional if row[i] == omit)
+            if left_out:
+                template, variable = self._build(left_out)
+        text = template % tuple(
+            [encode(row[i]) if i >= 0 else encode(lines) for i, encode in variable]
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -28,6 +28,8 @@ TABLE_CHANGES: Mapping[str, Changes] = {
     "share_lot": Changes.SHARES,
     "voucher": Changes.VOUCHERS,
     "voucher_line": Changes.VOUCHERS,
+    # A batch's review is the review of its vouchers.
+    "import_batch": Changes.VOUCHERS,
     "period_balance": Changes.VOUCHERS,
     "period": Changes.PERIODS,
     "fiscal_year": Changes.PERIODS,
@@ -36,6 +38,7 @@ TABLE_CHANGES: Mapping[str, Changes] = {
     "distribution": Changes.DISTRIBUTION,
     # A slip is made by a distribution and paid later.
     "distribution_item": Changes.DISTRIBUTION | Changes.PAYMENTS,
+    "approval_request": Changes.APPROVALS,
     "setting": Changes.SETTINGS,
     "app_user": Changes.USERS,
     "user_organisation": Changes.USERS,

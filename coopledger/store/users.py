@@ -17,14 +17,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from coopledger.domain.roles import ADMIN, AccountLockedError, AuthenticationError
+from coopledger.domain.roles import ADMIN, AuthenticationError, login_hold
 from coopledger.store.models import AppUser, UserOrganisation
-from coopledger.store.uow import unit_of_work
-
-#: Wrong passwords in a row before the account is locked.
-MAX_FAILED_ATTEMPTS = 5
-#: How long a locked account stays locked.
-LOCKOUT = dt.timedelta(minutes=15)
+from coopledger.store.uow import Tx, read_session, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -121,61 +116,78 @@ def is_locked(user: AppUser, now: dt.datetime) -> bool:
     return user.locked_until is not None and user.locked_until > now
 
 
-def _local_text(when: dt.datetime) -> str:
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+def _is_last_admin(session: Session, user: AppUser) -> bool:
+    return user.role == ADMIN and user.active and active_admin_count(session) <= 1
 
 
 def check_login(
-    engine: Engine, username: str, password: str, *, now: dt.datetime | None = None
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    now: dt.datetime | None = None,
+    record: bool = True,
 ) -> AuthenticatedUser:
-    """Check a user name and password, counting failures in the ledger.
+    """Check a user name and password.
 
-    After ``MAX_FAILED_ATTEMPTS`` wrong passwords in a row the account is locked for
-    ``LOCKOUT`` (audited); a successful log-in resets the count. An unknown or disabled user
-    and a wrong password get the same ``AuthenticationError``. ``engine`` must be writable.
+    Every refusal is the same ``AuthenticationError`` and takes as long: no such user, a
+    disabled one, a wrong password, or a user who must still wait after wrong passwords (the
+    password is then not even tried, so guessing during the wait learns nothing).
+
+    With ``record`` (a writable ``engine``), wrong passwords are counted per user and each
+    one from the third on makes log-in wait longer (``domain.roles.login_hold``: 15 s,
+    doubling, at most a day, at most a minute for the last active administrator), each wait
+    audited; a successful log-in clears the count. Without ``record`` (a read-only open)
+    nothing is written: the wait is honoured but not lengthened, and a success clears
+    nothing. An unknown name is never written anywhere.
     """
     now = now or dt.datetime.now(dt.UTC)
-    error: AuthenticationError | AccountLockedError | None = None
-    result: AuthenticatedUser | None = None
+    if not record:
+        with read_session(engine) as session:
+            return _check(session, None, username, password, now)
     with unit_of_work(engine, username or "?") as tx:
-        user = find_user(tx.session, username)
-        if user is None or not user.active:
-            _spend_time_like_a_check(password)
-            error = AuthenticationError()
-        elif is_locked(user, now):
-            assert user.locked_until is not None
-            error = AccountLockedError(username, _local_text(user.locked_until))
-        elif password_matches(user.password_hash, password):
+        try:
+            return _check(tx.session, tx, username, password, now)
+        except AuthenticationError as exc:
+            refused = exc  # the count and the wait are committed with the refusal
+    raise refused
+
+
+def _check(
+    session: Session, tx: Tx | None, username: str, password: str, now: dt.datetime
+) -> AuthenticatedUser:
+    """The check itself; with ``tx``, wrong passwords are counted and waits set (audited)."""
+    user = find_user(session, username)
+    if user is None or not user.active or is_locked(user, now):
+        _spend_time_like_a_check(password)
+        raise AuthenticationError()
+    if password_matches(user.password_hash, password):
+        if tx is not None:
             if user.failed_attempts or user.locked_until is not None:
                 user.failed_attempts = 0
                 user.locked_until = None
             if password_hasher().check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
-            result = AuthenticatedUser(user.username, user.role, user.display_name)
-        else:
-            user.failed_attempts += 1
-            error = AuthenticationError()
-            if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-                until = now + LOCKOUT
-                user.failed_attempts = 0
-                user.locked_until = until
-                tx.session.flush()
-                tx.log(
-                    "lock out user",
-                    entity="app_user",
-                    entity_id=user.id or "",
-                    after={
-                        "username": user.username,
-                        "failed_attempts": MAX_FAILED_ATTEMPTS,
-                        "locked_until": until,
-                    },
-                )
-                error = AccountLockedError(username, _local_text(until))
-        tx.session.flush()
-    if error is not None:
-        raise error
-    assert result is not None
-    return result
+            session.flush()
+        return AuthenticatedUser(user.username, user.role, user.display_name)
+    if tx is not None:
+        user.failed_attempts += 1
+        hold = login_hold(user.failed_attempts, last_admin=_is_last_admin(session, user))
+        if hold:
+            until = now + hold
+            user.locked_until = until
+            tx.log(
+                "lock out user",
+                entity="app_user",
+                entity_id=user.id or "",
+                after={
+                    "username": user.username,
+                    "failed_attempts": user.failed_attempts,
+                    "locked_until": until,
+                },
+            )
+        session.flush()
+    raise AuthenticationError()
 
 
 def organisations_of(session: Session, user_id: int) -> frozenset[int] | None:

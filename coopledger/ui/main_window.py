@@ -46,6 +46,7 @@ TASKS: tuple[tuple[str, str, str, str], ...] = (
     ("statements", N_("报表 Statements"), "statements", "StatementsView"),
     ("distribution", N_("收益分配 Distribution"), "distribution", "DistributionView"),
     ("printing", N_("打印 Printing"), "printing", "PrintingView"),
+    ("approvals", N_("审批与复核 Approvals"), "approvals", "ApprovalsView"),
     ("audit", N_("审计 Audit"), "audit", "AuditView"),
     ("township", N_("乡镇汇总 Township"), "township", "TownshipView"),
     ("accounts", N_("科目与建账 Accounts"), "chart", "ChartView"),

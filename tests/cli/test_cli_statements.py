@@ -56,7 +56,17 @@ def test_year_check_close_reopen(demo_copy: Path) -> None:
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
     r = run("--db", db, "--org", COLLECTIVE, "year", "reopen", "2014", "--reason", "补记收入")
     assert r.returncode == 0, r.stderr
-    r = run("--db", db, "--org", COLLECTIVE, "reverse-distribution", "--year", "2014")
+    r = run(
+        "--db",
+        db,
+        "--org",
+        COLLECTIVE,
+        "reverse-distribution",
+        "--year",
+        "2014",
+        "--reason",
+        "补记收入后重分",
+    )
     assert r.returncode == 0, r.stderr
 
 

@@ -85,7 +85,7 @@ def test_interrupted_commit_leaves_no_trace(
                 raise RuntimeError("simulated crash after writing the slips")
 
             monkeypatch.setattr(tx, "track", crash_on_track)
-        dist.commit_distribution_in(tx, org, 2014)
+        dist.commit_distribution_in(tx, org, 2014, need_approval=False)  # single-user
     # The crash came after the step had really written (else the test proves nothing).
     if step == "vouchers":
         assert written["vouchers"] > len(before["voucher"])
@@ -121,7 +121,7 @@ def test_reverse_restores_and_allows_recommit(ledger: Ledger) -> None:
         dist.save_plan(
             ledger, org, dist.PlanForm(2014, 2000, 0, dt.date(2014, 12, 20), dt.date(2014, 12, 22))
         )
-    dist.reverse_distribution(ledger, org, 2014)
+    dist.reverse_distribution(ledger, org, 2014, "重新分配")
     tb1 = books.trial_balance(ledger, org, dt.date(2014, 1, 1), dt.date(2014, 12, 31))
     assert [(r.code, r.closing) for r in tb1 if r.closing] == [
         (r.code, r.closing) for r in tb0 if r.closing
@@ -140,7 +140,7 @@ def test_years_in_order_and_plan_dates_required(ledger: Ledger) -> None:
     dist.commit_distribution(ledger, org, 2015)
     with pytest.raises(DomainError, match="in order"):
         dist.commit_distribution(ledger, org, 2014)
-    dist.reverse_distribution(ledger, org, 2015)
+    dist.reverse_distribution(ledger, org, 2015, "重新分配")
     dist.save_plan(ledger, org, dist.PlanForm(2014, 3000, 333, None, None))
     with pytest.raises(DomainError, match="adopted and published"):
         dist.commit_distribution(ledger, org, 2014)
@@ -162,7 +162,7 @@ def test_payments_after_notice_and_unpaid_list(ledger: Ledger, tmp_path: Path) -
     statement = books.member_statement(ledger, org, "H0001")
     assert statement.closing == 0 and statement.rows[-1].balance == 0  # paid in full
     with pytest.raises(DomainError, match="paid"):
-        dist.reverse_distribution(ledger, org, 2014)
+        dist.reverse_distribution(ledger, org, 2014, "重新分配")
     out = tmp_path / "bank.csv"
     n, _total = dist.bank_batch_csv(ledger, org, 2014, out)
     assert n == 0  # nobody in the mini book has a bank card
@@ -178,7 +178,7 @@ def test_verify_slip(ledger: Ledger) -> None:
     assert check.ok and check.land_fee == 1600_00 and check.dividend == 822_86
     with pytest.raises(DomainError):
         dist.verify_slip(ledger, "0000-0000")
-    dist.reverse_distribution(ledger, org, 2014)
+    dist.reverse_distribution(ledger, org, 2014, "重新分配")
     assert not dist.verify_slip(ledger, slip.check_code).ok
 
 
@@ -458,9 +458,9 @@ def test_a_cooperative_year_reverses_exactly_and_commits_again(ledger: Ledger) -
     dist.commit_distribution(ledger, org, 2014)
     dist.commit_distribution(ledger, org, 2015)  # carries 2014's 0.13 in
     with pytest.raises(DomainError, match="reverse 2015 first"):
-        dist.reverse_distribution(ledger, org, 2014)
-    dist.reverse_distribution(ledger, org, 2015)
-    dist.reverse_distribution(ledger, org, 2014)
+        dist.reverse_distribution(ledger, org, 2014, "重新分配")
+    dist.reverse_distribution(ledger, org, 2015, "重新分配")
+    dist.reverse_distribution(ledger, org, 2014, "重新分配")
     after = _closing(ledger, org, 2014)
     assert {k: v for k, v in after.items() if v} == {k: v for k, v in before.items() if v}
     # with 2014 reversed, 2015 starts from nothing carried in

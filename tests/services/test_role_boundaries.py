@@ -76,6 +76,13 @@ def test_cashier_cannot_post_but_records_payments(staffed: Path) -> None:
     acc = as_user(staffed, "kuaiji")
     org = find_organisation(acc, None).id
     vid = vouchers.add_voucher(acc, org, SALE)
+    with pytest.raises(DomainError, match="not approved"):
+        dist.commit_distribution(acc, org, 2014)
+    acc.close()
+    rev = as_user(staffed, "shenhe")
+    dist.approve_plan(rev, org, 2014)
+    rev.close()
+    acc = as_user(staffed, "kuaiji")
     dist.commit_distribution(acc, org, 2014)
     acc.close()
     cash = as_user(staffed, "chuna")

@@ -13,7 +13,7 @@ import pytest
 from coopledger.domain.errors import DomainError
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.roles import PermissionDenied
-from coopledger.services import accounts, vouchers, yearend
+from coopledger.services import accounts, approvals, vouchers, yearend
 from coopledger.services import distribution as dist
 from coopledger.services.ledger import Ledger, open_ledger, verify
 from coopledger.services.users import add_user, create_first_admin
@@ -42,7 +42,7 @@ def test_reopen_reverse_recommit_close_again(ledger: Ledger) -> None:
     vouchers.close_year(ledger, org, 2014)
     # closed: the distribution cannot be reversed, a month cannot be reopened
     with pytest.raises(DomainError, match="closed"):
-        dist.reverse_distribution(ledger, org, 2014)
+        dist.reverse_distribution(ledger, org, 2014, "重新分配")
     with pytest.raises(DomainError, match="say why"):
         yearend.reopen_year(ledger, org, 2014, "  ")
     yearend.reopen_year(ledger, org, 2014, "漏记12月莲藕销售收入")
@@ -50,7 +50,7 @@ def test_reopen_reverse_recommit_close_again(ledger: Ledger) -> None:
     with ledger.read() as s:
         entry = s.query(AuditLog).filter(AuditLog.action == "reopen year").one()
     assert json.loads(entry.after_json)["reason"] == "漏记12月莲藕销售收入"
-    dist.reverse_distribution(ledger, org, 2014)
+    dist.reverse_distribution(ledger, org, 2014, "补记收入后重新分配")
     _post(
         ledger,
         org,
@@ -79,14 +79,22 @@ def test_only_a_supervisor_reopens(ledger_path: Path, monkeypatch: pytest.Monkey
     create_first_admin(led, "admin", "admin-pw", "管理员")
     add_user(led, "kuaiji", "accountant", "kuaiji-pw")
     add_user(led, "jiandu", "supervisor", "jiandu-pw")
+    add_user(led, "shenhe", "reviewer", "shenhe-pw")
     led.close()
     acc = open_ledger(ledger_path, user="kuaiji", password="kuaiji-pw")
     with pytest.raises(PermissionDenied):
         yearend.reopen_year(acc, org, 2014, "想改账")
     acc.close()
     sup = open_ledger(ledger_path, user="jiandu", password="jiandu-pw")
-    yearend.reopen_year(sup, org, 2014, "审计发现错误")
+    request = yearend.reopen_year(sup, org, 2014, "审计发现错误")
+    assert not request.done and yearend.year_status(sup, org, 2014).closed
+    with pytest.raises(PermissionDenied):  # not by the one who asked
+        approvals.approve_request(sup, request.id)
     sup.close()
+    rev = open_ledger(ledger_path, user="shenhe", password="shenhe-pw")
+    assert approvals.approve_request(rev, request.id).done
+    assert not yearend.year_status(rev, org, 2014).closed
+    rev.close()
 
 
 def test_year_check_finds_each_problem(ledger: Ledger) -> None:
@@ -125,7 +133,8 @@ def test_year_check_finds_each_problem(ledger: Ledger) -> None:
     )
     check = yearend.year_check(ledger, org, 2024, today=dt.date(2025, 1, 10))
     failed = {i.key for i in check.items if not i.ok}
-    assert failed == {"balances", "shares", "vouchers", "plan"}
+    # The book came in by an import that no reviewer has reviewed yet.
+    assert failed == {"balances", "shares", "vouchers", "plan", "imports"}
     capital = next(g for g in check.shares if g.accounts == ("301",))
     assert (capital.register, capital.books, capital.difference) == (4000_00, 5000_00, 1000_00)
     assert not check.ok

@@ -130,6 +130,7 @@ def test_a_state_digester_writes_what_canonical_json_writes() -> None:
         "posted_by": "会计",
         "created_at": now,
         "posted_at": now.replace(tzinfo=None),  # naive: written as it is
+        "import_batch_id": None,  # added later: left out of the state while null
     }
     lines = [
         {
@@ -155,6 +156,18 @@ def test_a_state_digester_writes_what_canonical_json_writes() -> None:
         make = StateDigester(V, columns, constants, line_columns=line_columns)
         got = make([row[c] for c in columns], [[ln[c] for c in line_columns] for ln in lines])
         assert got == expected
+    # A column added later is left out while it holds its "added later" value, and written
+    # otherwise: given as a constant or row by row.
+    batched = {**row, "import_batch_id": 4}
+    expected_batched = digest(voucher_state(batched, lines))
+    assert expected_batched != expected
+    for constants in ({}, {"import_batch_id": 4}, {"import_batch_id": None}):
+        make = StateDigester(V, columns, constants, line_columns=line_columns)
+        for r, want in ((row, expected), (batched, expected_batched)):
+            if constants and constants["import_batch_id"] != r["import_batch_id"]:
+                continue
+            got = make([r[c] for c in columns], [[ln[c] for c in line_columns] for ln in lines])
+            assert got == want
     members = table_of(Member)
     member = {c: "" for c in members.columns.keys()}
     member.update(id=1, org_id=1, active=False, inactive_on=dt.date(2015, 1, 1))

@@ -129,7 +129,8 @@ def test_payments_mark_slips_paid_and_show_who_is_unpaid(qtbot, qtmodeltester, d
     assert payments.model.row(0).paid_method == "cash"
 
 
-def test_the_distribution_view_shows_the_committed_year(qtbot, demo) -> None:
+def test_the_distribution_view_shows_the_committed_year(qtbot, demo, monkeypatch) -> None:
+    from coopledger.ui import dialogs
     from tests.ui.conftest import make_window
 
     window = make_window(qtbot, demo)
@@ -137,7 +138,8 @@ def test_the_distribution_view_shows_the_committed_year(qtbot, demo) -> None:
     assert view.years_model.rowCount() == 1
     assert view.chart.steps  # the committed year's waterfall
     assert view.reverse_button.isEnabled()
-    view.reverse()
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "方案有误")
+    view.reverse()  # single-user mode: done at once
     assert distribution.committed_years(demo, 1) == []
     assert not view.reverse_button.isEnabled()
 

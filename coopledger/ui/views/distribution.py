@@ -46,9 +46,11 @@ from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, Source
+from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import (
     TableView,
     View,
+    allow,
     button,
     export_rows,
     list_source,
@@ -667,9 +669,28 @@ class CommitPage(QWizardPage):
                 capitals=amount_in_capitals(paid),
             )
         )
-        self.commit_button.setEnabled(
-            not self.committed and self.w.ctx.can(Permission.RUN_DISTRIBUTION)
-        )
+        allow(self.commit_button, self.w.ctx, Permission.RUN_DISTRIBUTION, ok=not self.committed)
+        ledger = self.w.ctx.ledger
+        if not self.committed and ledger.role is not None:
+            state = next(
+                (
+                    y
+                    for y in views.distribution_years(ledger, self.w.ctx.org_id)
+                    if y.year == p.year
+                ),
+                None,
+            )
+            if state is None or not state.approved_by:
+                self.commit_button.setEnabled(False)
+                self.commit_button.setToolTip(
+                    _("The plan waits for a reviewer's or supervisor's approval.")
+                )
+                self.result_label.setText(
+                    _(
+                        "The {year} plan is not approved yet: a reviewer or supervisor approves it"
+                        " (收益分配 → Approve the plan) before it is committed."
+                    ).format(year=p.year)
+                )
 
     def commit(self) -> None:
         if self.committed:
@@ -803,6 +824,11 @@ YEAR_COLUMNS: list[Column[YearState]] = [
     Column(N_("Year"), lambda r: r.year, kind="int", width=60),
     Column(N_("Vouchers"), lambda r: r.vouchers, kind="int", width=70),
     Column(N_("Plan"), lambda r: _("saved") if r.has_plan else "—", width=70),
+    Column(
+        N_("Plan approved"),
+        lambda r: (_("approved") if r.approved_by else _("not approved")) if r.has_plan else "—",
+        width=80,
+    ),
     Column(N_("Distribution"), lambda r: _("committed") if r.committed else _("not committed")),
 ]
 
@@ -854,6 +880,9 @@ class PaymentsView(TableView):
             _("Paid to bank card"), "payBank", lambda: self.pay(PaymentMethod.BANK)
         )
         self.batch_button = self.add_action(_("Bank batch file…"), "bankBatch", self.bank_batch)
+        self.unpay_button = self.add_action(
+            _("Reverse the payment…"), "reversePayment", self.reverse_payment
+        )
         self.end_actions()
         self.bar.add_filter(
             "paid", _("Show"), [(_("Unpaid"), False), (_("Paid"), True), (_("All"), None)]
@@ -917,12 +946,44 @@ class PaymentsView(TableView):
     def update_actions(self) -> None:
         rows: list[SlipRow] = self.selected_rows()
         unpaid = [r for r in rows if r.paid_on is None]
-        allowed = self.ctx.can(Permission.RECORD_PAYMENT)
-        self.cash_button.setEnabled(allowed and bool(unpaid))
-        self.bank_button.setEnabled(
-            allowed and bool(unpaid) and all(r.bank_account for r in unpaid)
+        allow(self.cash_button, self.ctx, Permission.RECORD_PAYMENT, ok=bool(unpaid))
+        allow(
+            self.bank_button,
+            self.ctx,
+            Permission.RECORD_PAYMENT,
+            ok=bool(unpaid) and all(r.bank_account for r in unpaid),
         )
-        self.batch_button.setEnabled(self.year_combo.currentData() is not None)
+        allow(
+            self.batch_button,
+            self.ctx,
+            Permission.RECORD_PAYMENT,
+            ok=self.year_combo.currentData() is not None,
+        )
+        paid = [r for r in rows if r.paid_on is not None]
+        allow(self.unpay_button, self.ctx, Permission.REVERSE_PAYMENT, ok=len(paid) == 1)
+
+    def reverse_payment(self) -> None:
+        rows = [r for r in self.selected_rows() if r.paid_on is not None]
+        f = self.slip_filter()
+        if len(rows) != 1 or f is None:
+            return
+        r = rows[0]
+        reason = dialogs.ask_text(
+            self,
+            _("Reverse the payment"),
+            _(
+                "Reverse the {year} payment of {code} {name}: a red voucher, and the slip is unpaid"
+                " again. Say why (kept in the audit log); a reviewer or supervisor approves it."
+            ).format(year=f.year, code=r.member_code, name=r.member_name),
+        )
+        if not reason:
+            return
+        ledger, org, year, code = self.ctx.ledger, self.ctx.org_id, f.year, r.member_code
+        self.ctx.runner.run(
+            lambda: dist.reverse_payment(ledger, org, year, code, reason),
+            on_done=lambda res: status_message(self, request_message(res)),
+            on_error=lambda exc: errors.show_error(self, exc),
+        )
 
     def pay(self, method: str) -> None:
         rows = [r for r in self.selected_rows() if r.paid_on is None]
@@ -992,6 +1053,8 @@ class DistributionView(View):
         )
         self.wizard_button = button(_("Distribution wizard…"), "openWizard")
         self.wizard_button.clicked.connect(lambda: self.open_wizard())
+        self.approve_button = button(_("Approve the plan"), "approvePlan")
+        self.approve_button.clicked.connect(self.approve_plan)
         self.reverse_button = button(_("Reverse the distribution…"), "reverseDistribution")
         self.reverse_button.clicked.connect(self.reverse)
         self.chart = WaterfallChart()
@@ -999,6 +1062,7 @@ class DistributionView(View):
         self.figures.setTextFormat(Qt.TextFormat.RichText)
         row = QHBoxLayout()
         row.addWidget(self.wizard_button)
+        row.addWidget(self.approve_button)
         row.addWidget(self.reverse_button)
         row.addStretch(1)
         yl = QVBoxLayout(years)
@@ -1011,8 +1075,8 @@ class DistributionView(View):
         cl.addWidget(self.figures, 1)
         split.addWidget(chart_box)
         split.setStretchFactor(1, 3)
-        self.years_table.setMinimumWidth(330)
-        split.setSizes([340, 900])
+        self.years_table.setMinimumWidth(410)
+        split.setSizes([420, 820])
         yl.addWidget(split)
         self.payments = PaymentsView(ctx)
         self.tabs.addTab(years, _("Years"))
@@ -1034,11 +1098,21 @@ class DistributionView(View):
 
     def update_actions(self) -> None:
         y = self.selected_year()
-        self.wizard_button.setEnabled(
-            bool(self.ctx.org_id) and self.ctx.can(Permission.PREPARE_PLAN)
+        allow(self.wizard_button, self.ctx, Permission.PREPARE_PLAN, ok=bool(self.ctx.org_id))
+        waiting = y is not None and y.has_plan and not y.committed and not y.approved_by
+        mine = (
+            y is not None
+            and self.ctx.ledger.role is not None
+            and (y.prepared_by == self.ctx.ledger.user)
         )
-        self.reverse_button.setEnabled(
-            y is not None and y.committed and self.ctx.can(Permission.RUN_DISTRIBUTION)
+        allow(self.approve_button, self.ctx, Permission.APPROVE_PLAN, ok=waiting and not mine)
+        if waiting and mine and self.ctx.can(Permission.APPROVE_PLAN):
+            self.approve_button.setToolTip(_("You prepared this plan: another person approves it."))
+        allow(
+            self.reverse_button,
+            self.ctx,
+            Permission.RUN_DISTRIBUTION,
+            ok=y is not None and y.committed,
         )
         self.chart.set_result(None)
         self.figures.setText("")
@@ -1066,21 +1140,46 @@ class DistributionView(View):
         self.wizard.open()
         return self.wizard
 
-    def reverse(self) -> None:
+    def approve_plan(self) -> None:
         y = self.selected_year()
         if y is None:
             return
         if not dialogs.confirm(
             self,
-            _("Reverse the distribution"),
+            _("Approve the plan"),
             _(
-                "Post red vouchers that cancel the {year} distribution? Its slips become void."
+                "Approve the {year} plan as entered (审核)? Its distribution may then be committed;"
+                " any later change to the plan withdraws the approval."
             ).format(year=y.year),
         ):
             return
+        ledger, org, year = self.ctx.ledger, self.ctx.org_id, y.year
+        self.ctx.runner.run(
+            lambda: dist.approve_plan(ledger, org, year),
+            on_done=lambda _r: status_message(
+                self, _("The {year} plan is approved.").format(year=year)
+            ),
+            on_error=lambda exc: errors.show_error(self, exc),
+        )
+
+    def reverse(self) -> None:
+        y = self.selected_year()
+        if y is None:
+            return
+        reason = dialogs.ask_text(
+            self,
+            _("Reverse the distribution"),
+            _(
+                "Post red vouchers that cancel the {year} distribution? Its slips become void."
+                " Say why (kept in the audit log); a reviewer or supervisor approves it."
+            ).format(year=y.year),
+        )
+        if not reason:
+            return
         ledger, org = self.ctx.ledger, self.ctx.org_id
         self.ctx.runner.run(
-            lambda: dist.reverse_distribution(ledger, org, y.year),
+            lambda: dist.reverse_distribution(ledger, org, y.year, reason),
+            on_done=lambda r: status_message(self, request_message(r)),
             on_error=lambda exc: errors.show_error(self, exc),
             title=_("Reversing the distribution…"),
         )

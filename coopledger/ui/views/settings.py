@@ -27,11 +27,11 @@ from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel
-from coopledger.ui.views.base import View, button, status_message
+from coopledger.ui.views.base import View, allow, button, status_message
 from coopledger.ui.widgets import fill_combo, make_table
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
-BOOK_SETTINGS = ("notice_days", "objection_phone", "wage_accounts", "preparer", "reviewer")
+BOOK_SETTINGS = ("notice_days", "objection_phone", "wage_accounts")
 
 USER_COLUMNS: list[Column[UserInfo]] = [
     Column(N_("User"), lambda u: u.username, width=120),
@@ -112,7 +112,7 @@ class SettingsView(View):
         uf.addWidget(self.add_user_button)
 
         # books
-        new_book = button(_("New book…"), "newBook")
+        self.new_book_button = new_book = button(_("New book…"), "newBook")
         new_book.clicked.connect(self.new_book)
         books_box = QGroupBox(_("Books in this ledger"))
         of = QHBoxLayout(books_box)
@@ -147,10 +147,12 @@ class SettingsView(View):
         )
         for key, edit in self.edits.items():
             edit.setText(settings.get_setting(ledger, key, org) if org else "")
-            edit.setEnabled(bool(org))
+            edit.setEnabled(bool(org) and self.ctx.can(Permission.BOOK_SETTINGS))
+        allow(self.save_settings_button, self.ctx, Permission.BOOK_SETTINGS, ok=bool(org))
+        allow(self.new_book_button, self.ctx, Permission.MANAGE_ORGANISATIONS)
         folder = backup.backup_folder(ledger)
         self.backup_folder.setText(str(folder) if folder else _("(none chosen)"))
-        self.backup_button.setEnabled(self.ctx.can(Permission.BACKUP))
+        allow(self.backup_button, self.ctx, Permission.BACKUP)
         try:
             people = users.list_users(ledger)
         except DomainError:
@@ -161,11 +163,16 @@ class SettingsView(View):
                 _("You are {user} ({role}).").format(user=ledger.user, role=role_name(ledger.role))
             )
             self.add_user_button.setText(_("Add user…"))
-            self.add_user_button.setEnabled(self.ctx.can(Permission.MANAGE_USERS))
+            allow(self.add_user_button, self.ctx, Permission.MANAGE_USERS)
         else:
             self.users_note.setText(
                 _(
                     "Single-user mode: anyone who opens the file may do everything. Create an administrator to require log-in and roles."
+                )
+                + " "
+                + _(
+                    "Nobody checks anyone's work then: plans need no approval, reversals are done at"
+                    " once, and papers say 单机模式 where names would be."
                 )
             )
             self.add_user_button.setText(_("Create the administrator…"))

@@ -37,7 +37,8 @@ from coopledger.services.yearend import YearCheck
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Index, ListTableModel
-from coopledger.ui.views.base import View, button, export_rows, status_message
+from coopledger.ui.views.approvals import request_message
+from coopledger.ui.views.base import View, allow, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
 RED = QBrush(QColor(176, 0, 0))
@@ -192,9 +193,9 @@ class StatementsView(View):
         self.state.setText(
             _("{year}: {state}; {figures}").format(year=st.year, state=state, figures=figures)
         )
-        self.close_button.setEnabled(not closed and self.ctx.can(Permission.CLOSE_PERIOD))
-        self.reopen_button.setEnabled(closed and self.ctx.can(Permission.REOPEN_YEAR))
-        self.print_button.setEnabled(self.ctx.can(Permission.PRINT))
+        allow(self.close_button, self.ctx, Permission.CLOSE_PERIOD, ok=not closed)
+        allow(self.reopen_button, self.ctx, Permission.REOPEN_YEAR, ok=closed)
+        allow(self.print_button, self.ctx, Permission.PRINT)
 
     def form_model(self, kind: str) -> FormModel | None:
         """The table model of a form (for tests)."""
@@ -277,18 +278,18 @@ class StatementsView(View):
         reason = dialogs.ask_text(
             self,
             _("Reopen the year"),
-            _("Why is {year} reopened? (kept in the audit log)").format(year=year),
+            _(
+                "Why is {year} reopened? (kept in the audit log; a reviewer or another supervisor"
+                " approves it)"
+            ).format(year=year),
         )
         if reason is None:
             return
         self.ctx.runner.run(
             lambda: yearend.reopen_year(ledger, org, year, reason),
-            on_done=lambda _r: self._reopened(year),
+            on_done=lambda r: status_message(self, request_message(r)),
             on_error=lambda exc: errors.show_error(self, exc),
         )
-
-    def _reopened(self, year: int) -> None:
-        status_message(self, _("{year} is open again.").format(year=year))
 
 
 def close_question(check: YearCheck) -> str:
