@@ -33,6 +33,8 @@ class Changes(Flag):
     SETTINGS = auto()
     USERS = auto()
     AUDIT = auto()  #: the audit trail (every write adds to it)
+    ASSETS = auto()  #: the fixed-asset register, its changes and depreciation runs
+    PUBLISHED = auto()  #: periods published (财务公开) and share certificates issued
     #: Everything: the whole ledger was replaced (a backup restored).
     ALL = (
         ORGS
@@ -48,4 +50,6 @@ class Changes(Flag):
         | SETTINGS
         | USERS
         | AUDIT
+        | ASSETS
+        | PUBLISHED
     )

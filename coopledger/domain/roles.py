@@ -44,6 +44,10 @@ RESTORE = Permission.RESTORE
 MANAGE_USERS = Permission.MANAGE_USERS
 MANAGE_SETTINGS = Permission.MANAGE_SETTINGS
 READ = Permission.READ
+MANAGE_ASSETS = Permission.MANAGE_ASSETS
+RUN_DEPRECIATION = Permission.RUN_DEPRECIATION
+PUBLISH_FINANCES = Permission.PUBLISH_FINANCES
+ISSUE_CERTIFICATES = Permission.ISSUE_CERTIFICATES
 
 #: What each permission lets one do, as the end of "... may not {what}".
 PERMISSION_TEXT: Mapping[str, str] = {p: p.label for p in Permission}
@@ -61,6 +65,10 @@ ROLE_PERMISSIONS: Mapping[str, frozenset[Permission]] = {
             PRINT,
             READ,
             BACKUP,
+            MANAGE_ASSETS,
+            RUN_DEPRECIATION,
+            PUBLISH_FINANCES,
+            ISSUE_CERTIFICATES,
         }
     ),
     REVIEWER: frozenset(
@@ -78,7 +86,8 @@ ROLE_PERMISSIONS: Mapping[str, frozenset[Permission]] = {
         }
     ),
     CASHIER: frozenset({RECORD_PAYMENT, PRINT, READ}),
-    SUPERVISOR: frozenset({READ, PRINT, VERIFY, REOPEN_YEAR}),
+    # The supervision committee (村务监督委员会) oversees what is published.
+    SUPERVISOR: frozenset({READ, PRINT, VERIFY, REOPEN_YEAR, PUBLISH_FINANCES}),
     # The administrator keeps the program running; they are not an accountant.
     ADMIN: frozenset({MANAGE_USERS, MANAGE_SETTINGS, BACKUP, RESTORE, READ, VERIFY}),
 }

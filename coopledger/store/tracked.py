@@ -45,6 +45,12 @@ TRACKED: dict[str, Tracked] = {
         Tracked("distribution", _t(models.Distribution)),
         Tracked("distribution_item", _t(models.DistributionItem)),
         Tracked("balance_check", _t(models.BalanceCheck)),
+        Tracked("fixed_asset", _t(models.FixedAsset)),
+        Tracked("asset_change", _t(models.AssetChange)),
+        Tracked("depreciation_run", _t(models.DepreciationRun)),
+        Tracked("asset_depreciation", _t(models.AssetDepreciation)),
+        Tracked("publication", _t(models.Publication)),
+        Tracked("share_certificate", _t(models.ShareCertificate)),
     )
 }
 

@@ -40,6 +40,12 @@ TABLE_CHANGES: Mapping[str, Changes] = {
     "app_user": Changes.USERS,
     "user_organisation": Changes.USERS,
     "audit_log": Changes.AUDIT,
+    "fixed_asset": Changes.ASSETS,
+    "asset_change": Changes.ASSETS,
+    "depreciation_run": Changes.ASSETS,
+    "asset_depreciation": Changes.ASSETS,
+    "publication": Changes.PUBLISHED,
+    "share_certificate": Changes.PUBLISHED,
 }
 
 

@@ -71,6 +71,10 @@ def test_roles_table_is_as_specified() -> None:
         r.PRINT,
         r.READ,
         r.BACKUP,
+        r.MANAGE_ASSETS,
+        r.RUN_DEPRECIATION,
+        r.PUBLISH_FINANCES,
+        r.ISSUE_CERTIFICATES,
     }
     assert r.ROLE_PERMISSIONS[r.REVIEWER] == {
         r.REVIEW_VOUCHER,
@@ -85,7 +89,13 @@ def test_roles_table_is_as_specified() -> None:
         r.BACKUP,
     }
     assert r.ROLE_PERMISSIONS[r.CASHIER] == {r.RECORD_PAYMENT, r.PRINT, r.READ}
-    assert r.ROLE_PERMISSIONS[r.SUPERVISOR] == {r.READ, r.PRINT, r.VERIFY, r.REOPEN_YEAR}
+    assert r.ROLE_PERMISSIONS[r.SUPERVISOR] == {
+        r.READ,
+        r.PRINT,
+        r.VERIFY,
+        r.REOPEN_YEAR,
+        r.PUBLISH_FINANCES,
+    }
     assert r.ROLE_PERMISSIONS[r.ADMIN] == {
         r.MANAGE_USERS,
         r.MANAGE_SETTINGS,
