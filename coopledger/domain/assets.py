@@ -178,9 +178,7 @@ def _value_rules(v: Mapping[str, Any]) -> Problems:
     if opening > most:
         yield (
             "opening_depreciation",
-            N_(
-                "must not be more than the value less the residual value, {most} (got {got})"
-            ),
+            N_("must not be more than the value less the residual value, {most} (got {got})"),
             {"most": fen_to_str(most), "got": fen_to_str(opening)},
         )
 
@@ -289,7 +287,9 @@ class AssetRecord:
         )
     )
     location: str = field(
-        Field("location", Kind.TEXT, N_("Location"), headers=("存放地点", "坐落位置", "位置", "地点"))
+        Field(
+            "location", Kind.TEXT, N_("Location"), headers=("存放地点", "坐落位置", "位置", "地点")
+        )
     )
     custodian: str = field(
         Field(

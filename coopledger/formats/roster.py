@@ -484,7 +484,9 @@ def _life_in_months(rows: _Rows, number: int, values: dict[str, object]) -> None
         rows.errors.append(
             DomainError(
                 rows.path(number, "life_years"),
-                N_("must be a number of years that makes whole months, such as 10 or 2.5 (got {got})"),
+                N_(
+                    "must be a number of years that makes whole months, such as 10 or 2.5 (got {got})"
+                ),
                 got=str(text),
             )
         )
