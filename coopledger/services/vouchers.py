@@ -327,6 +327,16 @@ def reverse_voucher(
                 "voucher",
                 N_("vouchers of a distribution are reversed with the distribution itself"),
             )
+        if v.source == VoucherSource.DEPRECIATION:
+            raise DomainError(
+                "voucher",
+                N_("a month's depreciation is reversed with its run (the cards go with it)"),
+            )
+        if v.source == VoucherSource.ASSET:
+            raise DomainError(
+                "voucher",
+                N_("this voucher belongs to a change of a fixed asset; the card goes with it"),
+            )
         closed = closed_months(tx.session, org_id)
         when = on or v.date
         if on is None and (v.date.year, v.date.month) in closed:
