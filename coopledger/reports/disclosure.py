@@ -18,19 +18,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 from reportlab.lib.pagesizes import A3, A4, landscape
 
 from coopledger.domain.vocabulary import DisclosureCategory
 from coopledger.reports.common import (
-    FONT,
     FONT_BOLD,
-    GREY,
     MM,
     Output,
-    Pdf,
     ReportDataError,
     area_text,
     capitals,
@@ -38,10 +34,8 @@ from coopledger.reports.common import (
     draw_fit,
     money,
     open_pdf,
-    page_label,
-    text_batch,
 )
-from coopledger.reports.table import Column, Table, baseline
+from coopledger.reports.flow import Flow, Line, Section, columns
 
 __all__ = ["render_disclosure"]
 
@@ -75,176 +69,11 @@ ASSET_CATEGORY_NAMES: Final = {
 }
 
 
-# -- a flow of ruled sections ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """One row of a section: a title, the column headings, a row of cells (``style`` plain,
-    ``group`` for a category heading spanning the row, ``total`` in bold)."""
-
-    kind: str  # space | title | head | row
-    cells: tuple[str, ...] = ()
-    style: str = "plain"
-
-
-@dataclass
-class _Section:
-    title: str
-    columns: tuple[Column, ...]
-    rows: list[_Line] = field(default_factory=list)
-
-    def lines(self) -> list[tuple[_Section, _Line]]:
-        out = [(self, _Line("title", (self.title,)))] if self.title else []
-        out.append((self, _Line("head")))
-        out += [(self, r) for r in self.rows]
-        return out
-
-
-Lines = list[tuple[_Section, _Line]]
-
-
-def _take(queue: Lines, rows: int) -> tuple[Lines, Lines]:
-    """The lines of ``queue`` that go on this page (at most ``rows``, never ending on a
-    title or a heading) and the rest, which starts with its section's headings again when
-    the section goes on."""
-    taken = queue[:rows]
-    while taken and taken[-1][1].kind in ("space", "title", "head") and len(taken) < len(queue):
-        taken.pop()
-    rest = queue[len(taken) :]
-    if taken and rest and rest[0][1].kind == "row":
-        rest = [(rest[0][0], _Line("head")), *rest]
-    return taken, rest
-
-
-def _columns(spec: Sequence[tuple[str, float, str]], width: float) -> tuple[Column, ...]:
-    total = sum(w for _, w, _ in spec)
-    return tuple(Column(t, w / total * width / MM, a) for t, w, a in spec)
-
-
-class _Painter:
-    def __init__(self, pdf: Pdf, scale: float, header: Callable[[Any, bool], float]) -> None:
-        self.pdf = pdf
-        self.c: Any = pdf.canvas
-        self.scale = scale
-        self.header = header
-        self.page_no = 0
-        self.y = 0.0
-        self.started = False
-
-    def new_page(self) -> None:
-        if self.started:
-            self._finish_page()
-        self.started = True
-        self.page_no += 1
-        if self.scale != 1.0:
-            self.c.scale(self.scale, self.scale)
-        self.y = self.header(self.c, self.page_no == 1)
-
-    def _finish_page(self) -> None:
-        c = self.c
-        c.setFillColor(GREY)
-        c.setFont(FONT, 7.5)
-        c.drawCentredString(_W / 2, _MARGIN - 3 * MM, page_label(self.page_no))
-        c.setFillColorRGB(0, 0, 0)
-        self.pdf.show_page()
-
-    def finish(self) -> None:
-        if self.started:
-            self._finish_page()
-
-    def room(self) -> int:
-        return int((self.y - _BOTTOM) // _ROW)
-
-    def flow(self, sides: Sequence[Sequence[_Section]], xs: Sequence[float]) -> None:
-        """Lay sections out in columns side by side (one per ``xs``), each column flowing
-        onto the next page where it must, with its headings repeated there."""
-        queues = [
-            [
-                ln
-                for n, s in enumerate(side)
-                for ln in ([(s, _Line("space"))] if n else []) + s.lines()
-            ]
-            for side in sides
-        ]
-        while any(queues):
-            if self.room() < 4:
-                self.new_page()
-            rows = self.room()
-            used = 0
-            for i, queue in enumerate(queues):
-                taken, queues[i] = _take(queue, rows)
-                if taken:
-                    self._draw(taken, xs[i], self.y)
-                    used = max(used, len(taken))
-            self.y -= used * _ROW + 3 * MM
-            if any(queues):
-                self.new_page()
-
-    def _draw(self, lines: list[tuple[_Section, _Line]], x: float, top: float) -> None:
-        c = self.c
-        y = top
-        chunk_top = None
-        chunk: list[float] = []
-        current: _Section | None = None
-        table: Table | None = None
-
-        def close() -> None:
-            if table is not None and chunk_top is not None:
-                table.rules(c, chunk_top, y, chunk[1:], outer=0.7, inner=0.3)
-
-        with text_batch(c) as t:
-            for section, line in lines:
-                if line.kind == "space":
-                    close()
-                    chunk_top, chunk, table = None, [], None
-                    y -= _ROW * 0.6
-                    continue
-                if line.kind == "title":
-                    close()
-                    chunk_top, chunk, table = None, [], None
-                    draw_fit(
-                        t,
-                        line.cells[0],
-                        x,
-                        y - _ROW + 1.4 * MM,
-                        200 * MM,
-                        font=FONT_BOLD,
-                        size=_SIZE + 1,
-                    )
-                    y -= _ROW
-                    continue
-                if section is not current or table is None:
-                    close()
-                    current = section
-                    table = Table(section.columns, x, size=_SIZE, head_size=_SIZE)
-                    chunk_top, chunk = y, []
-                chunk.append(y)
-                if line.kind == "head":
-                    table.header(t, y, _ROW)
-                elif line.style == "group":
-                    table.cell(
-                        t,
-                        0,
-                        line.cells[0],
-                        baseline(y, _ROW, _SIZE),
-                        bold=True,
-                        span=len(table.columns),
-                        align="left",
-                    )
-                else:
-                    table.row(t, line.cells, y, _ROW, bold=line.style == "total")
-                y -= _ROW
-            close_needed = table is not None
-        if close_needed:
-            close()
-
-
 # -- the table's content ----------------------------------------------------------------
 
 
-def _items_section(title: str, items: Sequence[Any], width: float, total_label: str) -> _Section:
-    cols = _columns(
+def _items_section(title: str, items: Sequence[Any], width: float, total_label: str) -> Section:
+    cols = columns(
         (
             ("日期", 15, "centre"),
             ("凭证号", 19, "centre"),
@@ -254,17 +83,17 @@ def _items_section(title: str, items: Sequence[Any], width: float, total_label: 
         ),
         width,
     )
-    section = _Section(title, cols)
+    section = Section(title, cols)
     grand = 0
     for category in DisclosureCategory:
         mine = [i for i in items if i.category is category]
         if not mine:
             continue
-        section.rows.append(_Line("row", (CATEGORY_NAMES[category],), "group"))
+        section.rows.append(Line("row", (CATEGORY_NAMES[category],), "group"))
         subtotal = 0
         for i in mine:
             section.rows.append(
-                _Line(
+                Line(
                     "row",
                     (
                         f"{i.date.month}-{i.date.day:02d}",
@@ -277,12 +106,12 @@ def _items_section(title: str, items: Sequence[Any], width: float, total_label: 
             )
             subtotal += i.amount_fen
         section.rows.append(
-            _Line("row", ("", "", f"{CATEGORY_NAMES[category]}小计", "", money(subtotal)), "total")
+            Line("row", ("", "", f"{CATEGORY_NAMES[category]}小计", "", money(subtotal)), "total")
         )
         grand += subtotal
     if not items:
-        section.rows.append(_Line("row", ("", "", "（本期无）", "", "")))
-    section.rows.append(_Line("row", ("", "", total_label, "", money(grand)), "total"))
+        section.rows.append(Line("row", ("", "", "（本期无）", "", "")))
+    section.rows.append(Line("row", ("", "", total_label, "", money(grand)), "total"))
     return section
 
 
@@ -346,13 +175,13 @@ def render_disclosure(
         return top - 18 * MM
 
     with open_pdf(out, title=f"{title}（{d.title}）", author=d.org_name, pagesize=pagesize) as pdf:
-        p = _Painter(pdf, scale, header)
+        p = Flow(pdf, header, width=_W, margin=_MARGIN, row=_ROW, size=_SIZE, scale=scale)
         p.new_page()
         c = pdf.canvas
         # 收支总表
-        summary = _Section(
+        summary = Section(
             "一、收支总表",
-            _columns(
+            columns(
                 (
                     ("上期结余", 1, "right"),
                     ("本期收入", 1, "right"),
@@ -363,7 +192,7 @@ def render_disclosure(
             ),
         )
         summary.rows.append(
-            _Line(
+            Line(
                 "row",
                 (
                     money(d.opening_fen),
@@ -374,18 +203,18 @@ def render_disclosure(
                 "total",
             )
         )
-        summary.rows.append(_Line("row", ("", "", "本期结余（大写）", capitals(d.closing_fen))))
-        by_cat = _Section(
+        summary.rows.append(Line("row", ("", "", "本期结余（大写）", capitals(d.closing_fen))))
+        by_cat = Section(
             "二、收支分类汇总",
-            _columns(
+            columns(
                 (("类别", 2, "left"), ("收入", 1, "right"), ("支出", 1, "right")),
                 full,
             ),
         )
         for category, r, pay in d.totals_by_category():
-            by_cat.rows.append(_Line("row", (CATEGORY_NAMES[category], money(r), money(pay))))
+            by_cat.rows.append(Line("row", (CATEGORY_NAMES[category], money(r), money(pay))))
         by_cat.rows.append(
-            _Line("row", ("合计", money(d.receipts_fen), money(d.payments_fen)), "total")
+            Line("row", ("合计", money(d.receipts_fen), money(d.payments_fen)), "total")
         )
         p.flow([[summary, by_cat]], [left])
         # 收支明细
@@ -420,12 +249,12 @@ def render_disclosure(
         n = 7 if d.transfers_in or d.transfers_out else 5
         number = "七八九十"[n - 7 :] if n == 7 else "五六七八"
         bal_cols = (("项目", 3, "left"), ("期初", 2, "right"), ("期末", 2, "right"))
-        assets = _Section(f"{number[0]}、各项资产", _columns(bal_cols, half))
+        assets = Section(f"{number[0]}、各项资产", columns(bal_cols, half))
         for b in d.assets:
-            assets.rows.append(_Line("row", (b.label, money(b.opening_fen), money(b.closing_fen))))
-        register = _Section(
+            assets.rows.append(Line("row", (b.label, money(b.opening_fen), money(b.closing_fen))))
+        register = Section(
             "资产台账（固定资产、生物资产、长期投资，期末）",
-            _columns(
+            columns(
                 (
                     ("类别", 3, "left"),
                     ("卡片", 1, "right"),
@@ -441,7 +270,7 @@ def render_disclosure(
             if g.poverty_relief:
                 name += f"（扶贫项目{g.poverty_relief}）"
             register.rows.append(
-                _Line(
+                Line(
                     "row",
                     (
                         name,
@@ -453,30 +282,30 @@ def render_disclosure(
                 )
             )
         if not d.register:
-            register.rows.append(_Line("row", ("（无）", "", "", "", "")))
-        debts = _Section(f"{number[1]}、债权债务", _columns(bal_cols, half))
+            register.rows.append(Line("row", ("（无）", "", "", "", "")))
+        debts = Section(f"{number[1]}、债权债务", columns(bal_cols, half))
         for b in d.debts:
-            debts.rows.append(_Line("row", (b.label, money(b.opening_fen), money(b.closing_fen))))
+            debts.rows.append(Line("row", (b.label, money(b.opening_fen), money(b.closing_fen))))
         if not d.debts:
-            debts.rows.append(_Line("row", ("（无）", "", "")))
-        dist = _Section(
-            f"{number[2]}、收益分配", _columns((("项目", 3, "left"), ("金额", 2, "right")), half)
+            debts.rows.append(Line("row", ("（无）", "", "")))
+        dist = Section(
+            f"{number[2]}、收益分配", columns((("项目", 3, "left"), ("金额", 2, "right")), half)
         )
         for label, amount in d.distribution:
-            dist.rows.append(_Line("row", (label, money(amount))))
+            dist.rows.append(Line("row", (label, money(amount))))
         if not d.distribution:
-            dist.rows.append(_Line("row", ("（本期无）", "")))
+            dist.rows.append(Line("row", ("（本期无）", "")))
         contracts, area, rent = d.land
-        land = _Section(
+        land = Section(
             f"{number[3]}、各类资源（土地流转）",
-            _columns((("项目", 3, "left"), ("数量", 2, "right")), half),
+            columns((("项目", 3, "left"), ("数量", 2, "right")), half),
         )
-        land.rows.append(_Line("row", ("在执行的流转合同（份）", str(contracts))))
-        land.rows.append(_Line("row", ("流转面积（亩）", area_text(area))))
-        land.rows.append(_Line("row", ("年流转费（元）", money(rent))))
+        land.rows.append(Line("row", ("在执行的流转合同（份）", str(contracts))))
+        land.rows.append(Line("row", ("流转面积（亩）", area_text(area))))
+        land.rows.append(Line("row", ("年流转费（元）", money(rent))))
         p.flow([[assets, register], [debts, dist, land]], [left, right])
         # notes and signatures
-        if p.room() * _ROW < _FOOTER + len(d.warnings) * 4.5 * MM:
+        if p.y - p.bottom < _FOOTER + len(d.warnings) * 4.5 * MM:
             p.new_page()
         y = p.y - 2 * MM
         text = gettext or (lambda m: m)

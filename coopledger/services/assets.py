@@ -1674,3 +1674,120 @@ def pending_losses(ledger: Ledger, org_id: int, on: dt.date) -> list[AssetReport
 def method_of(category: AssetCategory, method: DepreciationMethod | None) -> DepreciationMethod:
     """The method a card of ``category`` follows when given ``method`` (None: the default)."""
     return effective_method(category, method)
+
+
+#: The kinds of loss the 补充资料 lists (statements.md §2.5), and the categories of the
+#: register that fall under each (the others are not kept on the register).
+_LOSS_HEADINGS: Final = (
+    ("1", "一、无法收回的应收款项", ()),
+    ("2", "二、无法收回的对外投资", (AssetCategory.INVESTMENT,)),
+    ("3", "三、存货的盘亏、毁损和报废", ()),
+    ("4", "四、生物资产的死亡和毁损", (AssetCategory.BIOLOGICAL,)),
+    (
+        "5",
+        "五、固定资产的盘亏和毁损",
+        tuple(
+            c
+            for c in AssetCategory
+            if c not in (AssetCategory.INVESTMENT, AssetCategory.BIOLOGICAL)
+        ),
+    ),
+    ("6", "六、在建工程的报废和毁损", ()),
+)
+
+
+def losses_paper(ledger: Ledger, org_id: int, year: int) -> Any:
+    """资产负债表补充资料 for the year-end papers: the assets with losses not yet written
+    off at 31 December (statements.md §2.5), under the six kinds of the form, from the
+    register (a loss reported and not approved by the year end), with 待处理财产损溢's
+    balance beside them in a note."""
+    from coopledger.reports.data import Statement, StatementLine
+
+    end = dt.date(year, 12, 31)
+    losses = pending_losses(ledger, org_id, end)
+    with ledger.connect() as c:
+        org_name = str(c.execute(select(ORG.c.name).where(ORG.c.id == org_id)).scalar_one())
+        chart = _chart(c, org_id)
+    pending_code = role_account(chart, "pending_losses")
+    from coopledger.services.books import account_balance
+
+    pending = account_balance(ledger, org_id, pending_code, end)
+    lines: list[StatementLine] = []
+    for code, heading, categories in _LOSS_HEADINGS:
+        mine = [r for r in losses if r.category in categories]
+        lines.append(
+            StatementLine(
+                code,
+                heading,
+                (
+                    sum(r.value_fen for r in mine),
+                    sum(r.accumulated_fen for r in mine),
+                    sum(r.loss_fen for r in mine),
+                ),
+            )
+        )
+        for r in mine:
+            lines.append(
+                StatementLine(
+                    "",
+                    f"{r.code} {r.name}（{r.reported_on.isoformat()}报损：{r.memo}）",
+                    (r.value_fen, r.accumulated_fen, r.loss_fen),
+                    level=1,
+                )
+            )
+    lines.append(
+        StatementLine(
+            "",
+            "合计",
+            (
+                sum(r.value_fen for r in losses),
+                sum(r.accumulated_fen for r in losses),
+                sum(r.loss_fen for r in losses),
+            ),
+            is_total=True,
+            total_of=tuple(h[0] for h in _LOSS_HEADINGS),
+        )
+    )
+    listed = sum(r.loss_fen for r in losses)
+    note = f"注：待处理财产损溢年末余额 {fen_to_str(pending)} 元"
+    if pending != listed:
+        note += f"，与上列登记的损失 {fen_to_str(listed)} 元不符，请核对（应收款项、存货等损失未在资产台账登记）"
+    note += "。尚未核销的损失须经成员（代表）大会批准后核销。"
+    return Statement(
+        kind="asset_losses",
+        org_name=org_name,
+        title="资产负债表补充资料",
+        period_label=f"{year}年12月31日",
+        columns=("原值", "累计折旧", "损失金额"),
+        lines=tuple(lines),
+        item_header="尚未核销的资产损失",
+        code_header="序号",
+        note=note,
+    )
+
+
+# -- papers -------------------------------------------------------------------------------
+
+
+def print_register(ledger: Ledger, org_id: int, on: dt.date, out: Path) -> Path:
+    """The register (资产台账) as at ``on`` as a PDF."""
+    from coopledger.reports.assets import render_register
+
+    ledger.require(Permission.PRINT)
+    rows = asset_register(ledger, org_id, on)
+    with ledger.connect() as c:
+        name = str(c.execute(select(ORG.c.name).where(ORG.c.id == org_id)).scalar_one())
+    render_register(name, on, rows, out)
+    return out
+
+
+def print_card(ledger: Ledger, org_id: int, code: str, out: Path) -> Path:
+    """One asset card (固定资产卡片) with its changes and depreciation as a PDF."""
+    from coopledger.reports.assets import render_card
+
+    ledger.require(Permission.PRINT)
+    card = asset_card(ledger, org_id, code)
+    with ledger.connect() as c:
+        name = str(c.execute(select(ORG.c.name).where(ORG.c.id == org_id)).scalar_one())
+    render_card(name, card, out)
+    return out

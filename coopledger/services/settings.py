@@ -32,9 +32,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("wage_accounts", "51101", N_("Wage accounts (codes, comma-separated)")),
         SettingSpec("preparer", "", N_("Preparer printed on papers")),
         SettingSpec("reviewer", "", N_("Reviewer printed on papers")),
-        SettingSpec(
-            "cash_limit", "", N_("Cash limit (库存现金限额, yuan; empty for none)")
-        ),
+        SettingSpec("cash_limit", "", N_("Cash limit (库存现金限额, yuan; empty for none)")),
         SettingSpec(
             "finance_reviewers",
             "",
