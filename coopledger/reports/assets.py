@@ -230,7 +230,7 @@ def render_card(org_name: str, card: Any, out: Output) -> int:
         ),
         ("累计折旧", money(card.accumulated_fen), "净值", money(card.net_fen)),
         (
-            "本月应提折旧",
+            "月折旧额",
             money(card.monthly_fen) if card.monthly_fen else "—",
             "状态",
             STATUS_NAMES.get(card.status.value, ""),
