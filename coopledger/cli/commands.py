@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "cmd_yearend",
     "cmd_ledgers",
     "cmd_server",
+    "cmd_assets",
 )
 
 #: Top-level command → the module whose ``register`` adds it.
@@ -77,6 +78,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("year", "opening", "account"), "cmd_yearend"),
     **dict.fromkeys(("print-book", "book"), "cmd_ledgers"),
     **dict.fromkeys(("copy-ledger", "user-orgs"), "cmd_server"),
+    **dict.fromkeys(("asset", "depreciation", "disclosure", "certificate", "cash"), "cmd_assets"),
 }
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]

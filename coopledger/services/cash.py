@@ -273,3 +273,30 @@ def period_cash_warnings(
                 )
             )
     return out
+
+
+def warnings_for_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> list[DomainError]:
+    """The cash warnings of a saved voucher: a draft that would take cash or bank below
+    zero once posted; a posted one that did, or that left cash above the limit."""
+    from coopledger.domain.ledger import LineInput
+
+    with ledger.connect() as c:
+        v = c.execute(
+            select(V.c.date, V.c.memo, V.c.state).where(V.c.id == voucher_id, V.c.org_id == org_id)
+        ).first()
+        if v is None:
+            return []
+        rows = c.execute(
+            select(tables.account.c.code, L.c.debit_fen, L.c.credit_fen)
+            .select_from(L.join(tables.account, tables.account.c.id == L.c.account_id))
+            .where(L.c.voucher_id == voucher_id)
+        ).all()
+    data = VoucherInput(
+        v.date, v.memo, tuple(LineInput(code, int(d), int(cr)) for code, d, cr in rows)
+    )
+    posted = v.state == VoucherState.POSTED
+    out = voucher_cash_warnings(ledger, org_id, data, posted=posted)
+    if posted:
+        p = cash_position(ledger, org_id, v.date)
+        out += [w for w in position_warnings(p) if w.path == "cash" and p.over_limit]
+    return out
