@@ -31,7 +31,15 @@ from coopledger.ui.views.base import View, button, status_message
 from coopledger.ui.widgets import fill_combo, make_table
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
-BOOK_SETTINGS = ("notice_days", "objection_phone", "wage_accounts", "preparer", "reviewer")
+BOOK_SETTINGS = (
+    "notice_days",
+    "objection_phone",
+    "wage_accounts",
+    "preparer",
+    "reviewer",
+    "cash_limit",
+    "finance_reviewers",
+)
 
 USER_COLUMNS: list[Column[UserInfo]] = [
     Column(N_("User"), lambda u: u.username, width=120),
