@@ -64,10 +64,16 @@ PERIOD_COLUMNS: list[Column[disclosure.PeriodStatus]] = [
         width=130,
     ),
     Column(
-        N_("Receipts"), lambda r: r.latest.receipts_fen if r.latest else None, "money", width=100
+        N_("Receipts of the period"),
+        lambda r: r.latest.receipts_fen if r.latest else None,
+        "money",
+        width=100,
     ),
     Column(
-        N_("Payments"), lambda r: r.latest.payments_fen if r.latest else None, "money", width=100
+        N_("Payments of the period"),
+        lambda r: r.latest.payments_fen if r.latest else None,
+        "money",
+        width=100,
     ),
     Column(
         N_("Balance carried on"),
