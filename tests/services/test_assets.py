@@ -619,3 +619,29 @@ def test_import_the_register_from_excel(ledger: Ledger, tmp_path: Path) -> None:
     recon = assets.reconcile_assets(ledger, org, dt.date(2014, 1, 31))
     assert all(r.difference == 0 for r in recon), recon
     assert verify(ledger).ok
+
+
+def test_the_year_end_papers_list_the_losses_not_yet_written_off(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    from coopledger.services import printing
+    from tests.reports.pdfcheck import all_text
+
+    org = _book(ledger)
+    assets.add_asset(ledger, org, _oven(1))
+    assets.add_asset(ledger, org, _oven(2))
+    for m in range(1, 7):
+        assets.run_depreciation(ledger, org, 2014, m)
+    assets.report_loss(ledger, org, "GD-002", dt.date(2014, 6, 20), "山洪冲毁")
+    paper = assets.losses_paper(ledger, org, 2014)
+    fixed = next(ln for ln in paper.lines if ln.code == "5")
+    assert fixed.amounts == (12_000_00, 6 * 95_00, 12_000_00 - 6 * 95_00)
+    assert paper.lines[-1].is_total and paper.lines[-1].amounts == fixed.amounts
+    assert "待处理财产损溢年末余额 11430.00" in paper.note and "不符" not in paper.note
+    out = printing.print_statements(ledger, org, 2014, tmp_path / "st.pdf")
+    text = all_text(out)
+    assert "资产负债表补充资料" in text and "GD-002" in text and "山洪冲毁" in text
+    # written off before the year end: nothing is listed
+    assets.write_off_asset(ledger, org, "GD-002", dt.date(2014, 12, 20))
+    paper = assets.losses_paper(ledger, org, 2014)
+    assert paper.lines[-1].amounts == (0, 0, 0)
