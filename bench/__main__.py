@@ -35,6 +35,7 @@ AREAS: dict[str, str] = {
     "printing": "bench.printing:run",
     "ledger": "bench.ledger:run",
     "statements": "bench.statements:run",
+    "assets": "bench.assets:run",
     "ui": "bench.ui:run",
     "postgres": "bench.postgres:run",
     "startup": "bench.startup:run",
