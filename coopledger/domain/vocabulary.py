@@ -197,9 +197,16 @@ class VoucherSource(Term):
 
     @classmethod
     def entered(cls) -> tuple[VoucherSource, ...]:
-        """The sources of vouchers a person entered (exported with the book); the program
-        makes the others again from the records."""
+        """The sources of vouchers a person entered; the program makes the others again
+        from the records."""
         return (cls.MANUAL, cls.IMPORT)
+
+    @classmethod
+    def exported(cls) -> tuple[VoucherSource, ...]:
+        """The sources of vouchers a book file carries: those a person entered, and those
+        of the fixed-asset register (depreciation, asset changes), whose cards a book file
+        does not hold, so their postings travel as plain vouchers."""
+        return (*cls.entered(), cls.DEPRECIATION, cls.ASSET)
 
 
 # -- distribution -------------------------------------------------------------------------

@@ -838,9 +838,7 @@ def _assets(org_id: int | None, f: AssetFilter) -> Select[Any]:
     if f.status:
         q = q.where(FA.c.status == f.status)
     if f.search.strip():
-        q = q.where(
-            _search(f.search.strip(), FA.c.code, FA.c.name, FA.c.location, FA.c.custodian)
-        )
+        q = q.where(_search(f.search.strip(), FA.c.code, FA.c.name, FA.c.location, FA.c.custodian))
     return q
 
 

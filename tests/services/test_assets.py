@@ -645,3 +645,22 @@ def test_the_year_end_papers_list_the_losses_not_yet_written_off(
     assets.write_off_asset(ledger, org, "GD-002", dt.date(2014, 12, 20))
     paper = assets.losses_paper(ledger, org, 2014)
     assert paper.lines[-1].amounts == (0, 0, 0)
+
+
+def test_an_exported_book_keeps_the_depreciation_and_disposals(ledger: Ledger) -> None:
+    from coopledger.services import bookfile
+
+    org = _book(ledger)
+    assets.add_asset(ledger, org, _oven(1))
+    assets.add_asset(ledger, org, _oven(2))
+    for m in (1, 2):
+        assets.run_depreciation(ledger, org, 2014, m)
+    assets.reverse_depreciation(ledger, org, 2014, 2, "重算")
+    assets.run_depreciation(ledger, org, 2014, 2)
+    assets.dispose_asset(ledger, org, "GD-001", dt.date(2014, 2, 27), proceeds_fen=11_000_00)
+    data = bookfile.export_book(ledger, org)
+    data["organisation"]["name"] = "导出再导入"
+    copy = bookfile.import_book(ledger, data)
+    end = dt.date(2014, 2, 28)
+    for code in ("152", "15101", "154", "504", "515", "51101"):
+        assert _balance(ledger, copy, code, end) == _balance(ledger, org, code, end), code

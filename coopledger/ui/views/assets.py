@@ -166,6 +166,7 @@ class AssetsView(TableView):
         self.depreciation_label.setText(text)
         self.next_month = nxt
         self.last_run = last
+        self.update_actions()
 
     def update_actions(self) -> None:
         row = self.selected()
