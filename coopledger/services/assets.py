@@ -537,20 +537,27 @@ def _first_due(s: Session | Connection, org_id: int) -> tuple[int, int] | None:
 def _next_month(s: Session | Connection, org_id: int) -> tuple[int, int] | None:
     runs = _posted_runs(s, org_id)
     if runs:
-        return add_months(*runs[-1], 1)
-    due = _first_due(s, org_id)
-    if due is None:
-        return None
-    start = _book_start(s, org_id)
-    if start is not None and month_index(*start) > month_index(*due):
-        return start
-    return due
+        month = add_months(*runs[-1], 1)
+    else:
+        due = _first_due(s, org_id)
+        if due is None:
+            return None
+        start = _book_start(s, org_id)
+        month = start if start is not None and month_index(*start) > month_index(*due) else due
+    # A month closed meanwhile (a card entered after it was closed) is passed over: the card
+    # starts in the first open month, and what it should have borne is spread over the rest.
+    closed = closed_months(s, org_id)
+    for _ in range(1200):
+        if month not in closed:
+            break
+        month = add_months(*month, 1)
+    return month
 
 
 def next_depreciation_month(ledger: Ledger, org_id: int) -> tuple[int, int] | None:
     """The month the next run is for: the month after the last one, or, before the first
-    run, the first month a card is due in (not before the book's first month); None while
-    no card depreciates."""
+    run, the first month a card is due in (not before the book's first month), passing over
+    closed months; None while no card depreciates."""
     with ledger.connect() as c:
         return _next_month(c, org_id)
 
@@ -1791,3 +1798,45 @@ def print_card(ledger: Ledger, org_id: int, code: str, out: Path) -> Path:
         name = str(c.execute(select(ORG.c.name).where(ORG.c.id == org_id)).scalar_one())
     render_card(name, card, out)
     return out
+
+
+def depreciation_missing(
+    s: Session | Connection, org_id: int, months: Iterable[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Of ``months``, those whose depreciation is due and not posted: some depreciated card
+    was in service before the month and had not left the books before it."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return []
+    runs = set(_posted_runs(s, org_id))
+    out = []
+    for year, month in wanted:
+        if (year, month) in runs:
+            continue
+        first = dt.date(year, month, 1)
+        due = s.execute(
+            select(FA.c.id)
+            .where(
+                FA.c.org_id == org_id,
+                FA.c.method != DepreciationMethod.NONE.value,
+                FA.c.in_service_on < first,
+                (FA.c.ended_on.is_(None)) | (FA.c.ended_on >= first),
+            )
+            .limit(1)
+        ).first()
+        if due is not None:
+            out.append((year, month))
+    return out
+
+
+def refuse_closing_without_depreciation(
+    s: Session | Connection, org_id: int, months: Iterable[tuple[int, int]]
+) -> None:
+    """A month is closed only once its depreciation is posted (结账前计提折旧)."""
+    missing = depreciation_missing(s, org_id, months)
+    if missing:
+        raise DomainError(
+            "period",
+            N_("run the depreciation of {month} before closing it"),
+            month=_month_text(*missing[0]),
+        )

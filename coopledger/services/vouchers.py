@@ -461,6 +461,9 @@ def close_period(ledger: Ledger, org_id: int, year: int, month: int) -> None:
         if still_open:
             y, m = still_open[0]
             raise DomainError("period", N_("close {year}-{month:02d} first"), year=y, month=m)
+        from coopledger.services.assets import refuse_closing_without_depreciation
+
+        refuse_closing_without_depreciation(tx.session, org_id, [(year, month)])
         row = tx.session.get(Period, (org_id, year, month)) or Period(
             org_id=org_id, year=year, month=month
         )
@@ -560,6 +563,12 @@ def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
                 "year", N_("{n} vouchers of {year} are not posted yet"), n=pending, year=year
             )
         _refuse_uncommitted_plan(tx, org_id, year)
+        from coopledger.services.assets import refuse_closing_without_depreciation
+
+        closed = closed_months(tx.session, org_id)
+        refuse_closing_without_depreciation(
+            tx.session, org_id, [(year, m) for m in range(1, 13) if (year, m) not in closed]
+        )
         accounts = accounts_by_code(tx.session, org_id)
         by_id = {a.id: a for a in accounts.values()}
         income_code = role_account(org.chart, "current_year_income")

@@ -206,12 +206,23 @@ def test_refused_twice_out_of_order_and_in_a_closed_month(ledger: Ledger) -> Non
     with pytest.raises(DomainError, match="run the depreciation of 2014-02 first"):
         assets.run_depreciation(ledger, org, 2014, 3)
     assert (_rows(ledger, tables.voucher), _rows(ledger, tables.audit_log)) == before
-    vouchers.close_period(ledger, org, 2014, 1)
-    vouchers.close_period(ledger, org, 2014, 2)
-    with pytest.raises(DomainError, match="2014-02 is closed"):
-        assets.run_depreciation(ledger, org, 2014, 2)
-    with pytest.raises(DomainError, match="2014-02 is closed"):
-        assets.preview_depreciation(ledger, org, 2014, 2)
+
+
+def test_a_closed_month_is_not_run_and_a_late_card_starts_in_the_first_open_one(
+    ledger: Ledger,
+) -> None:
+    org = _book(ledger)
+    vouchers.close_period(ledger, org, 2014, 1)  # nothing depreciated then
+    assets.add_asset(ledger, org, _oven(1))  # in service since December 2013
+    assert assets.next_depreciation_month(ledger, org) == (2014, 2)
+    before = (_rows(ledger, tables.voucher), _rows(ledger, tables.audit_log))
+    with pytest.raises(DomainError, match="2014-01 is closed"):
+        assets.run_depreciation(ledger, org, 2014, 1)
+    with pytest.raises(DomainError, match="2014-01 is closed"):
+        assets.preview_depreciation(ledger, org, 2014, 1)
+    assert (_rows(ledger, tables.voucher), _rows(ledger, tables.audit_log)) == before
+    # what January should have borne is spread over the months left
+    assert assets.run_depreciation(ledger, org, 2014, 2).total_fen == 11_400_00 // 119 + 1
 
 
 def test_a_depreciation_voucher_is_not_reversed_alone_but_with_its_run(ledger: Ledger) -> None:
@@ -664,3 +675,15 @@ def test_an_exported_book_keeps_the_depreciation_and_disposals(ledger: Ledger) -
     end = dt.date(2014, 2, 28)
     for code in ("152", "15101", "154", "504", "515", "51101"):
         assert _balance(ledger, copy, code, end) == _balance(ledger, org, code, end), code
+
+
+def test_a_month_is_closed_only_once_its_depreciation_is_posted(ledger: Ledger) -> None:
+    org = _book(ledger)
+    vouchers.close_period(ledger, org, 2014, 1)  # nothing depreciates yet
+    assets.add_asset(ledger, org, replace(_oven(1), in_service=dt.date(2014, 1, 15)))
+    with pytest.raises(DomainError, match="run the depreciation of 2014-02 before closing it"):
+        vouchers.close_period(ledger, org, 2014, 2)
+    assets.run_depreciation(ledger, org, 2014, 2)
+    vouchers.close_period(ledger, org, 2014, 2)
+    with pytest.raises(DomainError, match="2014-03 before closing it"):
+        vouchers.close_year(ledger, org, 2014)
