@@ -126,3 +126,21 @@ def test_the_status_bar_warns_when_cash_is_above_its_limit(qtbot, demo) -> None:
     set_setting(demo, "cash_limit", "5000", window.ctx.org_id)
     qtbot.waitUntil(lambda: "5000.00" in window.cash_label.text(), timeout=3000)
     assert "6400.00" in window.cash_label.text()
+
+
+def test_a_voucher_that_overdraws_cash_is_saved_with_a_warning(qtbot, demo) -> None:
+    from coopledger.ui.views.voucher_editor import ACCOUNT, CREDIT, DEBIT
+
+    window = _window(qtbot, demo)
+    view = window.show_view("vouchers")
+    editor = view.new_voucher()
+    editor.date.set_date(dt.date(2014, 12, 31))
+    type_into(qtbot, editor.memo, "支付维修费")
+    editor.set_cell(0, ACCOUNT, "51301 管理费用—办公")
+    editor.set_cell(0, DEBIT, "7000")
+    editor.set_cell(1, ACCOUNT, "101 库存现金")
+    editor.set_cell(1, CREDIT, "7000")
+    assert editor.save_draft()
+    assert not editor.isVisible()
+    shown = window.statusBar().currentMessage()
+    assert "-600.00" in shown and "库存现金" in shown
