@@ -687,3 +687,35 @@ def test_a_month_is_closed_only_once_its_depreciation_is_posted(ledger: Ledger) 
     vouchers.close_period(ledger, org, 2014, 2)
     with pytest.raises(DomainError, match="2014-03 before closing it"):
         vouchers.close_year(ledger, org, 2014)
+
+
+def test_productive_biological_assets_have_their_own_accounts(ledger: Ledger) -> None:
+    org = make_book(
+        ledger,
+        [v("2014-01-02", "期初", dr("132", "36000.00"), cr("301", "36000.00"))],
+        accounts=[{"code": "40101", "name": "生产成本—核桃", "kind": "cost"}],
+    )
+    assets.add_asset(
+        ledger,
+        org,
+        AssetRecord(
+            "SW-001",
+            "核桃树（300株）",
+            AssetCategory.BIOLOGICAL,
+            dt.date(2013, 12, 1),
+            36_000_00,
+            life_months=120,
+            residual_rate_e4=0,
+            expense_account="40101",  # the orchard's depreciation is a cost of its nuts
+            quantity=300,
+            unit="株",
+        ),
+    )
+    card = assets.asset_card(ledger, org, "SW-001")
+    assert (card.record.asset_account, card.record.depreciation_account) == ("132", "133")
+    assert assets.run_depreciation(ledger, org, 2014, 1).total_fen == 300_00
+    end = dt.date(2014, 1, 31)
+    assert _balance(ledger, org, "133", end) == -300_00  # 生产性生物资产累计折旧
+    assert _balance(ledger, org, "40101", end) == 300_00
+    assert _balance(ledger, org, "152", end) == 0
+    assert [r.difference for r in assets.reconcile_assets(ledger, org, end)] == [0, 0]
