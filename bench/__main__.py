@@ -36,6 +36,7 @@ AREAS: dict[str, str] = {
     "ledger": "bench.ledger:run",
     "statements": "bench.statements:run",
     "package": "bench.package:run",
+    "assets": "bench.assets:run",
     "ui": "bench.ui:run",
     "postgres": "bench.postgres:run",
     "startup": "bench.startup:run",

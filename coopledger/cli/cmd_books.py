@@ -152,7 +152,19 @@ def cmd_voucher_add(ctx: Context) -> int:
     org = ctx.org()
     vid = vouchers.add_voucher(ctx.ledger(), org.id, v)
     print(_("Draft voucher #{id} saved.").format(id=vid))
+    _cash_warnings(ctx, org.id, vid)
     return 0
+
+
+def _cash_warnings(ctx: Context, org_id: int, voucher_id: int) -> None:
+    """Warn on stderr when the voucher takes cash or bank below zero (or, posted, leaves
+    cash above its limit): a warning, not a refusal."""
+    import sys
+
+    from coopledger.services.cash import warnings_for_voucher
+
+    for w in warnings_for_voucher(ctx.ledger(), org_id, voucher_id):
+        print(_("warning: {text}").format(text=w.text(_)), file=sys.stderr)
 
 
 def cmd_voucher_list(ctx: Context) -> int:
@@ -233,6 +245,7 @@ def cmd_voucher_simple(ctx: Context) -> int:
     elif name == "post":
         label = vouchers.post_voucher(led, org.id, vid)
         print(_("Voucher #{id} posted as {label}.").format(id=vid, label=label))
+        _cash_warnings(ctx, org.id, vid)
     else:
         vouchers.delete_draft(led, org.id, vid)
         print(_("Draft #{id} deleted.").format(id=vid))

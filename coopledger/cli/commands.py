@@ -28,6 +28,7 @@ MODULES: tuple[str, ...] = (
     "cmd_server",
     "cmd_package",
     "cmd_approvals",
+    "cmd_assets",
 )
 
 #: Top-level command → the module whose ``register`` adds it.
@@ -83,6 +84,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("copy-ledger", "user-orgs"), "cmd_server"),
     **dict.fromkeys(("package", "township"), "cmd_package"),
     **dict.fromkeys(("approval", "import-batch"), "cmd_approvals"),
+    **dict.fromkeys(("asset", "depreciation", "disclosure", "certificate", "cash"), "cmd_assets"),
 }
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]

@@ -35,6 +35,8 @@ class Changes(Flag):
     APPROVALS = auto()  #: requests for a second person's approval
     AUDIT = auto()  #: the audit trail (every write adds to it)
     TOWNSHIP = auto()  #: year-end packages received by a township and its villages
+    ASSETS = auto()  #: the fixed-asset register, its changes and depreciation runs
+    PUBLISHED = auto()  #: periods published (财务公开) and share certificates issued
     #: Everything: the whole ledger was replaced (a backup restored).
     ALL = (
         ORGS
@@ -52,4 +54,6 @@ class Changes(Flag):
         | USERS
         | APPROVALS
         | AUDIT
+        | ASSETS
+        | PUBLISHED
     )

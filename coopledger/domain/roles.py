@@ -54,6 +54,10 @@ MANAGE_USERS = Permission.MANAGE_USERS
 BOOK_SETTINGS = Permission.BOOK_SETTINGS
 MANAGE_SETTINGS = Permission.MANAGE_SETTINGS
 READ = Permission.READ
+MANAGE_ASSETS = Permission.MANAGE_ASSETS
+RUN_DEPRECIATION = Permission.RUN_DEPRECIATION
+PUBLISH_FINANCES = Permission.PUBLISH_FINANCES
+ISSUE_CERTIFICATES = Permission.ISSUE_CERTIFICATES
 
 #: What each permission lets one do, as the end of "... may not {what}".
 PERMISSION_TEXT: Mapping[str, str] = {p: p.label for p in Permission}
@@ -100,6 +104,11 @@ ACTS: Mapping[Permission, frozenset[Role]] = {
     RESTORE:                    _row(0,   0,   0,   0,   1),
     MANAGE_USERS:               _row(0,   0,   0,   0,   1),
     MANAGE_SETTINGS:            _row(0,   0,   0,   0,   1),
+    MANAGE_ASSETS:              _row(1,   0,   0,   0,   0),
+    RUN_DEPRECIATION:           _row(1,   0,   0,   0,   0),
+    #: The supervision committee (村务监督委员会) oversees what is published.
+    PUBLISH_FINANCES:           _row(1,   0,   0,   1,   0),
+    ISSUE_CERTIFICATES:         _row(1,   0,   0,   0,   0),
 }
 # fmt: on
 

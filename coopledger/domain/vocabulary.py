@@ -24,13 +24,21 @@ from coopledger.domain.errors import N_, DomainError
 __all__ = [
     "AccountKind",
     "ApprovalAct",
+    "AssetCategory",
+    "AssetChangeKind",
+    "AssetSource",
+    "AssetStatus",
+    "CertificateKind",
     "Chart",
     "ContractStatus",
+    "DepreciationMethod",
+    "DisclosureCategory",
     "DistributionState",
     "MemberAux",
     "MemberKind",
     "NormalSide",
     "PaymentMethod",
+    "PeriodKind",
     "Permission",
     "RequestState",
     "Role",
@@ -184,12 +192,23 @@ class VoucherSource(Term):
     CLOSING = "closing", N_("Year-end close")
     REVERSAL = "reversal", N_("Red reversal")
     REDFUND = "redfund", N_("Red fund")
+    #: The month's depreciation run (one voucher per month).
+    DEPRECIATION = "depreciation", N_("Depreciation")
+    #: A change of a fixed asset: improvement, loss reported, write-off, disposal.
+    ASSET = "asset", N_("Fixed asset change")
 
     @classmethod
     def entered(cls) -> tuple[VoucherSource, ...]:
-        """The sources of vouchers a person entered (exported with the book); the program
-        makes the others again from the records."""
+        """The sources of vouchers a person entered; the program makes the others again
+        from the records."""
         return (cls.MANUAL, cls.IMPORT)
+
+    @classmethod
+    def exported(cls) -> tuple[VoucherSource, ...]:
+        """The sources of vouchers a book file carries: those a person entered, and those
+        of the fixed-asset register (depreciation, asset changes), whose cards a book file
+        does not hold, so their postings travel as plain vouchers."""
+        return (*cls.entered(), cls.DEPRECIATION, cls.ASSET)
 
 
 # -- distribution -------------------------------------------------------------------------
@@ -260,6 +279,108 @@ class Permission(Term):
     #: The database-wide settings (language, backup folder).
     MANAGE_SETTINGS = "manage_settings", N_("change settings")
     READ = "read", N_("read the ledger")
+    #: The fixed-asset register and its changes (improvement, transfer, loss, disposal).
+    MANAGE_ASSETS = "manage_assets", N_("change the fixed-asset register")
+    #: Post (or reverse) a month's depreciation.
+    RUN_DEPRECIATION = "run_depreciation", N_("run the monthly depreciation")
+    #: Record that a period's finances were posted on the notice board (财务公开).
+    PUBLISH_FINANCES = "publish_finances", N_("record the publication of the finances")
+    #: Issue and reprint share certificates (股权证).
+    ISSUE_CERTIFICATES = "issue_certificates", N_("issue share certificates")
+
+
+# -- fixed assets (固定资产卡片) --------------------------------------------------------------
+
+
+class AssetCategory(Term):
+    """What kind of asset a card holds. Fixed assets post to 固定资产 / 累计折旧, productive
+    biological assets (生产性生物资产) to their own pair of accounts, and long-term
+    investments (长期投资 / 对外投资) are kept on the register (资产台账) but never
+    depreciated."""
+
+    BUILDINGS = "buildings", N_("Buildings and structures")
+    MACHINERY = "machinery", N_("Machinery and equipment")
+    VEHICLES = "vehicles", N_("Vehicles")
+    FACILITIES = "facilities", N_("Farm and water facilities")
+    OFFICE = "office", N_("Office equipment and furniture")
+    OTHER_FIXED = "other_fixed", N_("Other fixed assets")
+    BIOLOGICAL = "biological", N_("Productive biological assets")
+    INVESTMENT = "investment", N_("Long-term investments")
+
+    @property
+    def is_biological(self) -> bool:
+        return self is AssetCategory.BIOLOGICAL
+
+    @property
+    def is_investment(self) -> bool:
+        return self is AssetCategory.INVESTMENT
+
+
+class AssetSource(Term):
+    """How the organisation came to hold an asset."""
+
+    PURCHASED = "purchased", N_("Bought")
+    BUILT = "built", N_("Built")
+    PROJECT_FUND = "project_fund", N_("Project funds")
+    DONATED = "donated", N_("Donated")
+    OTHER = "other", N_("Other")
+
+
+class DepreciationMethod(Term):
+    """How a card depreciates: straight-line (年限平均法), by units of work (工作量法), or not
+    at all (land, investments, assets kept at a nominal amount)."""
+
+    STRAIGHT_LINE = "straight_line", N_("Straight-line")
+    UNITS_OF_WORK = "units_of_work", N_("Units of work")
+    NONE = "none", N_("Not depreciated")
+
+
+class AssetStatus(Term):
+    """Where a card stands."""
+
+    IN_USE = "in_use", N_("In use")
+    #: Found damaged or missing; its net value waits in 待处理财产损溢 for approval.
+    LOSS_PENDING = "loss_pending", N_("Loss awaiting write-off")
+    WRITTEN_OFF = "written_off", N_("Written off")
+    DISPOSED = "disposed", N_("Disposed of")
+
+
+class AssetChangeKind(Term):
+    """A change recorded on a card."""
+
+    IMPROVEMENT = "improvement", N_("Improvement")
+    TRANSFER = "transfer", N_("Transfer")
+    LOSS = "loss", N_("Loss reported")
+    WRITE_OFF = "write_off", N_("Write-off")
+    DISPOSAL = "disposal", N_("Disposal")
+
+
+# -- papers -------------------------------------------------------------------------------
+
+
+class PeriodKind(Term):
+    """The span a 财务公开表 covers."""
+
+    MONTH = "month", N_("Month")
+    QUARTER = "quarter", N_("Quarter")
+
+
+class DisclosureCategory(Term):
+    """The categories of 农经发〔2011〕13号 a ledger can fill, in the order they are shown."""
+
+    INCOME = "income", N_("Income")
+    EXPENDITURE = "expenditure", N_("Expenditure")
+    ASSETS = "assets", N_("Assets")
+    DEBTS = "debts", N_("Receivables and payables")
+    DISTRIBUTION = "distribution", N_("Income distribution")
+    OTHER = "other", N_("Other")
+
+
+class CertificateKind(Term):
+    """Why a share certificate was printed."""
+
+    ISSUE = "issue", N_("Issued")
+    REPRINT = "reprint", N_("Reprint")
 
 
 # -- second person ------------------------------------------------------------------------

@@ -1,10 +1,14 @@
-"""Member and contract rosters (花名册, 合同台账) read from a spreadsheet `Table`.
+"""Member and contract rosters (花名册, 合同台账) and the fixed-asset register (资产台账)
+read from a spreadsheet `Table`.
 
 The columns are found by their headers, Chinese or English: the headers each field of the
 record declares in its field table (``domain.records``), plus the field's key. Every cell is
 read by its field's rule (``domain.fields.read_value``), the same rule a book file or a
 form goes through; only the shapes a spreadsheet writes differ: a date may be written in any
-form ``parse_date`` reads (``2014/1/1``, ``2014年1月1日``), and a cell is text.
+form ``parse_date`` reads (``2014/1/1``, ``2014年1月1日``), a whole number or a yes/no is
+written as text (``120``, ``是``), a code of a vocabulary may be written by its Chinese name
+(``房屋及建筑物`` for ``buildings``, `coopledger.domain.assets.CHOICE_ALIASES`), and a cell
+is text.
 
 What a roster may leave out: the code (the caller assigns the next free one), a member's kind
 (a roster lists households) and a contract's share value (empty: 0, no land shares); a
@@ -22,21 +26,33 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from coopledger.domain.assets import CHOICE_ALIASES, AssetRecord
 from coopledger.domain.dates import parse_date
 from coopledger.domain.errors import N_, DomainError, DomainErrors
-from coopledger.domain.fields import MSG_EMPTY, MSG_REQUIRED, Kind, fields_of, read_record
+from coopledger.domain.fields import (
+    MSG_EMPTY,
+    MSG_REQUIRED,
+    Field,
+    Kind,
+    fields_of,
+    read_record,
+)
 from coopledger.domain.records import ContractRecord, MemberRecord
 from coopledger.domain.vocabulary import MemberKind
 from coopledger.formats.sheets import Table, column_letter
 
 __all__ = [
+    "ASSET_COLUMNS",
     "CONTRACT_COLUMNS",
     "MAX_CELL_CHARS",
     "MEMBER_COLUMNS",
+    "AssetRow",
     "ContractRow",
     "MemberRow",
+    "map_asset_columns",
     "map_contract_columns",
     "map_member_columns",
+    "parse_asset_rows",
     "parse_contract_rows",
     "parse_member_rows",
 ]
@@ -62,8 +78,16 @@ CONTRACT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 }
 """Contract fields and the headers that name them (the first is the one messages show)."""
 
+ASSET_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    **_columns(AssetRecord),
+    # Not a field of the card: a life in years, for the reader to turn into months.
+    "life_years": ("使用年限(年)", "使用年限", "折旧年限", "life_years"),
+}
+"""Fixed-asset fields and the headers that name them (the first is the one messages show)."""
+
 _MEMBER_REQUIRED: Final = ("name",)
 _CONTRACT_REQUIRED: Final = ("parcel", "area_mu", "rent_per_mu", "start", "end")
+_ASSET_REQUIRED: Final = ("code", "name", "category", "in_service", "value")
 
 _HEADER_DROP = re.compile(r"[\s*_]+")
 
@@ -131,6 +155,32 @@ def map_member_columns(headers: Sequence[str]) -> dict[str, int]:
     return _map_columns(headers, MEMBER_COLUMNS, _MEMBER_REQUIRED)
 
 
+def map_asset_columns(headers: Sequence[str]) -> dict[str, int]:
+    """Which column holds each field of a fixed-asset card, by header (Chinese or English).
+
+    Code, name, category, date in service and value are required; the life may be given in
+    months (``使用月数``) or in years (``使用年限``), not both.
+
+    Returns:
+        field key (of `ASSET_COLUMNS`) -> column index; only the columns present.
+    Raises:
+        DomainErrors: on path ``"columns"``: required columns missing, or doubled.
+    """
+    found = _map_columns(headers, ASSET_COLUMNS, _ASSET_REQUIRED)
+    if "life_months" in found and "life_years" in found:
+        raise DomainErrors(
+            [
+                DomainError(
+                    _COLUMNS,
+                    N_('two columns mean the same thing: "{first}" and "{second}"'),
+                    first=headers[found["life_months"]],
+                    second=headers[found["life_years"]],
+                )
+            ]
+        )
+    return found
+
+
 def map_contract_columns(headers: Sequence[str]) -> dict[str, int]:
     """Which column holds each contract field, by header name (Chinese or English).
 
@@ -171,6 +221,33 @@ class ContractRow:
     member_name: str = ""
 
 
+_YES: Final = frozenset({"是", "有", "yes", "y", "true", "1", "√", "✓"})
+_NO: Final = frozenset({"否", "无", "no", "n", "false", "0", "×"})
+_WHOLE: Final = re.compile(r"[+-]?[0-9]{1,15}").fullmatch
+
+
+def _sheet_value(spec: Field, text: str) -> object:
+    """A cell's text as the field's rule reads it: a whole number as an int, a yes or no as
+    a bool, a vocabulary's Chinese name as its code; anything else as it is (the rule then
+    says what is wrong with it)."""
+    kind = spec.kind
+    if kind is Kind.INTEGER:
+        number = text.replace(",", "")
+        if number.endswith(".0"):
+            number = number[:-2]
+        return int(number) if _WHOLE(number) else text
+    if kind is Kind.FLAG:
+        folded = text.lower()
+        if folded in _YES:
+            return True
+        if folded in _NO:
+            return False
+        return text
+    if kind is Kind.CHOICE and spec.choices is not None:
+        return CHOICE_ALIASES.get(spec.choices, {}).get(text, text)
+    return text
+
+
 class _Rows:
     """Cells of one table by field key, errors collected under ``row N: header``."""
 
@@ -178,7 +255,7 @@ class _Rows:
         self.table = table
         self.columns = columns
         self.errors: list[DomainError] = []
-        self._kinds: dict[type[Any], dict[str, Kind]] = {}
+        self._specs: dict[type[Any], dict[str, Field]] = {}
 
     def path(self, number: int, key: str) -> str:
         index = self.columns[key]
@@ -190,9 +267,9 @@ class _Rows:
         read in any form a sheet writes them; an overlong cell or a bad date is an error
         (and its key left out)."""
         out: dict[str, object] = {}
-        kinds = self._kinds.get(record)
-        if kinds is None:
-            kinds = self._kinds[record] = {f.key: f.kind for f in fields_of(record)}
+        specs = self._specs.get(record)
+        if specs is None:
+            specs = self._specs[record] = {f.key: f for f in fields_of(record)}
         for key, index in self.columns.items():
             text = cells[index]
             if not text:
@@ -207,13 +284,14 @@ class _Rows:
                     )
                 )
                 continue
-            if kinds.get(key) is Kind.DATE:
+            spec = specs.get(key)
+            if spec is not None and spec.kind is Kind.DATE:
                 try:
                     out[key] = parse_date(text, self.path(number, key))
                 except DomainError as err:
                     self.errors.append(err)
                 continue
-            out[key] = text
+            out[key] = text if spec is None or spec.kind is Kind.TEXT else _sheet_value(spec, text)
         return out
 
     def read(
@@ -374,3 +452,74 @@ def _parcel_overlaps(rows: _Rows, records: list[ContractRow]) -> list[DomainErro
             if record.contract.end > latest.contract.end:
                 latest = record
     return problems
+
+
+# -- fixed assets -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AssetRow:
+    """One valid row of a fixed-asset register."""
+
+    row: int
+    asset: AssetRecord
+
+
+_LIFE_YEARS: Final = re.compile(r"([0-9]{1,3})(?:\.([0-9]{1,2}))?").fullmatch
+
+
+def _life_in_months(rows: _Rows, number: int, values: dict[str, object]) -> None:
+    """Turn a life in years (``10``, ``2.5``) into months in ``values``."""
+    text = values.pop("life_years", None)
+    if text is None:
+        return
+    match = _LIFE_YEARS(str(text))
+    months = None
+    if match is not None:
+        whole, frac = match.groups()
+        hundredths = int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
+        if hundredths * 12 % 100 == 0:
+            months = hundredths * 12 // 100
+    if months is None:
+        rows.errors.append(
+            DomainError(
+                rows.path(number, "life_years"),
+                N_(
+                    "must be a number of years that makes whole months, such as 10 or 2.5 (got {got})"
+                ),
+                got=str(text),
+            )
+        )
+        return
+    values["life_months"] = months
+
+
+def parse_asset_rows(table: Table) -> tuple[list[AssetRow], list[DomainError]]:
+    """Validate a fixed-asset register (资产台账).
+
+    Returns:
+        The valid rows and an error for every bad cell (``row N: header``): every field by
+        its rule (a value > 0 with at most 2 decimals, a real date, a category, method and
+        source by code or Chinese name, a life of at least one month for straight-line
+        cards, a residual rate below 1, depreciation before entry within the value), and
+        codes that appear twice. Account codes are not checked against the book here: the
+        caller does that.
+    Raises:
+        DomainErrors: on path ``"columns"`` when required columns are missing.
+    """
+    rows = _Rows(table, map_asset_columns(table.headers))
+    out: list[AssetRow] = []
+    codes: dict[str, int] = {}
+    for number, cells in table.rows:
+        before = len(rows.errors)
+        values = rows.cells(AssetRecord, number, cells)
+        _life_in_months(rows, number, values)
+        skip = rows.failed(number, before)
+        fields = rows.read(AssetRecord, number, values, skip)
+        rows.unique(
+            codes, fields.get("code"), number, "code", N_('the code "{got}" is also in row {first}')
+        )
+        if len(rows.errors) != before:
+            continue
+        out.append(AssetRow(number, AssetRecord(**fields)))
+    return out, rows.errors

@@ -404,7 +404,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
             .where(
                 V.c.org_id == org_id,
                 V.c.state == VoucherState.POSTED,
-                V.c.source.in_(VoucherSource.entered()),
+                V.c.source.in_(VoucherSource.exported()),
                 V.c.reversed_by_id.is_(None),
             )
             .order_by(V.c.id)

@@ -483,11 +483,14 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
 
 
 def print_statements(ledger: Ledger, org_id: int, year: int, out: Path) -> Path:
-    """The year-end statements: every official form of the book's chart (with its warnings)
-    and the trial balance (科目余额表)."""
+    """The year-end statements: every official form of the book's chart (with its warnings),
+    the 补充资料 of assets with losses not yet written off, and the trial balance (科目余额表)."""
     ledger.require(Permission.PRINT)
+    from coopledger.services.assets import losses_paper
+
     statements = [
         *statement_papers(ledger, org_id, year),
+        losses_paper(ledger, org_id, year),
         trial_balance_statement(ledger, org_id, dt.date(year, 1, 1), dt.date(year, 12, 31)),
     ]
     render_statement(statements, out)

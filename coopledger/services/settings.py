@@ -30,6 +30,12 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("notice_days", "5", N_("Public-notice period before payment (days)")),
         SettingSpec("objection_phone", "", N_("Phone number for objections on the notice")),
         SettingSpec("wage_accounts", "51101", N_("Wage accounts (codes, comma-separated)")),
+        SettingSpec("cash_limit", "", N_("Cash limit (库存现金限额, yuan; empty for none)")),
+        SettingSpec(
+            "finance_reviewers",
+            "",
+            N_("民主理财小组 members (printed on the 财务公开表)"),
+        ),
         SettingSpec("language", "zh_CN", N_("Language"), per_book=False),
         SettingSpec("backup_folder", "", N_("Backup folder (e.g. a USB stick)"), per_book=False),
     )
@@ -58,6 +64,11 @@ def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
     ledger.require(BOOK_SETTINGS if spec.per_book else MANAGE_SETTINGS)
     if key == "notice_days" and (not value.isdigit() or int(value) > 60):
         raise DomainError(key, N_("must be a whole number of days from 0 to 60"))
+    if key == "cash_limit":
+        from coopledger.services.cash import parse_cash_limit
+
+        limit = parse_cash_limit(value)
+        value = "" if limit is None else f"{limit // 100}.{limit % 100:02d}"
     oid = org_id if spec.per_book else 0
     with ledger.write(oid or None) as tx:
         row = tx.session.get(Setting, (oid, key))

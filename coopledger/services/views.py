@@ -29,6 +29,8 @@ from coopledger.services.ledger import Ledger
 from coopledger.store import lists, tables
 from coopledger.store.ledger import A, L, M, V
 from coopledger.store.lists import (
+    AssetFilter,
+    AssetListRow,
     AuditFilter,
     AuditListRow,
     ContractFilter,
@@ -54,6 +56,8 @@ from coopledger.store.models import (
 )
 
 __all__ = [
+    "AssetFilter",
+    "AssetListRow",
     "AuditFilter",
     "AuditListRow",
     "ContractFilter",

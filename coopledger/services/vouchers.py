@@ -335,6 +335,16 @@ def reverse_voucher(
                     " person approves"
                 ),
             )
+        if v.source == VoucherSource.DEPRECIATION:
+            raise DomainError(
+                "voucher",
+                N_("a month's depreciation is reversed with its run (the cards go with it)"),
+            )
+        if v.source == VoucherSource.ASSET:
+            raise DomainError(
+                "voucher",
+                N_("this voucher belongs to a change of a fixed asset; the card goes with it"),
+            )
         closed = closed_months(tx.session, org_id)
         when = on or v.date
         if on is None and (v.date.year, v.date.month) in closed:
@@ -462,6 +472,9 @@ def close_period(ledger: Ledger, org_id: int, year: int, month: int) -> None:
         if still_open:
             y, m = still_open[0]
             raise DomainError("period", N_("close {year}-{month:02d} first"), year=y, month=m)
+        from coopledger.services.assets import refuse_closing_without_depreciation
+
+        refuse_closing_without_depreciation(tx.session, org_id, [(year, month)])
         row = tx.session.get(Period, (org_id, year, month)) or Period(
             org_id=org_id, year=year, month=month
         )
@@ -561,6 +574,12 @@ def close_year(ledger: Ledger, org_id: int, year: int) -> list[int]:
                 "year", N_("{n} vouchers of {year} are not posted yet"), n=pending, year=year
             )
         _refuse_uncommitted_plan(tx, org_id, year)
+        from coopledger.services.assets import refuse_closing_without_depreciation
+
+        closed = closed_months(tx.session, org_id)
+        refuse_closing_without_depreciation(
+            tx.session, org_id, [(year, m) for m in range(1, 13) if (year, m) not in closed]
+        )
         accounts = accounts_by_code(tx.session, org_id)
         by_id = {a.id: a for a in accounts.values()}
         income_code = role_account(org.chart, "current_year_income")

@@ -21,11 +21,18 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Connection, Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from coopledger.domain.assets import AssetRecord
 from coopledger.domain.fields import record_from_columns
 from coopledger.domain.ledger import voucher_label
 from coopledger.domain.money import fen_to_str
 from coopledger.domain.records import ContractRecord, MemberRecord
-from coopledger.domain.vocabulary import DistributionState, ShareClass
+from coopledger.domain.vocabulary import (
+    AssetStatus,
+    DepreciationMethod,
+    DistributionState,
+    ShareClass,
+)
+from coopledger.store import tables
 from coopledger.store.ledger import L, M, V
 from coopledger.store.models import (
     AuditLog,
@@ -38,6 +45,8 @@ from coopledger.store.models import (
 
 __all__ = [
     "SPECS",
+    "AssetFilter",
+    "AssetListRow",
     "AuditFilter",
     "AuditListRow",
     "ContractFilter",
@@ -774,5 +783,100 @@ _register(
         tie=lambda _q: AU.c.id,
         row=lambda r: AuditListRow(*r),
         descending=True,  # newest first
+    ),
+)
+
+
+# -- the fixed-asset register -------------------------------------------------------------
+
+FA = tables.fixed_asset
+AD = tables.asset_depreciation
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFilter:
+    """Which cards a list shows: a search (code, name, location, keeper), a category, and a
+    status (None: every card)."""
+
+    search: str = ""
+    category: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetListRow(AssetRecord):
+    """A card in the register's table: its record (without its accounts), its row id, where
+    it stands and the depreciation it has had."""
+
+    id: int = 0
+    status: AssetStatus = AssetStatus.IN_USE
+    ended_on: dt.date | None = None
+    accumulated_fen: int = 0
+
+    @property
+    def net_fen(self) -> int:
+        return self.value_fen - self.accumulated_fen
+
+
+def _assets(org_id: int | None, f: AssetFilter) -> Select[Any]:
+    made = (
+        select(AD.c.asset_id, func.sum(AD.c.amount_fen).label("made"))
+        .where(AD.c.org_id == org_id)
+        .group_by(AD.c.asset_id)
+        .subquery("made")
+    )
+    accumulated = (FA.c.opening_depreciation_fen + func.coalesce(made.c.made, 0)).label(
+        "accumulated"
+    )
+    q = (
+        select(FA, accumulated)
+        .select_from(FA.outerjoin(made, made.c.asset_id == FA.c.id))
+        .where(FA.c.org_id == org_id)
+    )
+    if f.category:
+        q = q.where(FA.c.category == f.category)
+    if f.status:
+        q = q.where(FA.c.status == f.status)
+    if f.search.strip():
+        q = q.where(_search(f.search.strip(), FA.c.code, FA.c.name, FA.c.location, FA.c.custodian))
+    return q
+
+
+def _asset_row(r: Any) -> AssetListRow:
+    try:
+        status = AssetStatus(r.status)
+    except ValueError:
+        status = AssetStatus.IN_USE
+    return record_from_columns(
+        AssetListRow,
+        r._mapping,
+        id=r.id,
+        method=DepreciationMethod(r.method),
+        expense_account=None,
+        asset_account=None,
+        depreciation_account=None,
+        status=status,
+        ended_on=r.ended_on,
+        accumulated_fen=int(r.accumulated or 0),
+    )
+
+
+_register(
+    AssetFilter,
+    ListSpec(
+        query=_assets,
+        sorts=lambda q: {
+            "code": [FA.c.code],
+            "name": [FA.c.name, FA.c.code],
+            "category": [FA.c.category, FA.c.code],
+            "location": [FA.c.location, FA.c.code],
+            "in_service": [FA.c.in_service_on, FA.c.code],
+            "value": [FA.c.value_fen],
+            "accumulated": [q.selected_columns.accumulated],
+            "status": [FA.c.status, FA.c.code],
+        },
+        default="code",
+        tie=lambda _q: FA.c.id,
+        row=_asset_row,
     ),
 )

@@ -17,8 +17,12 @@ from sqlalchemy import BigInteger, Index, LargeBinary, Table, UniqueConstraint, 
 from sqlmodel import Field, SQLModel
 
 from coopledger.domain.vocabulary import (
+    AssetSource,
+    AssetStatus,
+    CertificateKind,
     Chart,
     ContractStatus,
+    DepreciationMethod,
     DistributionState,
     MemberAux,
     RequestState,
@@ -547,3 +551,161 @@ class TownshipPackageFile(SQLModel, table=True):
 
     package_id: int = Field(foreign_key="township_package.id", primary_key=True)
     content: bytes = Field(sa_type=LargeBinary)
+
+
+# -- fixed assets (issue 19) ----------------------------------------------------------------
+
+
+class FixedAsset(SQLModel, table=True):
+    """A card of the fixed-asset register (固定资产卡片): a fixed asset, a productive
+    biological asset or a long-term investment (``domain.assets.AssetRecord``).
+    ``value_fen`` is the value now (improvements added); the depreciation made is the
+    opening amount plus the card's `AssetDepreciation` lines."""
+
+    __tablename__ = "fixed_asset"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    code: str
+    name: str
+    category: str  # AssetCategory
+    source: str = AssetSource.PURCHASED
+    in_service_on: dt.date
+    value_fen: int = Field(sa_type=BigInteger)
+    method: str = DepreciationMethod.STRAIGHT_LINE
+    life_months: int = 0
+    residual_rate_e4: int = 0
+    location: str = ""
+    custodian: str = ""
+    quantity: int = 1
+    unit: str = ""
+    poverty_relief: bool = False
+    total_work: int = Field(default=0, sa_type=BigInteger)
+    work_unit: str = ""
+    opening_depreciation_fen: int = Field(default=0, sa_type=BigInteger)
+    opening_work: int = Field(default=0, sa_type=BigInteger)
+    asset_account_id: int = Field(foreign_key="account.id")
+    depreciation_account_id: int | None = Field(default=None, foreign_key="account.id")
+    expense_account_id: int | None = Field(default=None, foreign_key="account.id")
+    status: str = AssetStatus.IN_USE
+    # The day it left the books (disposed of, written off) or was reported lost.
+    ended_on: dt.date | None = None
+    notes: str = ""
+
+
+class AssetChange(SQLModel, table=True):
+    """A change recorded on a card (``AssetChangeKind``): an improvement (``amount_fen``
+    added to the value, ``extra_months`` to the life), a transfer (``before_text`` →
+    ``after_text``), a loss reported, its write-off (``amount_fen`` recovered), a disposal
+    (``amount_fen`` proceeds, ``costs_fen``); ``result_fen`` is the gain (> 0) or loss."""
+
+    __tablename__ = "asset_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    asset_id: int = Field(foreign_key="fixed_asset.id", index=True)
+    kind: str  # AssetChangeKind
+    on_date: dt.date
+    amount_fen: int = Field(default=0, sa_type=BigInteger)
+    costs_fen: int = Field(default=0, sa_type=BigInteger)
+    result_fen: int = Field(default=0, sa_type=BigInteger)
+    extra_months: int = 0
+    counter_account_id: int | None = Field(default=None, foreign_key="account.id")
+    before_text: str = ""
+    after_text: str = ""
+    voucher_id: int | None = Field(default=None, foreign_key="voucher.id")
+    memo: str = ""
+    made_by: str = ""
+
+
+class DepreciationRun(SQLModel, table=True):
+    """One month's depreciation (one voucher; none when nothing was due). A reversed run
+    (``state`` reversed) has its red voucher and mirror lines; the month may then run again."""
+
+    __tablename__ = "depreciation_run"
+    __table_args__ = (Index("ix_depreciation_run_month", "org_id", "year", "month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id")
+    year: int
+    month: int
+    state: str = "posted"  # posted | reversed
+    voucher_id: int | None = Field(default=None, foreign_key="voucher.id")
+    total_fen: int = Field(default=0, sa_type=BigInteger)
+    cards: int = 0
+    run_by: str = ""
+    run_at: dt.datetime
+    reversal_voucher_id: int | None = Field(default=None, foreign_key="voucher.id")
+    reversed_by: str = ""
+    reason: str = ""
+
+
+class AssetDepreciation(SQLModel, table=True):
+    """A card's depreciation in one run (and, negative, its reversal)."""
+
+    __tablename__ = "asset_depreciation"
+    __table_args__ = (
+        # Covering: a card's accumulated depreciation and work without touching the rows.
+        Index("ix_asset_depreciation_card", "org_id", "asset_id", "amount_fen", "work"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id")
+    run_id: int = Field(foreign_key="depreciation_run.id", index=True)
+    asset_id: int = Field(foreign_key="fixed_asset.id")
+    amount_fen: int = Field(sa_type=BigInteger)
+    work: int = Field(default=0, sa_type=BigInteger)
+
+
+# -- papers: the 财务公开表 and share certificates ----------------------------------------------
+
+
+class Publication(SQLModel, table=True):
+    """A period's finances posted on the notice board (财务公开): when, reviewed by whom
+    (民主理财小组), recorded by whom, and the figures as published (``digest`` of the
+    table's content, so a later change to the period shows)."""
+
+    __tablename__ = "publication"
+    __table_args__ = (Index("ix_publication_period", "org_id", "year", "period_kind", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id")
+    period_kind: str  # PeriodKind
+    year: int
+    period: int  # the month (1–12) or the quarter (1–4)
+    start_on: dt.date
+    end_on: dt.date
+    published_on: dt.date
+    reviewed_by: str = ""
+    phone: str = ""
+    opening_fen: int = Field(default=0, sa_type=BigInteger)
+    receipts_fen: int = Field(default=0, sa_type=BigInteger)
+    payments_fen: int = Field(default=0, sa_type=BigInteger)
+    closing_fen: int = Field(default=0, sa_type=BigInteger)
+    digest: str = ""
+    recorded_by: str = ""
+    recorded_at: dt.datetime
+    notes: str = ""
+
+
+class ShareCertificate(SQLModel, table=True):
+    """A share certificate (股权证) printed for a household: its number (the household
+    keeps it), which printing this is (1 the issue, 2… reprints), what it showed."""
+
+    __tablename__ = "share_certificate"
+    __table_args__ = (UniqueConstraint("org_id", "number", "print_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    number: int
+    print_no: int = 1
+    kind: str = CertificateKind.ISSUE
+    issued_on: dt.date
+    total_fen: int = Field(sa_type=BigInteger)
+    lots: int = 0
+    digest: str = ""
+    reason: str = ""
+    issued_by: str = ""
+    issued_at: dt.datetime

@@ -105,6 +105,38 @@ approval_request = Table(
     Column("result_json", String(), nullable=False, default=""),
 )
 
+asset_change = Table(
+    "asset_change",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False, index=True),
+    Column("asset_id", Integer(), ForeignKey("fixed_asset.id"), nullable=False, index=True),
+    Column("kind", String(), nullable=False),
+    Column("on_date", Date(), nullable=False),
+    Column("amount_fen", BigInteger(), nullable=False, default=0),
+    Column("costs_fen", BigInteger(), nullable=False, default=0),
+    Column("result_fen", BigInteger(), nullable=False, default=0),
+    Column("extra_months", Integer(), nullable=False, default=0),
+    Column("counter_account_id", Integer(), ForeignKey("account.id"), nullable=True),
+    Column("before_text", String(), nullable=False, default=""),
+    Column("after_text", String(), nullable=False, default=""),
+    Column("voucher_id", Integer(), ForeignKey("voucher.id"), nullable=True),
+    Column("memo", String(), nullable=False, default=""),
+    Column("made_by", String(), nullable=False, default=""),
+)
+
+asset_depreciation = Table(
+    "asset_depreciation",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False),
+    Column("run_id", Integer(), ForeignKey("depreciation_run.id"), nullable=False, index=True),
+    Column("asset_id", Integer(), ForeignKey("fixed_asset.id"), nullable=False),
+    Column("amount_fen", BigInteger(), nullable=False),
+    Column("work", BigInteger(), nullable=False, default=0),
+    Index("ix_asset_depreciation_card", "org_id", "asset_id", "amount_fen", "work"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -131,6 +163,25 @@ balance_check = Table(
     Column("statement_fen", BigInteger(), nullable=False),
     Column("note", String(), nullable=False, default=""),
     Column("recorded_by", String(), nullable=False, default=""),
+)
+
+depreciation_run = Table(
+    "depreciation_run",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False),
+    Column("year", Integer(), nullable=False),
+    Column("month", Integer(), nullable=False),
+    Column("state", String(), nullable=False, default="posted"),
+    Column("voucher_id", Integer(), ForeignKey("voucher.id"), nullable=True),
+    Column("total_fen", BigInteger(), nullable=False, default=0),
+    Column("cards", Integer(), nullable=False, default=0),
+    Column("run_by", String(), nullable=False, default=""),
+    Column("run_at", UTCDateTime(), nullable=False),
+    Column("reversal_voucher_id", Integer(), ForeignKey("voucher.id"), nullable=True),
+    Column("reversed_by", String(), nullable=False, default=""),
+    Column("reason", String(), nullable=False, default=""),
+    Index("ix_depreciation_run_month", "org_id", "year", "month"),
 )
 
 distribution = Table(
@@ -255,6 +306,38 @@ fiscal_year = Table(
     Column("closed_by", String(), nullable=False, default=""),
 )
 
+fixed_asset = Table(
+    "fixed_asset",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False, index=True),
+    Column("code", String(), nullable=False),
+    Column("name", String(), nullable=False),
+    Column("category", String(), nullable=False),
+    Column("source", String(), nullable=False, default="purchased"),
+    Column("in_service_on", Date(), nullable=False),
+    Column("value_fen", BigInteger(), nullable=False),
+    Column("method", String(), nullable=False, default="straight_line"),
+    Column("life_months", Integer(), nullable=False, default=0),
+    Column("residual_rate_e4", Integer(), nullable=False, default=0),
+    Column("location", String(), nullable=False, default=""),
+    Column("custodian", String(), nullable=False, default=""),
+    Column("quantity", Integer(), nullable=False, default=1),
+    Column("unit", String(), nullable=False, default=""),
+    Column("poverty_relief", Boolean(), nullable=False, default=False),
+    Column("total_work", BigInteger(), nullable=False, default=0),
+    Column("work_unit", String(), nullable=False, default=""),
+    Column("opening_depreciation_fen", BigInteger(), nullable=False, default=0),
+    Column("opening_work", BigInteger(), nullable=False, default=0),
+    Column("asset_account_id", Integer(), ForeignKey("account.id"), nullable=False),
+    Column("depreciation_account_id", Integer(), ForeignKey("account.id"), nullable=True),
+    Column("expense_account_id", Integer(), ForeignKey("account.id"), nullable=True),
+    Column("status", String(), nullable=False, default="in_use"),
+    Column("ended_on", Date(), nullable=True),
+    Column("notes", String(), nullable=False, default=""),
+    UniqueConstraint("org_id", "code"),
+)
+
 import_batch = Table(
     "import_batch",
     metadata,
@@ -359,12 +442,55 @@ period_balance = Table(
     Column("credit_fen", BigInteger(), nullable=False, default=0),
 )
 
+publication = Table(
+    "publication",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False),
+    Column("period_kind", String(), nullable=False),
+    Column("year", Integer(), nullable=False),
+    Column("period", Integer(), nullable=False),
+    Column("start_on", Date(), nullable=False),
+    Column("end_on", Date(), nullable=False),
+    Column("published_on", Date(), nullable=False),
+    Column("reviewed_by", String(), nullable=False, default=""),
+    Column("phone", String(), nullable=False, default=""),
+    Column("opening_fen", BigInteger(), nullable=False, default=0),
+    Column("receipts_fen", BigInteger(), nullable=False, default=0),
+    Column("payments_fen", BigInteger(), nullable=False, default=0),
+    Column("closing_fen", BigInteger(), nullable=False, default=0),
+    Column("digest", String(), nullable=False, default=""),
+    Column("recorded_by", String(), nullable=False, default=""),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("notes", String(), nullable=False, default=""),
+    Index("ix_publication_period", "org_id", "year", "period_kind", "period"),
+)
+
 setting = Table(
     "setting",
     metadata,
     Column("org_id", Integer(), primary_key=True, nullable=False, default=0),
     Column("key", String(), primary_key=True, nullable=False),
     Column("value", String(), nullable=False, default=""),
+)
+
+share_certificate = Table(
+    "share_certificate",
+    metadata,
+    Column("id", Integer(), primary_key=True, nullable=False),
+    Column("org_id", Integer(), ForeignKey("organisation.id"), nullable=False, index=True),
+    Column("member_id", Integer(), ForeignKey("member.id"), nullable=False, index=True),
+    Column("number", Integer(), nullable=False),
+    Column("print_no", Integer(), nullable=False, default=1),
+    Column("kind", String(), nullable=False, default="issue"),
+    Column("issued_on", Date(), nullable=False),
+    Column("total_fen", BigInteger(), nullable=False),
+    Column("lots", Integer(), nullable=False, default=0),
+    Column("digest", String(), nullable=False, default=""),
+    Column("reason", String(), nullable=False, default=""),
+    Column("issued_by", String(), nullable=False, default=""),
+    Column("issued_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("org_id", "number", "print_no"),
 )
 
 share_lot = Table(
@@ -506,12 +632,16 @@ TABLES: dict[str, Table] = {
     "account": account,
     "app_user": app_user,
     "approval_request": approval_request,
+    "asset_change": asset_change,
+    "asset_depreciation": asset_depreciation,
     "audit_log": audit_log,
     "balance_check": balance_check,
+    "depreciation_run": depreciation_run,
     "distribution": distribution,
     "distribution_item": distribution_item,
     "distribution_plan": distribution_plan,
     "fiscal_year": fiscal_year,
+    "fixed_asset": fixed_asset,
     "import_batch": import_batch,
     "land_contract": land_contract,
     "member": member,
@@ -519,7 +649,9 @@ TABLES: dict[str, Table] = {
     "organisation_key": organisation_key,
     "period": period,
     "period_balance": period_balance,
+    "publication": publication,
     "setting": setting,
+    "share_certificate": share_certificate,
     "share_lot": share_lot,
     "township_package": township_package,
     "township_package_file": township_package_file,

@@ -50,6 +50,12 @@ TRACKED: dict[str, Tracked] = {
         Tracked("township_package", _t(models.TownshipPackage)),
         Tracked("import_batch", _t(models.ImportBatch)),
         Tracked("approval_request", _t(models.ApprovalRequest)),
+        Tracked("fixed_asset", _t(models.FixedAsset)),
+        Tracked("asset_change", _t(models.AssetChange)),
+        Tracked("depreciation_run", _t(models.DepreciationRun)),
+        Tracked("asset_depreciation", _t(models.AssetDepreciation)),
+        Tracked("publication", _t(models.Publication)),
+        Tracked("share_certificate", _t(models.ShareCertificate)),
     )
 }
 

@@ -47,6 +47,12 @@ TABLE_CHANGES: Mapping[str, Changes] = {
     "township_package": Changes.TOWNSHIP,
     "township_package_file": Changes.TOWNSHIP,
     "audit_log": Changes.AUDIT,
+    "fixed_asset": Changes.ASSETS,
+    "asset_change": Changes.ASSETS,
+    "depreciation_run": Changes.ASSETS,
+    "asset_depreciation": Changes.ASSETS,
+    "publication": Changes.PUBLISHED,
+    "share_certificate": Changes.PUBLISHED,
 }
 
 

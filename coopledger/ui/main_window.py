@@ -47,6 +47,8 @@ TASKS: tuple[tuple[str, str, str, str], ...] = (
     ("distribution", N_("收益分配 Distribution"), "distribution", "DistributionView"),
     ("printing", N_("打印 Printing"), "printing", "PrintingView"),
     ("approvals", N_("审批与复核 Approvals"), "approvals", "ApprovalsView"),
+    ("assets", N_("资产 Fixed assets"), "assets", "AssetsView"),
+    ("disclosure", N_("公开 Disclosure"), "disclosure", "DisclosureView"),
     ("audit", N_("审计 Audit"), "audit", "AuditView"),
     ("township", N_("乡镇汇总 Township"), "township", "TownshipView"),
     ("accounts", N_("科目与建账 Accounts"), "chart", "ChartView"),
@@ -128,11 +130,16 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("statusUser")
         self.period_label = QLabel()
         self.period_label.setObjectName("statusPeriod")
+        # Cash discipline: cash above its limit, cash or bank below zero (现金管理).
+        self.cash_label = QLabel()
+        self.cash_label.setObjectName("statusCash")
+        self.cash_label.setStyleSheet("color: #b00000;")
         self.task_panel = TaskPanel(self.runner)
         bar.addPermanentWidget(self.task_panel)
         bar.addPermanentWidget(self.ledger_label)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.period_label)
+        bar.addPermanentWidget(self.cash_label)
 
         self._menus()
         self.ctx.changed.connect(self._changed)
@@ -261,9 +268,9 @@ class MainWindow(QMainWindow):
     def _changed(self, changes: Changes) -> None:
         if changes & Changes.ORGS:
             self.load_orgs()
-        self._status()
+        self._status(cash=bool(changes & (Changes.VOUCHERS | Changes.SETTINGS)))
 
-    def _status(self) -> None:
+    def _status(self, *, cash: bool = True) -> None:
         ledger = self.ctx.ledger
         self.ledger_label.setText(
             (_("Ledger server: {name}") if ledger.on_server else _("Ledger: {name}")).format(
@@ -282,8 +289,20 @@ class MainWindow(QMainWindow):
             self.period_label.setText(
                 _("Period: {year}-{month:02d}").format(year=year, month=month)
             )
+            if cash:
+                self._cash_status()
         else:
             self.period_label.setText("")
+            self.cash_label.setText("")
+
+    def _cash_status(self) -> None:
+        """Warn in the status bar while cash is above its limit or cash or bank is below
+        zero (the latest posted day)."""
+        from coopledger.services.cash import cash_position, position_warnings
+
+        warnings = position_warnings(cash_position(self.ctx.ledger, self.ctx.org_id))
+        self.cash_label.setText("⚠ " + warnings[0].text(_) if warnings else "")
+        self.cash_label.setToolTip("\n".join(w.text(_) for w in warnings))
 
     # -- file menu --------------------------------------------------------------------------
 

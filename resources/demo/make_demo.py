@@ -9,8 +9,11 @@ collective as its contributions, a year of lotus, fish and crayfish, wages to vi
 plan of 10% 盈余公积, then 60% of the surplus returned by the members' transactions — their
 land fees — and the rest by shares, as 农民专业合作社法 art. 44 requires) and the village
 collective's own book, ``village-2023`` (its dividend from the cooperative, 18万 in a food
-company paying 1.7万 a year, 20 tobacco-curing ovens let for 1.6万 a year, the county red
-fund whose dividends go to the Party branch).
+company paying 1.7万 a year, 20 tobacco-curing ovens let for 1.6万 a year, a service building
+put up with the county's project funds, the county red fund whose dividends go to the Party
+branch), and the collective's asset register (资产台账, ``village-assets.csv``): the ovens,
+the building and the two stakes, which ``coopledger demo`` imports and depreciates month by
+month before the 2014 distribution.
 
 The figures are chosen so that 苏子柏 (岩子脚小组, 2 mu) gets exactly 1,600.00 land fee and,
 return and dividend together, 230.00 in 2014, with 10,800.00 of wages, as the article
@@ -331,10 +334,13 @@ def village_book(hh: list[dict[str, object]], coop_dividend: int) -> dict[str, o
         {"code": "14101", "name": "长期投资—食品公司", "kind": "asset"},
         {"code": "14102", "name": "长期投资—红莲藕合作社", "kind": "asset"},
         {"code": "15101", "name": "固定资产—烤烟房", "kind": "asset"},
+        {"code": "15102", "name": "固定资产—综合服务用房", "kind": "asset"},
         {"code": "50101", "name": "经营收入—出租收入", "kind": "revenue"},
         {"code": "50201", "name": "投资收益—食品公司分红", "kind": "revenue"},
         {"code": "50202", "name": "投资收益—合作社分红", "kind": "revenue"},
+        {"code": "51102", "name": "经营支出—出租资产折旧", "kind": "expense"},
         {"code": "51301", "name": "管理费用—办公", "kind": "expense"},
+        {"code": "51302", "name": "管理费用—折旧", "kind": "expense"},
         {"code": "30101", "name": "资本—集体资产", "kind": "equity"},
     ]
     div = fen_to_str(coop_dividend)
@@ -374,6 +380,35 @@ def village_book(hh: list[dict[str, object]], coop_dividend: int) -> dict[str, o
             "lines": [
                 {"account": "14101", "debit": "180000.00"},
                 {"account": "102", "credit": "180000.00"},
+            ],
+        },
+        {
+            # Project funds (statements.md 4.2 (a)): received as 专项应付款, spent on the
+            # building, then carried to 公积公益金 once the asset stands.
+            "date": "2014-02-14",
+            "memo": "收到县财政村级集体经济发展项目资金",
+            "attachments": 2,
+            "lines": [
+                {"account": "102", "debit": "300000.00"},
+                {"account": "241", "credit": "300000.00"},
+            ],
+        },
+        {
+            "date": "2014-04-25",
+            "memo": "项目资金建设综合服务用房竣工交付",
+            "attachments": 4,
+            "lines": [
+                {"account": "15102", "debit": "300000.00"},
+                {"account": "102", "credit": "300000.00"},
+            ],
+        },
+        {
+            "date": "2014-04-25",
+            "memo": "项目资产形成，专项应付款转公积公益金",
+            "attachments": 1,
+            "lines": [
+                {"account": "241", "debit": "300000.00"},
+                {"account": "311", "credit": "300000.00"},
             ],
         },
         {
@@ -453,7 +488,87 @@ def village_book(hh: list[dict[str, object]], coop_dividend: int) -> dict[str, o
     }
 
 
+#: The collective's asset register: 20 ovens (烤烟房) of 12,000.00 each, built in 2013 and
+#: let to tobacco growers (their depreciation is the rent's cost, 经营支出), the service
+#: building of the project funds (管理费用), and the two stakes, kept on the register and
+#: never depreciated.
+ASSET_HEADERS = (
+    "资产编号",
+    "资产名称",
+    "资产类别",
+    "来源",
+    "启用日期",
+    "原值",
+    "使用年限",
+    "残值率",
+    "折旧方法",
+    "资产科目",
+    "折旧费用科目",
+    "存放地点",
+    "数量",
+    "计量单位",
+    "扶贫项目资产",
+    "备注",
+)
+
+
+def village_assets() -> list[tuple[str, ...]]:
+    rows = []
+    for n in range(1, 21):
+        rows.append(
+            (
+                f"KY-{n:03d}",
+                f"{n}号烤烟房",
+                "房屋及建筑物",
+                "自建",
+                "2013-12-20",
+                "12000.00",
+                "20",
+                "4%",
+                "年限平均法",
+                "15101",
+                "51102",
+                GROUPS[(n - 1) % len(GROUPS)],
+                "1",
+                "座",
+                "否",
+                "出租给烤烟户使用",
+            )
+        )
+    rows.append(
+        (
+            "FW-001",
+            "村级综合服务用房",
+            "房屋及建筑物",
+            "项目资金",
+            "2014-04-25",
+            "300000.00",
+            "20",
+            "4%",
+            "年限平均法",
+            "15102",
+            "51302",
+            "山邑小组",
+            "1",
+            "栋",
+            "是",
+            "县财政村级集体经济发展项目资金建设",
+        )
+    )
+    rows.append(
+        ("TZ-001", "施甸县食品公司股权", "长期投资", "购入", "2014-01-10", "180000.00",
+         "", "", "", "14101", "", "", "1", "项", "否", "年分红约1.7万元")
+    )
+    rows.append(
+        ("TZ-002", "红莲藕种植专业合作社股金", "长期投资", "购入", "2014-01-06", "500000.00",
+         "", "", "", "14102", "", "", "1", "项", "否", "自筹资金入股")
+    )
+    return rows
+
+
 def main() -> None:
+    import csv
+
     hh = households()
     coop = coop_book(hh)
     dividend = check_coop(coop)
@@ -462,6 +577,12 @@ def main() -> None:
         path = OUT / f"{name}.book.json"
         path.write_text(json.dumps(book, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print("wrote", path)
+    path = OUT / "village-assets.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(ASSET_HEADERS)
+        writer.writerows(village_assets())
+    print("wrote", path)
 
 
 if __name__ == "__main__":

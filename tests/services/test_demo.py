@@ -87,3 +87,29 @@ def test_year_end_close_zeroes_income_and_balance_sheet_balances(
         assert verify(led).ok
     finally:
         led.close()
+
+
+def test_the_collectives_assets_are_on_the_register_and_depreciate(demo_db: Path) -> None:
+    from coopledger.domain.vocabulary import PeriodKind
+    from coopledger.services import assets, disclosure
+
+    led = open_ledger(demo_db, user="审计", readonly=True)
+    try:
+        village = find_organisation(led, COLLECTIVE).id
+        end = dt.date(2014, 12, 31)
+        rows = {r.code: r for r in books.trial_balance(led, village, dt.date(2014, 1, 1), end)}
+        # 20 ovens of 12,000.00 over 20 years at 4 %: 48.00 a month each, all year, charged
+        # to the rent's cost; the project-fund building from May, 1,200.00 a month.
+        assert rows["51102"].debit == 20 * 12 * 48_00
+        assert rows["51302"].debit == 8 * 1_200_00
+        assert rows["152"].credit == 20 * 12 * 48_00 + 8 * 1_200_00
+        register = assets.asset_register(led, village, end)
+        assert sum(r.value_fen for r in register) == 240_000_00 + 300_000_00 + 680_000_00
+        assert all(r.difference == 0 for r in assets.reconcile_assets(led, village, end))
+        assert [r.month for r in assets.depreciation_runs(led, village)] == list(range(12, 0, -1))
+        q4 = disclosure.period_statuses(led, village, PeriodKind.QUARTER, 2014, check=True)[3]
+        assert q4.latest is not None and q4.unchanged is True
+        assert q4.latest.published_on == dt.date(2015, 1, 6)
+        assert verify(led).ok
+    finally:
+        led.close()

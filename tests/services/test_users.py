@@ -74,6 +74,10 @@ def test_roles_table_is_as_specified() -> None:
         r.READ,
         r.VERIFY,
         r.BACKUP,
+        r.MANAGE_ASSETS,
+        r.RUN_DEPRECIATION,
+        r.PUBLISH_FINANCES,
+        r.ISSUE_CERTIFICATES,
     }
     assert r.ROLE_PERMISSIONS[r.REVIEWER] == {
         r.REVIEW_VOUCHER,
@@ -103,6 +107,7 @@ def test_roles_table_is_as_specified() -> None:
         r.REOPEN_YEAR,
         r.APPROVE_PLAN,
         r.APPROVE_REQUEST,
+        r.PUBLISH_FINANCES,
     }
     assert r.ROLE_PERMISSIONS[r.ADMIN] == {
         r.MANAGE_USERS,

@@ -71,13 +71,37 @@ FILTERS: list[object] = [
     views.VoucherFilter(),
     views.VoucherFilter(start=dt.date(2014, 3, 1), end=dt.date(2014, 9, 30)),
     views.AuditFilter(),
+    views.AssetFilter(),
+    views.AssetFilter(search="资产1"),
+    views.AssetFilter(category="machinery"),
 ]
 
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, int]:
+    from coopledger.domain.assets import AssetRecord
+    from coopledger.domain.vocabulary import AssetCategory
+    from coopledger.services import assets
+
     ledger = open_ledger(Path(tmp_path_factory.mktemp("lists")) / "lists.sqlite3", create=True)
-    return ledger, bookfile.import_book(ledger, copy.deepcopy(BOOK))
+    org = bookfile.import_book(ledger, copy.deepcopy(BOOK))
+    for i in range(1, 13):
+        category = AssetCategory.MACHINERY if i % 3 else AssetCategory.BUILDINGS
+        assets.add_asset(
+            ledger,
+            org,
+            AssetRecord(
+                f"GD-{i:03d}",
+                f"资产{i % 4}",
+                category,
+                dt.date(2013, 12, i),
+                i * 1_000_00,
+                life_months=6 * i,
+                location=f"{i % 3}组",
+            ),
+        )
+    assets.run_depreciation(ledger, org, 2014, 1)
+    return ledger, org
 
 
 def test_every_filter_names_its_list() -> None:
@@ -88,6 +112,7 @@ def test_every_filter_names_its_list() -> None:
         lists.VoucherFilter,
         lists.SlipFilter,
         lists.AuditFilter,
+        lists.AssetFilter,
     }
     with pytest.raises(TypeError):
         lists.spec_of(object())

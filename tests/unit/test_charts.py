@@ -28,6 +28,21 @@ ROLE_KEYS = {
     "wages_payable",
 }
 # Roles only one chart has: returns by transactions are a cooperative's.
+#: The accounts the fixed-asset register posts to (depreciation, losses, disposals).
+ASSET_ROLE_KEYS = {
+    "fixed_assets",
+    "accumulated_depreciation",
+    "bio_assets",
+    "bio_depreciation",
+    "investments",
+    "asset_disposal",
+    "pending_losses",
+    "other_income",
+    "other_expense",
+    "investment_income",
+    "management_expense",
+}
+ROLE_KEYS |= ASSET_ROLE_KEYS
 CHART_ROLE_KEYS = {"cooperative-2021": {"return_payable"}}
 
 # First-level accounts by kind, as listed in docs/domain.md.
@@ -92,6 +107,17 @@ EXPECTED_ROLES = {
         "red_fund_loan": "22101",
         "payable": "211",
         "wages_payable": "212",
+        "fixed_assets": "151",
+        "accumulated_depreciation": "152",
+        "bio_assets": "132",
+        "bio_depreciation": "133",
+        "investments": "141",
+        "asset_disposal": "154",
+        "pending_losses": "181",
+        "other_income": "504",
+        "other_expense": "515",
+        "investment_income": "502",
+        "management_expense": "513",
     },
     "cooperative-2021": {
         "cash": "101",
@@ -108,6 +134,17 @@ EXPECTED_ROLES = {
         "red_fund_loan": "23101",
         "payable": "211",
         "wages_payable": "212",
+        "fixed_assets": "151",
+        "accumulated_depreciation": "152",
+        "bio_assets": "142",
+        "bio_depreciation": "143",
+        "investments": "131",
+        "asset_disposal": "154",
+        "pending_losses": "181",
+        "other_income": "502",
+        "other_expense": "529",
+        "investment_income": "511",
+        "management_expense": "523",
     },
 }
 

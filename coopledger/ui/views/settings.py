@@ -31,7 +31,13 @@ from coopledger.ui.views.base import View, allow, button, status_message
 from coopledger.ui.widgets import fill_combo, make_table
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
-BOOK_SETTINGS = ("notice_days", "objection_phone", "wage_accounts")
+BOOK_SETTINGS = (
+    "notice_days",
+    "objection_phone",
+    "wage_accounts",
+    "cash_limit",
+    "finance_reviewers",
+)
 
 USER_COLUMNS: list[Column[UserInfo]] = [
     Column(N_("User"), lambda u: u.username, width=120),

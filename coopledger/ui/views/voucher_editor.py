@@ -588,6 +588,9 @@ class VoucherEditor(QDialog):
             if post:
                 vouchers.review_voucher(ledger, org, vid)
                 vouchers.post_voucher(ledger, org, vid)
+            from coopledger.services.cash import warnings_for_voucher
+
+            self.cash_warnings = [w.text(_) for w in warnings_for_voucher(ledger, org, vid)]
             return vid
 
         self.busy = True
@@ -608,6 +611,11 @@ class VoucherEditor(QDialog):
 
     def _saved(self, vid: int) -> None:
         self.busy = False
+        warnings = getattr(self, "cash_warnings", [])
+        if warnings:  # cash discipline: a warning, never a refusal
+            from coopledger.ui.views.base import status_message
+
+            status_message(self.parentWidget() or self, "⚠ " + "；".join(warnings), 15000)
         self.saved.emit(vid)
         self.accept()
 
