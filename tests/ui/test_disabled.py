@@ -1,0 +1,61 @@
+"""A grey button says why: the role the act needs and the user's own, a read-only ledger, or
+the condition that is missing; its own tooltip is kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from coopledger.domain.vocabulary import Permission
+from coopledger.services.ledger import open_ledger
+from coopledger.services.users import add_user, create_first_admin
+from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import enable, gate, permission_reason, reason_shown
+from coopledger.ui.tasks import SyncPool, TaskRunner
+
+
+def _ctx(ledger: object) -> AppContext:
+    runner = TaskRunner(SyncPool())
+    return AppContext(ledger, runner)  # type: ignore[arg-type]
+
+
+def test_the_role_needed_and_the_users_own_are_named(qtbot: QtBot, ledger_path: Path) -> None:
+    setup = open_ledger(ledger_path, user="setup", create=True)
+    create_first_admin(setup, "admin", "admin-pw", "管理员")
+    add_user(setup, "kuaiji", "accountant", "kuaiji-pw", "张会计")
+    setup.close()
+    led = open_ledger(ledger_path, user="admin", password="admin-pw")
+    try:
+        ctx = _ctx(led)
+        b = QPushButton("记账")
+        qtbot.addWidget(b)
+        b.setToolTip("Ctrl+P")
+        assert not gate(b, ctx, Permission.POST_VOUCHER, (True, "unused"))
+        assert not b.isEnabled()
+        why = reason_shown(b)
+        assert "审核" in why and "admin" in why and "管理员" in why, why
+        assert b.toolTip().startswith("Ctrl+P\n")
+        # allowed for the administrator, but a condition is missing: that reason is shown
+        assert not gate(b, ctx, Permission.BACKUP, (False, "先选择一行"))
+        assert reason_shown(b) == "先选择一行"
+        assert gate(b, ctx, Permission.BACKUP, (True, "先选择一行"))
+        assert b.isEnabled() and b.toolTip() == "Ctrl+P" and reason_shown(b) == ""
+        assert permission_reason(ctx, Permission.MANAGE_USERS) == ""
+    finally:
+        led.close()
+
+
+def test_read_only_is_the_reason_when_the_role_would_allow(qtbot: QtBot, ledger_path: Path) -> None:
+    open_ledger(ledger_path, user="会计", create=True).close()
+    led = open_ledger(ledger_path, user="会计", readonly=True)
+    try:
+        ctx = _ctx(led)
+        b = QPushButton("新凭证")
+        qtbot.addWidget(b)
+        assert not gate(b, ctx, Permission.PREPARE_VOUCHER)
+        assert "只读" in reason_shown(b)
+        assert enable(b, True) and b.toolTip() == ""
+    finally:
+        led.close()
