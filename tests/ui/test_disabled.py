@@ -59,3 +59,60 @@ def test_read_only_is_the_reason_when_the_role_would_allow(qtbot: QtBot, ledger_
         assert enable(b, True) and b.toolTip() == ""
     finally:
         led.close()
+
+
+def _staff(lotus_template: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    path = tmp_path / "staffed.sqlite3"
+    shutil.copyfile(lotus_template, path)
+    led = open_ledger(path, user="setup")
+    create_first_admin(led, "admin", "admin-pw", "管理员")
+    add_user(led, "kuaiji", "accountant", "kuaiji-pw", "张会计")
+    add_user(led, "shenhe", "reviewer", "shenhe-pw", "李审核")
+    add_user(led, "chuna", "cashier", "chuna-pw", "王出纳")
+    led.close()
+    return path
+
+
+def grey_without_reason(window: object) -> list[str]:
+    """Every disabled button (and menu action) in the window that does not say why."""
+    from PySide6.QtGui import QAction
+
+    from coopledger.ui.main_window import TASKS
+
+    silent = []
+    for key, *_rest in TASKS:
+        view = window.show_view(key)  # type: ignore[attr-defined]
+        for b in view.findChildren(QPushButton):
+            if b.isVisibleTo(view) and not b.isEnabled() and not reason_shown(b):
+                silent.append(f"{key}: {b.objectName() or b.text()}")
+    for a in window.findChildren(QAction):  # type: ignore[attr-defined]
+        if a.text() and not a.isEnabled() and not reason_shown(a):
+            silent.append(f"menu: {a.objectName() or a.text()}")
+    return silent
+
+
+def test_every_grey_button_says_why_for_each_role(
+    qtbot: QtBot, lotus_template: Path, tmp_path: Path
+) -> None:
+    from tests.ui.conftest import make_window
+
+    path = _staff(lotus_template, tmp_path)
+    for user, password in (
+        ("admin", "admin-pw"),
+        ("kuaiji", "kuaiji-pw"),
+        ("shenhe", "shenhe-pw"),
+        ("chuna", "chuna-pw"),
+    ):
+        led = open_ledger(path, user=user, password=password)
+        try:
+            window = make_window(qtbot, led)
+            assert grey_without_reason(window) == [], user
+            vouchers = window.show_view("vouchers")  # type: ignore[attr-defined]
+            if user == "admin":
+                why = reason_shown(vouchers.new_button)
+                assert "会计" in why and "管理员" in why, why
+            window.close()  # type: ignore[attr-defined]
+        finally:
+            led.close()

@@ -45,6 +45,7 @@ from coopledger.services.views import SlipFilter, YearState
 from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.models import Column, ListTableModel, Source
 from coopledger.ui.views.base import (
     TableView,
@@ -667,8 +668,11 @@ class CommitPage(QWizardPage):
                 capitals=amount_in_capitals(paid),
             )
         )
-        self.commit_button.setEnabled(
-            not self.committed and self.w.ctx.can(Permission.RUN_DISTRIBUTION)
+        gate(
+            self.commit_button,
+            self.w.ctx,
+            Permission.RUN_DISTRIBUTION,
+            (not self.committed, _("This year's distribution is committed.")),
         )
 
     def commit(self) -> None:
@@ -917,12 +921,28 @@ class PaymentsView(TableView):
     def update_actions(self) -> None:
         rows: list[SlipRow] = self.selected_rows()
         unpaid = [r for r in rows if r.paid_on is None]
-        allowed = self.ctx.can(Permission.RECORD_PAYMENT)
-        self.cash_button.setEnabled(allowed and bool(unpaid))
-        self.bank_button.setEnabled(
-            allowed and bool(unpaid) and all(r.bank_account for r in unpaid)
+        ctx, pay = self.ctx, Permission.RECORD_PAYMENT
+        some = (bool(unpaid), _("Select one or more unpaid slips first."))
+        gate(self.cash_button, ctx, pay, some)
+        gate(
+            self.bank_button,
+            ctx,
+            pay,
+            some,
+            (
+                all(r.bank_account for r in unpaid),
+                _("A selected household has no bank card on record: pay it in cash."),
+            ),
         )
-        self.batch_button.setEnabled(self.year_combo.currentData() is not None)
+        gate(
+            self.batch_button,
+            ctx,
+            None,
+            (
+                self.year_combo.currentData() is not None,
+                _("No distribution has been committed yet."),
+            ),
+        )
 
     def pay(self, method: str) -> None:
         rows = [r for r in self.selected_rows() if r.paid_on is None]
@@ -1034,11 +1054,15 @@ class DistributionView(View):
 
     def update_actions(self) -> None:
         y = self.selected_year()
-        self.wizard_button.setEnabled(
-            bool(self.ctx.org_id) and self.ctx.can(Permission.PREPARE_PLAN)
-        )
-        self.reverse_button.setEnabled(
-            y is not None and y.committed and self.ctx.can(Permission.RUN_DISTRIBUTION)
+        gate(self.wizard_button, self.ctx, Permission.PREPARE_PLAN, need_book(self.ctx))
+        gate(
+            self.reverse_button,
+            self.ctx,
+            Permission.RUN_DISTRIBUTION,
+            (
+                y is not None and y.committed,
+                _("Select a year whose distribution is committed first."),
+            ),
         )
         self.chart.set_result(None)
         self.figures.setText("")

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from coopledger.services import accounts, backup, settings, users
 from coopledger.services.users import UserInfo
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book, permission_reason
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel
 from coopledger.ui.views.base import View, button, status_message
@@ -84,7 +86,7 @@ class SettingsView(View):
         # backups
         self.backup_folder = QLabel()
         self.backup_folder.setObjectName("backupFolder")
-        choose = button(_("Choose folder…"), "chooseBackupFolder")
+        self.choose_button = choose = button(_("Choose folder…"), "chooseBackupFolder")
         choose.clicked.connect(self.choose_backup_folder)
         self.backup_button = button(_("Back up now…"), "backupNow")
         self.backup_button.clicked.connect(lambda: self.backup_now())
@@ -112,7 +114,7 @@ class SettingsView(View):
         uf.addWidget(self.add_user_button)
 
         # books
-        new_book = button(_("New book…"), "newBook")
+        self.new_book_button = new_book = button(_("New book (建账向导)…"), "newBook")
         new_book.clicked.connect(self.new_book)
         books_box = QGroupBox(_("Books in this ledger"))
         of = QHBoxLayout(books_box)
@@ -145,12 +147,20 @@ class SettingsView(View):
             if self.ctx.org
             else _("This book")
         )
+        ctx = self.ctx
+        # A book's settings belong to whoever prepares its plans, else to the administrator.
+        book_why = permission_reason(ctx, Permission.PREPARE_PLAN) and permission_reason(
+            ctx, Permission.MANAGE_SETTINGS
+        )
         for key, edit in self.edits.items():
             edit.setText(settings.get_setting(ledger, key, org) if org else "")
-            edit.setEnabled(bool(org))
+            gate(edit, ctx, None, need_book(ctx), (not book_why, book_why))
+        gate(self.save_settings_button, ctx, None, need_book(ctx), (not book_why, book_why))
+        gate(self.language, ctx, Permission.MANAGE_SETTINGS)
+        gate(self.choose_button, ctx, Permission.MANAGE_SETTINGS)
         folder = backup.backup_folder(ledger)
         self.backup_folder.setText(str(folder) if folder else _("(none chosen)"))
-        self.backup_button.setEnabled(self.ctx.can(Permission.BACKUP))
+        gate(self.backup_button, ctx, Permission.BACKUP)
         try:
             people = users.list_users(ledger)
         except DomainError:
@@ -161,15 +171,14 @@ class SettingsView(View):
                 _("You are {user} ({role}).").format(user=ledger.user, role=role_name(ledger.role))
             )
             self.add_user_button.setText(_("Add user…"))
-            self.add_user_button.setEnabled(self.ctx.can(Permission.MANAGE_USERS))
         else:
             self.users_note.setText(
                 _(
-                    "Single-user mode: anyone who opens the file may do everything. Create an administrator to require log-in and roles."
+                    "Single-user mode: nobody logs in and whoever opens the file may do everything. When two or more people keep the books, set the people up: the accountant prepares vouchers, the reviewer posts them, the administrator adds people."
                 )
             )
-            self.add_user_button.setText(_("Create the administrator…"))
-            self.add_user_button.setEnabled(not ledger.readonly)
+            self.add_user_button.setText(_("Set the people up…"))
+        gate(self.add_user_button, ctx, Permission.MANAGE_USERS)
 
     def _language_changed(self) -> None:
         lang = self.language.currentData()
@@ -240,13 +249,25 @@ class SettingsView(View):
             title=_("Backing up…"),
         )
 
-    def add_user(self) -> None:
-        dialog = UserDialog(self.ctx, first=not self.users_model.rows, parent=self)
+    def add_user(self) -> QDialog:
+        """Add a person; on a ledger without users, set the first people up together (an
+        administrator alone would leave nobody who may keep the books)."""
+        if not self.users_model.rows:
+            from coopledger.ui.people import PeopleDialog
+
+            dialog: QDialog = PeopleDialog(self.ctx, self)
+        else:
+            dialog = UserDialog(self.ctx, first=False, parent=self)
         dialog.open()
+        return dialog
 
     def new_book(self) -> None:
-        dialog = NewBookDialog(self.ctx, self)
-        dialog.open()
+        """A new book goes through the set-up wizard (chart, period, accounts, balances)."""
+        start = getattr(self.window(), "start_setup", None)
+        if callable(start):
+            start()
+        else:
+            NewBookDialog(self.ctx, self).open()
 
 
 class UserDialog(FormDialog):

@@ -36,6 +36,7 @@ from coopledger.services.statements import YearStatements, year_statements
 from coopledger.services.yearend import YearCheck
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate
 from coopledger.ui.models import Column, Index, ListTableModel
 from coopledger.ui.views.base import View, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
@@ -192,9 +193,20 @@ class StatementsView(View):
         self.state.setText(
             _("{year}: {state}; {figures}").format(year=st.year, state=state, figures=figures)
         )
-        self.close_button.setEnabled(not closed and self.ctx.can(Permission.CLOSE_PERIOD))
-        self.reopen_button.setEnabled(closed and self.ctx.can(Permission.REOPEN_YEAR))
-        self.print_button.setEnabled(self.ctx.can(Permission.PRINT))
+        ctx = self.ctx
+        gate(
+            self.close_button,
+            ctx,
+            Permission.CLOSE_PERIOD,
+            (not closed, _("{year} is closed already.").format(year=st.year)),
+        )
+        gate(
+            self.reopen_button,
+            ctx,
+            Permission.REOPEN_YEAR,
+            (closed, _("{year} is not closed.").format(year=st.year)),
+        )
+        gate(self.print_button, ctx, Permission.PRINT)
 
     def form_model(self, kind: str) -> FormModel | None:
         """The table model of a form (for tests)."""
