@@ -125,7 +125,7 @@ class StepPage(QWizardPage):
             self.done(result)
             self._passed = True
             # Outside this callback: QWizard must not re-enter next() from validatePage.
-            QTimer.singleShot(0, self.w.next)
+            QTimer.singleShot(0, self.go_on)
 
         def failed(exc: BaseException) -> None:
             self.w.set_busy(False)
@@ -136,6 +136,10 @@ class StepPage(QWizardPage):
 
     def recheck(self) -> None:
         self.completeChanged.emit()
+
+    def go_on(self) -> None:
+        """Go to the next step (the write has committed)."""
+        self.w.next()
 
 
 # -- 1. the organisation and its chart -----------------------------------------------------
@@ -821,6 +825,9 @@ class DonePage(StepPage):
         ledger, org = self.ctx.ledger, self.w.org_id
         return lambda: setup.finish_setup(ledger, org)
 
+    def go_on(self) -> None:
+        self.w.accept()  # Finish: validatePage lets it through now
+
 
 def _outcome(outcome: str | None) -> str:
     return {
@@ -926,23 +933,6 @@ class SetupWizard(QWizard):
         why = _("Saving…") if self.busy else page.why_not()
         for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
             enable(self.button(which), not why, why)
-
-    def done(self, result: int) -> None:  # type: ignore[override]
-        if result == int(self.DialogCode.Accepted) and self.org_id:
-            page = self.pages["end"]
-            if not getattr(self, "_finished", False):
-                # Finish: note the set-up as done (in the background), then close.
-                self._finished = True
-                work = page.work()
-
-                def closed(_r: object) -> None:
-                    QWizard.done(self, result)
-
-                self.ctx.runner.run(
-                    work, on_done=closed, on_error=lambda exc: errors.show_error(self, exc)
-                )
-                return
-        super().done(result)
 
 
 def start_setup(ctx: AppContext, parent: QWidget, org_id: int = 0) -> SetupWizard:

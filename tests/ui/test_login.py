@@ -43,5 +43,5 @@ def test_an_empty_user_name_is_asked_for_in_the_windows_words(qtbot: QtBot, staf
     dialog.try_login()
     assert dialog.ledger is None
     text = dialog.message.text()
-    assert text == "请输入登录名。"
+    assert text == "请输入用户名。"
     assert "--user" not in text and "user" not in text.lower()
