@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -185,12 +185,28 @@ def add_user(
 
 
 @dataclass(frozen=True)
+class PreparedPassword:
+    """A password already checked and hashed by `prepare_password`: a form hashes each
+    password while the next one is typed (argon2 is slow on purpose), so that creating the
+    people does not keep them waiting."""
+
+    hashed: str = field(repr=False)
+
+
+def prepare_password(password: str) -> PreparedPassword:
+    """Check a new password (length) and hash it, ahead of `create_staff`."""
+    _check_password(password)
+    return PreparedPassword(hash_password(password))
+
+
+@dataclass(frozen=True)
 class NewUser:
-    """A person to add: user name, role, password and the name shown on papers."""
+    """A person to add: user name, role, password (typed, or prepared ahead) and the name
+    shown on papers."""
 
     username: str
     role: str
-    password: str
+    password: str | PreparedPassword = field(repr=False)
     display_name: str = ""
 
 
@@ -213,7 +229,8 @@ def create_staff(
         try:
             username = _check_username(p.username)
             _check_role(p.role)
-            _check_password(p.password)
+            if not isinstance(p.password, PreparedPassword):
+                _check_password(p.password)
         except DomainError as exc:
             raise DomainError(f"people[{i}].{exc.path}", exc.message, **exc.params) from exc
         if username in names:
@@ -230,12 +247,17 @@ def create_staff(
         )
     if continue_as is not None and continue_as not in names:
         raise DomainError("continue_as", N_("There is no user {user}."), user=continue_as)
-    # argon2 is slow on purpose: hash every password at once, before the transaction.
+    # argon2 is slow on purpose: hash the passwords not prepared ahead at once, before the
+    # transaction.
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=max(1, len(checked))) as pool:
-        hashes = list(pool.map(hash_password, [p.password for p in checked]))
-    hashed = dict(zip([p.username for p in checked], hashes, strict=True))
+    typed = [p for p in checked if not isinstance(p.password, PreparedPassword)]
+    with ThreadPoolExecutor(max_workers=max(1, len(typed))) as pool:
+        hashes = list(pool.map(hash_password, [str(p.password) for p in typed]))
+    hashed = dict(zip([p.username for p in typed], hashes, strict=True))
+    for p in checked:
+        if isinstance(p.password, PreparedPassword):
+            hashed[p.username] = p.password.hashed
     checked.sort(key=lambda p: p.role != ADMIN)  # the administrator first
     made: list[UserInfo] = []
     with ledger.write() as tx:
@@ -244,7 +266,7 @@ def create_staff(
                 "people", N_("This ledger already has users; an administrator adds more.")
             )
         for p in checked:
-            user = _insert(tx, p.username, p.role, p.password, p.display_name, hashed[p.username])
+            user = _insert(tx, p.username, p.role, "", p.display_name, hashed[p.username])
             tx.log(
                 "create first administrator" if p.role == ADMIN else "add user",
                 entity="app_user",

@@ -66,7 +66,7 @@ MAX_IMAGE_WIDTH = 760
 def help_link(key: str) -> str:
     """The "how do I" line of a task as rich text: a link that opens its section."""
     question, section = VIEW_HELP[key]
-    return f'<a href="help:{section}">{_("How do I…")} {_(question)}</a>'
+    return f'<a href="help:{section}">{_(question)}</a>'
 
 
 class HelpWindow(QDialog):

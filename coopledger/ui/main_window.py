@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -109,21 +109,22 @@ class MainWindow(QMainWindow):
 
         self._empty = EmptyLedgerPanel(lambda: self.start_setup(), lambda: self.import_book())
         self.stack.addWidget(self._empty)
-        # the view's "how do I" line: a link to its section of the user guide
+        # the view's "how do I" line, at the right of the toolbar: a link to its section of
+        # the user guide
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
         self.help_line = QLabel()
         self.help_line.setObjectName("helpLine")
         self.help_line.linkActivated.connect(
             lambda link: self.show_help(link.removeprefix("help:"))
         )
+        toolbar.addWidget(self.help_line)
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(4, 4, 4, 0)
         row.addWidget(self.nav)
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.help_line, 0, Qt.AlignmentFlag.AlignRight)
-        column.addWidget(self.stack, 1)
-        row.addLayout(column, 1)
+        row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
         self.nav.currentRowChanged.connect(self._nav_changed)
 

@@ -9,6 +9,9 @@ window where every bookkeeping button is grey."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,7 +33,7 @@ from coopledger.domain.roles import role_name
 from coopledger.domain.vocabulary import Permission, Role
 from coopledger.i18n import _
 from coopledger.services import users
-from coopledger.services.users import NewUser, UserInfo
+from coopledger.services.users import NewUser, PreparedPassword, UserInfo
 from coopledger.ui import errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import gate
@@ -120,6 +123,11 @@ class PeopleForm(QWidget):
         layout.addStretch(1)
         self.single.toggled.connect(self._edited)
         self._touched = False
+        # Each password is hashed in the background once it is typed twice alike, while the
+        # next is typed: argon2 takes a tenth of a second or more per password, on purpose.
+        self._hashing: dict[str, Future[PreparedPassword]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self.destroyed.connect(lambda *_a: self._stop_hashing())
         self._edited()
 
     def is_single(self) -> bool:
@@ -165,8 +173,36 @@ class PeopleForm(QWidget):
             return exc.describe(_)
         return ""
 
+    def _prepare(self) -> None:
+        for role, _default, _duty in STAFF_ROWS:
+            pw, pw2 = (self.edits[(role, k)].text() for k in ("password", "password2"))
+            if len(pw) >= MIN_PASSWORD and pw == pw2 and pw not in self._hashing:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(max_workers=2)
+                self._hashing[pw] = self._pool.submit(users.prepare_password, pw)
+
+    def _stop_hashing(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def prepared(self, people: list[NewUser]) -> list[NewUser]:
+        """``people`` with the passwords hashed ahead where they are (waiting for those still
+        being hashed: call it in the background)."""
+        out = []
+        for p in people:
+            future = self._hashing.get(str(p.password))
+            if future is not None:
+                try:
+                    p = replace(p, password=future.result())
+                except Exception:  # hashed again by the service, which says what is wrong
+                    pass
+            out.append(p)
+        return out
+
     def _edited(self, *_a: object) -> None:
         self.box.setEnabled(not self.is_single())
+        if not self.is_single():
+            self._prepare()
         if self.sender() is not None and self.sender() is not self.single:
             self._touched = True
         problem = self.problem()
@@ -186,7 +222,7 @@ def create_people(ctx: AppContext, form: PeopleForm, on_done: object, on_error: 
         on_done(made)  # type: ignore[operator]
 
     ctx.runner.run(
-        lambda: users.create_staff(ledger, people, continue_as=accountant),
+        lambda: users.create_staff(ledger, form.prepared(people), continue_as=accountant),
         on_done=done,
         on_error=on_error,  # type: ignore[arg-type]
         title=_("Setting the people up…"),

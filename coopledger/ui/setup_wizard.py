@@ -51,7 +51,7 @@ from coopledger.ui.views.chart import OpeningBalancesWidget
 __all__ = ["PAGE_IDS", "SetupWizard", "start_setup"]
 
 #: The wizard's size: it must fit a 1366×768 screen above a taskbar (1366×728 with its frame).
-WIZARD_SIZE = (1000, 640)
+WIZARD_SIZE = (1080, 640)
 
 
 def _note(text: str) -> QLabel:
@@ -652,7 +652,7 @@ class MembersPage(StepPage):
                 )
                 self.result.setStyleSheet("color: #b00000;")
                 for e in report.errors:
-                    self.problems.addItem(errors.message_for(e))
+                    self.problems.addItem(e.describe(_))  # names the row and the column
             else:
                 self.checked_rows = report.count
                 self.result.setText(
@@ -722,6 +722,13 @@ class OpeningPage(StepPage):
         group.addButton(self.carry)
         self.carry.setChecked(True)
         self.balances = OpeningBalancesWidget(wizard.ctx)
+        # Narrower name and amount columns: the two tables side by side in the wizard.
+        for table, widths in (
+            (self.balances.accounts, (70, 150, 40, 110, 110)),
+            (self.balances.members, (70, 100, 110, 110)),
+        ):
+            for i, width in enumerate(widths):
+                table.setColumnWidth(i, width)
         self.balances.changed.connect(self.recheck)
         self.balances.posted.connect(lambda _vid: self.recheck())
         self.fresh.toggled.connect(self._mode)

@@ -154,3 +154,20 @@ def test_another_person_takes_over_an_open_ledger(ledger_path: Path) -> None:
         assert verify(led).ok
     finally:
         led.close()
+
+
+def test_passwords_hashed_ahead_log_in_like_typed_ones(ledger_path: Path) -> None:
+    from coopledger.services.users import prepare_password
+
+    with pytest.raises(DomainError) as e:
+        prepare_password("short")
+    assert e.value.path == "password"
+    prepared = prepare_password("kuaiji-pw")
+    assert "kuaiji-pw" not in repr(prepared) and prepared.hashed not in repr(prepared)
+    led = open_ledger(ledger_path, user="setup", create=True)
+    people = [NewUser("kuaiji", "accountant", prepared, "张会计"), *STAFF[1:]]
+    create_staff(led, people)
+    led.close()
+    again = open_ledger(ledger_path, user="kuaiji", password="kuaiji-pw")
+    assert again.role == "accountant"
+    again.close()
