@@ -107,7 +107,9 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("views")
         from coopledger.ui.setup_wizard import EmptyLedgerPanel
 
-        self._empty = EmptyLedgerPanel(lambda: self.start_setup(), lambda: self.import_book())
+        self._empty = EmptyLedgerPanel(
+            self.ctx, lambda: self.start_setup(), lambda: self.import_book()
+        )
         self.stack.addWidget(self._empty)
         # the view's "how do I" line, at the right of the toolbar: a link to its section of
         # the user guide

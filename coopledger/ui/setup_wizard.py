@@ -957,6 +957,7 @@ class EmptyLedgerPanel(QWidget):
 
     def __init__(
         self,
+        ctx: AppContext,
         on_setup: Callable[[], object],
         on_import: Callable[[], object],
         parent: QWidget | None = None,
@@ -976,6 +977,9 @@ class EmptyLedgerPanel(QWidget):
         self.import_button = QPushButton(_("Import a book file…"))
         self.import_button.setObjectName("emptyImport")
         self.import_button.clicked.connect(lambda: on_import())
+        read_only = _("The ledger is open read-only: nothing can be changed in this window.")
+        for b in (self.setup_button, self.import_button):
+            enable(b, not ctx.ledger.readonly, read_only)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.setup_button)
@@ -991,11 +995,13 @@ class EmptyLedgerPanel(QWidget):
 
 def books_to_set_up(ctx: AppContext) -> int | None:
     """What the window should open the wizard on when it starts: 0 for a new book (the ledger
-    holds none), a book whose set-up was left unfinished, or None (nothing to do, or the
-    ledger is read-only)."""
+    holds none), a book whose set-up was left unfinished (when the user is the one to finish
+    it: who may prepare vouchers), or None (nothing to do, or the ledger is read-only)."""
     if ctx.ledger.readonly:
         return None
     if not accounts.list_organisations(ctx.ledger):
         return 0
+    if not ctx.can(Permission.PREPARE_VOUCHER):
+        return None  # a reviewer or the administrator is not asked at every start
     unfinished = setup.unfinished_books(ctx.ledger)
     return unfinished[0] if unfinished else None

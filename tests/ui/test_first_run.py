@@ -297,3 +297,44 @@ def test_the_wizard_left_halfway_resumes_where_it_stopped(
     assert again.ctx.org.name == "下寨村股份经济合作社"  # type: ignore[attr-defined]
     assert setup.first_period(ledger, org) == (2024, 1)
     assert count_rows(ledger, org, MemberFilter()) == 0
+
+
+def test_settings_sets_the_working_people_up_not_just_an_administrator(
+    qtbot: QtBot, window: object, lotus: Ledger
+) -> None:
+    from coopledger.services.users import list_users
+    from coopledger.ui.people import PeopleDialog
+
+    settings = window.show_view("settings")  # type: ignore[attr-defined]
+    assert settings.add_user_button.text() == "设置用户…"
+    dialog = settings.add_user()
+    assert isinstance(dialog, PeopleDialog)
+    assert too_big() == []
+    assert not dialog.ok.isEnabled() and reason_shown(dialog.ok)
+    dialog.form.set_person("accountant", "张会计", "kuaiji", "kuaiji-pw")
+    dialog.form.set_person("reviewer", "李审核", "shenhe", "shenhe-pw")
+    assert not dialog.ok.isEnabled()  # the administrator's row is still empty
+    assert "管理员" in reason_shown(dialog.ok)
+    dialog.form.set_person("admin", "王主任", "admin", "admin-pw")
+    assert dialog.ok.isEnabled(), reason_shown(dialog.ok)
+    dialog.submit()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert {u.role for u in list_users(lotus)} == {"admin", "accountant", "reviewer"}
+    # the window goes on as the accountant: the bookkeeping buttons stay usable
+    assert (lotus.user, lotus.role) == ("kuaiji", "accountant")
+    vouchers = window.show_view("vouchers")  # type: ignore[attr-defined]
+    assert vouchers.new_button.isEnabled()
+    assert settings.add_user_button.text() == "新增用户…"
+    assert not settings.add_user_button.isEnabled()
+    assert "管理员" in reason_shown(settings.add_user_button)
+
+
+def test_a_second_book_goes_through_the_wizard_too(qtbot: QtBot, window: object) -> None:
+    assert window.__dict__.get("setup_wizard") is None  # a set-up book: no wizard at start
+    window.show_view("settings").new_book()  # type: ignore[attr-defined]
+    wizard = the_wizard(qtbot, window)
+    assert wizard.currentId() == PAGE_IDS["organisation"]
+    type_into(qtbot, wizard.page_named("organisation").name, "山邑村第二专业合作社")
+    go_on(qtbot, wizard, "period")
+    assert window.ctx.org.name == "山邑村第二专业合作社"  # type: ignore[attr-defined]
+    assert window.org_combo.count() == 2  # type: ignore[attr-defined]
