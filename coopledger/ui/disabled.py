@@ -14,13 +14,14 @@ the control is enabled.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWizard
 
 from coopledger.domain.roles import can, role_name, roles_with
 from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.ui.context import AppContext
 
-__all__ = ["enable", "gate", "need_book", "permission_reason", "reason_shown"]
+__all__ = ["enable", "explain_next", "gate", "need_book", "permission_reason", "reason_shown"]
 
 #: The dynamic property that keeps a control's own tooltip while a reason is shown.
 _BASE = "coopledgerBaseToolTip"
@@ -92,3 +93,26 @@ def reason_shown(control: QObject) -> str:
     base = str(control.property(_BASE) or "")
     tip = str(control.toolTip())  # type: ignore[attr-defined]
     return tip[len(base) :].strip() if base and tip.startswith(base) else tip.strip()
+
+
+def explain_next(wizard: QWizard) -> None:
+    """Make a wizard's Next and Finish buttons say why they are grey: each page may have a
+    ``why_not()`` method (what the step still needs); without one, a general word. Call once,
+    after the pages are added."""
+
+    def explain(*_a: object) -> None:
+        page = wizard.currentPage()
+        if page is None:
+            return
+        why_not = getattr(page, "why_not", None)
+        why = str(why_not()) if callable(why_not) else ""
+        complete = page.isComplete()
+        if not complete and not why:
+            why = _("Finish this step first (see the page).")
+        for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
+            enable(wizard.button(which), complete, why)
+
+    wizard.currentIdChanged.connect(explain)
+    for page_id in wizard.pageIds():
+        wizard.page(page_id).completeChanged.connect(explain)
+    explain()

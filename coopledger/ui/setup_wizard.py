@@ -43,7 +43,7 @@ from coopledger.services.accounts import ChartRow
 from coopledger.services.setup import SetupProgress
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
-from coopledger.ui.disabled import enable, gate, permission_reason
+from coopledger.ui.disabled import enable, explain_next, gate, permission_reason
 from coopledger.ui.help import help_link, open_help
 from coopledger.ui.people import PeopleForm, create_people
 from coopledger.ui.views.chart import OpeningBalancesWidget
@@ -91,10 +91,14 @@ class StepPage(QWizardPage):
 
     def why_not(self) -> str:
         """What is missing before the user may go on (empty: nothing)."""
+        return _("Saving…") if self.w.busy else self.needs()
+
+    def needs(self) -> str:
+        """What the step itself still needs (the pages say)."""
         return ""
 
     def isComplete(self) -> bool:
-        return not self.why_not() and not self.w.busy
+        return not self.why_not()
 
     def work(self) -> Callable[[], Any] | None:
         """The write this step makes when the user goes on."""
@@ -237,7 +241,7 @@ class OrganisationPage(StepPage):
             self.done_note.setText(_("This book is set up; go on to the next step."))
         self.done_note.setVisible(exists)
 
-    def why_not(self) -> str:
+    def needs(self) -> str:
         if self.w.org_id:
             return ""
         if not self.name.text().strip():
@@ -308,7 +312,7 @@ class PeriodPage(StepPage):
     def period(self) -> tuple[int, int]:
         return self.year.value(), int(self.month.currentData())
 
-    def why_not(self) -> str:
+    def needs(self) -> str:
         return permission_setup(self.ctx)
 
     def work(self) -> Callable[[], SetupProgress]:
@@ -366,7 +370,7 @@ class PeoplePage(StepPage):
             )
         self.existing.setVisible(bool(self.people))
 
-    def why_not(self) -> str:
+    def needs(self) -> str:
         if self.people:
             return ""
         if not self.form.is_single():
@@ -540,7 +544,7 @@ class AccountsPage(StepPage):
         outcome = "done" if any(r.level for r in self.rows) else "skipped"
         return lambda: setup.record_step(ledger, org, "accounts", outcome)
 
-    def why_not(self) -> str:
+    def needs(self) -> str:
         return permission_setup(self.ctx)
 
 
@@ -688,7 +692,7 @@ class MembersPage(StepPage):
             title=_("Importing…"),
         )
 
-    def why_not(self) -> str:
+    def needs(self) -> str:
         return permission_setup(self.ctx)
 
     def work(self) -> Callable[[], SetupProgress]:
@@ -748,7 +752,7 @@ class OpeningPage(StepPage):
     def initializePage(self) -> None:
         self.balances.load()
 
-    def why_not(self) -> str:
+    def needs(self) -> str:
         if self.fresh.isChecked() or self.balances.has_opening:
             return permission_setup(self.ctx)
         why = permission_reason(self.ctx, Permission.PREPARE_VOUCHER)
@@ -889,7 +893,6 @@ class SetupWizard(QWizard):
         for key, page in self.pages.items():
             page.setObjectName(f"setup_{key}")
             self.setPage(PAGE_IDS[key], page)
-            page.completeChanged.connect(self._explain_next)
         self.currentIdChanged.connect(self._page_shown)
         self.resize(*WIZARD_SIZE)
         self.setMinimumSize(800, 560)
@@ -898,6 +901,7 @@ class SetupWizard(QWizard):
         self._t0: float | None = None
         self._from = ""
         self.resume()
+        explain_next(self)
 
     def resume(self) -> None:
         """Start at the first step not done (the first page for a new book)."""
@@ -918,28 +922,17 @@ class SetupWizard(QWizard):
         page = self.currentPage()
         if isinstance(page, StepPage):
             page.recheck()
-        if busy:
-            enable(self.button(QWizard.WizardButton.NextButton), False, _("Saving…"))
 
     def started_step(self) -> None:
         self._t0 = time.perf_counter()
         self._from = self.current_step()
 
     def _page_shown(self, _id: int) -> None:
-        self._explain_next()
         if self._t0 is not None:
             t0, step = self._t0, self._from
             self._t0 = None
             # Measured once the new page has been laid out and painted.
             QTimer.singleShot(0, lambda: self.timings.append((step, time.perf_counter() - t0)))
-
-    def _explain_next(self) -> None:
-        page = self.currentPage()
-        if not isinstance(page, StepPage):
-            return
-        why = _("Saving…") if self.busy else page.why_not()
-        for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
-            enable(self.button(which), not why, why)
 
 
 def start_setup(ctx: AppContext, parent: QWidget, org_id: int = 0) -> SetupWizard:

@@ -116,3 +116,32 @@ def test_every_grey_button_says_why_for_each_role(
             window.close()  # type: ignore[attr-defined]
         finally:
             led.close()
+
+
+def test_a_forms_grey_save_names_the_field_to_fix(qtbot: QtBot, window: object) -> None:
+    from tests.ui.conftest import type_into
+
+    dialog = window.show_view("members").add_member()  # type: ignore[attr-defined]
+    assert not dialog.save_button.isEnabled()
+    why = reason_shown(dialog.save_button)
+    assert "：" in why, why  # "<the field>：<what is wrong>"
+    name = dialog.fields["name"].widget
+    type_into(qtbot, name, "苏子明")
+    if dialog.save_button.isEnabled():
+        assert reason_shown(dialog.save_button) == ""
+
+
+def test_a_wizards_grey_next_says_what_the_step_needs(qtbot: QtBot, demo: object) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    from coopledger.ui.views.distribution import DistributionWizard
+    from tests.ui.conftest import make_window
+
+    window = make_window(qtbot, demo)
+    wizard = DistributionWizard(window.ctx, window, year=2014)  # type: ignore[attr-defined]
+    qtbot.addWidget(wizard)
+    wizard.show()
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert wizard.year_page.selected().committed  # 2014 is committed in the demo
+    assert not next_button.isEnabled()
+    assert "冲销" in reason_shown(next_button)

@@ -45,7 +45,7 @@ from coopledger.services.views import SlipFilter, YearState
 from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
-from coopledger.ui.disabled import gate, need_book
+from coopledger.ui.disabled import explain_next, gate, need_book
 from coopledger.ui.models import Column, ListTableModel, Source
 from coopledger.ui.views.base import (
     TableView,
@@ -236,6 +236,16 @@ class YearPage(QWizardPage):
     def isComplete(self) -> bool:
         y = self.selected()
         return y is not None and not y.committed
+
+    def why_not(self) -> str:
+        y = self.selected()
+        if y is None:
+            return _("Choose a year first.")
+        if y.committed:
+            return _(
+                "This year's distribution is committed; to change it, reverse it first (收益分配 view)."
+            )
+        return ""
 
 
 def _rate(field: str) -> Any:
@@ -498,6 +508,13 @@ class PlanPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.plan is not None and not self._saving
 
+    def why_not(self) -> str:
+        if self._saving:
+            return _("Saving…")
+        if self.plan is None:
+            return _("The plan has mistakes: see the messages in red.")
+        return ""
+
     def validatePage(self) -> bool:
         if self._saved:
             return True
@@ -621,6 +638,9 @@ class PreviewPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.preview is not None
 
+    def why_not(self) -> str:
+        return "" if self.preview is not None else _("The preview is not ready (see the page).")
+
 
 class CommitPage(QWizardPage):
     """Commit: post the vouchers, all or nothing."""
@@ -702,6 +722,9 @@ class CommitPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.committed
+
+    def why_not(self) -> str:
+        return "" if self.committed else _("Commit the distribution first (the button above).")
 
 
 class PrintPage(QWizardPage):
@@ -786,6 +809,7 @@ class DistributionWizard(QWizard):
             self.addPage(page)
         self.year_page.load(views.distribution_years(ctx.ledger, ctx.org_id), year)
         self.currentIdChanged.connect(self._page_changed)
+        explain_next(self)  # a grey Next says what the step still needs
         self.resize(1000, 720)
 
     @property
