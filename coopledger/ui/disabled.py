@@ -111,6 +111,11 @@ def explain_next(wizard: QWizard) -> None:
             why = _("Finish this step first (see the page).")
         for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
             enable(wizard.button(which), complete, why)
+        enable(
+            wizard.button(QWizard.WizardButton.BackButton),
+            len(wizard.visitedIds()) > 1,
+            _("There is no step before this one to go back to."),
+        )
 
     wizard.currentIdChanged.connect(explain)
     for page_id in wizard.pageIds():

@@ -98,6 +98,8 @@ def test_from_an_empty_ledger_to_a_first_posted_voucher(
     next_button = wizard.button(QWizard.WizardButton.NextButton)
     assert not next_button.isEnabled()
     assert "名称" in reason_shown(next_button)
+    back = wizard.button(QWizard.WizardButton.BackButton)
+    assert not back.isEnabled() and reason_shown(back)
     type_into(qtbot, page.name, "上寨村股份经济合作社")
     assert page.village_chart.isChecked()  # a 股份经济合作社 keeps the village chart
     type_into(qtbot, page.township, "山邑镇")
