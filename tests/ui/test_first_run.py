@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from coopledger.services import setup
@@ -20,12 +20,8 @@ from coopledger.services.views import MemberFilter, VoucherFilter, count_rows, p
 from coopledger.ui.disabled import reason_shown
 from coopledger.ui.setup_wizard import PAGE_IDS, SetupWizard
 from coopledger.ui.views.voucher_editor import ACCOUNT, CREDIT, DEBIT
-from tests.ui.conftest import make_window, type_into
+from tests.ui.conftest import make_window, too_big, type_into
 
-#: The screen the program must fit: 1366×768 less a 40 px taskbar.
-SCREEN_W, SCREEN_H = 1366, 728
-#: Offscreen windows have no frame; on a desktop a title bar about this tall is added.
-TITLE_BAR = 32
 #: A wizard step (Next pressed → next page shown) must take at most 0.3 s (issue 16); the
 #: tests run on a shared, loaded machine, so they only catch a step gone badly wrong.
 STEP_LIMIT_IN_TESTS = 1.5
@@ -36,19 +32,6 @@ ROSTER = (
     "赵英王,大村小组,,13800000002\n"
     "罗才友,大村小组,,\n"
 )
-
-
-def too_big() -> list[str]:
-    """Every visible top-level window that would not fit the screen (with its frame)."""
-    out = []
-    for w in QApplication.topLevelWidgets():
-        if not w.isVisible() or w.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup):
-            continue
-        outer = w.frameGeometry()
-        height = outer.height() + (TITLE_BAR if outer == w.geometry() else 0)
-        if outer.width() > SCREEN_W or height > SCREEN_H:
-            out.append(f"{w.objectName() or type(w).__name__} {outer.width()}×{height}")
-    return out
 
 
 def the_wizard(qtbot: QtBot, window: object) -> SetupWizard:

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from coopledger.paths import user_guide
 from coopledger.ui.help import VIEW_HELP, HelpWindow
 from coopledger.ui.main_window import TASKS
-from tests.ui.test_first_run import too_big
+from tests.ui.conftest import too_big
 
 
 def test_the_guide_is_shipped_and_has_every_section_a_view_names(qtbot: QtBot) -> None:
