@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from coopledger.domain.errors import DomainError
+from coopledger.domain.errors import DomainError, DomainErrors
 from coopledger.domain.roles import role_name
 from coopledger.domain.vocabulary import Chart, Permission
 from coopledger.i18n import _, term
@@ -59,6 +59,14 @@ def _note(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #444;")
     return label
+
+
+def _say(exc: BaseException) -> str:
+    """What a step tells the user about a failed write: a domain error with the field or row
+    it names (``科目余额!3.debit: …``), anything else as the window's apology."""
+    if isinstance(exc, DomainError) and not isinstance(exc, DomainErrors):
+        return exc.describe(_)
+    return errors.message_for(exc)
 
 
 def _error_label() -> QLabel:
@@ -118,7 +126,7 @@ class StepPage(QWizardPage):
         try:
             work = self.work()
         except DomainError as exc:
-            self.error.setText(errors.message_for(exc))
+            self.error.setText(_say(exc))
             return False
         if work is None:
             return True
@@ -133,7 +141,7 @@ class StepPage(QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self.w.set_busy(False)
-            self.error.setText(errors.message_for(exc))
+            self.error.setText(_say(exc))
 
         self.ctx.runner.run(work, on_done=finished, on_error=failed, title=_("Set-up wizard") + "…")
         return False
@@ -419,7 +427,8 @@ class PeoplePage(StepPage):
 
     def _failed(self, exc: BaseException) -> None:
         self.w.set_busy(False)
-        self.error.setText(errors.message_for(exc))
+        self.initializePage()  # the people may have been made before the note failed
+        self.error.setText(_say(exc))
 
 
 # -- 4. sub-accounts -----------------------------------------------------------------------

@@ -323,3 +323,31 @@ def test_a_second_book_goes_through_the_wizard_too(qtbot: QtBot, window: object)
     go_on(qtbot, wizard, "period")
     assert window.ctx.org.name == "山邑村第二专业合作社"  # type: ignore[attr-defined]
     assert window.org_combo.count() == 2  # type: ignore[attr-defined]
+
+
+def test_a_refused_opening_entry_keeps_the_step_and_names_the_row(
+    qtbot: QtBot, empty_ledger: Ledger
+) -> None:
+    window = make_window(qtbot, empty_ledger)
+    wizard = the_wizard(qtbot, window)
+    type_into(qtbot, wizard.page_named("organisation").name, "上寨村股份经济合作社")
+    for step in ("period", "people"):
+        go_on(qtbot, wizard, step)
+    wizard.page_named("people").form.single.setChecked(True)
+    for step in ("accounts", "members", "opening"):
+        go_on(qtbot, wizard, step)
+    page = wizard.page_named("opening")
+    balances = page.balances
+    balances.set_amount("101", debit="500")
+    row = balances.add_member_row("113", "H9999", 0, 0)  # no such household
+    balances.members.item(row, 3).setText("500")
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert next_button.isEnabled(), reason_shown(next_button)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(page.error.text()))
+    assert "H9999" in page.error.text()
+    assert wizard.currentId() == PAGE_IDS["opening"]
+    assert next_button.isEnabled()  # fix it and go on
+    org = window.ctx.org_id  # type: ignore[attr-defined]
+    assert page_rows(empty_ledger, org, VoucherFilter()) == []
+    assert setup.read_progress(empty_ledger, org).next_step() == "opening"  # type: ignore[union-attr]
