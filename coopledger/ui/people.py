@@ -71,7 +71,7 @@ class PeopleForm(QWidget):
         group.addButton(self.single)
         group.addButton(self.staff)
         self.staff.setChecked(True)
-        single_note = QLabel(
+        self.single_note = single_note = QLabel(
             _(
                 "Single-user mode: nobody logs in and whoever opens the file may do everything; the audit trail names the computer's user. Choose it only when one person works on this PC alone. People can be added later in Settings."
             )
@@ -240,8 +240,8 @@ class PeopleDialog(QDialog):
         self.setWindowTitle(_("Set the people up"))
         self.form = PeopleForm()
         self.form.staff.setChecked(True)
-        self.form.single.hide()
-        self.form.staff.hide()
+        for w in (self.form.single, self.form.staff, self.form.single_note):
+            w.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -285,6 +285,7 @@ class SwitchUserDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("SwitchUserDialog")
         self.setWindowTitle(_("Switch user"))
+        self.setMinimumWidth(380)
         ledger = ctx.ledger
         self.user_edit = QLineEdit()
         self.user_edit.setObjectName("switchUser")
