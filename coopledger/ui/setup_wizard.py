@@ -61,14 +61,6 @@ def _note(text: str) -> QLabel:
     return label
 
 
-def _say(exc: BaseException) -> str:
-    """What a step tells the user about a failed write: a domain error with the field or row
-    it names (``科目余额!3.debit: …``), anything else as the window's apology."""
-    if isinstance(exc, DomainError) and not isinstance(exc, DomainErrors):
-        return exc.describe(_)
-    return errors.message_for(exc)
-
-
 def _error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("stepError")
@@ -115,6 +107,10 @@ class StepPage(QWizardPage):
     def done(self, result: Any) -> None:
         """The write has committed (on the window's thread)."""
 
+    def say(self, exc: BaseException) -> str:
+        """What the step tells the user about a failed write."""
+        return errors.message_for(exc)
+
     def validatePage(self) -> bool:
         if self._passed:
             self._passed = False
@@ -126,7 +122,7 @@ class StepPage(QWizardPage):
         try:
             work = self.work()
         except DomainError as exc:
-            self.error.setText(_say(exc))
+            self.error.setText(self.say(exc))
             return False
         if work is None:
             return True
@@ -141,7 +137,7 @@ class StepPage(QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self.w.set_busy(False)
-            self.error.setText(_say(exc))
+            self.error.setText(self.say(exc))
 
         self.ctx.runner.run(work, on_done=finished, on_error=failed, title=_("Set-up wizard") + "…")
         return False
@@ -428,7 +424,7 @@ class PeoplePage(StepPage):
     def _failed(self, exc: BaseException) -> None:
         self.w.set_busy(False)
         self.initializePage()  # the people may have been made before the note failed
-        self.error.setText(_say(exc))
+        self.error.setText(self.say(exc))
 
 
 # -- 4. sub-accounts -----------------------------------------------------------------------
@@ -788,6 +784,12 @@ class OpeningPage(StepPage):
 
     def done(self, result: Any) -> None:
         self.balances.load()
+
+    def say(self, exc: BaseException) -> str:
+        # The row it names (科目余额!3, 成员!1): the balances are typed in a table.
+        if isinstance(exc, DomainError) and not isinstance(exc, DomainErrors):
+            return exc.describe(_)
+        return errors.message_for(exc)
 
 
 # -- the end -------------------------------------------------------------------------------

@@ -319,7 +319,14 @@ def test_a_second_book_goes_through_the_wizard_too(qtbot: QtBot, window: object)
     window.show_view("settings").new_book()  # type: ignore[attr-defined]
     wizard = the_wizard(qtbot, window)
     assert wizard.currentId() == PAGE_IDS["organisation"]
-    type_into(qtbot, wizard.page_named("organisation").name, "山邑村第二专业合作社")
+    page = wizard.page_named("organisation")
+    type_into(qtbot, page.name, window.ctx.org.name)  # type: ignore[attr-defined]
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(page.error.text()))
+    assert "已经有" in page.error.text() or "已有" in page.error.text(), page.error.text()
+    assert "organisation.name" not in page.error.text()
+    assert wizard.currentId() == PAGE_IDS["organisation"]
+    type_into(qtbot, page.name, "山邑村第二专业合作社")
     go_on(qtbot, wizard, "period")
     assert window.ctx.org.name == "山邑村第二专业合作社"  # type: ignore[attr-defined]
     assert window.org_combo.count() == 2  # type: ignore[attr-defined]
