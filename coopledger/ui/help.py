@@ -64,8 +64,9 @@ MAX_IMAGE_WIDTH = 760
 
 
 def help_link(key: str) -> str:
-    """The "how do I" line of a task as rich text: a link that opens its section."""
-    question, section = VIEW_HELP[key]
+    """The "how do I" line of a task as rich text: a link that opens its section (a task
+    without its own line opens the guide at its start)."""
+    question, section = VIEW_HELP.get(key, (N_("User guide"), ""))
     return f'<a href="help:{section}">{_(question)}</a>'
 
 

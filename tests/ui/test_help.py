@@ -61,3 +61,9 @@ def test_a_missing_guide_is_said_in_the_window(qtbot: QtBot, tmp_path: Path) -> 
     assert "nowhere.md" in window.browser.toPlainText()
     assert window.show_section("凭证") is False
     QApplication.processEvents()
+
+
+def test_a_view_without_its_own_line_links_to_the_guide() -> None:
+    from coopledger.ui.help import help_link
+
+    assert help_link("no-such-view") == '<a href="help:">使用手册</a>'
