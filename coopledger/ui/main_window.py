@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.stack = QStackedWidget()
         self.stack.setObjectName("views")
-        from coopledger.ui.setup_wizard import EmptyLedgerPanel
+        from coopledger.ui.first_run import EmptyLedgerPanel
 
         self._empty = EmptyLedgerPanel(
             self.ctx, lambda: self.start_setup(), lambda: self.import_book()
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
             self.show_view("vouchers")
 
     def _first_run(self) -> None:
-        from coopledger.ui.setup_wizard import books_to_set_up
+        from coopledger.ui.first_run import books_to_set_up
 
         found = books_to_set_up(self.ctx)
         if found is not None and getattr(self, "setup_wizard", None) is None:
