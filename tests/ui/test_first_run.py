@@ -358,3 +358,32 @@ def test_a_refused_opening_entry_keeps_the_step_and_names_the_row(
     org = window.ctx.org_id  # type: ignore[attr-defined]
     assert page_rows(empty_ledger, org, VoucherFilter()) == []
     assert setup.read_progress(empty_ledger, org).next_step() == "opening"  # type: ignore[union-attr]
+
+
+def test_a_window_on_a_set_up_ledger_loads_no_wizard(lotus_template: Path, tmp_path: Path) -> None:
+    """The wizard brings the password hasher, the registers and the opening balances with it:
+    a window on a ledger that is set up (the usual start) must not pay for them."""
+    import shutil
+    import subprocess
+    import sys
+
+    ledger = tmp_path / "set-up.sqlite3"
+    shutil.copyfile(lotus_template, ledger)
+    code = (
+        "import sys\n"
+        "from coopledger.ui.app import make_app\n"
+        "from coopledger.services.ledger import open_ledger\n"
+        "from coopledger.ui.main_window import MainWindow\n"
+        "from PySide6.QtCore import QTimer\n"
+        "app = make_app()\n"
+        f"w = MainWindow(open_ledger({str(ledger)!r}))\n"
+        "w.show()\n"
+        "QTimer.singleShot(200, app.quit)\n"
+        "app.exec()\n"
+        "print([m for m in sys.modules if m.split('.')[0] == 'argon2' or m in "
+        "('coopledger.ui.setup_wizard', 'coopledger.ui.people', 'coopledger.services.users')])\n"
+        "print(getattr(w, 'setup_wizard', None))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-2:] == ["[]", "None"]
