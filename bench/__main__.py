@@ -40,6 +40,7 @@ AREAS: dict[str, str] = {
     "ui": "bench.ui:run",
     "postgres": "bench.postgres:run",
     "startup": "bench.startup:run",
+    "wizard": "bench.wizard:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.
 ON_REQUEST = ("township", "postgres")

@@ -46,3 +46,9 @@ def log_dir() -> Path:
     path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def user_guide() -> Path:
+    """The user guide shipped with the program (``docs/user-guide.md``, its pictures in
+    ``docs/img``), read by the window's Help."""
+    return project_root() / "docs" / "user-guide.md"

@@ -196,7 +196,9 @@ def test_spec_ships_resources_and_migrations(built: Built) -> None:
         "resources/fonts/OFL.txt",
         "db/alembic.ini",
         "db/env.py",
+        "docs/user-guide.md",
     ]
+    wanted += [f"docs/img/{p.name}" for p in (ROOT / "docs/img").glob("*.png")]
     wanted += [f"resources/charts/{p.name}" for p in (ROOT / "resources/charts").glob("*.json")]
     wanted += [f"resources/demo/{p.name}" for p in (ROOT / "resources/demo").glob("*.book.json")]
     wanted += [f"db/versions/{p.name}" for p in (ROOT / "db/versions").glob("*.py")]

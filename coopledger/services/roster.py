@@ -228,3 +228,13 @@ def import_roster(
         tx.track_inserted(f"import {what}", entity, rows, {"file": path.name, "rows": len(rows)})
         report.committed = True
     return report
+
+
+def write_member_template(path: Path) -> Path:
+    """An empty member roster (.xlsx) with the headers the import reads (户号 may be left
+    empty: codes are given in order)."""
+    from coopledger.formats.sheets import write_xlsx
+
+    headers = [names[0] for names in roster.MEMBER_COLUMNS.values()]
+    write_xlsx(path, headers, [], sheet_title="成员名册")
+    return path

@@ -4,6 +4,7 @@ once with its default and a translatable title."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -12,6 +13,9 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import BOOK_SETTINGS, MANAGE_SETTINGS
 from coopledger.services.ledger import Ledger
 from coopledger.store.models import Setting
+
+if TYPE_CHECKING:
+    from coopledger.store.uow import Tx
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,9 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         SettingSpec("language", "zh_CN", N_("Language"), per_book=False),
         SettingSpec("backup_folder", "", N_("Backup folder (e.g. a USB stick)"), per_book=False),
+        # Kept by the set-up wizard (services.setup), not typed in Settings.
+        SettingSpec("first_period", "", N_("First accounting period (YYYY-MM)")),
+        SettingSpec("setup_progress", "", N_("Progress of the set-up wizard")),
     )
 }
 
@@ -71,16 +78,23 @@ def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
         value = "" if limit is None else f"{limit // 100}.{limit % 100:02d}"
     oid = org_id if spec.per_book else 0
     with ledger.write(oid or None) as tx:
-        row = tx.session.get(Setting, (oid, key))
-        before = row.value if row else spec.default
-        if row is None:
-            row = Setting(org_id=oid, key=key, value=value)
-        row.value = value
-        tx.session.add(row)
-        tx.log(
-            "change setting",
-            entity="setting",
-            entity_id=key,
-            before={"value": before},
-            after={"value": value},
-        )
+        put_setting_in(tx, key, value, oid)
+
+
+def put_setting_in(tx: Tx, key: str, value: str, org_id: int = 0) -> None:
+    """Inside an open transaction (permission already checked): change a setting, audited."""
+    spec = SETTINGS[key]
+    oid = org_id if spec.per_book else 0
+    row = tx.session.get(Setting, (oid, key))
+    before = row.value if row else spec.default
+    if row is None:
+        row = Setting(org_id=oid, key=key, value=value)
+    row.value = value
+    tx.session.add(row)
+    tx.log(
+        "change setting",
+        entity="setting",
+        entity_id=key,
+        before={"value": before},
+        after={"value": value},
+    )

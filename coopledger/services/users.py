@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -112,14 +112,21 @@ def _get(tx: Tx, username: str) -> AppUser:
     return user
 
 
-def _insert(tx: Tx, username: str, role: str, password: str, display_name: str) -> AppUser:
+def _insert(
+    tx: Tx,
+    username: str,
+    role: str,
+    password: str,
+    display_name: str,
+    hashed: str | None = None,
+) -> AppUser:
     if find_user(tx.session, username) is not None:
         raise DomainError("username", N_("The user {user} already exists."), user=username)
     user = AppUser(
         username=username,
         display_name=display_name.strip(),
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hashed or hash_password(password),
         created_at=dt.datetime.now(dt.UTC),
     )
     tx.session.add(user)
@@ -175,6 +182,143 @@ def add_user(
         user = _insert(tx, username, role, password, display_name)
         tx.log("add user", entity="app_user", entity_id=user.id or "", after=user_state(user))
         return _info(user)
+
+
+@dataclass(frozen=True)
+class PreparedPassword:
+    """A password already checked and hashed by `prepare_password`: a form hashes each
+    password while the next one is typed (argon2 is slow on purpose), so that creating the
+    people does not keep them waiting."""
+
+    hashed: str = field(repr=False)
+
+
+def prepare_password(password: str) -> PreparedPassword:
+    """Check a new password (length) and hash it, ahead of `create_staff`."""
+    _check_password(password)
+    return PreparedPassword(hash_password(password))
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """A person to add: user name, role, password (typed, or prepared ahead) and the name
+    shown on papers."""
+
+    username: str
+    role: str
+    password: str | PreparedPassword = field(repr=False)
+    display_name: str = ""
+
+
+def create_staff(
+    ledger: Ledger, people: Sequence[NewUser], *, continue_as: str | None = None
+) -> list[UserInfo]:
+    """The first people of a ledger that has none, in one transaction: the administrator
+    (who keeps the program running and adds people later) and the people who do the work —
+    a 会计 who prepares vouchers and a 审核 who reviews and posts them, so that nobody checks
+    their own work.
+
+    With ``continue_as`` this session goes on as that person (who has just typed their
+    password), so that what the set-up does next is recorded under their name and role.
+    Refused, with nothing written, once the ledger has users, and unless exactly one of the
+    people is the administrator and every user name is different."""
+    ledger.require(MANAGE_USERS)
+    names: set[str] = set()
+    checked: list[NewUser] = []
+    for i, p in enumerate(people):
+        try:
+            username = _check_username(p.username)
+            _check_role(p.role)
+            if not isinstance(p.password, PreparedPassword):
+                _check_password(p.password)
+        except DomainError as exc:
+            raise DomainError(f"people[{i}].{exc.path}", exc.message, **exc.params) from exc
+        if username in names:
+            raise DomainError(
+                f"people[{i}].username",
+                N_("The user name {user} is given twice."),
+                user=username,
+            )
+        names.add(username)
+        checked.append(NewUser(username, p.role, p.password, p.display_name.strip()))
+    if [p.role for p in checked].count(ADMIN) != 1:
+        raise DomainError(
+            "people", N_("Exactly one of them is the administrator (role {role})."), role=ADMIN
+        )
+    if continue_as is not None and continue_as not in names:
+        raise DomainError("continue_as", N_("There is no user {user}."), user=continue_as)
+    # argon2 is slow on purpose: hash the passwords not prepared ahead at once, before the
+    # transaction.
+    from concurrent.futures import ThreadPoolExecutor
+
+    typed = [p for p in checked if not isinstance(p.password, PreparedPassword)]
+    with ThreadPoolExecutor(max_workers=max(1, len(typed))) as pool:
+        hashes = list(pool.map(hash_password, [str(p.password) for p in typed]))
+    hashed = dict(zip([p.username for p in typed], hashes, strict=True))
+    for p in checked:
+        if isinstance(p.password, PreparedPassword):
+            hashed[p.username] = p.password.hashed
+    checked.sort(key=lambda p: p.role != ADMIN)  # the administrator first
+    made: list[UserInfo] = []
+    with ledger.write() as tx:
+        if count_users(tx.session):
+            raise DomainError(
+                "people", N_("This ledger already has users; an administrator adds more.")
+            )
+        for p in checked:
+            user = _insert(tx, p.username, p.role, "", p.display_name, hashed[p.username])
+            tx.log(
+                "create first administrator" if p.role == ADMIN else "add user",
+                entity="app_user",
+                entity_id=user.id or "",
+                after=user_state(user),
+            )
+            made.append(_info(user))
+    if continue_as is not None:
+        who = next(u for u in made if u.username == continue_as)
+        ledger.user, ledger.role, ledger.orgs = who.username, who.role, None
+    return made
+
+
+def switch_user(ledger: Ledger, username: str, password: str) -> UserInfo:
+    """Let another person take over this open ledger (换人: the 审核 sits down after the 会计):
+    their password is checked as at log-in (failures count towards a lock-out), then the
+    session runs as them, and the switch is in the audit trail."""
+    name = username.strip()
+    if not name:
+        raise DomainError("username", N_("Type your user name."))
+    if ledger.readonly:
+        engine = make_engine(ledger.location)
+        try:
+            who = check_login(engine, name, password)
+        finally:
+            engine.dispose()
+    else:
+        who = check_login(ledger.engine, name, password)
+    before = ledger.user
+    with ledger.read() as session:
+        user = find_user(session, who.username)
+        assert user is not None and user.id is not None
+        orgs = organisations_of(session, user.id)
+    ledger.user, ledger.role, ledger.orgs = who.username, who.role, orgs
+    if not ledger.readonly:
+        with ledger.write() as tx:
+            tx.log(
+                "switch user",
+                entity="app_user",
+                entity_id=user.id,
+                before={"username": before},
+                after={"username": who.username, "role": who.role},
+            )
+    return _info(user)
+
+
+def display_name_of(ledger: Ledger, username: str) -> str:
+    """The name a user goes by (their user name when they have none, or in single-user
+    mode)."""
+    with ledger.read() as session:
+        user = find_user(session, username)
+        return (user.display_name or user.username) if user is not None else username
 
 
 def list_users(ledger: Ledger) -> list[UserInfo]:

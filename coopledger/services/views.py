@@ -253,7 +253,8 @@ def count_account_lines(
 
 def current_period(ledger: Ledger, org_id: int) -> tuple[int, int]:
     """The month being worked on: the one after the latest closed month; with nothing
-    closed, the month of the latest voucher; with no vouchers, this month."""
+    closed, the month of the latest voucher or the book's first period (set up by the
+    wizard), whichever is later; with neither, this month."""
     with ledger.read() as s:
         closed = s.execute(
             select(P.c.year, P.c.month)
@@ -278,8 +279,13 @@ def current_period(ledger: Ledger, org_id: int) -> tuple[int, int]:
     if marks:
         y, m = max(marks)
         return (y + 1, 1) if m == 12 else (y, m + 1)
+    from coopledger.services.setup import first_period
+
+    found = [p for p in (first_period(ledger, org_id),) if p is not None]
     if latest is not None:
-        return int(latest[0]), int(latest[1])
+        found.append((int(latest[0]), int(latest[1])))
+    if found:
+        return max(found)
     today = dt.date.today()
     return today.year, today.month
 

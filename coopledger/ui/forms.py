@@ -36,6 +36,7 @@ from coopledger.domain.fields import MSG_EMPTY, field_by_key, fields_of, read_va
 from coopledger.i18n import _
 from coopledger.ui import errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import enable
 
 Parser = Callable[[Any], Any]
 
@@ -266,8 +267,19 @@ class FormDialog(QDialog):
         self.general_error.setText(general)
         self.general_error.setVisible(bool(general))
         ok = not problems and not general and self.value is not None
-        self.save_button.setEnabled(ok and not self.busy)
+        enable(self.save_button, ok and not self.busy, self._why_not(problems, general))
         return ok
+
+    def _why_not(self, problems: dict[str, str], general: str) -> str:
+        """Why Save is grey: saving, or the first problem with its field's name."""
+        if self.busy:
+            return _("Saving…")
+        for key, text in problems.items():
+            box = self.fields[key].widget.parentWidget()
+            label = self.form.labelForField(box) if box is not None else None
+            name = label.text() if isinstance(label, QLabel) else key
+            return f"{name}：{text}"
+        return general
 
     def errors_shown(self) -> dict[str, str]:
         """The errors beside the fields now (for tests and screen readers)."""
@@ -282,7 +294,7 @@ class FormDialog(QDialog):
         if not self.revalidate() or self.busy:
             return
         self.busy = True
-        self.save_button.setEnabled(False)
+        enable(self.save_button, False, _("Saving…"))
         value = self.value
         self.ctx.runner.run(
             lambda: self.save(value),
@@ -302,7 +314,7 @@ class FormDialog(QDialog):
             key = self.key_for(exc.path)
             self._server_errors = {key or "": exc.text(_)}
             self.revalidate()
-            self.save_button.setEnabled(False)
+            enable(self.save_button, False, next(iter(self._server_errors.values()), ""))
             return
         self.revalidate()
         errors.show_error(self, exc)

@@ -68,6 +68,11 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> None:
         """Open the ledger as the user typed; stay open with the reason when refused."""
+        if not self.user_edit.text().strip():
+            # Said here, in the window's words: the open's own message is for the command line.
+            self.message.setText(_("Type your user name."))
+            self.user_edit.setFocus()
+            return
         try:
             self.ledger = open_ledger(
                 self.path,

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -34,7 +35,7 @@ from coopledger.services.ledger import Ledger
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.tasks import Pool, TaskPanel, TaskRunner
-from coopledger.ui.views.base import View, centered_message, status_message
+from coopledger.ui.views.base import View, status_message
 
 #: The tasks in the navigation: key, title (msgid), and the view's module and class.
 TASKS: tuple[tuple[str, str, str, str], ...] = (
@@ -108,12 +109,23 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.stack = QStackedWidget()
         self.stack.setObjectName("views")
-        self._empty = centered_message(
-            _(
-                "This ledger holds no book yet. Import one (File → Import book…) or create one in Settings."
-            )
+        from coopledger.ui.first_run import EmptyLedgerPanel
+
+        self._empty = EmptyLedgerPanel(
+            self.ctx, lambda: self.start_setup(), lambda: self.import_book()
         )
         self.stack.addWidget(self._empty)
+        # the view's "how do I" line, at the right of the toolbar: a link to its section of
+        # the user guide
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.help_line = QLabel()
+        self.help_line.setObjectName("helpLine")
+        self.help_line.linkActivated.connect(
+            lambda link: self.show_help(link.removeprefix("help:"))
+        )
+        toolbar.addWidget(self.help_line)
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(4, 4, 4, 0)
@@ -146,12 +158,17 @@ class MainWindow(QMainWindow):
         self.load_orgs(select=org_name)
         self.nav.setCurrentRow(0)
         self._status()
-        self.resize(1280, 780)
+        # Fits a 1366×768 screen above a taskbar (1366×728 with the window's frame).
+        self.resize(1280, 680)
+        # A new ledger opens on the set-up wizard; a set-up left unfinished is resumed.
+        QTimer.singleShot(0, self._first_run)
 
     # -- menus ------------------------------------------------------------------------------
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        self._action(file_menu, _("Set-up wizard…"), lambda: self.start_setup(), "setupWizard")
+        file_menu.addSeparator()
         self._action(file_menu, _("Import book…"), lambda: self.import_book(), "importBook")
         self._action(
             file_menu,
@@ -170,6 +187,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, _("Back up…"), self.backup, "backup")
         file_menu.addSeparator()
+        self.switch_action = self._action(
+            file_menu, _("Switch user…"), lambda: self.switch_user(), "switchUser"
+        )
         self._action(file_menu, _("Quit"), self.close, "quit", QKeySequence.StandardKey.Quit)
         go = self.menuBar().addMenu(_("&Go"))
         for n, (key, title, _m, _c) in enumerate(TASKS, start=1):
@@ -181,6 +201,13 @@ class MainWindow(QMainWindow):
                 QKeySequence(f"Ctrl+{n}") if n <= 9 else None,
             )
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self._action(
+            help_menu,
+            _("User guide"),
+            lambda: self.show_help(),
+            "userGuide",
+            QKeySequence(QKeySequence.StandardKey.HelpContents),
+        )
         self._action(help_menu, _("About coopledger"), self.about, "about")
 
     def _action(
@@ -260,9 +287,13 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = TASKS[row][0]
+        from coopledger.ui.help import help_link
+
         if self.ctx.org is None and key not in ("settings", "audit", "township"):
+            self.help_line.setText(help_link("wizard"))
             self.stack.setCurrentWidget(self._empty)
             return
+        self.help_line.setText(help_link(key))
         self.stack.setCurrentWidget(self.view(key))
 
     def _changed(self, changes: Changes) -> None:
@@ -272,6 +303,13 @@ class MainWindow(QMainWindow):
 
     def _status(self, *, cash: bool = True) -> None:
         ledger = self.ctx.ledger
+        from coopledger.ui.disabled import enable
+
+        enable(
+            self.switch_action,
+            ledger.role is not None,
+            _("The ledger has no users (single-user mode): set them up in Settings."),
+        )
         self.ledger_label.setText(
             (_("Ledger server: {name}") if ledger.on_server else _("Ledger: {name}")).format(
                 name=ledger.short_name
@@ -460,6 +498,49 @@ class MainWindow(QMainWindow):
         view = self.view("settings")
         assert isinstance(view, SettingsView)
         view.backup_now()
+
+    def start_setup(self, org_id: int = 0) -> Any:
+        """Open the set-up wizard: a new book, or the set-up of ``org_id`` resumed."""
+        from coopledger.ui.setup_wizard import start_setup
+
+        if org_id:
+            self.load_orgs(select=org_id)
+        wizard = start_setup(self.ctx, self, org_id)
+        wizard.book_started.connect(lambda oid: self.load_orgs(select=oid))
+        wizard.finished.connect(lambda _r: self._setup_closed(wizard))
+        self.setup_wizard = wizard
+        return wizard
+
+    def _setup_closed(self, wizard: Any) -> None:
+        self._status()
+        if wizard.result() and self.ctx.org is not None:
+            self.show_view("vouchers")
+
+    def _first_run(self) -> None:
+        from coopledger.ui.first_run import books_to_set_up
+
+        found = books_to_set_up(self.ctx)
+        if found is not None and getattr(self, "setup_wizard", None) is None:
+            self.start_setup(found)
+
+    def switch_user(self) -> Any:
+        """Let another person take over the window (文件 → 切换用户)."""
+        from coopledger.ui.people import SwitchUserDialog
+
+        dialog = SwitchUserDialog(self.ctx, self)
+        dialog.accepted.connect(self._status)
+        dialog.open()
+        return dialog
+
+    def show_help(self, section: str = "") -> Any:
+        """The user guide, at ``section`` (by default the current view's)."""
+        from coopledger.ui.help import VIEW_HELP, open_help
+
+        if not section:
+            row = self.nav.currentRow()
+            key = TASKS[row][0] if row >= 0 else ""
+            section = VIEW_HELP[key][1] if key in VIEW_HELP else ""
+        return open_help(self, section)
 
     def about(self) -> None:
         errors.show_info(

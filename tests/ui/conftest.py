@@ -153,3 +153,44 @@ def _chunks(text: str) -> list[str]:
         else:
             out.append(ch)
     return out
+
+
+#: The screen every window must fit: 1366×768 less a 40 px taskbar (issue 16).
+SCREEN_W, SCREEN_H = 1366, 728
+#: Offscreen windows have no frame; on a desktop a title bar about this tall is added.
+TITLE_BAR = 32
+_LEFT_OVER: set[int] = set()
+
+
+def _address(widget: object) -> int:
+    import shiboken6
+
+    return int(shiboken6.getCppPointer(widget)[0])  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _windows_of_earlier_tests() -> None:
+    """Note the windows other tests left open (freed later), so that a test checks its own."""
+    from PySide6.QtWidgets import QApplication
+
+    _LEFT_OVER.clear()
+    _LEFT_OVER.update(_address(w) for w in QApplication.topLevelWidgets() if w.isVisible())
+
+
+def too_big() -> list[str]:
+    """Every visible top-level window of this test that would not fit the screen (with its
+    frame): ``name W×H`` for each."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    out = []
+    for w in QApplication.topLevelWidgets():
+        if not w.isVisible() or _address(w) in _LEFT_OVER:
+            continue
+        if w.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup):
+            continue
+        outer = w.frameGeometry()
+        height = outer.height() + (TITLE_BAR if outer == w.geometry() else 0)
+        if outer.width() > SCREEN_W or height > SCREEN_H:
+            out.append(f"{w.objectName() or type(w).__name__} {outer.width()}×{height}")
+    return out

@@ -26,8 +26,9 @@ from coopledger.services.approvals import RequestInfo
 from coopledger.services.imports import BatchInfo
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate
 from coopledger.ui.models import Column, ListTableModel
-from coopledger.ui.views.base import View, allow, button, status_message
+from coopledger.ui.views.base import View, button, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
 
@@ -185,18 +186,31 @@ class ApprovalsView(View):
         pending = r is not None and r.state == RequestState.PENDING
         other = r is not None and (single or r.requested_by != me)
         for b in (self.approve_button, self.reject_button):
-            allow(b, self.ctx, Permission.APPROVE_REQUEST, ok=pending and other)
-            if self.ctx.can(Permission.APPROVE_REQUEST) and pending and not other:
-                b.setToolTip(_("You asked for this: another person decides."))
-        self.withdraw_button.setEnabled(
-            pending and r is not None and r.requested_by == me and not self.ctx.ledger.readonly
+            gate(
+                b,
+                self.ctx,
+                Permission.APPROVE_REQUEST,
+                (pending, _("Select a request that waits for approval first.")),
+                (other, _("You asked for this: another person decides.")),
+            )
+        gate(
+            self.withdraw_button,
+            self.ctx,
+            None,
+            (not self.ctx.ledger.readonly, _("The ledger is open read-only.")),
+            (pending, _("Select a request that waits for approval first.")),
+            (r is not None and r.requested_by == me, _("Only the person who asked withdraws it.")),
         )
         b = self.selected_batch()
         waiting = b is not None and not b.reviewed
         not_mine = b is not None and (single or b.imported_by != me)
-        allow(self.review_button, self.ctx, Permission.REVIEW_IMPORT, ok=waiting and not_mine)
-        if self.ctx.can(Permission.REVIEW_IMPORT) and waiting and not not_mine:
-            self.review_button.setToolTip(_("You imported these: another person reviews them."))
+        gate(
+            self.review_button,
+            self.ctx,
+            Permission.REVIEW_IMPORT,
+            (waiting, _("Select an import batch that waits for review first.")),
+            (not_mine, _("You imported these: another person reviews them.")),
+        )
 
     def _run(self, work: Any, done: Any) -> None:
         self.ctx.runner.run(

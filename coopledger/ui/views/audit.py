@@ -12,6 +12,7 @@ from coopledger.services.ledger import verify
 from coopledger.services.views import AuditFilter, AuditListRow
 from coopledger.ui import errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate
 from coopledger.ui.models import Column, Source
 from coopledger.ui.views.base import TableView, list_source
 
@@ -74,7 +75,7 @@ class AuditView(TableView):
         return list_source(self.ctx.ledger, org, AuditFilter(search=self.bar.text()))
 
     def update_actions(self) -> None:
-        self.verify_button.setEnabled(self.ctx.can(Permission.VERIFY))
+        gate(self.verify_button, self.ctx, Permission.VERIFY)
 
     def verify_ledger(self) -> None:
         ledger = self.ctx.ledger

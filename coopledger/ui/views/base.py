@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from coopledger.domain.changes import Changes
-from coopledger.domain.roles import roles_needed
-from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.services import views
 from coopledger.services.ledger import Ledger
@@ -85,17 +83,6 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     if tip:
         b.setToolTip(tip)
     return b
-
-
-def allow(b: QPushButton, ctx: AppContext, permission: Permission, *, ok: bool = True) -> None:
-    """Enable ``b`` when the user may do ``permission`` and ``ok``; a button disabled for
-    the role says which role presses it."""
-    may = ctx.can(permission)
-    b.setEnabled(may and ok)
-    if not may:
-        b.setToolTip(_("Needs the role: {roles}").format(roles=roles_needed(permission)))
-    else:
-        b.setToolTip("")
 
 
 def status_message(widget: QWidget, text: str, msecs: int = 8000) -> None:

@@ -36,6 +36,7 @@ from coopledger.services.accounts import ChartRow
 from coopledger.services.opening import OpeningBalances, OpeningLine
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import enable, gate
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel
 from coopledger.ui.views.base import View, button, status_message
@@ -188,12 +189,34 @@ class ChartView(View):
 
     def update_actions(self) -> None:
         r = self.selected()
-        can = self.ctx.can(Permission.PREPARE_VOUCHER)
-        self.add_button.setEnabled(can and r is not None and r.active)
-        self.rename_button.setEnabled(can and r is not None)
-        self.retire_button.setEnabled(can and r is not None and r.active and r.is_leaf)
-        self.reactivate_button.setEnabled(can and r is not None and not r.active)
-        self.delete_button.setEnabled(can and r is not None and r.is_leaf and not r.used)
+        ctx, acts = self.ctx, Permission.PREPARE_VOUCHER
+        pick = (r is not None, _("Select an account in the chart first."))
+        active = (r is None or r.active, _("This account is retired."))
+        leaf = (
+            r is None or r.is_leaf,
+            _("This account has sub-accounts: act on them instead."),
+        )
+        gate(self.add_button, ctx, acts, pick, active)
+        gate(self.rename_button, ctx, acts, pick)
+        gate(self.retire_button, ctx, acts, pick, active, leaf)
+        gate(
+            self.reactivate_button,
+            ctx,
+            acts,
+            pick,
+            (r is None or not r.active, _("This account is in use.")),
+        )
+        gate(
+            self.delete_button,
+            ctx,
+            acts,
+            pick,
+            leaf,
+            (
+                r is None or not r.used,
+                _("This account has been used: it is never deleted (retire it instead)."),
+            ),
+        )
 
     def _run(self, work: Any, done_text: str) -> None:
         self.ctx.runner.run(
@@ -494,7 +517,7 @@ class OpeningBalancesWidget(QWidget):
         except DomainError as exc:
             self.totals.setText("")
             self.error.setText(exc.describe(_))
-            self.post_button.setEnabled(False)
+            enable(self.post_button, False, _("An amount does not read: see the message above."))
             self.changed.emit()
             return
         diff = ob.debit - ob.credit
@@ -508,8 +531,13 @@ class OpeningBalancesWidget(QWidget):
             self.totals.setStyleSheet("color: #006e28;")
         self.totals.setText(text)
         self.error.setText("")
-        allowed = self.ctx.can(Permission.PREPARE_VOUCHER)
-        self.post_button.setEnabled(allowed and bool(ob.lines) and not diff)
+        gate(
+            self.post_button,
+            self.ctx,
+            Permission.PREPARE_VOUCHER,
+            (bool(ob.lines), _("Type the balances first.")),
+            (not diff, _("Debits and credits must be equal.")),
+        )
         self.changed.emit()
 
     # -- acting --

@@ -19,6 +19,7 @@ from coopledger.services.registers import FeeYear
 from coopledger.services.views import ContractFilter, ContractListRow
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel, Source
 from coopledger.ui.views.base import TableView, list_source
@@ -88,12 +89,20 @@ class ContractsView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
-        self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
-        self.terminate_button.setEnabled(
-            allowed and row is not None and row.status == ContractStatus.ACTIVE
+        ctx = self.ctx
+        pick = (row is not None, _("Select a contract in the list first."))
+        gate(self.add_button, ctx, Permission.MANAGE_REGISTERS, need_book(ctx))
+        gate(
+            self.terminate_button,
+            ctx,
+            Permission.MANAGE_REGISTERS,
+            pick,
+            (
+                row is None or row.status == ContractStatus.ACTIVE,
+                _("Only a contract in force can be ended early."),
+            ),
         )
-        self.fees_button.setEnabled(row is not None)
+        gate(self.fees_button, ctx, None, pick)
 
     def activated(self) -> None:
         self.show_fees()

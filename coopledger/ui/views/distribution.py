@@ -45,12 +45,12 @@ from coopledger.services.views import SlipFilter, YearState
 from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import explain_next, gate, need_book
 from coopledger.ui.models import Column, ListTableModel, Source
 from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import (
     TableView,
     View,
-    allow,
     button,
     export_rows,
     list_source,
@@ -237,6 +237,16 @@ class YearPage(QWizardPage):
     def isComplete(self) -> bool:
         y = self.selected()
         return y is not None and not y.committed
+
+    def why_not(self) -> str:
+        y = self.selected()
+        if y is None:
+            return _("Choose a year first.")
+        if y.committed:
+            return _(
+                "This year's distribution is committed; to change it, reverse it first (收益分配 view)."
+            )
+        return ""
 
 
 def _rate(field: str) -> Any:
@@ -499,6 +509,13 @@ class PlanPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.plan is not None and not self._saving
 
+    def why_not(self) -> str:
+        if self._saving:
+            return _("Saving…")
+        if self.plan is None:
+            return _("The plan has mistakes: see the messages in red.")
+        return ""
+
     def validatePage(self) -> bool:
         if self._saved:
             return True
@@ -622,6 +639,9 @@ class PreviewPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.preview is not None
 
+    def why_not(self) -> str:
+        return "" if self.preview is not None else _("The preview is not ready (see the page).")
+
 
 class CommitPage(QWizardPage):
     """Commit: post the vouchers, all or nothing."""
@@ -669,8 +689,8 @@ class CommitPage(QWizardPage):
                 capitals=amount_in_capitals(paid),
             )
         )
-        allow(self.commit_button, self.w.ctx, Permission.RUN_DISTRIBUTION, ok=not self.committed)
         ledger = self.w.ctx.ledger
+        approved = True
         if not self.committed and ledger.role is not None:
             state = next(
                 (
@@ -680,17 +700,21 @@ class CommitPage(QWizardPage):
                 ),
                 None,
             )
-            if state is None or not state.approved_by:
-                self.commit_button.setEnabled(False)
-                self.commit_button.setToolTip(
-                    _("The plan waits for a reviewer's or supervisor's approval.")
-                )
-                self.result_label.setText(
-                    _(
-                        "The {year} plan is not approved yet: a reviewer or supervisor approves it"
-                        " (收益分配 → Approve the plan) before it is committed."
-                    ).format(year=p.year)
-                )
+            approved = state is not None and bool(state.approved_by)
+        gate(
+            self.commit_button,
+            self.w.ctx,
+            Permission.RUN_DISTRIBUTION,
+            (not self.committed, _("This year's distribution is committed.")),
+            (approved, _("The plan waits for a reviewer's or supervisor's approval.")),
+        )
+        if not approved:
+            self.result_label.setText(
+                _(
+                    "The {year} plan is not approved yet: a reviewer or supervisor approves it"
+                    " (收益分配 → Approve the plan) before it is committed."
+                ).format(year=p.year)
+            )
 
     def commit(self) -> None:
         if self.committed:
@@ -719,6 +743,9 @@ class CommitPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.committed
+
+    def why_not(self) -> str:
+        return "" if self.committed else _("Commit the distribution first (the button above).")
 
 
 class PrintPage(QWizardPage):
@@ -803,6 +830,7 @@ class DistributionWizard(QWizard):
             self.addPage(page)
         self.year_page.load(views.distribution_years(ctx.ledger, ctx.org_id), year)
         self.currentIdChanged.connect(self._page_changed)
+        explain_next(self)  # a grey Next says what the step still needs
         self.resize(1000, 720)
 
     @property
@@ -946,21 +974,35 @@ class PaymentsView(TableView):
     def update_actions(self) -> None:
         rows: list[SlipRow] = self.selected_rows()
         unpaid = [r for r in rows if r.paid_on is None]
-        allow(self.cash_button, self.ctx, Permission.RECORD_PAYMENT, ok=bool(unpaid))
-        allow(
+        ctx, pay = self.ctx, Permission.RECORD_PAYMENT
+        some = (bool(unpaid), _("Select one or more unpaid slips first."))
+        gate(self.cash_button, ctx, pay, some)
+        gate(
             self.bank_button,
-            self.ctx,
-            Permission.RECORD_PAYMENT,
-            ok=bool(unpaid) and all(r.bank_account for r in unpaid),
+            ctx,
+            pay,
+            some,
+            (
+                all(r.bank_account for r in unpaid),
+                _("A selected household has no bank card on record: pay it in cash."),
+            ),
         )
-        allow(
+        gate(
             self.batch_button,
-            self.ctx,
-            Permission.RECORD_PAYMENT,
-            ok=self.year_combo.currentData() is not None,
+            ctx,
+            None,
+            (
+                self.year_combo.currentData() is not None,
+                _("No distribution has been committed yet."),
+            ),
         )
         paid = [r for r in rows if r.paid_on is not None]
-        allow(self.unpay_button, self.ctx, Permission.REVERSE_PAYMENT, ok=len(paid) == 1)
+        gate(
+            self.unpay_button,
+            ctx,
+            Permission.REVERSE_PAYMENT,
+            (len(paid) == 1, _("Select one paid slip first.")),
+        )
 
     def reverse_payment(self) -> None:
         rows = [r for r in self.selected_rows() if r.paid_on is not None]
@@ -1098,21 +1140,28 @@ class DistributionView(View):
 
     def update_actions(self) -> None:
         y = self.selected_year()
-        allow(self.wizard_button, self.ctx, Permission.PREPARE_PLAN, ok=bool(self.ctx.org_id))
+        gate(self.wizard_button, self.ctx, Permission.PREPARE_PLAN, need_book(self.ctx))
         waiting = y is not None and y.has_plan and not y.committed and not y.approved_by
         mine = (
             y is not None
             and self.ctx.ledger.role is not None
             and (y.prepared_by == self.ctx.ledger.user)
         )
-        allow(self.approve_button, self.ctx, Permission.APPROVE_PLAN, ok=waiting and not mine)
-        if waiting and mine and self.ctx.can(Permission.APPROVE_PLAN):
-            self.approve_button.setToolTip(_("You prepared this plan: another person approves it."))
-        allow(
+        gate(
+            self.approve_button,
+            self.ctx,
+            Permission.APPROVE_PLAN,
+            (waiting, _("Select a year whose plan waits for approval first.")),
+            (not mine, _("You prepared this plan: another person approves it.")),
+        )
+        gate(
             self.reverse_button,
             self.ctx,
             Permission.RUN_DISTRIBUTION,
-            ok=y is not None and y.committed,
+            (
+                y is not None and y.committed,
+                _("Select a year whose distribution is committed first."),
+            ),
         )
         self.chart.set_result(None)
         self.figures.setText("")

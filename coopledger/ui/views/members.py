@@ -16,6 +16,7 @@ from coopledger.services import registers
 from coopledger.services.views import MemberFilter, MemberListRow
 from coopledger.ui import fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, Source
 from coopledger.ui.views.base import TableView, list_source
@@ -87,11 +88,18 @@ class MembersView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
-        self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
-        self.edit_button.setEnabled(allowed and row is not None)
-        self.deactivate_button.setEnabled(allowed and row is not None and row.active)
-        self.statement_button.setEnabled(row is not None)
+        ctx, registers_ = self.ctx, Permission.MANAGE_REGISTERS
+        pick = (row is not None, _("Select a member in the list first."))
+        gate(self.add_button, ctx, registers_, need_book(ctx))
+        gate(self.edit_button, ctx, registers_, pick)
+        gate(
+            self.deactivate_button,
+            ctx,
+            registers_,
+            pick,
+            (row is not None and row.active, _("This member is inactive already.")),
+        )
+        gate(self.statement_button, ctx, None, pick)
 
     def activated(self) -> None:
         if self.edit_button.isEnabled():

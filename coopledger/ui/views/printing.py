@@ -34,6 +34,7 @@ from coopledger.i18n import _
 from coopledger.services import distribution, registers
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import enable, gate
 from coopledger.ui.views.base import View, status_message
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import MemberPicker, fill_combo
@@ -152,8 +153,8 @@ class PdfPreviewDialog(QDialog):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.info)
-        self.print_button.setEnabled(ok)
-        self.save_button.setEnabled(ok)
+        for b in (self.print_button, self.save_button):
+            enable(b, ok, _("The PDF could not be opened."))
         self.resize(900, 760)
 
     def _zoom(self, factor: float) -> None:
@@ -324,14 +325,18 @@ class PrintingView(View):
         groups = registers.group_names(self.ctx.ledger, self.ctx.org_id)
         fill_combo(self.group, [(_("All groups"), None)] + [(g, g) for g in groups])
         has_year = bool(years)
-        allowed = self.ctx.can(Permission.PRINT)
+        ctx = self.ctx
+        committed = (
+            has_year,
+            _("No distribution has been committed yet: slips and the notice come after it."),
+        )
         for b in (self.slips_button, self.notice_button):
-            b.setEnabled(has_year and allowed)
-        self.statements_button.setEnabled(allowed)
-        self.member_button.setEnabled(allowed)
+            gate(b, ctx, Permission.PRINT, committed)
+        gate(self.statements_button, ctx, Permission.PRINT)
+        gate(self.member_button, ctx, Permission.PRINT)
         cooperative = self.ctx.org is not None and self.ctx.org.chart == "cooperative-2021"
         self.account_button.setVisible(cooperative)
-        self.account_button.setEnabled(allowed and cooperative)
+        gate(self.account_button, ctx, Permission.PRINT)
 
     def _year(self) -> int:
         year = self.year.currentData()

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,9 +26,10 @@ from coopledger.services import accounts, backup, settings, users
 from coopledger.services.users import UserInfo
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book, permission_reason
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel
-from coopledger.ui.views.base import View, allow, button, status_message
+from coopledger.ui.views.base import View, button, status_message
 from coopledger.ui.widgets import fill_combo, make_table
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
@@ -90,7 +92,7 @@ class SettingsView(View):
         # backups
         self.backup_folder = QLabel()
         self.backup_folder.setObjectName("backupFolder")
-        choose = button(_("Choose folder…"), "chooseBackupFolder")
+        self.choose_button = choose = button(_("Choose folder…"), "chooseBackupFolder")
         choose.clicked.connect(self.choose_backup_folder)
         self.backup_button = button(_("Back up now…"), "backupNow")
         self.backup_button.clicked.connect(lambda: self.backup_now())
@@ -118,7 +120,7 @@ class SettingsView(View):
         uf.addWidget(self.add_user_button)
 
         # books
-        self.new_book_button = new_book = button(_("New book…"), "newBook")
+        self.new_book_button = new_book = button(_("New book (建账向导)…"), "newBook")
         new_book.clicked.connect(self.new_book)
         books_box = QGroupBox(_("Books in this ledger"))
         of = QHBoxLayout(books_box)
@@ -151,14 +153,19 @@ class SettingsView(View):
             if self.ctx.org
             else _("This book")
         )
+        ctx = self.ctx
+        # A book's settings: the accountant's or the administrator's (the role × act table).
+        book_why = permission_reason(ctx, Permission.BOOK_SETTINGS)
         for key, edit in self.edits.items():
             edit.setText(settings.get_setting(ledger, key, org) if org else "")
-            edit.setEnabled(bool(org) and self.ctx.can(Permission.BOOK_SETTINGS))
-        allow(self.save_settings_button, self.ctx, Permission.BOOK_SETTINGS, ok=bool(org))
-        allow(self.new_book_button, self.ctx, Permission.MANAGE_ORGANISATIONS)
+            gate(edit, ctx, None, need_book(ctx), (not book_why, book_why))
+        gate(self.save_settings_button, ctx, None, need_book(ctx), (not book_why, book_why))
+        gate(self.language, ctx, Permission.MANAGE_SETTINGS)
+        gate(self.choose_button, ctx, Permission.MANAGE_SETTINGS)
+        gate(self.new_book_button, ctx, Permission.MANAGE_ORGANISATIONS)
         folder = backup.backup_folder(ledger)
         self.backup_folder.setText(str(folder) if folder else _("(none chosen)"))
-        allow(self.backup_button, self.ctx, Permission.BACKUP)
+        gate(self.backup_button, ctx, Permission.BACKUP)
         try:
             people = users.list_users(ledger)
         except DomainError:
@@ -169,11 +176,10 @@ class SettingsView(View):
                 _("You are {user} ({role}).").format(user=ledger.user, role=role_name(ledger.role))
             )
             self.add_user_button.setText(_("Add user…"))
-            allow(self.add_user_button, self.ctx, Permission.MANAGE_USERS)
         else:
             self.users_note.setText(
                 _(
-                    "Single-user mode: anyone who opens the file may do everything. Create an administrator to require log-in and roles."
+                    "Single-user mode: nobody logs in and whoever opens the file may do everything. When two or more people keep the books, set the people up: the accountant prepares vouchers, the reviewer posts them, the administrator adds people."
                 )
                 + " "
                 + _(
@@ -181,8 +187,8 @@ class SettingsView(View):
                     " once, and papers say 单机模式 where names would be."
                 )
             )
-            self.add_user_button.setText(_("Create the administrator…"))
-            self.add_user_button.setEnabled(not ledger.readonly)
+            self.add_user_button.setText(_("Set the people up…"))
+        gate(self.add_user_button, ctx, Permission.MANAGE_USERS)
 
     def _language_changed(self) -> None:
         lang = self.language.currentData()
@@ -253,13 +259,25 @@ class SettingsView(View):
             title=_("Backing up…"),
         )
 
-    def add_user(self) -> None:
-        dialog = UserDialog(self.ctx, first=not self.users_model.rows, parent=self)
+    def add_user(self) -> QDialog:
+        """Add a person; on a ledger without users, set the first people up together (an
+        administrator alone would leave nobody who may keep the books)."""
+        if not self.users_model.rows:
+            from coopledger.ui.people import PeopleDialog
+
+            dialog: QDialog = PeopleDialog(self.ctx, self)
+        else:
+            dialog = UserDialog(self.ctx, first=False, parent=self)
         dialog.open()
+        return dialog
 
     def new_book(self) -> None:
-        dialog = NewBookDialog(self.ctx, self)
-        dialog.open()
+        """A new book goes through the set-up wizard (chart, period, accounts, balances)."""
+        start = getattr(self.window(), "start_setup", None)
+        if callable(start):
+            start()
+        else:
+            NewBookDialog(self.ctx, self).open()
 
 
 class UserDialog(FormDialog):

@@ -27,6 +27,7 @@ from coopledger.services import registers, views
 from coopledger.services.views import ShareLotFilter, ShareLotListRow
 from coopledger.ui import fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, Source
 from coopledger.ui.views.base import TableView, list_source
@@ -95,10 +96,17 @@ class SharesView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can(Permission.MANAGE_REGISTERS)
-        self.add_button.setEnabled(allowed and bool(self.ctx.org_id))
-        self.transfer_button.setEnabled(
-            allowed and row is not None and row.share_class != ShareClass.LAND
+        ctx = self.ctx
+        gate(self.add_button, ctx, Permission.MANAGE_REGISTERS, need_book(ctx))
+        gate(
+            self.transfer_button,
+            ctx,
+            Permission.MANAGE_REGISTERS,
+            (row is not None, _("Select a share lot in the list first.")),
+            (
+                row is None or row.share_class != ShareClass.LAND,
+                _("Land shares follow their contract: renew or end the contract instead."),
+            ),
         )
 
     def add_lot(self) -> ShareLotDialog:

@@ -36,9 +36,10 @@ from coopledger.services.statements import YearStatements, year_statements
 from coopledger.services.yearend import YearCheck
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate
 from coopledger.ui.models import Column, Index, ListTableModel
 from coopledger.ui.views.approvals import request_message
-from coopledger.ui.views.base import View, allow, button, export_rows, status_message
+from coopledger.ui.views.base import View, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
 RED = QBrush(QColor(176, 0, 0))
@@ -193,9 +194,20 @@ class StatementsView(View):
         self.state.setText(
             _("{year}: {state}; {figures}").format(year=st.year, state=state, figures=figures)
         )
-        allow(self.close_button, self.ctx, Permission.CLOSE_PERIOD, ok=not closed)
-        allow(self.reopen_button, self.ctx, Permission.REOPEN_YEAR, ok=closed)
-        allow(self.print_button, self.ctx, Permission.PRINT)
+        ctx = self.ctx
+        gate(
+            self.close_button,
+            ctx,
+            Permission.CLOSE_PERIOD,
+            (not closed, _("{year} is closed already.").format(year=st.year)),
+        )
+        gate(
+            self.reopen_button,
+            ctx,
+            Permission.REOPEN_YEAR,
+            (closed, _("{year} is not closed.").format(year=st.year)),
+        )
+        gate(self.print_button, ctx, Permission.PRINT)
 
     def form_model(self, kind: str) -> FormModel | None:
         """The table model of a form (for tests)."""

@@ -48,6 +48,7 @@ from coopledger.services import views, vouchers
 from coopledger.services.views import VoucherDetail
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, permission_reason
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import AccountChoice, AccountPicker, DateEdit, MemberPicker
 
@@ -537,18 +538,18 @@ class VoucherEditor(QDialog):
         except DomainError as exc:
             problem = self.describe(exc)
         self.problem.setText(problem)
-        valid = not problem
-        can_save = (
-            valid
-            and not self.busy
-            and not self.readonly
-            and self.ctx.can(Permission.PREPARE_VOUCHER)
+        ready = (
+            (not self.readonly, _("This voucher is no longer a draft: it cannot be changed.")),
+            (not problem, problem),
+            (not self.busy, _("Saving…")),
         )
-        self.save_button.setEnabled(can_save)
-        self.post_button.setEnabled(
-            can_save
-            and self.ctx.can(Permission.REVIEW_VOUCHER)
-            and self.ctx.can(Permission.POST_VOUCHER)
+        gate(self.save_button, self.ctx, Permission.PREPARE_VOUCHER, *ready)
+        # Saving and posting at once is the single person's way (审核 and 记账 too).
+        post_why = permission_reason(self.ctx, Permission.REVIEW_VOUCHER) or permission_reason(
+            self.ctx, Permission.POST_VOUCHER
+        )
+        gate(
+            self.post_button, self.ctx, Permission.PREPARE_VOUCHER, *ready, (not post_why, post_why)
         )
 
     @staticmethod

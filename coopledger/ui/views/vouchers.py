@@ -15,6 +15,7 @@ from coopledger.services import vouchers
 from coopledger.services.views import VoucherFilter, VoucherListRow
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.models import Column, Source
 from coopledger.ui.views.base import TableView, list_source, status_message
 from coopledger.ui.views.voucher_editor import VoucherEditor, open_voucher
@@ -93,30 +94,47 @@ class VouchersView(TableView):
     def update_actions(self) -> None:
         rows: list[VoucherListRow] = self.selected_rows()
         states = {r.state for r in rows}
-        c = self.ctx.can
-        self.new_button.setEnabled(c(Permission.PREPARE_VOUCHER) and bool(self.ctx.org_id))
-        self.open_button.setEnabled(len(rows) == 1)
-        self.delete_button.setEnabled(
-            c(Permission.PREPARE_VOUCHER) and bool(rows) and states == {VoucherState.DRAFT}
+        ctx, book = self.ctx, need_book(self.ctx)
+        pick = (bool(rows), _("Select one or more vouchers in the list first."))
+        drafts = (states <= {VoucherState.DRAFT}, _("Only drafts (草稿) can be changed."))
+        gate(self.new_button, ctx, Permission.PREPARE_VOUCHER, book)
+        gate(self.open_button, ctx, None, (len(rows) == 1, _("Select one voucher first.")))
+        gate(self.delete_button, ctx, Permission.PREPARE_VOUCHER, pick, drafts)
+        gate(self.review_button, ctx, Permission.REVIEW_VOUCHER, pick, drafts)
+        gate(
+            self.post_button,
+            ctx,
+            Permission.POST_VOUCHER,
+            pick,
+            (
+                states <= {VoucherState.DRAFT, VoucherState.REVIEWED},
+                _("Some of the selected vouchers are posted already."),
+            ),
         )
-        self.review_button.setEnabled(
-            c(Permission.REVIEW_VOUCHER) and bool(rows) and states == {VoucherState.DRAFT}
+        one = rows[0] if len(rows) == 1 else None
+        gate(
+            self.reverse_button,
+            ctx,
+            Permission.REVERSE_VOUCHER,
+            (one is not None, _("Select one posted voucher first.")),
+            (
+                one is not None and one.state == VoucherState.POSTED,
+                _("Only a posted voucher is reversed; a draft is edited or deleted."),
+            ),
+            (
+                one is not None and one.reverses_id is None and one.reversed_by_id is None,
+                _("This voucher is a red reversal or has been reversed already."),
+            ),
+            (
+                one is not None
+                and one.source not in (VoucherSource.DISTRIBUTION, VoucherSource.CLOSING),
+                _(
+                    "Vouchers of a distribution or a year-end close are reversed with it (收益分配 or 年终结账)."
+                ),
+            ),
         )
-        self.post_button.setEnabled(
-            c(Permission.POST_VOUCHER)
-            and bool(rows)
-            and states <= {VoucherState.DRAFT, VoucherState.REVIEWED}
-        )
-        self.reverse_button.setEnabled(
-            c(Permission.REVERSE_VOUCHER)
-            and len(rows) == 1
-            and rows[0].state == VoucherState.POSTED
-            and rows[0].reverses_id is None
-            and rows[0].reversed_by_id is None
-            and rows[0].source not in (VoucherSource.DISTRIBUTION, VoucherSource.CLOSING)
-        )
-        self.print_button.setEnabled(bool(rows) and c(Permission.PRINT))
-        self.close_button.setEnabled(c(Permission.CLOSE_PERIOD) and bool(self.ctx.org_id))
+        gate(self.print_button, ctx, Permission.PRINT, pick)
+        gate(self.close_button, ctx, Permission.CLOSE_PERIOD, book)
 
     def activated(self) -> None:
         self.open_selected()
