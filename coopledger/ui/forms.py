@@ -36,6 +36,7 @@ from coopledger.domain.fields import MSG_EMPTY, field_by_key, fields_of, read_va
 from coopledger.i18n import _
 from coopledger.ui import errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.screen import fit, scrolling
 
 Parser = Callable[[Any], Any]
 
@@ -200,16 +201,26 @@ class FormDialog(QDialog):
         elif isinstance(w, QCheckBox):
             w.toggled.connect(edited)
 
-    def finish(self, extra: QWidget | None = None) -> None:
-        """Lay the form out and check it once."""
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+    def finish(self, extra: QWidget | None = None, *, width: int = 0) -> None:
+        """Lay the form out and check it once. The fields scroll when the form is taller
+        than the screen has room for; the general error and the buttons stay in view. The
+        dialog is as wide as ``width`` (or its fields want) and as tall as its fields."""
+        fields = QWidget()
+        fields.setObjectName("formFields")
+        inner = QVBoxLayout(fields)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self.form)
         if extra is not None:
-            layout.addWidget(extra)
+            inner.addWidget(extra)
+        inner.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolling(fields), 1)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self._building = False
         self.revalidate()
+        hint = self.sizeHint()
+        fit(self, max(width, hint.width()), hint.height())
 
     # -- checking -------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -33,6 +34,8 @@ from coopledger.services.accounts import OrgInfo
 from coopledger.services.ledger import Ledger
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.messagebar import MessageBar
+from coopledger.ui.screen import ScrollArea, fit
 from coopledger.ui.tasks import Pool, TaskPanel, TaskRunner
 from coopledger.ui.views.base import View, centered_message, status_message
 
@@ -75,6 +78,9 @@ class MainWindow(QMainWindow):
         self._backup_timer.timeout.connect(self._daily_backup)
         self._backup_timer.start()
         self.views: dict[str, View] = {}
+        #: Each view in its scroll area: a view that needs more room than the screen has
+        #: scrolls; it never makes the window bigger than the screen.
+        self.pages: dict[str, ScrollArea] = {}
         self.setWindowTitle(
             _("coopledger {version} — {path}").format(version=__version__, path=ledger.shown)
         )
@@ -110,11 +116,16 @@ class MainWindow(QMainWindow):
             )
         )
         self.stack.addWidget(self._empty)
+        self.message_bar = MessageBar()
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(4, 4, 4, 0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.message_bar)
+        column.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
         self.setCentralWidget(body)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -137,7 +148,7 @@ class MainWindow(QMainWindow):
         self.load_orgs(select=org_name)
         self.nav.setCurrentRow(0)
         self._status()
-        self.resize(1280, 780)
+        fit(self, 1280, 800)
 
     # -- menus ------------------------------------------------------------------------------
 
@@ -234,8 +245,17 @@ class MainWindow(QMainWindow):
             view: View = getattr(module, spec[3])(self.ctx)
             view.setObjectName(f"view_{key}")
             self.views[key] = view
-            self.stack.addWidget(view)
+            page = ScrollArea(view)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
         return self.views[key]
+
+    def current_view(self) -> View | None:
+        """The view shown now (None while the ledger holds no book)."""
+        page = self.stack.currentWidget()
+        inner = page.widget() if isinstance(page, ScrollArea) else None
+        return inner if isinstance(inner, View) else None
 
     def show_view(self, key: str) -> View:
         """Go to a task."""
@@ -253,7 +273,8 @@ class MainWindow(QMainWindow):
         if self.ctx.org is None and key not in ("settings", "audit"):
             self.stack.setCurrentWidget(self._empty)
             return
-        self.stack.setCurrentWidget(self.view(key))
+        self.view(key)
+        self.stack.setCurrentWidget(self.pages[key])
 
     def _changed(self, changes: Changes) -> None:
         if changes & Changes.ORGS:

@@ -25,7 +25,7 @@ def test_every_task_view_opens(qtbot, demo) -> None:
     window = make_window(qtbot, demo)
     for key, *_ in TASKS:
         view = window.show_view(key)
-        assert window.stack.currentWidget() is view
+        assert window.current_view() is view
     assert window.nav.count() == len(TASKS)
     assert not message_boxes()
 

@@ -46,6 +46,7 @@ from coopledger.services.views import SlipListRow as SlipRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, ListTableModel, Source
+from coopledger.ui.screen import fit
 from coopledger.ui.views.base import (
     TableView,
     View,
@@ -782,7 +783,7 @@ class DistributionWizard(QWizard):
             self.addPage(page)
         self.year_page.load(views.distribution_years(ctx.ledger, ctx.org_id), year)
         self.currentIdChanged.connect(self._page_changed)
-        self.resize(1000, 720)
+        fit(self, 1000, 720)
 
     @property
     def year(self) -> int:
@@ -1011,8 +1012,8 @@ class DistributionView(View):
         cl.addWidget(self.figures, 1)
         split.addWidget(chart_box)
         split.setStretchFactor(1, 3)
-        self.years_table.setMinimumWidth(330)
-        split.setSizes([340, 900])
+        self.years_table.setMinimumWidth(250)
+        split.setSizes([300, 860])
         yl.addWidget(split)
         self.payments = PaymentsView(ctx)
         self.tabs.addTab(years, _("Years"))

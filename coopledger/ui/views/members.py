@@ -177,8 +177,7 @@ class MemberDialog(FormDialog):
         notes = QPlainTextEdit(row.notes if row else "")
         notes.setMaximumHeight(60)
         self.add_record_field(MemberRecord, "notes", notes)
-        self.resize(520, 0)
-        self.finish()
+        self.finish(width=520)
 
     def build(self, values: dict[str, Any]) -> MemberRecord:
         return registers.check_member(MemberRecord(**self.record_values(MemberRecord, values)))

@@ -37,6 +37,7 @@ from coopledger.services.yearend import YearCheck
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Index, ListTableModel
+from coopledger.ui.screen import fit
 from coopledger.ui.views.base import View, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
 
@@ -366,4 +367,4 @@ class YearCheckDialog(QDialog):
         )
         layout.addWidget(self.shares, 1)
         layout.addWidget(buttons)
-        self.resize(760, 560)
+        fit(self, 760, 560)

@@ -48,6 +48,7 @@ from coopledger.services import views, vouchers
 from coopledger.services.views import VoucherDetail
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.screen import fit
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import AccountChoice, AccountPicker, DateEdit, MemberPicker
 
@@ -327,7 +328,7 @@ class VoucherEditor(QDialog):
         self.memo.returnPressed.connect(
             lambda: self.edit_cell(0, MEMO if not self.memo.text() else ACCOUNT)
         )
-        self.resize(900, 520)
+        fit(self, 980, 600)
         self.recompute()
 
     # -- rows -------------------------------------------------------------------------------
