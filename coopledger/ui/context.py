@@ -3,6 +3,8 @@ change signal (no global singletons: the main window makes one and hands it down
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QObject, Signal
 
 from coopledger.domain.roles import can
@@ -34,6 +36,8 @@ class AppContext(QObject):
         self.ledger = ledger
         self.runner = runner
         self.org: OrgInfo | None = None
+        #: The date of the voucher entered last in this window (the next one starts there).
+        self.last_voucher_date: dt.date | None = None
         # Emitted from the thread that wrote; Qt queues it to the views' thread.
         unsubscribe = ledger.subscribe(self.changed.emit)
         self.destroyed.connect(lambda *_a: unsubscribe())

@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -194,8 +193,6 @@ class FormDialog(QDialog):
             w.currentIndexChanged.connect(edited)
             if w.isEditable():
                 w.editTextChanged.connect(edited)
-        elif isinstance(w, QDateEdit):
-            w.dateChanged.connect(edited)
         elif isinstance(w, QSpinBox):
             w.valueChanged.connect(edited)
         elif isinstance(w, QCheckBox):

@@ -345,11 +345,12 @@ class BooksView(View):
 
     def show_trial_balance(self) -> None:
         ledger, org = self.ctx.ledger, self.ctx.org_id
-        start, end, empty = (
-            self.tb_start.date_value(),
-            self.tb_end.date_value(),
-            self.tb_empty.isChecked(),
-        )
+        try:
+            start, end = self.tb_start.date_value(), self.tb_end.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return
+        empty = self.tb_empty.isChecked()
 
         def done(rows: list[TrialBalanceRow]) -> None:
             self.tb_model.set_rows(rows)
@@ -454,7 +455,11 @@ class BooksView(View):
         from coopledger.ui.views.printing import preview_report
 
         ledger, org = self.ctx.ledger, self.ctx.org_id
-        start, end = self.tb_start.date_value(), self.tb_end.date_value()
+        try:
+            start, end = self.tb_start.date_value(), self.tb_end.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return None
 
         def make(out: Any, progress: Any) -> Any:
             return ledger_books.print_trial_balance(ledger, org, start, end, out)
@@ -463,7 +468,11 @@ class BooksView(View):
 
     def show_journal(self) -> None:
         ledger, org = self.ctx.ledger, self.ctx.org_id
-        start, end = self.jn_start.date_value(), self.jn_end.date_value()
+        try:
+            start, end = self.jn_start.date_value(), self.jn_end.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return
         self.jn_model.set_source(
             Source(
                 lambda: views.count_journal(ledger, org, start, end),

@@ -380,7 +380,7 @@ class PlanPage(QWizardPage):
         for c in (self.approved, self.published):
             c.toggled.connect(self._edited)
         for d in (self.approved_on, self.published_on):
-            d.dateChanged.connect(self._edited)
+            d.textChanged.connect(self._edited)
         self.plan: PlanForm | None = None
         self.chart = "village-2023"
         self._saved = False
@@ -458,13 +458,24 @@ class PlanPage(QWizardPage):
                 table = parse_transactions(self.transactions.toPlainText())
             except DomainError as exc:
                 problems["transactions"] = exc.describe(_)
+        dates: dict[str, dt.date | None] = {}
+        for key, check, edit in (
+            ("approved_on", self.approved, self.approved_on),
+            ("published_on", self.published, self.published_on),
+        ):
+            dates[key] = None
+            if check.isChecked():
+                try:
+                    dates[key] = edit.date_value()
+                except DomainError as exc:
+                    problems[key] = exc.text(_)
         if not problems:
             plan = PlanForm(
                 year=self.year,
                 welfare_rate_e4=rates["welfare_rate"] if not self.cooperative else 0,
                 reserve_rate_e4=rates["reserve_rate"],
-                approved_on=self.approved_on.date_value() if self.approved.isChecked() else None,
-                published_on=self.published_on.date_value() if self.published.isChecked() else None,
+                approved_on=dates["approved_on"],
+                published_on=dates["published_on"],
                 proposed_by=self.proposed_by.text().strip(),
                 meeting=self.meeting.text().strip(),
                 resolution=self.resolution.toPlainText().strip(),
