@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from coopledger.domain.errors import DomainError
 from coopledger.domain.fields import MSG_EMPTY, field_by_key, fields_of, read_value
 from coopledger.i18n import _
-from coopledger.ui import errors
+from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.screen import fit, scrolling
 
@@ -181,6 +181,8 @@ class FormDialog(QDialog):
         w = f.widget
 
         def edited(*_args: object) -> None:
+            if self._building:
+                return  # the form filling itself in
             f.touched = True
             self._server_errors.clear()
             self.revalidate()
@@ -303,6 +305,28 @@ class FormDialog(QDialog):
         self.busy = False
         self.saved.emit(result)
         self.accept()
+
+    def is_dirty(self) -> bool:
+        """Whether the user has typed or chosen something in the form."""
+        return any(f.touched for f in self.fields.values())
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's ×: what was typed is not dropped without asking."""
+        if self.busy:
+            return
+        if self.is_dirty():
+            answer = dialogs.ask_unsaved(
+                self,
+                self.windowTitle(),
+                _("What you typed here is not saved yet. Save it?"),
+                can_save=self.save_button.isEnabled(),
+            )
+            if answer == dialogs.CANCEL:
+                return
+            if answer == dialogs.SAVE:
+                self.submit()
+                return
+        super().reject()
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

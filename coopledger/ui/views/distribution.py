@@ -686,6 +686,18 @@ class CommitPage(QWizardPage):
     def commit(self) -> None:
         if self.committed:
             return
+        if not dialogs.confirm(
+            self,
+            _("Commit the distribution"),
+            self.text.text()
+            + "\n\n"
+            + _(
+                "The vouchers are posted and the slips made now; the only way back is to"
+                " reverse the whole distribution with red vouchers."
+            ),
+            action=_("Commit the distribution"),
+        ):
+            return
         self.commit_button.setEnabled(False)
         ledger, org, year = self.w.ctx.ledger, self.w.ctx.org_id, self.w.year
 
@@ -941,7 +953,20 @@ class PaymentsView(TableView):
         f = self.slip_filter()
         if not rows or f is None:
             return
-        ledger, org, year, on = self.ctx.ledger, self.ctx.org_id, f.year, self.pay_date.date_value()
+        try:
+            on = self.pay_date.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return
+        if not dialogs.confirm(
+            self,
+            _("Record payments"),
+            payment_question(rows, method, on),
+            action=_("Paid in cash") if method == PaymentMethod.CASH else _("Paid to bank card"),
+            details="\n".join(payment_lines(rows, method)),
+        ):
+            return
+        ledger, org, year = self.ctx.ledger, self.ctx.org_id, f.year
         codes = [r.member_code for r in rows]
 
         def work(progress: Any) -> int:
@@ -983,6 +1008,37 @@ class PaymentsView(TableView):
             ),
             on_error=lambda exc: errors.show_error(self, exc),
         )
+
+
+def payment_lines(rows: list[SlipRow], method: str) -> list[str]:
+    """One line a payee: who, how much, and for a bank payment the card's last digits."""
+    out = []
+    for r in rows:
+        line = f"{r.member_code} {r.member_name}  {fmt.money(r.total, currency=True)}"
+        if method == PaymentMethod.BANK and r.bank_account:
+            line += "  " + _("card ending {last4}").format(last4=r.bank_account[-4:])
+        out.append(line)
+    return out
+
+
+def payment_question(rows: list[SlipRow], method: str, on: dt.date) -> str:
+    """What the question before paying says: who, how much in all, cash or bank, when."""
+    total = sum(r.total for r in rows)
+    how = _("in cash (库存现金)") if method == PaymentMethod.CASH else _("to bank cards (银行存款)")
+    head = _(
+        "Pay {n} households {total} ({capitals}) {how} on {date}? A payment voucher is"
+        " posted for each; it cannot be undone."
+    ).format(
+        n=len(rows),
+        total=fmt.money(total, currency=True),
+        capitals=amount_in_capitals(total),
+        how=how,
+        date=on.isoformat(),
+    )
+    shown = payment_lines(rows, method)
+    more = len(shown) - 12
+    listed = shown[:12] + ([_("… and {n} more").format(n=more)] if more > 0 else [])
+    return head + "\n\n" + "\n".join(listed)
 
 
 class DistributionView(View):
