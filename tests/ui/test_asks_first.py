@@ -39,14 +39,14 @@ def test_a_payment_says_who_how_much_and_how(qtbot, demo, asked) -> None:
 
 def test_saying_no_pays_nobody(qtbot, demo, monkeypatch) -> None:
     monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: False)
-    window, payments = _payments(qtbot, demo)
+    _window, payments = _payments(qtbot, demo)
     payments.select_row(0)
     payments.pay("bank" if payments.model.row(0).bank_account else "cash")
     assert views.slip_totals(demo, 1, SlipFilter(year=2014)).unpaid_count == 177
 
 
 def test_a_bank_payment_names_the_cards(qtbot, demo, asked) -> None:
-    window, payments = _payments(qtbot, demo)
+    _window, payments = _payments(qtbot, demo)
     rows = [payments.model.row(i) for i in range(payments.model.rowCount())]
     with_card = [i for i, r in enumerate(rows) if r.bank_account][:2]
     assert with_card
