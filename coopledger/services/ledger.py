@@ -84,6 +84,22 @@ class Ledger:
     created: bool = False
     #: The organisations the user may work on; None for every one (see ``user-orgs``).
     orgs: frozenset[int] | None = None
+    #: The logged-in user's full name ("" when none was given, or without users).
+    display_name: str = ""
+
+    @property
+    def single_user(self) -> bool:
+        """Whether the ledger has no users (单机模式: no log-in, everything allowed)."""
+        return self.role is None
+
+    @property
+    def person(self) -> str:
+        """The name to show and sign with: the user's full name, else their user name; ""
+        in single-user mode, where the program does not know who is working (the OS
+        login, ``root`` or ``Administrator``, names nobody)."""
+        if self.single_user:
+            return ""
+        return self.display_name or self.user
 
     def may_work_on(self, org_id: int) -> bool:
         """Whether the user was given this organisation (or is not limited to some)."""
@@ -344,7 +360,7 @@ def _open_server(
     engine = make_engine(location)
     try:
         rev = _check_schema(location, engine, create, readonly)
-        role = _log_in(engine, user, password)
+        role, display_name = _log_in(engine, user, password)
     except BaseException:
         engine.dispose()
         raise
@@ -358,6 +374,7 @@ def _open_server(
         readonly=readonly,
         role=role,
         orgs=_organisations_of(engine, user, role),
+        display_name=display_name,
     )
     if rev is None:
         ledger.created = True
@@ -375,9 +392,10 @@ def _organisations_of(engine: Engine, user: str | None, role: str | None) -> fro
     return organisations_of_name(engine, user)
 
 
-def _log_in(engine: Engine, user: str | None, password: str | None) -> str | None:
+def _log_in(engine: Engine, user: str | None, password: str | None) -> tuple[str | None, str]:
+    """The user's role (None in single-user mode) and full name, once the password checks."""
     if not has_users(engine):
-        return None
+        return None, ""
     if not user:
         raise UserNeededError()
     if password is None:
@@ -385,7 +403,8 @@ def _log_in(engine: Engine, user: str | None, password: str | None) -> str | Non
     # Log-in counts failures even for a read-only open, so it uses a writable engine.
     from coopledger.store.users import check_login
 
-    return check_login(engine, user, password).role
+    who = check_login(engine, user, password)
+    return who.role, who.display_name
 
 
 def _open_locked(
@@ -406,7 +425,7 @@ def _open_locked(
     head = head_revision()
     role: str | None = None
     try:
-        role = _log_in(engine, user, password)
+        role, display_name = _log_in(engine, user, password)
     except BaseException:
         engine.dispose()
         raise
@@ -421,6 +440,7 @@ def _open_locked(
         role=role,
         writer_lock=writer_lock,
         orgs=_organisations_of(engine, user, role),
+        display_name=display_name,
     )
     if rev is None:
         ledger.created = True

@@ -411,7 +411,7 @@ def book_lines_json(lines: list[BookLine] | Iterator[BookLine]) -> list[dict[str
 def _preparer(ledger: Ledger, org_id: int) -> str:
     from coopledger.services.settings import get_setting
 
-    return get_setting(ledger, "preparer", org_id) or ledger.user
+    return get_setting(ledger, "preparer", org_id) or ledger.person
 
 
 def _account_for(ledger: Ledger, org_id: int, kind: str, code: str | None) -> str:

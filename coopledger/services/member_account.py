@@ -265,7 +265,7 @@ def print_member_account(
             opening=data.opening,
             entries=data.entries,
             closing=data.closing,
-            preparer=get_setting(ledger, "preparer", org_id) or ledger.user,
+            preparer=get_setting(ledger, "preparer", org_id) or ledger.person,
         ),
         out,
     )

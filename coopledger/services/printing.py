@@ -69,9 +69,20 @@ def _org(ledger: Ledger, org_id: int) -> Organisation:
 
 
 def _signers(ledger: Ledger, org_id: int) -> tuple[str, str]:
-    return get_setting(ledger, "preparer", org_id) or ledger.user, get_setting(
+    """Who signs as preparer and reviewer: the book's settings; the preparer is else the
+    logged-in user's full name (blank in single-user mode, to be signed by hand)."""
+    return get_setting(ledger, "preparer", org_id) or ledger.person, get_setting(
         ledger, "reviewer", org_id
     )
+
+
+def _full_names(ledger: Ledger) -> dict[str, str]:
+    """Each user's full name (or user name) by user name: what a paper prints for who
+    prepared, reviewed or posted a voucher."""
+    from coopledger.store.users import all_users
+
+    with ledger.read() as s:
+        return {u.username: u.display_name or u.username for u in all_users(s)}
 
 
 # -- slips and notice --------------------------------------------------------------
@@ -481,6 +492,14 @@ def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: 
     """记账凭证 prints, one voucher per page."""
     ledger.require(Permission.PRINT)
     org = _org(ledger, org_id)
+    names = _full_names(ledger)
+    preparer, reviewer = _signers(ledger, org_id)
+
+    def who(name: str, fallback: str) -> str:
+        # A user's full name; a name the ledger does not know (the computer's login, from
+        # single-user mode) is not printed: the book's setting, or a blank to sign by hand.
+        return names.get(name, fallback) if name else ""
+
     prints = []
     for vid in voucher_ids:
         d = voucher_detail(ledger, org_id, vid)
@@ -502,9 +521,9 @@ def print_voucher(ledger: Ledger, org_id: int, voucher_ids: Sequence[int], out: 
                     )
                     for ln in d.lines
                 ),
-                preparer=d.prepared_by,
-                reviewer=d.reviewed_by,
-                poster=d.posted_by,
+                preparer=who(d.prepared_by, preparer),
+                reviewer=who(d.reviewed_by, reviewer),
+                poster=who(d.posted_by, preparer),
                 is_reversal=d.reverses_id is not None,
                 reverses_label=reverses,
             )

@@ -719,6 +719,10 @@ class AuditFilter:
     user: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    #: Acts the search also finds (those whose name in the user's language matches it):
+    #: whole codes, and beginnings of codes that carry a value (``close year ``).
+    acts: tuple[str, ...] = ()
+    act_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -755,7 +759,10 @@ def _audit(org_id: int | None, f: AuditFilter) -> Select[Any]:
     if f.until is not None:
         q = q.where(AU.c.at < (f.until + dt.timedelta(days=1)).isoformat())
     if f.search.strip():
-        q = q.where(_search(f.search.strip(), AU.c.action, AU.c.entity, AU.c.entity_id, AU.c.user))
+        found = _search(f.search.strip(), AU.c.action, AU.c.entity, AU.c.entity_id, AU.c.user)
+        named = [AU.c.action.in_(f.acts)] if f.acts else []
+        named += [AU.c.action.startswith(head, autoescape=True) for head in f.act_prefixes]
+        q = q.where(or_(found, *named) if named else found)
     return q
 
 

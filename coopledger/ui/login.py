@@ -85,10 +85,12 @@ class LoginDialog(QDialog):
 
 def login(path: Path | Location, *, user: str = "", readonly: bool = False) -> Ledger | None:
     """Ask who is working until the ledger opens; None when the user cancels."""
-    from coopledger.ui.app import load_app_font, make_app
+    from coopledger import i18n
+    from coopledger.ui.app import install_translators, load_app_font, make_app
 
     app = make_app()
     load_app_font(app)
+    install_translators(app, i18n.current_language())
     dialog = LoginDialog(path, user=user, readonly=readonly)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.ledger

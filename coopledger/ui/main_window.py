@@ -290,9 +290,19 @@ class MainWindow(QMainWindow):
             + (_(" (read-only)") if ledger.readonly else "")
         )
         self.ledger_label.setToolTip(ledger.shown)
-        self.user_label.setText(
-            _("User: {user} ({role})").format(user=ledger.user, role=role_name(ledger.role))
-        )
+        if ledger.single_user:
+            self.user_label.setText(_("Single-user mode"))
+            self.user_label.setToolTip(
+                _(
+                    "This ledger has no users: it opens without a log-in and whoever opens it"
+                    " may do everything. Create users in Settings to require a log-in."
+                )
+            )
+        else:
+            self.user_label.setText(
+                _("User: {user} ({role})").format(user=ledger.person, role=role_name(ledger.role))
+            )
+            self.user_label.setToolTip(ledger.user)
         if self.ctx.org_id:
             from coopledger.services.views import current_period
 

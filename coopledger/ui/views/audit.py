@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QWidget
 
 from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_
-from coopledger.domain.vocabulary import Permission
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import AUDIT_ACTION_PREFIXES, AuditAction, AuditEntity, Permission
+from coopledger.i18n import _, audit_action, term
 from coopledger.services.ledger import verify
 from coopledger.services.views import AuditFilter, AuditListRow
 from coopledger.ui import errors
@@ -26,12 +26,28 @@ def _when(at: str) -> str:
         return at
 
 
+def acts_named(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The acts whose name in the current language contains ``text`` (``记账`` finds
+    ``post voucher``): whole codes, and the beginnings of codes that carry a value."""
+    text = text.strip()
+    if not text or text.isascii():
+        return (), ()
+    acts = tuple(a.value for a in AuditAction if text in _(a.label))
+    heads = tuple(p for p, label, _v in AUDIT_ACTION_PREFIXES if text in _(label).split("{")[0])
+    return acts, heads
+
+
 AUDIT_COLUMNS: list[Column[AuditListRow]] = [
     Column(N_("No."), lambda r: r.id, kind="int", sort="id", width=60),
     Column(N_("When"), lambda r: _when(r.at), sort="at", width=150),
     Column(N_("Who"), lambda r: r.user, sort="user", width=90),
-    Column(N_("What"), lambda r: r.action, sort="action", width=240),
-    Column(N_("Record"), lambda r: f"{r.entity} {r.entity_id}".strip(), sort="entity", width=170),
+    Column(N_("What"), lambda r: audit_action(r.action), sort="action", width=240),
+    Column(
+        N_("Record"),
+        lambda r: f"{term(AuditEntity, r.entity)} {r.entity_id}".strip(),
+        sort="entity",
+        width=170,
+    ),
     Column(N_("Book"), lambda r: r.org_id if r.org_id is not None else "—", width=60),
     Column(N_("Hash"), lambda r: r.hash[:16] + "…"),
 ]
@@ -71,7 +87,11 @@ class AuditView(TableView):
     def make_source(self) -> Source[AuditListRow]:
         scope = self.bar.value("scope")
         org = self.ctx.org_id if scope == "book" and self.ctx.org_id else None
-        return list_source(self.ctx.ledger, org, AuditFilter(search=self.bar.text()))
+        text = self.bar.text()
+        acts, heads = acts_named(text)
+        return list_source(
+            self.ctx.ledger, org, AuditFilter(search=text, acts=acts, act_prefixes=heads)
+        )
 
     def update_actions(self) -> None:
         self.verify_button.setEnabled(self.ctx.can(Permission.VERIFY))
