@@ -68,6 +68,11 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> None:
         """Open the ledger as the user typed; stay open with the reason when refused."""
+        if not self.user_edit.text().strip():
+            # (the ledger's own message speaks of the command line's --user)
+            self.message.setText(_("Type your user name (the administrator gave it to you)."))
+            self.user_edit.setFocus()
+            return
         try:
             self.ledger = open_ledger(
                 self.path,

@@ -34,3 +34,12 @@ def test_wrong_password_keeps_the_dialog_right_one_opens(qtbot: QtBot, staffed: 
     assert dialog.ledger is not None
     assert (dialog.ledger.user, dialog.ledger.role) == ("kuaiji", "accountant")
     dialog.ledger.close()
+
+
+def test_an_empty_user_name_is_asked_for_in_words(qtbot: QtBot, staffed: Path) -> None:
+    dialog = LoginDialog(staffed)
+    qtbot.addWidget(dialog)
+    dialog.password_edit.setText("kuaiji-pw")
+    dialog.try_login()
+    assert dialog.ledger is None
+    assert dialog.message.text() and "--user" not in dialog.message.text()
