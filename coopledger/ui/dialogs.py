@@ -33,6 +33,21 @@ def confirm(
     ``action`` names the button that goes ahead (``记账``; "Yes" when empty); the other is
     Cancel. ``details`` (a list of what is affected) can be unfolded. The safe answer is
     the default unless ``default_yes``."""
+    box = confirm_box(parent, title, text, action=action, details=details, default_yes=default_yes)
+    box.exec()
+    return box.clickedButton() is box.yes_button  # type: ignore[attr-defined]
+
+
+def confirm_box(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    *,
+    action: str = "",
+    details: str = "",
+    default_yes: bool = False,
+) -> QMessageBox:
+    """The question `confirm` asks, not yet shown (its go-ahead button is ``yes_button``)."""
     box = QMessageBox(parent)
     box.setObjectName("confirmBox")
     box.setIcon(QMessageBox.Icon.Question)
@@ -44,8 +59,8 @@ def confirm(
     no = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(yes if default_yes else no)
     box.setEscapeButton(no)
-    box.exec()
-    return box.clickedButton() is yes
+    box.yes_button = yes  # type: ignore[attr-defined]
+    return box
 
 
 def ask_unsaved(parent: QWidget | None, title: str, text: str, *, can_save: bool = True) -> str:

@@ -75,7 +75,7 @@ def test_books_show_the_month_and_year_lines_and_print(qtbot, demo) -> None:
     view = window.show_view("books")
     view.tabs.setCurrentWidget(view.sl)
     view.sl_kind.setCurrentIndex(view.sl_kind.findData("bank"))
-    assert view.sl_account.currentData() == "102"
+    assert view.sl_account.code() == "102"
     view.sl_year.setValue(2014)
     view.show_subsidiary_ledger()
     rows = [view.sl_model.row(i) for i in range(view.sl_model.rowCount())]

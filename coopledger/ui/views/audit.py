@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QWidget
 
 from coopledger.domain.changes import Changes
@@ -37,20 +39,31 @@ def acts_named(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return acts, heads
 
 
-AUDIT_COLUMNS: list[Column[AuditListRow]] = [
-    Column(N_("No."), lambda r: r.id, kind="int", sort="id", width=60),
-    Column(N_("When"), lambda r: _when(r.at), sort="at", width=150),
-    Column(N_("Who"), lambda r: r.user, sort="user", width=90),
-    Column(N_("What"), lambda r: audit_action(r.action), sort="action", width=240),
-    Column(
-        N_("Record"),
-        lambda r: f"{term(AuditEntity, r.entity)} {r.entity_id}".strip(),
-        sort="entity",
-        width=170,
-    ),
-    Column(N_("Book"), lambda r: r.org_id if r.org_id is not None else "—", width=60),
-    Column(N_("Hash"), lambda r: r.hash[:16] + "…"),
-]
+def record_text(entity: str, entity_id: str) -> str:
+    """What an entry is about, in words: 凭证 12, 设置 公示天数, 凭证（多条）."""
+    from coopledger.services.settings import SETTINGS
+
+    name = term(AuditEntity, entity)
+    if entity_id == "*":
+        return _("{what} (several)").format(what=name)
+    if entity == "setting" and entity_id in SETTINGS:
+        return f"{name} {_(SETTINGS[entity_id].title)}"
+    return f"{name} {entity_id}".strip()
+
+
+def audit_columns(book_name: Callable[[int | None], str]) -> list[Column[AuditListRow]]:
+    """The audit table's columns; ``book_name`` names the book of an entry."""
+    return [
+        Column(N_("No."), lambda r: r.id, kind="int", sort="id", width=60),
+        Column(N_("When"), lambda r: _when(r.at), sort="at", width=150),
+        Column(N_("Who"), lambda r: r.user, sort="user", width=90),
+        Column(N_("What"), lambda r: audit_action(r.action), sort="action", width=240),
+        Column(
+            N_("Record"), lambda r: record_text(r.entity, r.entity_id), sort="entity", width=170
+        ),
+        Column(N_("Book"), lambda r: book_name(r.org_id), width=150),
+        Column(N_("Hash"), lambda r: r.hash[:16] + "…"),
+    ]
 
 
 class AuditView(TableView):
@@ -62,7 +75,7 @@ class AuditView(TableView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(
             ctx,
-            AUDIT_COLUMNS,
+            audit_columns(lambda org: self.book_names.get(org, "—")),
             _("Search action, record or user"),
             parent,
             sort="id",
@@ -80,9 +93,18 @@ class AuditView(TableView):
         )
         self.bar.finish()
         self.last_report: object = None
+        #: Book names by id (the Book column), read when the view refreshes.
+        self.book_names: dict[int | None, str] = {}
 
     def needs_org(self) -> bool:
         return False
+
+    def refresh(self) -> None:
+        from coopledger.services.accounts import list_organisations
+
+        self.book_names = {o.id: o.name for o in list_organisations(self.ctx.ledger)}
+        self.book_names[None] = _("(whole ledger)")
+        super().refresh()
 
     def make_source(self) -> Source[AuditListRow]:
         scope = self.bar.value("scope")
