@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from coopledger import __version__
 from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.roles import role_name
+from coopledger.domain.roles import role_name, roles_with
+from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
 from coopledger.services import accounts, bookfile
 from coopledger.services.accounts import OrgInfo
@@ -37,7 +38,7 @@ from coopledger.ui.context import AppContext
 from coopledger.ui.messagebar import MessageBar
 from coopledger.ui.screen import ScrollArea, fit
 from coopledger.ui.tasks import Pool, TaskPanel, TaskRunner
-from coopledger.ui.views.base import View, centered_message, status_message
+from coopledger.ui.views.base import View, centered_message, notify, status_message
 
 #: The tasks in the navigation: key, title (msgid), and the view's module and class.
 TASKS: tuple[tuple[str, str, str, str], ...] = (
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        file_menu.setToolTipsVisible(True)
         self._action(file_menu, _("Import book…"), lambda: self.import_book(), "importBook")
         self._action(
             file_menu,
@@ -170,6 +172,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, _("Export book…"), lambda: self.export_book(), "exportBook")
         file_menu.addSeparator()
         self._action(file_menu, _("Back up…"), self.backup, "backup")
+        self.restore_action = self._action(
+            file_menu, _("Restore from a backup…"), lambda: self.restore(), "restore"
+        )
         file_menu.addSeparator()
         self._action(file_menu, _("Quit"), self.close, "quit", QKeySequence.StandardKey.Quit)
         go = self.menuBar().addMenu(_("&Go"))
@@ -283,6 +288,15 @@ class MainWindow(QMainWindow):
 
     def _status(self) -> None:
         ledger = self.ctx.ledger
+        allowed = self.ctx.can(Permission.RESTORE)
+        self.restore_action.setEnabled(allowed)
+        self.restore_action.setToolTip(
+            ""
+            if allowed
+            else _("Only {roles} may restore a backup.").format(
+                roles="、".join(role_name(r) for r in roles_with(Permission.RESTORE))
+            )
+        )
         self.ledger_label.setText(
             (_("Ledger server: {name}") if ledger.on_server else _("Ledger: {name}")).format(
                 name=ledger.short_name
@@ -410,6 +424,82 @@ class MainWindow(QMainWindow):
         view = self.view("settings")
         assert isinstance(view, SettingsView)
         view.backup_now()
+
+    def restore(self, path: Path | None = None) -> None:
+        """Replace the ledger with a backup (File → Restore from a backup…), after saying
+        what will happen; then open the restored ledger (asking who is working when it
+        has users)."""
+        from coopledger.services.backup import read_manifest, restore_backup
+
+        ledger = self.ctx.ledger
+        if not self.ctx.can(Permission.RESTORE):
+            return  # the menu item is disabled (see _status)
+        if path is None:
+            path = dialogs.open_file(
+                self, _("Restore from a backup"), _("Ledger backup (*.sqlite3 *.dump)")
+            )
+            if path is None:
+                return
+        manifest = read_manifest(path)
+        made = (
+            _("Backup of {source} made {when} by {user}: {n} audit entries.").format(
+                source=manifest.source,
+                when=manifest.created_at,
+                user=manifest.user or "?",
+                n=manifest.entries,
+            )
+            if manifest is not None
+            else _("This backup has no manifest: it cannot be checked, and is refused.")
+        )
+        question = (
+            made
+            + "\n\n"
+            + _(
+                "Replace {target} with this backup? Everything entered after the backup was"
+                " made is no longer in the ledger; the ledger as it is now is kept beside it"
+                " as a copy. The window then opens the restored ledger."
+            ).format(target=ledger.shown)
+        )
+        if not dialogs.confirm(self, _("Restore from a backup"), question, action=_("Restore")):
+            return
+        self.runner.wait()
+        location, user = ledger.location, ledger.user
+
+        def done(result: Any) -> None:
+            reopened = self._reopen(location, user)
+            if reopened is None:
+                self.close()
+                return
+            self.ctx.set_ledger(reopened)
+            self.load_orgs()
+            self._status()
+            text = _("Restored from {backup}.").format(backup=path.name)
+            if result.replaced is not None:
+                text += " " + _("The replaced ledger was kept as {path}").format(
+                    path=result.replaced
+                )
+            notify(self, text)
+
+        self.runner.run(
+            lambda: restore_backup(ledger, path),
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Restoring…"),
+        )
+
+    def _reopen(self, location: Any, user: str) -> Ledger | None:
+        """Open the ledger again after a restore; None when the user gives up logging in."""
+        from coopledger.domain.roles import AuthenticationError, PasswordNeededError
+        from coopledger.domain.roles import UserNeededError as NoUser
+        from coopledger.services.ledger import open_ledger
+
+        try:
+            return open_ledger(location, user=user)
+        except (NoUser, PasswordNeededError, AuthenticationError):
+            from coopledger.ui.login import LoginDialog
+
+            dialog = LoginDialog(location, user=user, parent=self)
+            return dialog.ledger if dialog.exec() else None
 
     def about(self) -> None:
         errors.show_info(

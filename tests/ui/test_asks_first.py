@@ -154,3 +154,46 @@ def test_a_form_with_typing_asks_before_it_is_dropped(qtbot, window, monkeypatch
     reply = dialogs.DISCARD
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_restoring_a_backup_asks_then_opens_the_restored_ledger(
+    qtbot, lotus, asked, tmp_path
+) -> None:
+    from coopledger.domain.records import MemberRecord
+    from coopledger.services import backup, registers
+
+    copy = tmp_path / "before.sqlite3"
+    backup.backup_ledger(lotus, copy)
+    window = make_window(qtbot, lotus)
+    before = views.count_rows(lotus, 1, views.MemberFilter())
+    registers.add_member(lotus, 1, MemberRecord(code="H0900", name="新来户"))
+    members = window.show_view("members")
+    assert members.model.rowCount() == before + 1
+    window.restore(copy)
+    assert len(asked) == 1
+    question = str(asked[0]["text"])
+    assert str(lotus.shown) in question  # what is replaced
+    manifest = backup.read_manifest(copy)
+    assert manifest is not None and str(manifest.entries) in question  # by what
+    assert window.ctx.ledger is not lotus  # the restored file, opened again
+    restored = window.ctx.ledger
+    try:
+        assert views.count_rows(restored, 1, views.MemberFilter()) == before
+        assert window.show_view("members").model.rowCount() == before
+        assert window.org_combo.count() == 1
+        assert "before.sqlite3" in window.message_bar.text()
+    finally:
+        window.close()
+        restored.close()
+
+
+def test_saying_no_to_a_restore_changes_nothing(qtbot, lotus, monkeypatch, tmp_path) -> None:
+    from coopledger.services import backup
+
+    copy = tmp_path / "before.sqlite3"
+    backup.backup_ledger(lotus, copy)
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: False)
+    window = make_window(qtbot, lotus)
+    window.restore(copy)
+    assert window.ctx.ledger is lotus
+    assert views.count_rows(lotus, 1, views.MemberFilter()) > 0
