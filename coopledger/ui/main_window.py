@@ -441,15 +441,20 @@ class MainWindow(QMainWindow):
             if path is None:
                 return
         manifest = read_manifest(path)
-        made = (
-            _("Backup of {source} made {when} by {user}: {n} audit entries.").format(
-                source=manifest.source,
-                when=manifest.created_at,
-                user=manifest.user or "?",
-                n=manifest.entries,
+        if manifest is None:
+            errors.show_error(
+                self,
+                DomainError(
+                    "file",
+                    N_("This backup has no manifest: it cannot be checked, and is refused."),
+                ),
             )
-            if manifest is not None
-            else _("This backup has no manifest: it cannot be checked, and is refused.")
+            return
+        made = _("Backup of {source} made {when} by {user}: {n} audit entries.").format(
+            source=manifest.source,
+            when=manifest.created_at,
+            user=manifest.user or "?",
+            n=manifest.entries,
         )
         question = (
             made
