@@ -35,12 +35,13 @@ AREAS: dict[str, str] = {
     "printing": "bench.printing:run",
     "ledger": "bench.ledger:run",
     "statements": "bench.statements:run",
+    "window": "bench.ui:run_window",
     "ui": "bench.ui:run",
     "postgres": "bench.postgres:run",
     "startup": "bench.startup:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.
-ON_REQUEST = ("township", "postgres")
+ON_REQUEST = ("township", "postgres", "window")
 
 
 def _machine() -> dict[str, Any]:

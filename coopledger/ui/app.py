@@ -109,6 +109,9 @@ def run(ledger: Ledger, org_name: str | None = None) -> int:
     previous_hook = errors.install_excepthook()
     window = MainWindow(ledger, org_name=org_name)
     window.show()
+    from coopledger.ui.widgets import warm_up_pinyin
+
+    QTimer.singleShot(1500, warm_up_pinyin)
     app.aboutToQuit.connect(window.shut_down)
     if os.environ.get("COOPLEDGER_QUIT_AFTER_MS"):
         QTimer.singleShot(int(os.environ["COOPLEDGER_QUIT_AFTER_MS"]), app.quit)

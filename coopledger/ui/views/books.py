@@ -315,6 +315,8 @@ class BooksView(View):
         print_ms.clicked.connect(self.print_member_statement)
         self.ms.controls.insertWidget(self.ms.controls.count() - 1, print_ms)
         self.tabs.addTab(self.ms, _("Member statements 成员往来"))
+        self._stale_tabs: set[QWidget] = set()
+        self.tabs.currentChanged.connect(lambda i: self._load_tab(self.tabs.widget(i)))
 
     def _print_button(self, tab: _Tab, name: str, slot: Any) -> None:
         b = button(_("Print…"), name)
@@ -369,11 +371,21 @@ class BooksView(View):
                 end.set_date(dt.date(year, 12, 31))
             self.gl_year.setValue(year)
             self.sl_year.setValue(year)
-        self.show_trial_balance()
-        self.show_journal()
-        if self.sl_account.code():
+        # Only the tab in front is read now; the others when they are shown.
+        self._stale_tabs = {self.tb, self.gl, self.sl, self.jn}
+        self._load_tab(self.tabs.currentWidget())
+
+    def _load_tab(self, tab: QWidget | None) -> None:
+        if tab is None or tab not in self._stale_tabs:
+            return
+        self._stale_tabs.discard(tab)
+        if tab is self.tb:
+            self.show_trial_balance()
+        elif tab is self.jn:
+            self.show_journal()
+        elif tab is self.sl and self.sl_account.code():
             self.show_subsidiary_ledger()
-        if self.gl_account.code():
+        elif tab is self.gl and self.gl_account.code():
             self.show_general_ledger()
 
     def _first_load(self) -> bool:
