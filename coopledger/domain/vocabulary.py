@@ -327,6 +327,15 @@ class AuditAction(Term):
     APPROVE_PLAN = "approve plan", N_("Distribution plan approved")
     DISTRIBUTION_SLIPS = "distribution slips", N_("Slips made")
     PAY_SLIP = "pay slip", N_("Slip paid")
+    # year-end packages and the township (issue 18)
+    CREATE_ORGANISATION_KEY = "create organisation key", N_("Book's signing key created")
+    CREATE_PACKAGE = "create package", N_("Year-end package made")
+    REGISTER_VILLAGE = "register village (first package)", N_("Village registered (first package)")
+    ACCEPT_NEW_VILLAGE_KEY = "accept new village key", N_("Village's new key accepted")
+    UPDATE_VILLAGE = "update village (package)", N_("Village updated (package)")
+    REPLACE_PACKAGE = "replace package", N_("Package replaced")
+    IMPORT_PACKAGE = "import package", N_("Package received")
+    IMPORT_PACKAGE_REPLACING = "import package (replacing)", N_("Package received (replacing)")
 
 
 #: Audit actions that carry a value after a fixed beginning (``close year 2014``): the
@@ -363,3 +372,7 @@ class AuditEntity(Term):
     APP_USER = "app_user", N_("User")
     BACKUP = "backup", N_("Backup")
     LEDGER = "ledger", N_("Ledger")
+    ORGANISATION_KEY = "organisation_key", N_("Signing key")
+    PACKAGE = "package", N_("Year-end package")
+    TOWNSHIP_VILLAGE = "township_village", N_("Village (township)")
+    TOWNSHIP_PACKAGE = "township_package", N_("Package received")

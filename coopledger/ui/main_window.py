@@ -30,7 +30,7 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import role_name, roles_with
 from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
-from coopledger.services import accounts, bookfile
+from coopledger.services import accounts
 from coopledger.services.accounts import OrgInfo
 from coopledger.services.ledger import Ledger
 from coopledger.ui import dialogs, errors
@@ -339,6 +339,8 @@ class MainWindow(QMainWindow):
 
         def work() -> int:
             # Streams big (township) files; small ones are checked whole first.
+            from coopledger.services import bookfile
+
             return bookfile.import_book_file(ledger, path)
 
         def done(org_id: int) -> None:
@@ -404,6 +406,8 @@ class MainWindow(QMainWindow):
         ledger, org, target = self.ctx.ledger, self.ctx.org_id, path
 
         def work() -> Path:
+            from coopledger.services import bookfile
+
             data = bookfile.export_book(ledger, org)
             target.write_text(
                 json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
