@@ -375,4 +375,4 @@ class AuditEntity(Term):
     ORGANISATION_KEY = "organisation_key", N_("Signing key")
     PACKAGE = "package", N_("Year-end package")
     TOWNSHIP_VILLAGE = "township_village", N_("Village (township)")
-    TOWNSHIP_PACKAGE = "township_package", N_("Package received")
+    TOWNSHIP_PACKAGE = "township_package", N_("Received package")
