@@ -49,7 +49,7 @@ def test_close_after_confirmation_and_reopen_with_a_reason(qtbot, demo, monkeypa
     view.refresh_now()
     asked: list[str] = []
 
-    def refuse(parent, title, text) -> bool:
+    def refuse(parent, title, text, **_kwargs) -> bool:
         asked.append(text)
         return False
 
@@ -58,7 +58,7 @@ def test_close_after_confirmation_and_reopen_with_a_reason(qtbot, demo, monkeypa
     assert asked and "2014" in asked[0]
     assert "未分配收益" in asked[0]
     assert not yearend.year_status(demo, org, 2014).closed  # the user said no
-    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
     view.close_year()
     assert yearend.year_status(demo, org, 2014).closed
     assert view.reopen_button.isEnabled() and not view.close_button.isEnabled()

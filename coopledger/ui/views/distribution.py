@@ -1144,6 +1144,7 @@ class DistributionView(View):
             _(
                 "Post red vouchers that cancel the {year} distribution? Its slips become void."
             ).format(year=y.year),
+            action=_("Reverse the distribution"),
         ):
             return
         ledger, org = self.ctx.ledger, self.ctx.org_id

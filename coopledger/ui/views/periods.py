@@ -64,7 +64,9 @@ class ClosePeriodDialog(FormDialog):
             ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.value["year"]
 
             def checked(check: yearend.YearCheck) -> None:
-                if dialogs.confirm(self, _("Close the year"), close_question(check)):
+                if dialogs.confirm(
+                    self, _("Close the year"), close_question(check), action=_("Close the year")
+                ):
                     super(ClosePeriodDialog, self).submit()
 
             self.ctx.runner.run(

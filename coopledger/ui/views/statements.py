@@ -252,7 +252,9 @@ class StatementsView(View):
         ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.year.value()
 
         def checked(check: YearCheck) -> None:
-            if not dialogs.confirm(self, _("Close the year"), close_question(check)):
+            if not dialogs.confirm(
+                self, _("Close the year"), close_question(check), action=_("Close the year")
+            ):
                 return
             self.ctx.runner.run(
                 lambda: vouchers.close_year(ledger, org, year),

@@ -156,7 +156,9 @@ class VouchersView(TableView):
         )
 
     def delete_drafts(self) -> None:
-        if not dialogs.confirm(self, _("Delete draft"), _("Delete the selected drafts?")):
+        if not dialogs.confirm(
+            self, _("Delete draft"), _("Delete the selected drafts?"), action=_("Delete draft")
+        ):
             return
         self._batch(_("Deleting drafts…"), vouchers.delete_draft, _("{n} drafts deleted"))
 
