@@ -18,7 +18,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from coopledger.domain.fields import record_from_columns
@@ -760,7 +771,7 @@ def _audit(org_id: int | None, f: AuditFilter) -> Select[Any]:
         q = q.where(AU.c.at < (f.until + dt.timedelta(days=1)).isoformat())
     if f.search.strip():
         found = _search(f.search.strip(), AU.c.action, AU.c.entity, AU.c.entity_id, AU.c.user)
-        named = [AU.c.action.in_(f.acts)] if f.acts else []
+        named: list[ColumnElement[bool]] = [AU.c.action.in_(f.acts)] if f.acts else []
         named += [AU.c.action.startswith(head, autoescape=True) for head in f.act_prefixes]
         q = q.where(or_(found, *named) if named else found)
     return q
