@@ -162,6 +162,14 @@ class DateEdit(QLineEdit):
                 self._last = value
                 self.dateChanged.emit(value)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up and Down step the date a day later or earlier."""
+        step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(Qt.Key(event.key()))
+        if step is not None and not self.problem():
+            self.set_date(self.date_value() + dt.timedelta(days=step))
+            return
+        super().keyPressEvent(event)
+
     def _tidy(self) -> None:
         if not self.problem():
             value = self.date_value()

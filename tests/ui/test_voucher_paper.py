@@ -53,6 +53,9 @@ def test_a_new_voucher_is_dated_in_the_open_period(qtbot, window, lotus) -> None
     assert editor.date.date_value() == dt.date(year, month, 15)
     type_into(qtbot, editor.date, "20150120")
     assert editor.date.date_value() == dt.date(2015, 1, 20)
+    qtbot.keyClick(editor.date, Qt.Key.Key_Up)  # a day later, as a date field does
+    assert editor.date.date_value() == dt.date(2015, 1, 21)
+    qtbot.keyClick(editor.date, Qt.Key.Key_Down)
     qtbot.keyClick(editor.date, Qt.Key.Key_Return)  # on to the 摘要, the date tidied
     assert editor.date.text() == "2015-01-20"
     assert editor.focusWidget() is editor.memo

@@ -371,6 +371,9 @@ class VoucherEditor(QDialog):
         )
         # Enter in the date goes on to the 摘要, as on paper; a fix clears its error at once.
         self.date.returnPressed.connect(self.memo.setFocus)
+        attachments_field = self.attachments.lineEdit()
+        if attachments_field is not None:
+            attachments_field.returnPressed.connect(self.memo.setFocus)
         self.date.textChanged.connect(lambda _t: self.recompute())
         self.memo.textChanged.connect(lambda _t: self.recompute())
         self.attachments.valueChanged.connect(lambda _v: self.recompute())
