@@ -174,6 +174,13 @@ def test_every_window_and_dialog_fits_the_screen(qtbot, demo, monkeypatch) -> No
     settings.new_book()
     check_all(seen, window)
 
+    # the log-in (the window starts with it when the ledger has users)
+    from coopledger.ui.login import LoginDialog
+
+    login = LoginDialog(demo.path, parent=window)
+    login.show()
+    check_all(seen, window)
+
     # messages, and Qt's own file dialog (translated)
     errors.show_error(window, DomainError("x", "问题"))
     check_all(seen, window)
@@ -203,6 +210,7 @@ def test_every_window_and_dialog_fits_the_screen(qtbot, demo, monkeypatch) -> No
         "NewBookDialog",
         "QMessageBox",
         "QFileDialog",
+        "LoginDialog",
     ):
         assert name in seen, f"{name} was not opened ({sorted(seen)})"
 
