@@ -86,6 +86,12 @@ class FormDialog(QDialog):
     on the task runner) and call ``finish()``."""
 
     saved = Signal(object)
+    #: Whether closing with something typed asks first (not for a form whose few fields
+    #: only say how to do an act, such as closing a month).
+    ask_on_close = True
+    #: Whether that question offers to save: not where saving is an act that cannot be
+    #: undone (a transfer, a contract ended), which must be chosen, not stumbled into.
+    save_on_close = True
 
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -314,12 +320,14 @@ class FormDialog(QDialog):
         """Cancel, Esc or the window's ×: what was typed is not dropped without asking."""
         if self.busy:
             return
-        if self.is_dirty():
+        if self.ask_on_close and self.is_dirty():
             answer = dialogs.ask_unsaved(
                 self,
                 self.windowTitle(),
-                _("What you typed here is not saved yet. Save it?"),
-                can_save=self.save_button.isEnabled(),
+                _("What you typed here is not saved yet. Save it?")
+                if self.save_on_close
+                else _("What you typed here will be lost. Close anyway?"),
+                can_save=self.save_on_close and self.save_button.isEnabled(),
             )
             if answer == dialogs.CANCEL:
                 return

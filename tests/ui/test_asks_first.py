@@ -197,3 +197,26 @@ def test_saying_no_to_a_restore_changes_nothing(qtbot, lotus, monkeypatch, tmp_p
     window.restore(copy)
     assert window.ctx.ledger is lotus
     assert views.count_rows(lotus, 1, views.MemberFilter()) > 0
+
+
+def test_closing_an_act_form_never_offers_to_do_the_act(qtbot, window, monkeypatch) -> None:
+    """Saving the month-close or a contract's end from a "save?" question would be an
+    irreversible act stumbled into: those forms do not offer it."""
+    from coopledger.ui.views.contracts import TerminateDialog
+    from coopledger.ui.views.periods import ClosePeriodDialog
+
+    asked: list[dict[str, object]] = []
+    monkeypatch.setattr(dialogs, "ask_unsaved", lambda *a, **k: asked.append(k) or dialogs.DISCARD)
+    vouchers = window.show_view("vouchers")
+    vouchers.close_month()
+    close = next(w for w in vouchers.findChildren(ClosePeriodDialog) if w.isVisible())
+    close.fields["month"].widget.setValue(3)
+    close.reject()
+    assert not asked and not close.isVisible()
+    contracts = window.show_view("contracts")
+    contracts.select_row(0)
+    contracts.terminate_contract()
+    end = next(w for w in contracts.findChildren(TerminateDialog) if w.isVisible())
+    type_into(qtbot, end.fields["date"].widget, "2014-06-30")
+    end.reject()
+    assert asked == [{"can_save": False}] and not end.isVisible()

@@ -194,6 +194,8 @@ class ContractDialog(FormDialog):
 class TerminateDialog(FormDialog):
     """End a contract early (its last day; that year's fee is pro-rated)."""
 
+    save_on_close = False
+
     def __init__(self, ctx: AppContext, row: ContractListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("Terminate contract {code}").format(code=row.code), parent)
         self.row = row

@@ -193,6 +193,8 @@ class MemberDialog(FormDialog):
 class LeaveDialog(FormDialog):
     """A member leaves (moved away, household merged): members are never deleted."""
 
+    save_on_close = False
+
     def __init__(self, ctx: AppContext, row: MemberListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("{name} leaves").format(name=row.name), parent)
         self.row = row

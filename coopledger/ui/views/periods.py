@@ -21,6 +21,8 @@ from coopledger.ui.widgets import DateEdit, fill_combo
 class ClosePeriodDialog(FormDialog):
     """Close a month, reopen the latest closed one, or close the year."""
 
+    ask_on_close = False
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, _("Close or reopen a period"), parent)
         year, month = current_period(ctx.ledger, ctx.org_id)
@@ -91,6 +93,8 @@ class ClosePeriodDialog(FormDialog):
 
 class ReverseDialog(FormDialog):
     """红字冲销: post the red mirror of a posted voucher, dated in an open month."""
+
+    ask_on_close = False
 
     def __init__(
         self,

@@ -212,6 +212,8 @@ class PartsTable(QTableWidget):
 class TransferDialog(FormDialog):
     """Transfer a lot (inheritance, gift, household split): the parts add up to the lot."""
 
+    save_on_close = False
+
     def __init__(self, ctx: AppContext, row: ShareLotListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("Transfer share lot {code}").format(code=row.code), parent)
         self.row = row
