@@ -37,13 +37,14 @@ AREAS: dict[str, str] = {
     "statements": "bench.statements:run",
     "package": "bench.package:run",
     "assets": "bench.assets:run",
+    "window": "bench.ui:run_window",
     "ui": "bench.ui:run",
     "postgres": "bench.postgres:run",
     "startup": "bench.startup:run",
     "wizard": "bench.wizard:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.
-ON_REQUEST = ("township", "postgres")
+ON_REQUEST = ("township", "postgres", "window")
 
 
 def _machine() -> dict[str, Any]:

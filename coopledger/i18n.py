@@ -15,7 +15,7 @@ from babel.dates import format_date as _babel_format_date
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from coopledger.domain.vocabulary import Term
+from coopledger.domain.vocabulary import AUDIT_ACTION_PREFIXES, AuditAction, Term
 from coopledger.paths import resources_dir
 
 LANGUAGES = ("zh_CN", "zh_TW", "en")
@@ -88,6 +88,20 @@ def locale() -> Locale:
 def format_date(d: dt.date) -> str:
     """A date as the current language writes it (``2014年12月20日``)."""
     return _babel_format_date(d, format="long", locale=locale())
+
+
+def audit_action(action: str) -> str:
+    """An audit entry's act in the current language (``post voucher`` is 凭证记账;
+    ``close year 2014`` is 年终结账：2014); an act the vocabulary does not know as it is."""
+    try:
+        return _(AuditAction(action).label)
+    except ValueError:
+        pass
+    for prefix, label, vocabulary in AUDIT_ACTION_PREFIXES:
+        if action.startswith(prefix) and len(action) > len(prefix):
+            rest = action[len(prefix) :]
+            return _(label).format(rest=term(vocabulary, rest) if vocabulary else rest)
+    return action
 
 
 def term(vocabulary: type[Term], code: str | None) -> str:

@@ -212,6 +212,18 @@ def test_spec_ships_resources_and_migrations(built: Built) -> None:
     assert not [s for s in shipped if "__pycache__" in s or s.endswith(".pyc")]
 
 
+def test_spec_carries_qt_own_chinese_translations(built: Built) -> None:
+    """The standard dialogs (查找范围, 取消) are Chinese in the bundle too."""
+    shipped = _bundle_paths(built)
+    for lang in ("zh_CN", "zh_TW"):
+        assert f"PySide6/Qt/translations/qtbase_{lang}.qm" in shipped
+    kept = {Path(src).name for _d, src, _t in built.namespace["a"].datas}
+    assert {"qtbase_zh_CN.qm", "qtbase_zh_TW.qm"} <= kept
+    # and where PyInstaller writes them, the language filter keeps them
+    keep = built.namespace["keep_data"]
+    assert keep("PySide6/Qt/translations/qtbase_zh_TW.qm")
+
+
 def test_spec_keeps_unused_qt_out_and_used_qt_in(built: Built) -> None:
     excludes = set(built.analysis["excludes"])
     assert not set(UNUSED_QT) - excludes

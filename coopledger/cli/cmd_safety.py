@@ -320,8 +320,11 @@ def cmd_audit(ctx: Context) -> int:
     if ctx.args.json:
         print(json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=1))
         return 0
+    from coopledger.domain.vocabulary import AuditEntity
+    from coopledger.i18n import audit_action, term
+
     for e in entries:
-        what = f"{e.entity} {e.entity_id}".strip()
-        print(f"{e.id:>6}  {_local(e.at)}  {e.user:<14} {e.action:<28} {what}")
+        what = f"{term(AuditEntity, e.entity)} {e.entity_id}".strip()
+        print(f"{e.id:>6}  {_local(e.at)}  {e.user:<14} {audit_action(e.action):<20} {what}")
     print(_("{n} entries").format(n=len(entries)))
     return 0

@@ -9,7 +9,7 @@ from typing import Final
 
 from coopledger.domain.errors import N_, DomainError
 
-__all__ = ["active_days", "date_to_str", "days_in_year", "parse_date"]
+__all__ = ["active_days", "date_to_str", "days_in_year", "parse_date", "parse_entered_date"]
 
 _FOLD: Final = str.maketrans(
     {
@@ -56,6 +56,47 @@ def parse_date(text: str, field: str = "date") -> date:
         return date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
         raise DomainError(field, N_('is not a real date (got "{got}")'), got=raw) from None
+
+
+_SHORT_RES: Final = (
+    # 1-20, 1/20, 1.20, 1月20日 (the year is the period's)
+    re.compile(r"(?P<m>[0-9]{1,2}) *[-/.月] *(?P<d>[0-9]{1,2}) *日?"),
+    # 0120 (month and day, two digits each)
+    re.compile(r"(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
+    # 20, 20日 (the day; the month and year are the period's)
+    re.compile(r"(?P<d>[0-9]{1,2}) *日?"),
+)
+
+
+def parse_entered_date(text: str, year: int, month: int, field: str = "date") -> date:
+    """Parse a date as an accountant types it from a paper voucher, in the period
+    ``year``-``month`` they are working on.
+
+    Besides every form `parse_date` takes (``20150120``, ``2015-1-20``, ``2015年1月20日``)
+    the year may be left out (``1-20``, ``1/20``, ``1月20日``, ``0120``: in ``year``) and so
+    may the month (``20``: day 20 of ``month``). Raises `DomainError` on ``field`` for
+    anything else or for a day that does not exist."""
+    if not isinstance(text, str) or not text.strip():
+        raise DomainError(field, N_("must not be empty"))
+    raw = text.strip()
+    folded = raw.translate(_FOLD)
+    if any(pattern.fullmatch(folded) for pattern in _DATE_RES):
+        return parse_date(raw, field)
+    for pattern in _SHORT_RES:
+        match = pattern.fullmatch(folded)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        m = int(groups["m"]) if groups.get("m") else month
+        try:
+            return date(year, m, int(match["d"]))
+        except ValueError:
+            raise DomainError(field, N_('is not a real date (got "{got}")'), got=raw) from None
+    raise DomainError(
+        field,
+        N_('is not a date such as 2015-01-20, 20150120, 1-20 or 0120 (got "{got}")'),
+        got=raw[:40],
+    )
 
 
 def days_in_year(year: int) -> int:

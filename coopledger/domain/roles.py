@@ -193,7 +193,7 @@ def is_role(value: str) -> bool:
 def role_name(role: str | None) -> str:
     """The Chinese name of a role (``会计``); the code itself for an unknown one."""
     if role is None:
-        return "单用户"
+        return "单机模式"
     return ROLE_NAMES.get(role, role)
 
 
@@ -231,7 +231,7 @@ def check_permission(user: str, role: str | None, permission: Permission) -> Non
         return
     raise PermissionDenied(
         "",
-        N_("{user} ({role_name}, {role}) is not allowed to {what}."),
+        N_("{user} ({role_name}) is not allowed to {what}."),
         user=user,
         role=role or "",
         role_name=role_name(role),

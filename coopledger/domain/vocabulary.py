@@ -22,12 +22,15 @@ from typing import TypeVar
 from coopledger.domain.errors import N_, DomainError
 
 __all__ = [
+    "AUDIT_ACTION_PREFIXES",
     "AccountKind",
     "ApprovalAct",
     "AssetCategory",
     "AssetChangeKind",
     "AssetSource",
     "AssetStatus",
+    "AuditAction",
+    "AuditEntity",
     "CertificateKind",
     "Chart",
     "ContractStatus",
@@ -402,3 +405,130 @@ class RequestState(Term):
     APPROVED = "approved", N_("Approved and done")
     REJECTED = "rejected", N_("Rejected")
     WITHDRAWN = "withdrawn", N_("Withdrawn")
+
+
+# -- the audit trail ------------------------------------------------------------------------
+
+
+class AuditAction(Term):
+    """What an audit entry says was done. The code is stored in the chain and never
+    changes; the label names it on screen and on paper. A new act logged by a service gets
+    its member here (a test finds every act the code logs)."""
+
+    INIT_LEDGER = "init ledger", N_("Ledger created")
+    CLEAR_STALE_LOCK = "clear stale lock", N_("Stale lock cleared")
+    COPY_LEDGER = "copy ledger", N_("Ledger copied")
+    BACKUP = "backup", N_("Backup made")
+    SET_BACKUP_FOLDER = "set backup folder", N_("Backup folder chosen")
+    RESTORE = "restore", N_("Backup restored (server)")
+    RESTORE_BACKUP = "restore backup", N_("Backup restored")
+    CHANGE_SETTING = "change setting", N_("Setting changed")
+    # users
+    CREATE_FIRST_ADMINISTRATOR = "create first administrator", N_("First administrator created")
+    ADD_USER = "add user", N_("User added")
+    CHANGE_ROLE = "change role", N_("Role changed")
+    CHANGE_PASSWORD = "change password", N_("Password changed")
+    RESET_PASSWORD = "reset password", N_("Password reset")
+    DISABLE_USER = "disable user", N_("User disabled")
+    ENABLE_USER = "enable user", N_("User enabled")
+    LOCK_OUT_USER = "lock out user", N_("User locked out (wrong passwords)")
+    UNLOCK_USER = "unlock user", N_("User unlocked")
+    SET_USER_ORGANISATIONS = "set user organisations", N_("User's books set")
+    # books and accounts
+    CREATE_ORGANISATION = "create organisation", N_("Book created")
+    IMPORT_BOOK = "import book", N_("Book file imported")
+    ADD_ACCOUNT = "add account", N_("Account added")
+    SUB_ACCOUNT_ADDED = "sub-account added", N_("Sub-account added")
+    LAST_SUB_ACCOUNT_REMOVED = "last sub-account removed", N_("Last sub-account removed")
+    RENAME_ACCOUNT = "rename account", N_("Account renamed")
+    RENAME_ACCOUNT_BOOK = "rename account (book)", N_("Account renamed (book file)")
+    CHANGE_ACCOUNT_KIND = "change account kind", N_("Account kind changed")
+    RETIRE_ACCOUNT = "retire account", N_("Account retired")
+    REACTIVATE_ACCOUNT = "reactivate account", N_("Account in use again")
+    DELETE_ACCOUNT = "delete account", N_("Account deleted")
+    OPENING_BALANCES = "opening balances", N_("Opening balances")
+    POST_OPENING_BALANCES = "post opening balances", N_("Opening balances posted")
+    # registers
+    ADD_MEMBER = "add member", N_("Member added")
+    EDIT_MEMBER = "edit member", N_("Member changed")
+    DEACTIVATE_MEMBER = "deactivate member", N_("Member left")
+    IMPORT_MEMBERS = "import members", N_("Members imported")
+    ADD_CONTRACT = "add contract", N_("Land contract added")
+    RENEWED = "renewed", N_("Land contract renewed")
+    TERMINATE_CONTRACT = "terminate contract", N_("Land contract ended")
+    IMPORT_CONTRACTS = "import contracts", N_("Land contracts imported")
+    ADD_SHARE_LOT = "add share lot", N_("Share lot added")
+    IMPORT_SHARE_LOTS = "import share lots", N_("Share lots imported")
+    TRANSFER_INHERITANCE = "transfer (inheritance)", N_("Shares transferred (inheritance)")
+    TRANSFER_GIFT = "transfer (gift)", N_("Shares transferred (gift)")
+    TRANSFER_SPLIT = "transfer (split)", N_("Shares transferred (household split)")
+    RED_FUND_MATURED = "red fund matured", N_("Red fund matured")
+    # vouchers and periods
+    ADD_VOUCHER = "add voucher", N_("Voucher prepared")
+    EDIT_VOUCHER = "edit voucher", N_("Draft voucher changed")
+    DELETE_VOUCHER = "delete voucher", N_("Draft voucher deleted")
+    REVIEW_VOUCHER = "review voucher", N_("Voucher reviewed")
+    UNREVIEW_VOUCHER = "unreview voucher", N_("Voucher review withdrawn")
+    POST_VOUCHER = "post voucher", N_("Voucher posted")
+    REVERSE_VOUCHER = "reverse voucher", N_("Red reversal posted")
+    IMPORT_VOUCHERS = "import vouchers", N_("Vouchers imported")
+    CLOSE_PERIOD = "close period", N_("Month closed")
+    REOPEN_PERIOD = "reopen period", N_("Month reopened")
+    CLOSE_YEAR = "close year", N_("Year closed")
+    REOPEN_YEAR = "reopen year", N_("Year reopened")
+    RECORD_BALANCE_CHECK = "record balance check", N_("Balance check recorded")
+    # the distribution
+    SAVE_PLAN = "save plan", N_("Distribution plan saved")
+    IMPORT_PLAN = "import plan", N_("Distribution plan imported")
+    APPROVE_PLAN = "approve plan", N_("Distribution plan approved")
+    DISTRIBUTION_SLIPS = "distribution slips", N_("Slips made")
+    PAY_SLIP = "pay slip", N_("Slip paid")
+    # year-end packages and the township (issue 18)
+    CREATE_ORGANISATION_KEY = "create organisation key", N_("Book's signing key created")
+    CREATE_PACKAGE = "create package", N_("Year-end package made")
+    REGISTER_VILLAGE = "register village (first package)", N_("Village registered (first package)")
+    ACCEPT_NEW_VILLAGE_KEY = "accept new village key", N_("Village's new key accepted")
+    UPDATE_VILLAGE = "update village (package)", N_("Village updated (package)")
+    REPLACE_PACKAGE = "replace package", N_("Package replaced")
+    IMPORT_PACKAGE = "import package", N_("Package received")
+    IMPORT_PACKAGE_REPLACING = "import package (replacing)", N_("Package received (replacing)")
+
+
+#: Audit actions that carry a value after a fixed beginning (``close year 2014``): the
+#: beginning, the label (``{rest}`` is what follows) and the vocabulary naming that value
+#: (None: shown as it is).
+AUDIT_ACTION_PREFIXES: tuple[tuple[str, str, type[Term] | None], ...] = (
+    ("close year ", N_("Year closed: {rest}"), None),
+    ("commit distribution ", N_("Distribution committed: {rest}"), None),
+    ("reverse distribution ", N_("Distribution reversed: {rest}"), None),
+    ("load chart ", N_("Chart of accounts loaded: {rest}"), Chart),
+    ("pay ", N_("Paid: {rest}"), None),
+    ("reversed by #", N_("Reversed by voucher #{rest}"), None),
+)
+
+
+class AuditEntity(Term):
+    """The kind of record an audit entry is about."""
+
+    ORGANISATION = "organisation", N_("Book")
+    BOOK = "book", N_("Book file")
+    ACCOUNT = "account", N_("Account")
+    MEMBER = "member", N_("Member")
+    LAND_CONTRACT = "land_contract", N_("Land contract")
+    SHARE_LOT = "share_lot", N_("Share lot")
+    VOUCHER = "voucher", N_("Voucher")
+    DISTRIBUTION_PLAN = "distribution_plan", N_("Distribution plan")
+    DISTRIBUTION = "distribution", N_("Distribution")
+    DISTRIBUTION_ITEM = "distribution_item", N_("Slip")
+    BALANCE_CHECK = "balance_check", N_("Balance check")
+    PERIOD = "period", N_("Month")
+    FISCAL_YEAR = "fiscal_year", N_("Year")
+    OPENING = "opening", N_("Opening balances")
+    SETTING = "setting", N_("Setting")
+    APP_USER = "app_user", N_("User")
+    BACKUP = "backup", N_("Backup")
+    LEDGER = "ledger", N_("Ledger")
+    ORGANISATION_KEY = "organisation_key", N_("Signing key")
+    PACKAGE = "package", N_("Year-end package")
+    TOWNSHIP_VILLAGE = "township_village", N_("Village (township)")
+    TOWNSHIP_PACKAGE = "township_package", N_("Received package")

@@ -84,6 +84,22 @@ class Ledger:
     created: bool = False
     #: The organisations the user may work on; None for every one (see ``user-orgs``).
     orgs: frozenset[int] | None = None
+    #: The logged-in user's full name ("" when none was given, or without users).
+    display_name: str = ""
+
+    @property
+    def single_user(self) -> bool:
+        """Whether the ledger has no users (单机模式: no log-in, everything allowed)."""
+        return self.role is None
+
+    @property
+    def person(self) -> str:
+        """The name to show and sign with: the user's full name, else their user name; ""
+        in single-user mode, where the program does not know who is working (the OS
+        login, ``root`` or ``Administrator``, names nobody)."""
+        if self.single_user:
+            return ""
+        return self.display_name or self.user
 
     def may_work_on(self, org_id: int) -> bool:
         """Whether the user was given this organisation (or is not limited to some)."""
@@ -347,7 +363,7 @@ def _open_server(
         if readonly:
             engine.dispose()
             engine = make_engine(location, readonly=True)
-        role = _log_in(engine, user, password, readonly=readonly)
+        role, display_name = _log_in(engine, user, password, readonly=readonly)
     except BaseException:
         engine.dispose()
         raise
@@ -358,6 +374,7 @@ def _open_server(
         readonly=readonly,
         role=role,
         orgs=_organisations_of(engine, user, role),
+        display_name=display_name,
     )
     if rev is None:
         ledger.created = True
@@ -377,20 +394,21 @@ def _organisations_of(engine: Engine, user: str | None, role: str | None) -> fro
 
 def _log_in(
     engine: Engine, user: str | None, password: str | None, *, readonly: bool = False
-) -> str | None:
-    """The user's role after checking the password (None in single-user mode). A read-only
+) -> tuple[str | None, str]:
+    """The user's role (None in single-user mode) and full name, once the password checks. A read-only
     open writes nothing, a failed one included: wrong passwords are counted (and log-in made
     to wait) by writable opens only. Counting them here would not stop a guesser anyway:
     whoever can read the file can copy it and try passwords against its hashes at leisure."""
     if not has_users(engine):
-        return None
+        return None, ""
     if not user:
         raise UserNeededError()
     if password is None:
         raise PasswordNeededError(user)
     from coopledger.store.users import check_login
 
-    return check_login(engine, user, password, record=not readonly).role
+    who = check_login(engine, user, password, record=not readonly)
+    return who.role, who.display_name
 
 
 def _open_locked(
@@ -413,7 +431,7 @@ def _open_locked(
     head = head_revision()
     role: str | None = None
     try:
-        role = _log_in(engine, user, password, readonly=readonly)
+        role, display_name = _log_in(engine, user, password, readonly=readonly)
     except BaseException:
         engine.dispose()
         raise
@@ -425,6 +443,7 @@ def _open_locked(
         role=role,
         writer_lock=writer_lock,
         orgs=_organisations_of(engine, user, role),
+        display_name=display_name,
     )
     if rev is None:
         ledger.created = True

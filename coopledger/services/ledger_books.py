@@ -22,8 +22,6 @@ from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ledger import is_sub_code, voucher_label
 from coopledger.domain.vocabulary import Permission
 from coopledger.reports.data import BookLine, BookPrint, ReconciliationPrint, direction
-from coopledger.reports.ledger_book import render_book, render_general, render_reconciliation
-from coopledger.reports.statement import render_statement
 from coopledger.services import books
 from coopledger.services.books import opening_voucher_ids
 from coopledger.services.ledger import Ledger
@@ -475,6 +473,8 @@ def print_book(
             org = s.get(Organisation, org_id)
             assert org is not None
             name = org.name
+        from coopledger.reports.ledger_book import render_general  # reportlab: when printing
+
         render_general(
             [
                 BookPrint("总账", name, year, f"{g.code} {g.name}", g.lines, len(g.lines))
@@ -489,6 +489,8 @@ def print_book(
     if excel:
         _book_xlsx(book, out, progress)
     else:
+        from coopledger.reports.ledger_book import render_book  # reportlab: when printing
+
         render_book(book_print(book, _preparer(ledger, org_id)), out, progress=progress)
     return out
 
@@ -595,6 +597,8 @@ def print_trial_balance(
             sheet_title="科目余额表",
         )
         return out
+    from coopledger.reports.statement import render_statement  # reportlab: when printing
+
     render_statement([printing.trial_balance_statement(ledger, org_id, start, end)], out)
     return out
 
@@ -644,5 +648,7 @@ def print_reconciliation(
             sheet_title="银行存款余额调节表",
         )
         return out
+    from coopledger.reports.ledger_book import render_reconciliation  # reportlab: when printing
+
     render_reconciliation(data, out)
     return out

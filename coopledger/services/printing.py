@@ -85,6 +85,15 @@ def _distribution_people(ledger: Ledger, org_id: int, year: int) -> tuple[str, s
     return (str(row[0]), str(row[1])) if row else ("", "")
 
 
+def _full_names(ledger: Ledger) -> dict[str, str]:
+    """Each user's full name (or user name) by user name: what a paper prints for who
+    prepared, reviewed or posted a voucher."""
+    from coopledger.store.users import all_users
+
+    with ledger.read() as s:
+        return {u.username: u.display_name or u.username for u in all_users(s)}
+
+
 # -- slips and notice --------------------------------------------------------------
 
 

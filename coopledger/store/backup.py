@@ -32,8 +32,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
-
 from coopledger import __version__
 from coopledger.domain.errors import N_, DomainError
 from coopledger.store import engine as engine_mod
@@ -324,6 +322,10 @@ def read_manifest(backup: Path) -> Manifest | None:
 
 
 def _known_revision(rev: str) -> bool:
+    # Alembic loads only when a backup is checked (half a second: not when the settings
+    # view, which names the backup folder, opens).
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(engine_mod.alembic_config())
     try:
         return script.get_revision(rev) is not None

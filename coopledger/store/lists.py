@@ -18,7 +18,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from coopledger.domain.assets import AssetRecord
@@ -728,6 +739,10 @@ class AuditFilter:
     user: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    #: Acts the search also finds (those whose name in the user's language matches it):
+    #: whole codes, and beginnings of codes that carry a value (``close year ``).
+    acts: tuple[str, ...] = ()
+    act_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -764,7 +779,10 @@ def _audit(org_id: int | None, f: AuditFilter) -> Select[Any]:
     if f.until is not None:
         q = q.where(AU.c.at < (f.until + dt.timedelta(days=1)).isoformat())
     if f.search.strip():
-        q = q.where(_search(f.search.strip(), AU.c.action, AU.c.entity, AU.c.entity_id, AU.c.user))
+        found = _search(f.search.strip(), AU.c.action, AU.c.entity, AU.c.entity_id, AU.c.user)
+        named: list[ColumnElement[bool]] = [AU.c.action.in_(f.acts)] if f.acts else []
+        named += [AU.c.action.startswith(head, autoescape=True) for head in f.act_prefixes]
+        q = q.where(or_(found, *named) if named else found)
     return q
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
@@ -36,19 +37,36 @@ def load_app_font(app: QApplication) -> str | None:
     return family
 
 
+def qt_translation_folders() -> list[str]:
+    """Where Qt's own ``.qm`` catalogs may be: Qt's configured folder, and the one inside
+    the PySide6 package (where the bundle carries them; installer/coopledger.spec)."""
+    import PySide6
+
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    folders.append(str(Path(PySide6.__file__).resolve().parent / "Qt" / "translations"))
+    return list(dict.fromkeys(folders))
+
+
 def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
-    """Load Qt's own translations (``qtbase_zh_CN.qm``, or ``qt_zh_CN.qm``) for the standard
-    dialogs when they are shipped; returns the translators installed (kept alive by the app)."""
+    """Load Qt's own translations (``qtbase_zh_CN.qm``, or ``qt_zh_CN.qm``) so that its
+    standard dialogs and buttons (查找范围, 取消, a field's right-click menu) speak the
+    program's language; returns the translators installed (kept alive by the app). Once
+    per application: a second call replaces the first."""
     qt_locale = QT_LOCALES.get(lang, lang)
     QLocale.setDefault(QLocale(qt_locale))
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for old in app.findChildren(QTranslator, "qtTranslator"):
+        app.removeTranslator(old)
+        old.deleteLater()
     installed: list[QTranslator] = []
-    for base in ("qtbase", "qt"):
-        translator = QTranslator(app)
-        if translator.load(f"{base}_{qt_locale}", folder):
-            app.installTranslator(translator)
-            installed.append(translator)
-            break
+    for folder in qt_translation_folders():
+        for base in ("qtbase", "qt"):
+            translator = QTranslator(app)
+            translator.setObjectName("qtTranslator")
+            if translator.load(f"{base}_{qt_locale}", folder):
+                app.installTranslator(translator)
+                installed.append(translator)
+                return installed
+            translator.deleteLater()
     return installed
 
 
@@ -91,6 +109,9 @@ def run(ledger: Ledger, org_name: str | None = None) -> int:
     previous_hook = errors.install_excepthook()
     window = MainWindow(ledger, org_name=org_name)
     window.show()
+    from coopledger.ui.widgets import warm_up_pinyin
+
+    QTimer.singleShot(1500, warm_up_pinyin)
     app.aboutToQuit.connect(window.shut_down)
     if os.environ.get("COOPLEDGER_QUIT_AFTER_MS"):
         QTimer.singleShot(int(os.environ["COOPLEDGER_QUIT_AFTER_MS"]), app.quit)

@@ -3,8 +3,11 @@ change signal (no global singletons: the main window makes one and hands it down
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QObject, Signal
 
+from coopledger.domain.changes import Changes
 from coopledger.domain.roles import can
 from coopledger.domain.vocabulary import Permission
 from coopledger.services.accounts import OrgInfo
@@ -34,9 +37,20 @@ class AppContext(QObject):
         self.ledger = ledger
         self.runner = runner
         self.org: OrgInfo | None = None
+        #: The date of the voucher entered last in this window (the next one starts there).
+        self.last_voucher_date: dt.date | None = None
         # Emitted from the thread that wrote; Qt queues it to the views' thread.
-        unsubscribe = ledger.subscribe(self.changed.emit)
-        self.destroyed.connect(lambda *_a: unsubscribe())
+        self._unsubscribe = ledger.subscribe(self.changed.emit)
+        self.destroyed.connect(lambda *_a: self._unsubscribe())
+
+    def set_ledger(self, ledger: Ledger) -> None:
+        """Work on another open ledger (the same file after a restore): every view hears
+        that everything changed."""
+        self._unsubscribe()
+        self.ledger = ledger
+        self._unsubscribe = ledger.subscribe(self.changed.emit)
+        self.org = None
+        self.changed.emit(Changes.ALL)
 
     @property
     def org_id(self) -> int:

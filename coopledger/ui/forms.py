@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,9 +33,10 @@ from PySide6.QtWidgets import (
 from coopledger.domain.errors import DomainError
 from coopledger.domain.fields import MSG_EMPTY, field_by_key, fields_of, read_value
 from coopledger.i18n import _
-from coopledger.ui import errors
+from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import enable
+from coopledger.ui.screen import fit, scrolling
 
 Parser = Callable[[Any], Any]
 
@@ -87,6 +87,12 @@ class FormDialog(QDialog):
     on the task runner) and call ``finish()``."""
 
     saved = Signal(object)
+    #: Whether closing with something typed asks first (not for a form whose few fields
+    #: only say how to do an act, such as closing a month).
+    ask_on_close = True
+    #: Whether that question offers to save: not where saving is an act that cannot be
+    #: undone (a transfer, a contract ended), which must be chosen, not stumbled into.
+    save_on_close = True
 
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,6 +188,8 @@ class FormDialog(QDialog):
         w = f.widget
 
         def edited(*_args: object) -> None:
+            if self._building:
+                return  # the form filling itself in
             f.touched = True
             self._server_errors.clear()
             self.revalidate()
@@ -194,23 +202,31 @@ class FormDialog(QDialog):
             w.currentIndexChanged.connect(edited)
             if w.isEditable():
                 w.editTextChanged.connect(edited)
-        elif isinstance(w, QDateEdit):
-            w.dateChanged.connect(edited)
         elif isinstance(w, QSpinBox):
             w.valueChanged.connect(edited)
         elif isinstance(w, QCheckBox):
             w.toggled.connect(edited)
 
-    def finish(self, extra: QWidget | None = None) -> None:
-        """Lay the form out and check it once."""
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+    def finish(self, extra: QWidget | None = None, *, width: int = 0) -> None:
+        """Lay the form out and check it once. The fields scroll when the form is taller
+        than the screen has room for; the general error and the buttons stay in view. The
+        dialog is as wide as ``width`` (or its fields want) and as tall as its fields."""
+        fields = QWidget()
+        fields.setObjectName("formFields")
+        inner = QVBoxLayout(fields)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self.form)
         if extra is not None:
-            layout.addWidget(extra)
+            inner.addWidget(extra)
+        inner.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolling(fields), 1)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self._building = False
         self.revalidate()
+        hint = self.sizeHint()
+        fit(self, max(width, hint.width()), hint.height())
 
     # -- checking -------------------------------------------------------------------------
 
@@ -307,6 +323,30 @@ class FormDialog(QDialog):
         self.busy = False
         self.saved.emit(result)
         self.accept()
+
+    def is_dirty(self) -> bool:
+        """Whether the user has typed or chosen something in the form."""
+        return any(f.touched for f in self.fields.values())
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's ×: what was typed is not dropped without asking."""
+        if self.busy:
+            return
+        if self.ask_on_close and self.is_dirty():
+            answer = dialogs.ask_unsaved(
+                self,
+                self.windowTitle(),
+                _("What you typed here is not saved yet. Save it?")
+                if self.save_on_close
+                else _("What you typed here will be lost. Close anyway?"),
+                can_save=self.save_on_close and self.save_button.isEnabled(),
+            )
+            if answer == dialogs.CANCEL:
+                return
+            if answer == dialogs.SAVE:
+                self.submit()
+                return
+        super().reject()
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

@@ -69,8 +69,8 @@ class LoginDialog(QDialog):
     def try_login(self) -> None:
         """Open the ledger as the user typed; stay open with the reason when refused."""
         if not self.user_edit.text().strip():
-            # Said here, in the window's words: the open's own message is for the command line.
-            self.message.setText(_("Type your user name."))
+            # (the ledger's own message speaks of the command line's --user)
+            self.message.setText(_("Type your user name (the administrator gave it to you)."))
             self.user_edit.setFocus()
             return
         try:
@@ -90,10 +90,12 @@ class LoginDialog(QDialog):
 
 def login(path: Path | Location, *, user: str = "", readonly: bool = False) -> Ledger | None:
     """Ask who is working until the ledger opens; None when the user cancels."""
-    from coopledger.ui.app import load_app_font, make_app
+    from coopledger import i18n
+    from coopledger.ui.app import install_translators, load_app_font, make_app
 
     app = make_app()
     load_app_font(app)
+    install_translators(app, i18n.current_language())
     dialog = LoginDialog(path, user=user, readonly=readonly)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.ledger

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -28,14 +29,17 @@ from coopledger import __version__
 from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import role_name
+from coopledger.domain.vocabulary import Permission
 from coopledger.i18n import _
-from coopledger.services import accounts, bookfile
+from coopledger.services import accounts
 from coopledger.services.accounts import OrgInfo
 from coopledger.services.ledger import Ledger
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.messagebar import MessageBar
+from coopledger.ui.screen import ScrollArea, fit
 from coopledger.ui.tasks import Pool, TaskPanel, TaskRunner
-from coopledger.ui.views.base import View, status_message
+from coopledger.ui.views.base import View, notify, status_message
 
 #: The tasks in the navigation: key, title (msgid), and the view's module and class.
 TASKS: tuple[tuple[str, str, str, str], ...] = (
@@ -80,6 +84,9 @@ class MainWindow(QMainWindow):
         self._backup_timer.timeout.connect(self._daily_backup)
         self._backup_timer.start()
         self.views: dict[str, View] = {}
+        #: Each view in its scroll area: a view that needs more room than the screen has
+        #: scrolls; it never makes the window bigger than the screen.
+        self.pages: dict[str, ScrollArea] = {}
         self.setWindowTitle(
             _("coopledger {version} — {path}").format(version=__version__, path=ledger.shown)
         )
@@ -126,11 +133,16 @@ class MainWindow(QMainWindow):
             lambda link: self.show_help(link.removeprefix("help:"))
         )
         toolbar.addWidget(self.help_line)
+        self.message_bar = MessageBar()
         body = QWidget()
         row = QHBoxLayout(body)
         row.setContentsMargins(4, 4, 4, 0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.message_bar)
+        column.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
         self.setCentralWidget(body)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -158,8 +170,7 @@ class MainWindow(QMainWindow):
         self.load_orgs(select=org_name)
         self.nav.setCurrentRow(0)
         self._status()
-        # Fits a 1366×768 screen above a taskbar (1366×728 with the window's frame).
-        self.resize(1280, 680)
+        fit(self, 1280, 800)
         # A new ledger opens on the set-up wizard; a set-up left unfinished is resumed.
         QTimer.singleShot(0, self._first_run)
 
@@ -169,6 +180,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(_("&File"))
         self._action(file_menu, _("Set-up wizard…"), lambda: self.start_setup(), "setupWizard")
         file_menu.addSeparator()
+        file_menu.setToolTipsVisible(True)
         self._action(file_menu, _("Import book…"), lambda: self.import_book(), "importBook")
         self._action(
             file_menu,
@@ -186,6 +198,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, _("Year-end package…"), lambda: self.make_package(), "makePackage")
         file_menu.addSeparator()
         self._action(file_menu, _("Back up…"), self.backup, "backup")
+        self.restore_action = self._action(
+            file_menu, _("Restore from a backup…"), lambda: self.restore(), "restore"
+        )
         file_menu.addSeparator()
         self.switch_action = self._action(
             file_menu, _("Switch user…"), lambda: self.switch_user(), "switchUser"
@@ -271,8 +286,17 @@ class MainWindow(QMainWindow):
             view: View = getattr(module, spec[3])(self.ctx)
             view.setObjectName(f"view_{key}")
             self.views[key] = view
-            self.stack.addWidget(view)
+            page = ScrollArea(view)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
         return self.views[key]
+
+    def current_view(self) -> View | None:
+        """The view shown now (None while the ledger holds no book)."""
+        page = self.stack.currentWidget()
+        inner = page.widget() if isinstance(page, ScrollArea) else None
+        return inner if isinstance(inner, View) else None
 
     def show_view(self, key: str) -> View:
         """Go to a task."""
@@ -294,7 +318,8 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self._empty)
             return
         self.help_line.setText(help_link(key))
-        self.stack.setCurrentWidget(self.view(key))
+        self.view(key)
+        self.stack.setCurrentWidget(self.pages[key])
 
     def _changed(self, changes: Changes) -> None:
         if changes & Changes.ORGS:
@@ -303,13 +328,14 @@ class MainWindow(QMainWindow):
 
     def _status(self, *, cash: bool = True) -> None:
         ledger = self.ctx.ledger
-        from coopledger.ui.disabled import enable
+        from coopledger.ui.disabled import enable, gate
 
         enable(
             self.switch_action,
             ledger.role is not None,
             _("The ledger has no users (single-user mode): set them up in Settings."),
         )
+        gate(self.restore_action, self.ctx, Permission.RESTORE)
         self.ledger_label.setText(
             (_("Ledger server: {name}") if ledger.on_server else _("Ledger: {name}")).format(
                 name=ledger.short_name
@@ -317,9 +343,19 @@ class MainWindow(QMainWindow):
             + (_(" (read-only)") if ledger.readonly else "")
         )
         self.ledger_label.setToolTip(ledger.shown)
-        self.user_label.setText(
-            _("User: {user} ({role})").format(user=ledger.user, role=role_name(ledger.role))
-        )
+        if ledger.single_user:
+            self.user_label.setText(_("Single-user mode"))
+            self.user_label.setToolTip(
+                _(
+                    "This ledger has no users: it opens without a log-in and whoever opens it"
+                    " may do everything. Create users in Settings to require a log-in."
+                )
+            )
+        else:
+            self.user_label.setText(
+                _("User: {user} ({role})").format(user=ledger.person, role=role_name(ledger.role))
+            )
+            self.user_label.setToolTip(ledger.user)
         if self.ctx.org_id:
             from coopledger.services.views import current_period
 
@@ -354,6 +390,8 @@ class MainWindow(QMainWindow):
 
         def work() -> int:
             # Streams big (township) files; small ones are checked whole first.
+            from coopledger.services import bookfile
+
             return bookfile.import_book_file(ledger, path)
 
         def done(org_id: int) -> None:
@@ -419,6 +457,8 @@ class MainWindow(QMainWindow):
         ledger, org, target = self.ctx.ledger, self.ctx.org_id, path
 
         def work() -> Path:
+            from coopledger.services import bookfile
+
             data = bookfile.export_book(ledger, org)
             target.write_text(
                 json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -541,6 +581,87 @@ class MainWindow(QMainWindow):
             key = TASKS[row][0] if row >= 0 else ""
             section = VIEW_HELP[key][1] if key in VIEW_HELP else ""
         return open_help(self, section)
+
+    def restore(self, path: Path | None = None) -> None:
+        """Replace the ledger with a backup (File → Restore from a backup…), after saying
+        what will happen; then open the restored ledger (asking who is working when it
+        has users)."""
+        from coopledger.services.backup import read_manifest, restore_backup
+
+        ledger = self.ctx.ledger
+        if not self.ctx.can(Permission.RESTORE):
+            return  # the menu item is disabled (see _status)
+        if path is None:
+            path = dialogs.open_file(
+                self, _("Restore from a backup"), _("Ledger backup (*.sqlite3 *.dump)")
+            )
+            if path is None:
+                return
+        manifest = read_manifest(path)
+        if manifest is None:
+            errors.show_error(
+                self,
+                DomainError(
+                    "file",
+                    N_("This backup has no manifest: it cannot be checked, and is refused."),
+                ),
+            )
+            return
+        made = _("Backup of {source} made {when} by {user}: {n} audit entries.").format(
+            source=manifest.source,
+            when=manifest.created_at,
+            user=manifest.user or "?",
+            n=manifest.entries,
+        )
+        question = (
+            made
+            + "\n\n"
+            + _(
+                "Replace {target} with this backup? Everything entered after the backup was"
+                " made is no longer in the ledger; the ledger as it is now is kept beside it"
+                " as a copy. The window then opens the restored ledger."
+            ).format(target=ledger.shown)
+        )
+        if not dialogs.confirm(self, _("Restore from a backup"), question, action=_("Restore")):
+            return
+        self.runner.wait()
+        location, user = ledger.location, ledger.user
+
+        def done(result: Any) -> None:
+            reopened = self._reopen(location, user)
+            if reopened is None:
+                self.close()
+                return
+            self.ctx.set_ledger(reopened)
+            self.load_orgs()
+            self._status()
+            text = _("Restored from {backup}.").format(backup=path.name)
+            if result.replaced is not None:
+                text += " " + _("The replaced ledger was kept as {path}").format(
+                    path=result.replaced
+                )
+            notify(self, text)
+
+        self.runner.run(
+            lambda: restore_backup(ledger, path),
+            on_done=done,
+            on_error=lambda exc: errors.show_error(self, exc),
+            title=_("Restoring…"),
+        )
+
+    def _reopen(self, location: Any, user: str) -> Ledger | None:
+        """Open the ledger again after a restore; None when the user gives up logging in."""
+        from coopledger.domain.roles import AuthenticationError, PasswordNeededError
+        from coopledger.domain.roles import UserNeededError as NoUser
+        from coopledger.services.ledger import open_ledger
+
+        try:
+            return open_ledger(location, user=user)
+        except (NoUser, PasswordNeededError, AuthenticationError):
+            from coopledger.ui.login import LoginDialog
+
+            dialog = LoginDialog(location, user=user, parent=self)
+            return dialog.ledger if dialog.exec() else None
 
     def about(self) -> None:
         errors.show_info(

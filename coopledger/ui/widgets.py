@@ -19,12 +19,19 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -53,6 +60,14 @@ def pinyin_initials(text: str) -> str:
     return "".join(p for p in parts if p.isalnum()).lower()
 
 
+def warm_up_pinyin() -> None:
+    """Load the pinyin dictionaries in a thread of their own, so that the first account
+    typed as ``yhck`` finds 银行存款 at once (loading them takes a third of a second)."""
+    import threading
+
+    threading.Thread(target=pinyin_initials, args=("银行存款",), daemon=True).start()
+
+
 # -- fields ---------------------------------------------------------------------------------
 
 
@@ -74,21 +89,133 @@ class MoneyEdit(QLineEdit):
         self.setText("" if fen is None else fen_to_str(fen))
 
 
-class DateEdit(QDateEdit):
-    """A date field with a calendar, shown as 2014-12-31."""
+class DateEdit(QLineEdit):
+    """A date field typed as on paper: ``20150120``, ``2015-1-20``, ``1-20`` or ``0120`` (in
+    the year of the period worked on), ``20`` (a day of that month); shown as 2015-01-20
+    once the cursor leaves. A red frame and a tooltip say what is wrong while the text is
+    no date, and go as soon as it is one. The calendar button picks a day with the mouse.
 
-    def __init__(self, value: dt.date | None = None, parent: QWidget | None = None) -> None:
+    `date_value()` is the date, or raises `DomainError` on ``field`` naming the mistake."""
+
+    #: The date the text now says (emitted as soon as it is one, and changes).
+    dateChanged = Signal(object)
+
+    def __init__(
+        self,
+        value: dt.date | None = None,
+        parent: QWidget | None = None,
+        *,
+        field: str = "date",
+    ) -> None:
         super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.set_date(value or dt.date.today())
+        self.field = field
+        self.setPlaceholderText(_("e.g. 2015-01-20, 1-20 or 0120"))
+        self.setMaxLength(20)
+        self.setMinimumWidth(110)
+        self.setMaximumWidth(150)
+        start = value or dt.date.today()
+        self._period = (start.year, start.month)
+        self._last: dt.date | None = None
+        self._calendar = self.addAction(_calendar_icon(), QLineEdit.ActionPosition.TrailingPosition)
+        self._calendar.setToolTip(_("Choose the day on a calendar"))
+        self._calendar.triggered.connect(self.pick_on_calendar)
+        self.textChanged.connect(self._edited)
+        self.editingFinished.connect(self._tidy)
+        self.set_date(start)
+
+    # -- the period short forms refer to ----------------------------------------------------
+
+    def set_period(self, year: int, month: int) -> None:
+        """The year (for ``1-20``, ``0120``) and month (for ``20``) of dates typed short."""
+        self._period = (year, month)
+
+    def period(self) -> tuple[int, int]:
+        return self._period
+
+    # -- value -------------------------------------------------------------------------------
 
     def date_value(self) -> dt.date:
-        q = self.date()
-        return dt.date(q.year(), q.month(), q.day())
+        """The date typed (raises `DomainError` when the text is no date)."""
+        from coopledger.domain.dates import parse_entered_date
+
+        year, month = self._period
+        return parse_entered_date(self.text(), year, month, self.field)
 
     def set_date(self, value: dt.date) -> None:
-        self.setDate(QDate(value.year, value.month, value.day))
+        self.setText(value.isoformat())
+
+    def problem(self) -> str:
+        """Why the text is no date ("" when it is one)."""
+        try:
+            self.date_value()
+        except DomainError as exc:
+            return exc.text(_)
+        return ""
+
+    def _edited(self, _text: str) -> None:
+        problem = self.problem()
+        self.setStyleSheet("QLineEdit { border: 1px solid #c00000; }" if problem else "")
+        self.setToolTip(problem)
+        if not problem:
+            value = self.date_value()
+            if value != self._last:
+                self._last = value
+                self.dateChanged.emit(value)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up and Down step the date a day later or earlier."""
+        step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(Qt.Key(event.key()))
+        if step is not None and not self.problem():
+            self.set_date(self.date_value() + dt.timedelta(days=step))
+            return
+        super().keyPressEvent(event)
+
+    def _tidy(self) -> None:
+        if not self.problem():
+            value = self.date_value()
+            if self.text() != value.isoformat():
+                self.set_date(value)
+
+    def pick_on_calendar(self) -> None:
+        """Show a calendar under the field; the day clicked becomes the date."""
+        from PySide6.QtWidgets import QCalendarWidget
+
+        calendar = QCalendarWidget(self)
+        calendar.setObjectName("datePopup")
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        calendar.setGridVisible(True)
+        try:
+            current = self.date_value()
+        except DomainError:
+            current = dt.date(self._period[0], self._period[1], 1)
+        calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+
+        def chosen(day: QDate) -> None:
+            self.set_date(dt.date(day.year(), day.month(), day.day()))
+            calendar.close()
+            self.setFocus()
+
+        calendar.clicked.connect(chosen)
+        calendar.activated.connect(chosen)
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        calendar.show()
+
+
+@lru_cache(maxsize=1)
+def _calendar_icon() -> QIcon:
+    """A small calendar drawn once (the icon themes of Windows have none)."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    p = QPainter(pixmap)
+    p.setPen(QColor("#555"))
+    p.drawRect(1, 2, 13, 12)
+    p.fillRect(2, 3, 12, 3, QColor("#c0392b"))
+    for x in (4, 7, 10):
+        for y in (8, 11):
+            p.fillRect(x, y, 2, 2, QColor("#555"))
+    p.end()
+    return QIcon(pixmap)
 
 
 def combo_value(combo: QComboBox) -> Any:
@@ -159,8 +286,17 @@ class AccountPicker(QLineEdit):
 
     picked = Signal(str)
 
-    def __init__(self, accounts: Sequence[AccountChoice] = (), parent: QWidget | None = None):
+    def __init__(
+        self,
+        accounts: Sequence[AccountChoice] = (),
+        parent: QWidget | None = None,
+        *,
+        leaves_only: bool = True,
+    ):
         super().__init__(parent)
+        #: Whether only accounts without sub-accounts are offered (posting needs a leaf; a
+        #: ledger may be kept of any account).
+        self.leaves_only = leaves_only
         self.setPlaceholderText(_("code, name or pinyin initials"))
         self._items = QStandardItemModel(self)
         self._filter = _AccountFilter()
@@ -173,28 +309,46 @@ class AccountPicker(QLineEdit):
         self.setCompleter(self._completer)
         self.textEdited.connect(self._edited)
         self._by_code: dict[str, AccountChoice] = {}
+        self._keyed = False
         self.set_accounts(accounts)
 
     def set_accounts(self, accounts: Sequence[AccountChoice]) -> None:
         self._items.clear()
         self._by_code = {a.code: a for a in accounts}
+        self._keyed = False
         for a in accounts:
-            if not a.is_leaf:
+            if self.leaves_only and not a.is_leaf:
                 continue
             item = QStandardItem(a.label)
-            item.setData(account_search_key(a), SearchRole)
             item.setData(a.code, CodeRole)
             self._items.appendRow(item)
 
+    def _ensure_keys(self) -> None:
+        """The search keys (code, name, pinyin initials), made when first searched: the
+        pinyin dictionaries take a moment to load, which a view that merely shows a picker
+        should not wait for (``warm_up_pinyin`` loads them after start-up)."""
+        if self._keyed:
+            return
+        self._keyed = True
+        for row in range(self._items.rowCount()):
+            item = self._items.item(row)
+            choice = self._by_code.get(str(item.data(CodeRole)))
+            if choice is not None:
+                item.setData(account_search_key(choice), SearchRole)
+
     def matches(self, text: str) -> list[str]:
         """Labels of the leaf accounts ``text`` finds, in chart order."""
+        self._ensure_keys()
         self._filter.set_needle(text)
         return [self._filter.index(i, 0).data() for i in range(self._filter.rowCount())]
 
     def _edited(self, text: str) -> None:
+        self._ensure_keys()
         self._filter.set_needle(text)
         if text.strip() and self._filter.rowCount():
             self._completer.complete()
+            # After the field's own completion has run (it clears the highlight).
+            QTimer.singleShot(0, lambda: highlight_first(self._completer))
         else:
             popup = self._completer.popup()
             if popup is not None:
@@ -204,6 +358,18 @@ class AccountPicker(QLineEdit):
         self.setText(label)
         code = label.split(" ", 1)[0]
         self.picked.emit(code)
+
+    def set_code(self, code: str | None) -> None:
+        """Show the account ``code`` (nothing for None or an unknown code)."""
+        choice = self._by_code.get(code or "")
+        self.setText(choice.label if choice else "")
+
+    def code(self) -> str | None:
+        """The code of the account shown (None when the text names none)."""
+        choice = self.choice()
+        if choice is None or (self.leaves_only and not choice.is_leaf):
+            return None
+        return choice.code
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self._completer.popup()
@@ -215,18 +381,19 @@ class AccountPicker(QLineEdit):
             self.resolve_text()
         super().keyPressEvent(event)
 
-    def resolve_text(self) -> None:
+    def resolve_text(self, *, take_first: bool = False) -> None:
         """Turn what was typed into the full ``code name`` when it finds exactly one account,
-        or the account whose code was typed in full."""
+        or the account whose code was typed in full; with ``take_first``, the first of
+        several matches (the one the list highlights)."""
         text = self.text().strip()
         if not text:
             return
         code = text.split(" ", 1)[0]
-        if code in self._by_code and self._by_code[code].is_leaf:
+        if code in self._by_code and (self._by_code[code].is_leaf or not self.leaves_only):
             self.setText(self._by_code[code].label)
             return
         found = self.matches(text)
-        if len(found) == 1:
+        if len(found) == 1 or (found and take_first):
             self.setText(found[0])
 
     def choice(self) -> AccountChoice | None:
@@ -252,6 +419,21 @@ class AccountPicker(QLineEdit):
                 name=choice.name,
             )
         return choice.code
+
+
+def highlight_first(completer: QCompleter) -> None:
+    """Highlight the first match of an open completer list, so that one Enter takes it
+    (quietly: highlighting would otherwise put its text in the field while typing)."""
+    popup = completer.popup()
+    if popup is None or not popup.isVisible():
+        return
+    first = completer.completionModel().index(0, 0)
+    selection = popup.selectionModel()
+    if not first.isValid() or selection is None:
+        return
+    selection.blockSignals(True)
+    popup.setCurrentIndex(first)
+    selection.blockSignals(False)
 
 
 # -- the member picker ----------------------------------------------------------------------
@@ -290,6 +472,7 @@ class MemberPicker(QLineEdit):
         self._model.setStringList(labels)
         if labels:
             self._completer.complete()
+            QTimer.singleShot(0, lambda: highlight_first(self._completer))
 
     def _activated(self, label: str) -> None:
         self.setText(label.split("（", 1)[0])

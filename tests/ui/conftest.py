@@ -93,11 +93,28 @@ def _quiet_ui(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     from coopledger.ui import dialogs, errors
 
     monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    monkeypatch.setattr(dialogs, "ask_unsaved", lambda *a, **k: dialogs.DISCARD)
     monkeypatch.setattr(errors, "log_dir", lambda: tmp_path)
     previous = i18n.current_language()
     i18n.set_language("zh_CN")
     yield
     i18n.set_language(previous)
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """The questions asked before irreversible acts (title, text, action, details), each
+    answered yes."""
+    from coopledger.ui import dialogs
+
+    questions: list[dict[str, object]] = []
+
+    def confirm(parent: object, title: str, text: str, **kwargs: object) -> bool:
+        questions.append({"title": title, "text": text, **kwargs})
+        return True
+
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    return questions
 
 
 def make_window(qtbot: object, ledger: object, **kwargs: object) -> object:

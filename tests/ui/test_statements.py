@@ -49,7 +49,7 @@ def test_close_after_confirmation_and_reopen_with_a_reason(qtbot, demo, monkeypa
     view.refresh_now()
     asked: list[str] = []
 
-    def refuse(parent, title, text) -> bool:
+    def refuse(parent, title, text, **_kwargs) -> bool:
         asked.append(text)
         return False
 
@@ -58,7 +58,7 @@ def test_close_after_confirmation_and_reopen_with_a_reason(qtbot, demo, monkeypa
     assert asked and "2014" in asked[0]
     assert "未分配收益" in asked[0]
     assert not yearend.year_status(demo, org, 2014).closed  # the user said no
-    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
     view.close_year()
     assert yearend.year_status(demo, org, 2014).closed
     assert view.reopen_button.isEnabled() and not view.close_button.isEnabled()
@@ -75,7 +75,7 @@ def test_books_show_the_month_and_year_lines_and_print(qtbot, demo) -> None:
     view = window.show_view("books")
     view.tabs.setCurrentWidget(view.sl)
     view.sl_kind.setCurrentIndex(view.sl_kind.findData("bank"))
-    assert view.sl_account.currentData() == "102"
+    assert view.sl_account.code() == "102"
     view.sl_year.setValue(2014)
     view.show_subsidiary_ledger()
     rows = [view.sl_model.row(i) for i in range(view.sl_model.rowCount())]

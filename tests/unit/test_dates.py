@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coopledger.domain.dates import active_days, date_to_str, days_in_year, parse_date
+from coopledger.domain.dates import (
+    active_days,
+    date_to_str,
+    days_in_year,
+    parse_date,
+    parse_entered_date,
+)
 from coopledger.domain.errors import DomainError
 
 OCT_31 = date(2014, 10, 31)
@@ -143,3 +150,49 @@ def test_active_days_open_end_runs_to_the_end_of_every_later_year(start: date) -
     assert active_days(start, None, start.year) == (date(start.year, 12, 31) - start).days + 1
     assert active_days(start, None, start.year + 1) == days_in_year(start.year + 1)
     assert active_days(start, None, start.year - 1) == 0
+
+
+# -- dates typed from a paper voucher, in the period being worked on ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20150120", dt.date(2015, 1, 20)),  # the whole date, no separators
+        ("2015-1-20", dt.date(2015, 1, 20)),
+        ("2015年1月20日", dt.date(2015, 1, 20)),
+        ("２０１５０１２０", dt.date(2015, 1, 20)),  # full-width digits from a pinyin IME
+        ("1-20", dt.date(2026, 1, 20)),  # the period's year
+        ("1/20", dt.date(2026, 1, 20)),
+        ("1.20", dt.date(2026, 1, 20)),
+        ("1月20日", dt.date(2026, 1, 20)),
+        ("0120", dt.date(2026, 1, 20)),
+        ("12-31", dt.date(2026, 12, 31)),
+        ("7", dt.date(2026, 3, 7)),  # the period's month too
+        ("20日", dt.date(2026, 3, 20)),
+        (" 0120 ", dt.date(2026, 1, 20)),
+    ],
+)
+def test_a_date_typed_from_paper(text: str, expected: dt.date) -> None:
+    assert parse_entered_date(text, 2026, 3) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("0230", "not a real date"),
+        ("2015-2-30", "not a real date"),
+        ("20150230", "not a real date"),
+        ("13-1", "not a real date"),
+        ("32", "not a real date"),
+        ("120", "such as"),  # 1-20 or 12-0? refused, not guessed
+        ("150120", "such as"),
+        ("abc", "such as"),
+        ("", "empty"),
+    ],
+)
+def test_a_date_typed_wrong_is_refused_with_the_reason(text: str, says: str) -> None:
+    with pytest.raises(DomainError) as info:
+        parse_entered_date(text, 2026, 3, "voucher.date")
+    assert info.value.path == "voucher.date"
+    assert says in info.value.text(lambda s: s)

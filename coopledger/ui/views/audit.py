@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QWidget
 
 from coopledger.domain.changes import Changes
 from coopledger.domain.errors import N_
-from coopledger.domain.vocabulary import Permission
-from coopledger.i18n import _
+from coopledger.domain.vocabulary import AUDIT_ACTION_PREFIXES, AuditAction, AuditEntity, Permission
+from coopledger.i18n import _, audit_action, term
 from coopledger.services.ledger import verify
 from coopledger.services.views import AuditFilter, AuditListRow
 from coopledger.ui import errors
@@ -27,15 +29,42 @@ def _when(at: str) -> str:
         return at
 
 
-AUDIT_COLUMNS: list[Column[AuditListRow]] = [
-    Column(N_("No."), lambda r: r.id, kind="int", sort="id", width=60),
-    Column(N_("When"), lambda r: _when(r.at), sort="at", width=150),
-    Column(N_("Who"), lambda r: r.user, sort="user", width=90),
-    Column(N_("What"), lambda r: r.action, sort="action", width=240),
-    Column(N_("Record"), lambda r: f"{r.entity} {r.entity_id}".strip(), sort="entity", width=170),
-    Column(N_("Book"), lambda r: r.org_id if r.org_id is not None else "—", width=60),
-    Column(N_("Hash"), lambda r: r.hash[:16] + "…"),
-]
+def acts_named(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The acts whose name in the current language contains ``text`` (``记账`` finds
+    ``post voucher``): whole codes, and the beginnings of codes that carry a value."""
+    text = text.strip()
+    if not text or text.isascii():
+        return (), ()
+    acts = tuple(a.value for a in AuditAction if text in _(a.label))
+    heads = tuple(p for p, label, _v in AUDIT_ACTION_PREFIXES if text in _(label).split("{")[0])
+    return acts, heads
+
+
+def record_text(entity: str, entity_id: str) -> str:
+    """What an entry is about, in words: 凭证 12, 设置 公示天数, 凭证（多条）."""
+    from coopledger.services.settings import SETTINGS
+
+    name = term(AuditEntity, entity)
+    if entity_id == "*":
+        return _("{what} (several)").format(what=name)
+    if entity == "setting" and entity_id in SETTINGS:
+        return f"{name} {_(SETTINGS[entity_id].title)}"
+    return f"{name} {entity_id}".strip()
+
+
+def audit_columns(book_name: Callable[[int | None], str]) -> list[Column[AuditListRow]]:
+    """The audit table's columns; ``book_name`` names the book of an entry."""
+    return [
+        Column(N_("No."), lambda r: r.id, kind="int", sort="id", width=60),
+        Column(N_("When"), lambda r: _when(r.at), sort="at", width=150),
+        Column(N_("Who"), lambda r: r.user, sort="user", width=90),
+        Column(N_("What"), lambda r: audit_action(r.action), sort="action", width=240),
+        Column(
+            N_("Record"), lambda r: record_text(r.entity, r.entity_id), sort="entity", width=170
+        ),
+        Column(N_("Book"), lambda r: book_name(r.org_id), width=150),
+        Column(N_("Hash"), lambda r: r.hash[:16] + "…"),
+    ]
 
 
 class AuditView(TableView):
@@ -47,7 +76,7 @@ class AuditView(TableView):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(
             ctx,
-            AUDIT_COLUMNS,
+            audit_columns(lambda org: self.book_names.get(org, "—")),
             _("Search action, record or user"),
             parent,
             sort="id",
@@ -65,14 +94,27 @@ class AuditView(TableView):
         )
         self.bar.finish()
         self.last_report: object = None
+        #: Book names by id (the Book column), read when the view refreshes.
+        self.book_names: dict[int | None, str] = {}
 
     def needs_org(self) -> bool:
         return False
 
+    def refresh(self) -> None:
+        from coopledger.services.accounts import list_organisations
+
+        self.book_names = {o.id: o.name for o in list_organisations(self.ctx.ledger)}
+        self.book_names[None] = _("(whole ledger)")
+        super().refresh()
+
     def make_source(self) -> Source[AuditListRow]:
         scope = self.bar.value("scope")
         org = self.ctx.org_id if scope == "book" and self.ctx.org_id else None
-        return list_source(self.ctx.ledger, org, AuditFilter(search=self.bar.text()))
+        text = self.bar.text()
+        acts, heads = acts_named(text)
+        return list_source(
+            self.ctx.ledger, org, AuditFilter(search=text, acts=acts, act_prefixes=heads)
+        )
 
     def update_actions(self) -> None:
         gate(self.verify_button, self.ctx, Permission.VERIFY)

@@ -85,11 +85,30 @@ def button(text: str, name: str, tip: str = "") -> QPushButton:
     return b
 
 
+def main_window_of(widget: QWidget) -> QWidget | None:
+    """The main window ``widget`` is in, or was opened from (a dialog's parent's window)."""
+    w: QWidget | None = widget.window()
+    while w is not None and not hasattr(w, "message_bar"):
+        parent = w.parentWidget()
+        w = parent.window() if parent is not None else None
+    return w
+
+
+def notify(widget: QWidget, text: str, kind: str = "success") -> None:
+    """Say what happened where the eye is: in the message bar at the top of the main
+    window's view (``kind``: success, info, warning, error), and in its status bar."""
+    window = main_window_of(widget)
+    bar = getattr(window, "message_bar", None)
+    if bar is not None:
+        bar.show_message(text, kind)
+    status = getattr(window, "statusBar", None)
+    if callable(status):
+        status().showMessage(text, 12000)
+
+
 def status_message(widget: QWidget, text: str, msecs: int = 8000) -> None:
-    """Show ``text`` in the main window's status bar for a while."""
-    bar = getattr(widget.window(), "statusBar", None)
-    if callable(bar):
-        bar().showMessage(text, msecs)
+    """What a finished task says: in the message bar and the status bar (see `notify`)."""
+    notify(widget, text, "success")
 
 
 def export_rows(

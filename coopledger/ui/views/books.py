@@ -12,7 +12,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QLabel,
     QSpinBox,
@@ -29,18 +28,25 @@ from coopledger.reports.data import BookLine, direction
 from coopledger.services import accounts as accounts_service
 from coopledger.services import books, ledger_books, views
 from coopledger.services.books import (
-    GeneralLedgerRow,
     LedgerRow,
     MemberStatementData,
     TrialBalanceRow,
 )
-from coopledger.services.ledger_books import LedgerBook
+from coopledger.services.ledger_books import GeneralBook, LedgerBook
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.models import Column, Index, ListTableModel, PagedTableModel, Source
 from coopledger.ui.views.base import View, button, export_rows
 from coopledger.ui.views.contracts import member_search
-from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo, make_table, size_columns
+from coopledger.ui.widgets import (
+    AccountChoice,
+    AccountPicker,
+    DateEdit,
+    MemberPicker,
+    fill_combo,
+    make_table,
+    size_columns,
+)
 
 TB_COLUMNS: list[Column[TrialBalanceRow]] = [
     Column(N_("Code"), lambda r: r.code, sort="code", width=90),
@@ -53,12 +59,19 @@ TB_COLUMNS: list[Column[TrialBalanceRow]] = [
     Column(N_("Closing credit"), lambda r: r.closing_credit, kind="money0", width=120),
 ]
 
-GL_COLUMNS: list[Column[GeneralLedgerRow]] = [
-    Column(N_("Month"), lambda r: f"{r.year}-{r.month:02d}", width=90),
-    Column(N_("Opening"), lambda r: r.opening, kind="money", width=140),
-    Column(N_("Debit"), lambda r: r.debit, kind="money0", width=140),
-    Column(N_("Credit"), lambda r: r.credit, kind="money0", width=140),
-    Column(N_("Closing"), lambda r: r.closing, kind="money", width=140),
+#: 总账 as on paper: 上年结转 (or 期初余额), then 本月合计 and 本年累计 of each month with
+#: postings; each balance with its 借/贷.
+GL_COLUMNS: list[Column[BookLine]] = [
+    Column(N_("Date"), lambda r: r.date, kind="date", width=95),
+    Column(N_("摘要 Summary"), lambda r: r.memo, width=220),
+    Column(
+        N_("Debit"), lambda r: r.debit if r.kind != "opening" else None, kind="money0", width=140
+    ),
+    Column(
+        N_("Credit"), lambda r: r.credit if r.kind != "opening" else None, kind="money0", width=140
+    ),
+    Column(N_("Dr/Cr"), lambda r: r.direction, width=50),
+    Column(N_("Balance"), lambda r: abs(r.balance), kind="money", width=140),
 ]
 
 
@@ -83,18 +96,18 @@ LEDGER_COLUMNS = _ledger_columns(True)
 
 #: 明细账 / 日记账 lines: 上年结转, the entries, 本月合计, 本年累计; balance with 借/贷.
 BOOK_COLUMNS: list[Column[BookLine]] = [
-    Column(N_("Date"), lambda r: r.date, kind="date", width=95),
-    Column(N_("Voucher"), lambda r: r.voucher, width=120),
-    Column(N_("摘要 Summary"), lambda r: r.memo, width=250),
-    Column(N_("对方科目 Counter account"), lambda r: r.counter, width=170),
+    Column(N_("Date"), lambda r: r.date, kind="date", width=92),
+    Column(N_("Voucher"), lambda r: r.voucher, width=110),
+    Column(N_("摘要 Summary"), lambda r: r.memo, width=220),
+    Column(N_("对方科目 Counter account"), lambda r: r.counter, width=160),
     Column(
-        N_("Debit"), lambda r: r.debit if r.kind != "opening" else None, kind="money0", width=120
+        N_("Debit"), lambda r: r.debit if r.kind != "opening" else None, kind="money0", width=115
     ),
     Column(
-        N_("Credit"), lambda r: r.credit if r.kind != "opening" else None, kind="money0", width=120
+        N_("Credit"), lambda r: r.credit if r.kind != "opening" else None, kind="money0", width=115
     ),
     Column(N_("Dr/Cr"), lambda r: r.direction, width=50),
-    Column(N_("Balance"), lambda r: abs(r.balance), kind="money", width=140),
+    Column(N_("Balance"), lambda r: abs(r.balance), kind="money", width=130),
 ]
 
 
@@ -111,6 +124,22 @@ class BookModel(PagedTableModel[BookLine]):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             return None  # balances show their side in 借/贷, not in red
+        return super().data(index, role)
+
+
+class GeneralBookModel(ListTableModel[BookLine]):
+    """The 总账 lines of one account and year; the totals in bold, as on paper."""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.FontRole:
+            row = self.row(index.row())
+            if row is not None and row.is_total:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return None
         return super().data(index, role)
 
 
@@ -140,10 +169,12 @@ MEMBER_COLUMNS: list[Column[LedgerRow]] = [
 class _Tab(QWidget):
     """A tab: a row of controls, a table, a footer."""
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, *, sortable: bool | None = None) -> None:
         super().__init__()
         self.controls = QHBoxLayout()
-        self.table: QTableView = make_table(sortable=isinstance(model, ListTableModel))
+        if sortable is None:
+            sortable = isinstance(model, ListTableModel)
+        self.table: QTableView = make_table(sortable=sortable)
         self.table.setModel(model)
         size_columns(self.table, [c.width for c in model.columns])
         self.footer = QLabel()
@@ -191,9 +222,9 @@ class BooksView(View):
         self.tabs.addTab(self.tb, _("Trial balance 科目余额表"))
 
         # general ledger
-        self.gl_model: ListTableModel[GeneralLedgerRow] = ListTableModel(GL_COLUMNS, [], self)
-        self.gl = _Tab(self.gl_model)
-        self.gl_account = _account_combo()
+        self.gl_model = GeneralBookModel(GL_COLUMNS, [], self)
+        self.gl = _Tab(self.gl_model, sortable=False)
+        self.gl_account = _account_picker("glAccount")
         self.gl_year = QSpinBox()
         self.gl_year.setRange(1900, 9999)
         self.gl_year.setValue(year)
@@ -223,7 +254,7 @@ class BooksView(View):
             keep=False,
         )
         self.sl_kind.currentIndexChanged.connect(self._book_kind_changed)
-        self.sl_account = _account_combo()
+        self.sl_account = _account_picker("bookAccount")
         self.sl_year = QSpinBox()
         self.sl_year.setRange(1900, 9999)
         self.sl_year.setValue(year)
@@ -243,6 +274,14 @@ class BooksView(View):
             "book",
         )
         self._print_button(self.sl, "printBook", self.print_book)
+        for picker, show in (
+            (self.gl_account, self.show_general_ledger),
+            (self.sl_account, self.show_subsidiary_ledger),
+        ):
+            picker.picked.connect(lambda _code, show=show: show())
+            picker.returnPressed.connect(
+                lambda picker=picker, show=show: (picker.resolve_text(take_first=True), show())
+            )
         self.tabs.addTab(self.sl, _("Books 明细账 / 日记账"))
 
         # journal (paged)
@@ -276,6 +315,8 @@ class BooksView(View):
         print_ms.clicked.connect(self.print_member_statement)
         self.ms.controls.insertWidget(self.ms.controls.count() - 1, print_ms)
         self.tabs.addTab(self.ms, _("Member statements 成员往来"))
+        self._stale_tabs: set[QWidget] = set()
+        self.tabs.currentChanged.connect(lambda i: self._load_tab(self.tabs.widget(i)))
 
     def _print_button(self, tab: _Tab, name: str, slot: Any) -> None:
         b = button(_("Print…"), name)
@@ -287,10 +328,7 @@ class BooksView(View):
         if kind in ("cash", "bank") and self.ctx.org is not None:
             from coopledger.services.accounts import role_account
 
-            code = role_account(self.ctx.org.chart, kind)
-            index = self.sl_account.findData(code)
-            if index >= 0:
-                self.sl_account.setCurrentIndex(index)
+            self.sl_account.set_code(role_account(self.ctx.org.chart, kind))
 
     def _controls(
         self,
@@ -319,9 +357,11 @@ class BooksView(View):
 
         year, _month = current_period(self.ctx.ledger, self.ctx.org_id)
         accounts = accounts_service.list_accounts(self.ctx.ledger, self.ctx.org_id)
-        items = [(f"{a.code} {a.name}", a.code) for a in accounts]
-        for combo in (self.gl_account, self.sl_account):
-            fill_combo(combo, items)
+        choices = [AccountChoice(a.code, a.name, a.kind, a.is_leaf, a.member_aux) for a in accounts]
+        for picker in (self.gl_account, self.sl_account):
+            kept = picker.code()
+            picker.set_accounts(choices)
+            picker.set_code(kept if kept else (choices[0].code if choices else None))
         if self._first_load():
             for start, end in (
                 (self.tb_start, self.tb_end),
@@ -331,11 +371,21 @@ class BooksView(View):
                 end.set_date(dt.date(year, 12, 31))
             self.gl_year.setValue(year)
             self.sl_year.setValue(year)
-        self.show_trial_balance()
-        self.show_journal()
-        if self.sl_account.currentData():
+        # Only the tab in front is read now; the others when they are shown.
+        self._stale_tabs = {self.tb, self.gl, self.sl, self.jn}
+        self._load_tab(self.tabs.currentWidget())
+
+    def _load_tab(self, tab: QWidget | None) -> None:
+        if tab is None or tab not in self._stale_tabs:
+            return
+        self._stale_tabs.discard(tab)
+        if tab is self.tb:
+            self.show_trial_balance()
+        elif tab is self.jn:
+            self.show_journal()
+        elif tab is self.sl and self.sl_account.code():
             self.show_subsidiary_ledger()
-        if self.gl_account.currentData():
+        elif tab is self.gl and self.gl_account.code():
             self.show_general_ledger()
 
     def _first_load(self) -> bool:
@@ -345,11 +395,12 @@ class BooksView(View):
 
     def show_trial_balance(self) -> None:
         ledger, org = self.ctx.ledger, self.ctx.org_id
-        start, end, empty = (
-            self.tb_start.date_value(),
-            self.tb_end.date_value(),
-            self.tb_empty.isChecked(),
-        )
+        try:
+            start, end = self.tb_start.date_value(), self.tb_end.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return
+        empty = self.tb_empty.isChecked()
 
         def done(rows: list[TrialBalanceRow]) -> None:
             self.tb_model.set_rows(rows)
@@ -376,19 +427,35 @@ class BooksView(View):
         )
 
     def show_general_ledger(self) -> None:
-        code = self.gl_account.currentData()
+        code = self.gl_account.code()
         if not code:
             return
         ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.gl_year.value()
+
+        def done(found: list[GeneralBook]) -> None:
+            lines = list(found[0].lines) if found else []
+            self.gl_model.set_rows(lines)
+            last = lines[-1] if lines else None
+            self.gl.footer.setText(
+                _("{code} {name}: closing {closing} {side}").format(
+                    code=found[0].code,
+                    name=found[0].name,
+                    closing=fmt.money(abs(last.balance)),
+                    side=last.direction,
+                )
+                if found and last is not None
+                else ""
+            )
+
         self.ctx.runner.run(
-            lambda: books.general_ledger(ledger, org, code, year),
-            on_done=self.gl_model.set_rows,
+            lambda: ledger_books.general_book(ledger, org, year, code=code),
+            on_done=done,
             on_error=lambda exc: errors.show_error(self, exc),
         )
 
     def book(self) -> LedgerBook | None:
         """The book the 明细账 tab shows (account, year, member)."""
-        code = self.sl_account.currentData()
+        code = self.sl_account.code()
         if not code:
             return None
         return ledger_books.ledger_book(
@@ -422,7 +489,7 @@ class BooksView(View):
         )
 
     def print_book(self) -> Any:
-        code = self.sl_account.currentData()
+        code = self.sl_account.code()
         if not code:
             return None
         from coopledger.ui.views.printing import preview_report
@@ -443,7 +510,7 @@ class BooksView(View):
         from coopledger.ui.views.printing import preview_report
 
         ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.gl_year.value()
-        code = self.gl_account.currentData() or None
+        code = self.gl_account.code()
 
         def make(out: Any, progress: Any) -> Any:
             return ledger_books.print_book(ledger, org, "general", year, out, code=code)
@@ -454,7 +521,11 @@ class BooksView(View):
         from coopledger.ui.views.printing import preview_report
 
         ledger, org = self.ctx.ledger, self.ctx.org_id
-        start, end = self.tb_start.date_value(), self.tb_end.date_value()
+        try:
+            start, end = self.tb_start.date_value(), self.tb_end.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return None
 
         def make(out: Any, progress: Any) -> Any:
             return ledger_books.print_trial_balance(ledger, org, start, end, out)
@@ -463,7 +534,11 @@ class BooksView(View):
 
     def show_journal(self) -> None:
         ledger, org = self.ctx.ledger, self.ctx.org_id
-        start, end = self.jn_start.date_value(), self.jn_end.date_value()
+        try:
+            start, end = self.jn_start.date_value(), self.jn_end.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return
         self.jn_model.set_source(
             Source(
                 lambda: views.count_journal(ledger, org, start, end),
@@ -515,13 +590,10 @@ class BooksView(View):
         preview_report(self.ctx, self, _("Statement of {code}").format(code=code), make)
 
 
-def _account_combo() -> QComboBox:
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.setMinimumWidth(240)
-    completer = combo.completer()
-    if completer is not None:
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    return combo
+def _account_picker(name: str) -> AccountPicker:
+    """An account to keep a book of: any account (a parent's book sums its sub-accounts),
+    found by code, name or pinyin initials (``yhck``) and taken with one Enter."""
+    picker = AccountPicker(leaves_only=False)
+    picker.setObjectName(name)
+    picker.setMinimumWidth(220)
+    return picker

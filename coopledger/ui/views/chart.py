@@ -330,6 +330,7 @@ class OpeningBalancesWidget(QWidget):
         self.ctx = ctx
         self.date = DateEdit(dt.date(dt.date.today().year, 1, 1))
         self.date.setObjectName("openingDate")
+        self.date.textChanged.connect(lambda _t: self._edited())
         self.accounts = QTableWidget(0, len(_ACC))
         self.accounts.setObjectName("openingAccounts")
         self.accounts.setHorizontalHeaderLabels(
@@ -594,9 +595,8 @@ class OpeningBalancesWidget(QWidget):
             path = dialogs.open_file(self, _("Fill from the template"), dialogs.xlsx_filter())
             if path is None:
                 return
-        date = self.date.date_value()
         try:
-            ob = opening.read_template(path, date)
+            ob = opening.read_template(path, self.date.date_value())
         except DomainError as exc:
             self.error.setText(exc.describe(_))
             return

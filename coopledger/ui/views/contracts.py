@@ -22,6 +22,7 @@ from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel, Source
+from coopledger.ui.screen import fit
 from coopledger.ui.views.base import TableView, list_source
 from coopledger.ui.widgets import DateEdit, MemberPicker, fill_combo, make_table
 
@@ -164,8 +165,7 @@ class ContractDialog(FormDialog):
         self.add_record_field(ContractRecord, "notes", notes)
         self.fee_label = QLabel()
         self.fee_label.setObjectName("feePreview")
-        self.resize(520, 0)
-        self.finish(self.fee_label)
+        self.finish(self.fee_label, width=520)
 
     def _member(self, widget: QWidget) -> str:
         code = self.member.member_code()
@@ -202,6 +202,8 @@ class ContractDialog(FormDialog):
 
 class TerminateDialog(FormDialog):
     """End a contract early (its last day; that year's fee is pro-rated)."""
+
+    save_on_close = False
 
     def __init__(self, ctx: AppContext, row: ContractListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("Terminate contract {code}").format(code=row.code), parent)
@@ -250,4 +252,4 @@ class FeeScheduleDialog(QDialog):
         layout.addWidget(
             QLabel(_("Total over the term: {total}").format(total=fmt.money(total, currency=True)))
         )
-        self.resize(480, 420)
+        fit(self, 480, 420)

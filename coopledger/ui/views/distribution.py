@@ -47,6 +47,7 @@ from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import explain_next, gate, need_book
 from coopledger.ui.models import Column, ListTableModel, Source
+from coopledger.ui.screen import fit
 from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import (
     TableView,
@@ -391,7 +392,7 @@ class PlanPage(QWizardPage):
         for c in (self.approved, self.published):
             c.toggled.connect(self._edited)
         for d in (self.approved_on, self.published_on):
-            d.dateChanged.connect(self._edited)
+            d.textChanged.connect(self._edited)
         self.plan: PlanForm | None = None
         self.chart = "village-2023"
         self._saved = False
@@ -469,13 +470,24 @@ class PlanPage(QWizardPage):
                 table = parse_transactions(self.transactions.toPlainText())
             except DomainError as exc:
                 problems["transactions"] = exc.describe(_)
+        dates: dict[str, dt.date | None] = {}
+        for key, check, edit in (
+            ("approved_on", self.approved, self.approved_on),
+            ("published_on", self.published, self.published_on),
+        ):
+            dates[key] = None
+            if check.isChecked():
+                try:
+                    dates[key] = edit.date_value()
+                except DomainError as exc:
+                    problems[key] = exc.text(_)
         if not problems:
             plan = PlanForm(
                 year=self.year,
                 welfare_rate_e4=rates["welfare_rate"] if not self.cooperative else 0,
                 reserve_rate_e4=rates["reserve_rate"],
-                approved_on=self.approved_on.date_value() if self.approved.isChecked() else None,
-                published_on=self.published_on.date_value() if self.published.isChecked() else None,
+                approved_on=dates["approved_on"],
+                published_on=dates["published_on"],
                 proposed_by=self.proposed_by.text().strip(),
                 meeting=self.meeting.text().strip(),
                 resolution=self.resolution.toPlainText().strip(),
@@ -719,6 +731,18 @@ class CommitPage(QWizardPage):
     def commit(self) -> None:
         if self.committed:
             return
+        if not dialogs.confirm(
+            self,
+            _("Commit the distribution"),
+            self.text.text()
+            + "\n\n"
+            + _(
+                "The vouchers are posted and the slips made now; the only way back is to"
+                " reverse the whole distribution with red vouchers."
+            ),
+            action=_("Commit the distribution"),
+        ):
+            return
         self.commit_button.setEnabled(False)
         ledger, org, year = self.w.ctx.ledger, self.w.ctx.org_id, self.w.year
 
@@ -831,7 +855,7 @@ class DistributionWizard(QWizard):
         self.year_page.load(views.distribution_years(ctx.ledger, ctx.org_id), year)
         self.currentIdChanged.connect(self._page_changed)
         explain_next(self)  # a grey Next says what the step still needs
-        self.resize(1000, 720)
+        fit(self, 1000, 720)
 
     @property
     def year(self) -> int:
@@ -1032,7 +1056,20 @@ class PaymentsView(TableView):
         f = self.slip_filter()
         if not rows or f is None:
             return
-        ledger, org, year, on = self.ctx.ledger, self.ctx.org_id, f.year, self.pay_date.date_value()
+        try:
+            on = self.pay_date.date_value()
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return
+        if not dialogs.confirm(
+            self,
+            _("Record payments"),
+            payment_question(rows, method, on),
+            action=_("Paid in cash") if method == PaymentMethod.CASH else _("Paid to bank card"),
+            details="\n".join(payment_lines(rows, method)),
+        ):
+            return
+        ledger, org, year = self.ctx.ledger, self.ctx.org_id, f.year
         codes = [r.member_code for r in rows]
 
         def work(progress: Any) -> int:
@@ -1076,6 +1113,37 @@ class PaymentsView(TableView):
         )
 
 
+def payment_lines(rows: list[SlipRow], method: str) -> list[str]:
+    """One line a payee: who, how much, and for a bank payment the card's last digits."""
+    out = []
+    for r in rows:
+        line = f"{r.member_code} {r.member_name}  {fmt.money(r.total, currency=True)}"
+        if method == PaymentMethod.BANK and r.bank_account:
+            line += "  " + _("card ending {last4}").format(last4=r.bank_account[-4:])
+        out.append(line)
+    return out
+
+
+def payment_question(rows: list[SlipRow], method: str, on: dt.date) -> str:
+    """What the question before paying says: who, how much in all, cash or bank, when."""
+    total = sum(r.total for r in rows)
+    how = _("in cash (库存现金)") if method == PaymentMethod.CASH else _("to bank cards (银行存款)")
+    head = _(
+        "Pay {n} households {total} ({capitals}) {how} on {date}? A payment voucher is"
+        " posted for each; it cannot be undone."
+    ).format(
+        n=len(rows),
+        total=fmt.money(total, currency=True),
+        capitals=amount_in_capitals(total),
+        how=how,
+        date=on.isoformat(),
+    )
+    shown = payment_lines(rows, method)
+    more = len(shown) - 12
+    listed = shown[:12] + ([_("… and {n} more").format(n=more)] if more > 0 else [])
+    return head + "\n\n" + "\n".join(listed)
+
+
 class DistributionView(View):
     """Years, the wizard, reversal; and the payments tab."""
 
@@ -1117,8 +1185,8 @@ class DistributionView(View):
         cl.addWidget(self.figures, 1)
         split.addWidget(chart_box)
         split.setStretchFactor(1, 3)
-        self.years_table.setMinimumWidth(410)
-        split.setSizes([420, 820])
+        self.years_table.setMinimumWidth(250)
+        split.setSizes([300, 860])
         yl.addWidget(split)
         self.payments = PaymentsView(ctx)
         self.tabs.addTab(years, _("Years"))
@@ -1200,6 +1268,7 @@ class DistributionView(View):
                 "Approve the {year} plan as entered (审核)? Its distribution may then be committed;"
                 " any later change to the plan withdraws the approval."
             ).format(year=y.year),
+            action=_("Reverse the distribution"),
         ):
             return
         ledger, org, year = self.ctx.ledger, self.ctx.org_id, y.year

@@ -185,8 +185,7 @@ class MemberDialog(FormDialog):
         notes = QPlainTextEdit(row.notes if row else "")
         notes.setMaximumHeight(60)
         self.add_record_field(MemberRecord, "notes", notes)
-        self.resize(520, 0)
-        self.finish()
+        self.finish(width=520)
 
     def build(self, values: dict[str, Any]) -> MemberRecord:
         return registers.check_member(MemberRecord(**self.record_values(MemberRecord, values)))
@@ -201,6 +200,8 @@ class MemberDialog(FormDialog):
 
 class LeaveDialog(FormDialog):
     """A member leaves (moved away, household merged): members are never deleted."""
+
+    save_on_close = False
 
     def __init__(self, ctx: AppContext, row: MemberListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("{name} leaves").format(name=row.name), parent)

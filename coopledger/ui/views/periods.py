@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.numerals import amount_in_capitals
 from coopledger.i18n import _
-from coopledger.services import vouchers
-from coopledger.services.views import current_period
+from coopledger.services import views, vouchers
+from coopledger.services.views import VoucherDetail, current_period
+from coopledger.ui import fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.widgets import DateEdit, fill_combo
@@ -18,6 +20,8 @@ from coopledger.ui.widgets import DateEdit, fill_combo
 
 class ClosePeriodDialog(FormDialog):
     """Close a month, reopen the latest closed one, or close the year."""
+
+    ask_on_close = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, _("Close or reopen a period"), parent)
@@ -62,7 +66,9 @@ class ClosePeriodDialog(FormDialog):
             ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.value["year"]
 
             def checked(check: yearend.YearCheck) -> None:
-                if dialogs.confirm(self, _("Close the year"), close_question(check)):
+                if dialogs.confirm(
+                    self, _("Close the year"), close_question(check), action=_("Close the year")
+                ):
                     super(ClosePeriodDialog, self).submit()
 
             self.ctx.runner.run(
@@ -88,6 +94,8 @@ class ClosePeriodDialog(FormDialog):
 class ReverseDialog(FormDialog):
     """红字冲销: post the red mirror of a posted voucher, dated in an open month."""
 
+    ask_on_close = False
+
     def __init__(
         self,
         ctx: AppContext,
@@ -99,6 +107,11 @@ class ReverseDialog(FormDialog):
         super().__init__(ctx, _("Red reversal of {label}").format(label=label), parent)
         self.voucher_id = voucher_id
         self.original = date
+        detail = views.voucher_detail(ctx.ledger, ctx.org_id, voucher_id)
+        self.what = QLabel(reversal_text(detail))
+        self.what.setObjectName("reversalText")
+        self.what.setWordWrap(True)
+        self.form.addRow(self.what)
         self.add_field(
             "on",
             _("Date of the red voucher"),
@@ -115,3 +128,31 @@ class ReverseDialog(FormDialog):
         return vouchers.reverse_voucher(
             self.ctx.ledger, self.ctx.org_id, self.voucher_id, on=value["on"]
         )
+
+
+def reversal_text(d: VoucherDetail) -> str:
+    """What a red reversal does, said before it is posted."""
+    total = sum(ln.debit for ln in d.lines)
+    lines = [
+        _(
+            "A red voucher with every amount of {label} negated is posted: it cancels {label}"
+            " in the books, which keep both. This cannot be undone (a red voucher is never"
+            " reversed)."
+        ).format(label=d.label),
+        "",
+        _("{label} of {date}: {memo}, {total} ({capitals})").format(
+            label=d.label,
+            date=d.date.isoformat(),
+            memo=d.memo,
+            total=fmt.money(total, currency=True),
+            capitals=amount_in_capitals(total),
+        ),
+    ]
+    for ln in d.lines[:8]:
+        side = _("Dr") if ln.debit else _("Cr")
+        who = f"（{ln.member_name}）" if ln.member_name else ""
+        amount = fmt.money(ln.debit or ln.credit)
+        lines.append(f"    {side}  {ln.account_code} {ln.account_name}{who}  {amount}")
+    if len(d.lines) > 8:
+        lines.append("    " + _("… and {n} more").format(n=len(d.lines) - 8))
+    return "\n".join(lines)

@@ -35,6 +35,7 @@ from coopledger.services import distribution, registers
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import enable, gate
+from coopledger.ui.screen import fit
 from coopledger.ui.views.base import View, status_message
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import MemberPicker, fill_combo
@@ -140,12 +141,12 @@ class PdfPreviewDialog(QDialog):
         zoom_in.clicked.connect(lambda: self._zoom(1.25))
         zoom_out = QPushButton(_("Zoom out"))
         zoom_out.clicked.connect(lambda: self._zoom(0.8))
-        fit = QPushButton(_("Fit width"))
-        fit.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
+        fit_width = QPushButton(_("Fit width"))
+        fit_width.clicked.connect(lambda: self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth))
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         bar = QHBoxLayout()
-        for b in (self.print_button, self.save_button, zoom_out, zoom_in, fit):
+        for b in (self.print_button, self.save_button, zoom_out, zoom_in, fit_width):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(close)
@@ -155,7 +156,7 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(self.info)
         for b in (self.print_button, self.save_button):
             enable(b, ok, _("The PDF could not be opened."))
-        self.resize(900, 760)
+        fit(self, 900, 760)
 
     def _zoom(self, factor: float) -> None:
         self.view.setZoomMode(QPdfView.ZoomMode.Custom)

@@ -44,7 +44,7 @@ BOOK_SETTINGS = (
 USER_COLUMNS: list[Column[UserInfo]] = [
     Column(N_("User"), lambda u: u.username, width=120),
     Column(N_("Name"), lambda u: u.display_name, width=140),
-    Column(N_("Role"), lambda u: f"{u.role_name} ({u.role})", width=140),
+    Column(N_("Role"), lambda u: role_name(u.role), width=140),
     Column(N_("Active"), lambda u: u.active, kind="bool", width=60),
     Column(
         N_("Locked until"),
@@ -173,7 +173,9 @@ class SettingsView(View):
         self.users_model.set_rows(people)
         if people:
             self.users_note.setText(
-                _("You are {user} ({role}).").format(user=ledger.user, role=role_name(ledger.role))
+                _("You are {user} ({role}).").format(
+                    user=ledger.person, role=role_name(ledger.role)
+                )
             )
             self.add_user_button.setText(_("Add user…"))
         else:
@@ -289,7 +291,7 @@ class UserDialog(FormDialog):
         self.add_field("username", _("User name"), QLineEdit())
         self.add_field("display_name", _("Full name"), QLineEdit())
         role = QComboBox()
-        fill_combo(role, [(f"{role_name(r)} ({r})", r) for r in ALL_ROLES], keep=False)
+        fill_combo(role, [(role_name(r), r) for r in ALL_ROLES], keep=False)
         if first:
             role.setCurrentIndex(role.findData("admin"))
             role.setEnabled(False)

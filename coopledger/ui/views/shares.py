@@ -166,8 +166,7 @@ class ShareLotDialog(FormDialog):
         self.add_record_field(ShareLotRecord, "notes", QLineEdit())
         self.has_end.toggled.connect(self.end.setEnabled)
         self.end.setEnabled(False)
-        self.resize(480, 0)
-        self.finish()
+        self.finish(width=480)
 
     @staticmethod
     def _code(picker: MemberPicker, field: str) -> str:
@@ -221,6 +220,8 @@ class PartsTable(QTableWidget):
 class TransferDialog(FormDialog):
     """Transfer a lot (inheritance, gift, household split): the parts add up to the lot."""
 
+    save_on_close = False
+
     def __init__(self, ctx: AppContext, row: ShareLotListRow, parent: QWidget | None = None):
         super().__init__(ctx, _("Transfer share lot {code}").format(code=row.code), parent)
         self.row = row
@@ -255,8 +256,7 @@ class TransferDialog(FormDialog):
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.addWidget(more)
         row_layout.addWidget(self.remaining, 1)
-        self.resize(560, 0)
-        self.finish(extra)
+        self.finish(extra, width=560)
 
     def _parts_edited(self) -> None:
         self.fields["to"].touched = True

@@ -38,6 +38,7 @@ from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import gate
 from coopledger.ui.models import Column, Index, ListTableModel
+from coopledger.ui.screen import fit
 from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import View, button, export_rows, status_message
 from coopledger.ui.widgets import make_table, size_columns
@@ -264,7 +265,9 @@ class StatementsView(View):
         ledger, org, year = self.ctx.ledger, self.ctx.org_id, self.year.value()
 
         def checked(check: YearCheck) -> None:
-            if not dialogs.confirm(self, _("Close the year"), close_question(check)):
+            if not dialogs.confirm(
+                self, _("Close the year"), close_question(check), action=_("Close the year")
+            ):
                 return
             self.ctx.runner.run(
                 lambda: vouchers.close_year(ledger, org, year),
@@ -379,4 +382,4 @@ class YearCheckDialog(QDialog):
         )
         layout.addWidget(self.shares, 1)
         layout.addWidget(buttons)
-        self.resize(760, 560)
+        fit(self, 760, 560)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -46,9 +47,11 @@ from coopledger.i18n import _, term
 from coopledger.services import accounts as accounts_service
 from coopledger.services import views, vouchers
 from coopledger.services.views import VoucherDetail
-from coopledger.ui import errors, fmt
+from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import gate, permission_reason
+from coopledger.ui.screen import fit
+from coopledger.ui.views.base import notify
 from coopledger.ui.views.contracts import member_search
 from coopledger.ui.widgets import AccountChoice, AccountPicker, DateEdit, MemberPicker
 
@@ -106,10 +109,22 @@ class _Delegate(QStyledItemDelegate):
         w.setProperty("row", index.row())
         w.setProperty("col", col)
         w.installEventFilter(self)
+        row = index.row()
+        w.textEdited.connect(lambda text: self.owner.live_edit(row, col, text))
+        if isinstance(w, AccountPicker | MemberPicker):
+            # With its list of matches open, a picker's Enter goes through the list (which
+            # takes the match highlighted) and reaches the field as returnPressed, past
+            # this filter: the same one Enter then moves on.
+            w.returnPressed.connect(lambda: self._enter(w, row, col))
         return w
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         assert isinstance(editor, QLineEdit)
+        if getattr(editor, "_loaded", False):
+            # The cell's colour or tooltip changed while it is edited (an error shown or
+            # cleared as the user types): keep what is being typed.
+            return
+        editor._loaded = True  # type: ignore[attr-defined]
         text = index.data(Qt.ItemDataRole.EditRole) or ""
         if index.column() in (DEBIT, CREDIT):
             text = str(text).replace(",", "")
@@ -147,18 +162,29 @@ class _Delegate(QStyledItemDelegate):
                     if index.isValid():
                         obj.setText(str(index.data()))
                     popup.hide()
-                if isinstance(obj, AccountPicker):
-                    obj.resolve_text()
-                if isinstance(obj, MemberPicker):
-                    obj.setText(obj.text().split("（", 1)[0])
-                self.commitData.emit(obj)
-                self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
-                self.owner.advance(row, col)
+                self._enter(obj, row, col)
                 return True
             if key == Qt.Key.Key_Equal and col in (DEBIT, CREDIT):
                 obj.setText(self.owner.balancing_text(row, col))
                 return True
         return super().eventFilter(obj, event)
+
+    def _enter(self, editor: QLineEdit, row: int, col: int) -> None:
+        """Enter in a cell: take what it says (a picker's match in full), close it, move on."""
+        if getattr(editor, "_entered", False):
+            return  # the editor is already closing
+        editor._entered = True  # type: ignore[attr-defined]
+        if isinstance(editor, AccountPicker):
+            editor.resolve_text(take_first=True)
+        if isinstance(editor, MemberPicker):
+            editor.setText(editor.text().split("（", 1)[0])
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self.owner.advance(row, col)
+
+    def destroyEditor(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        self.owner.live_edit(-1, -1, "")
+        super().destroyEditor(editor, index)
 
 
 class LinesTable(QTableWidget):
@@ -202,8 +228,13 @@ class VoucherEditor(QDialog):
         self.choices = account_choices(ctx)
         self.by_code = {c.code: c for c in self.choices}
 
-        self.date = DateEdit(detail.date if detail else (when or dt.date.today()))
+        self.period = views.current_period(ctx.ledger, ctx.org_id) if ctx.org_id else None
+        self.date = DateEdit(
+            detail.date if detail else (when or self.default_date()), field="voucher.date"
+        )
         self.date.setObjectName("date")
+        if self.period is not None:
+            self.date.set_period(*self.period)
         self.attachments = QSpinBox()
         self.attachments.setObjectName("attachments")
         self.attachments.setRange(0, 999)
@@ -280,6 +311,17 @@ class VoucherEditor(QDialog):
         close = QPushButton(_("Close"))
         close.clicked.connect(self.reject)
 
+        for b in (
+            self.add_line_button,
+            self.remove_line_button,
+            self.save_button,
+            self.post_button,
+            close,
+        ):
+            # Enter belongs to the grid and the fields (it moves on); it never presses a
+            # button by default, which added a stray line on each Enter in the 摘要.
+            b.setAutoDefault(False)
+            b.setDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_line_button)
         buttons.addWidget(self.remove_line_button)
@@ -328,8 +370,76 @@ class VoucherEditor(QDialog):
         self.memo.returnPressed.connect(
             lambda: self.edit_cell(0, MEMO if not self.memo.text() else ACCOUNT)
         )
-        self.resize(900, 520)
+        # Enter in the date goes on to the 摘要, as on paper; a fix clears its error at once.
+        self.date.returnPressed.connect(self.memo.setFocus)
+        attachments_field = self.attachments.lineEdit()
+        if attachments_field is not None:
+            attachments_field.returnPressed.connect(self.memo.setFocus)
+        self.date.textChanged.connect(lambda _t: self.recompute())
+        self.memo.textChanged.connect(lambda _t: self.recompute())
+        self.attachments.valueChanged.connect(lambda _v: self.recompute())
+        self._live: tuple[int, int, str] | None = None
+        fit(self, 980, 600)
         self.recompute()
+        self._saved_state = self.entered()
+
+    def default_date(self) -> dt.date:
+        """Where a new voucher is dated: in the period being worked on (the month after the
+        last one closed): the date of the voucher entered before in this window when it is
+        in that month, else today when today is, else the month's last day (or first, for
+        a month still to come)."""
+        today = dt.date.today()
+        if self.period is None:
+            return today
+        year, month = self.period
+        last = self.ctx.last_voucher_date
+        if last is not None and (last.year, last.month) == (year, month):
+            return last
+        if (today.year, today.month) == (year, month):
+            return today
+        first = dt.date(year, month, 1)
+        if first > today:
+            return first
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+    def entered(self) -> tuple[object, ...]:
+        """Everything typed, to tell whether something was entered and not saved."""
+        cells = tuple(
+            tuple(self.cell(r, c) for c in range(self.lines.columnCount()))
+            for r in range(self.lines.rowCount())
+        )
+        filled = tuple(row for row in cells if any(row[1:]))
+        return (self.date.text(), self.memo.text().strip(), self.attachments.value(), filled)
+
+    def is_dirty(self) -> bool:
+        """Whether something was entered or changed since the voucher was opened or saved."""
+        return not self.readonly and self.entered() != self._saved_state
+
+    def reject(self) -> None:
+        """Close (关闭, Esc, the window's ×): a voucher with edits not saved asks first."""
+        if self.busy:
+            return
+        if self.is_dirty():
+            self.lines.setFocus()  # commits the cell being edited
+            answer = dialogs.ask_unsaved(
+                self,
+                self.windowTitle(),
+                _("This voucher has entries that are not saved. Save it as a draft?"),
+                can_save=self.save_button.isEnabled(),
+            )
+            if answer == dialogs.CANCEL:
+                return
+            if answer == dialogs.SAVE:
+                self.save_draft()
+                return
+        super().reject()
+
+    def live_edit(self, row: int, col: int, text: str) -> None:
+        """A cell's editor changed (``row`` −1: closed): recompute with what it says now, so
+        an error goes as soon as it is fixed, before Enter."""
+        self._live = (row, col, text) if row >= 0 else None
+        if row >= 0:
+            self.recompute()
 
     # -- rows -------------------------------------------------------------------------------
 
@@ -354,6 +464,13 @@ class VoucherEditor(QDialog):
             self.recompute()
 
     def cell(self, row: int, col: int) -> str:
+        """What a cell says: what its open editor holds (an account only once it names
+        one), else its text."""
+        live = self._live if getattr(self, "_live", None) else None
+        if live is not None and live[:2] == (row, col):
+            text = live[2].strip()
+            if col != ACCOUNT or text.split(" ", 1)[0] in self.by_code:
+                return text
         item = self.lines.item(row, col)
         return item.text().strip() if item else ""
 
@@ -404,6 +521,12 @@ class VoucherEditor(QDialog):
             nxt = (row + 1, MEMO)
         r, c = nxt
         if r >= self.lines.rowCount():
+            # The end of the last line: a balanced voucher is done (on to Post), else a new
+            # line is added for the rest.
+            if self.complete():
+                target = self.post_button if self.post_button.isEnabled() else self.save_button
+                QTimer.singleShot(0, lambda: target.setFocus(Qt.FocusReason.OtherFocusReason))
+                return
             self.add_row()
         if c == MEMO and not self.cell(r, MEMO):
             above = self.cell(r - 1, MEMO) if r > 0 else ""
@@ -495,6 +618,14 @@ class VoucherEditor(QDialog):
         check_voucher(v)
         return v
 
+    def complete(self) -> bool:
+        """Whether the voucher as entered can be saved (it balances and every line reads)."""
+        try:
+            self.voucher_input()
+        except DomainError:
+            return False
+        return True
+
     def totals_fen(self) -> tuple[int, int]:
         states = self.line_states()
         return sum(s.debit for s in states), sum(s.credit for s in states)
@@ -576,7 +707,16 @@ class VoucherEditor(QDialog):
             return False
         if post and not self.post_button.isEnabled():
             return False
+        if post and not dialogs.confirm(
+            self,
+            _("Post the voucher"),
+            self.post_question(v),
+            action=_("Post 记账"),
+            default_yes=True,
+        ):
+            return False
         ledger, org = self.ctx.ledger, self.ctx.org_id
+        self._posting = post
 
         def work() -> int:
             vid = self.voucher_id
@@ -610,8 +750,45 @@ class VoucherEditor(QDialog):
         """Save, review and post (单人模式); True when started."""
         return self._run(post=True)
 
+    def post_question(self, v: VoucherInput) -> str:
+        """What the question before posting says: the voucher line by line, and that a
+        posted voucher is never changed again."""
+        lines = [
+            _(
+                "Post this voucher? Once posted it cannot be changed or deleted; a mistake is"
+                " corrected with a red reversal."
+            ),
+            "",
+            _("Date {date}    摘要 {memo}").format(date=v.date.isoformat(), memo=v.memo),
+        ]
+        for ln in v.lines:
+            choice = self.by_code.get(ln.account)
+            name = f"{ln.account} {choice.name if choice else ''}".strip()
+            if ln.member:
+                name += f"（{ln.member}）"
+            side = _("Dr") if ln.debit_fen else _("Cr")
+            lines.append(f"{side}  {name}  {fmt.money(ln.debit_fen or ln.credit_fen)}")
+        total = sum(ln.debit_fen for ln in v.lines)
+        lines.append(
+            _("Total {total} ({capitals})").format(
+                total=fmt.money(total, currency=True), capitals=amount_in_capitals(total)
+            )
+        )
+        return "\n".join(lines)
+
     def _saved(self, vid: int) -> None:
         self.busy = False
+        self._saved_state = self.entered()
+        try:
+            self.ctx.last_voucher_date = self.date.date_value()
+            label = views.voucher_detail(self.ctx.ledger, self.ctx.org_id, vid).label
+        except DomainError:
+            label = ""
+        parent = self.parentWidget() or self
+        if getattr(self, "_posting", False):
+            notify(parent, _("Voucher {label} posted.").format(label=label))
+        else:
+            notify(parent, _("Voucher saved as a draft."))
         warnings = getattr(self, "cash_warnings", [])
         if warnings:  # cash discipline: a warning, never a refusal
             from coopledger.ui.views.base import status_message

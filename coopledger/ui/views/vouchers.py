@@ -13,7 +13,7 @@ from coopledger.i18n import _, term
 from coopledger.services import views as view_queries
 from coopledger.services import vouchers
 from coopledger.services.views import VoucherFilter, VoucherListRow
-from coopledger.ui import dialogs, errors
+from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.models import Column, Source
@@ -174,7 +174,9 @@ class VouchersView(TableView):
         )
 
     def delete_drafts(self) -> None:
-        if not dialogs.confirm(self, _("Delete draft"), _("Delete the selected drafts?")):
+        if not dialogs.confirm(
+            self, _("Delete draft"), _("Delete the selected drafts?"), action=_("Delete draft")
+        ):
             return
         self._batch(_("Deleting drafts…"), vouchers.delete_draft, _("{n} drafts deleted"))
 
@@ -182,6 +184,28 @@ class VouchersView(TableView):
         self._batch(_("Reviewing…"), vouchers.review_voucher, _("{n} vouchers reviewed"))
 
     def post(self) -> None:
+        rows: list[VoucherListRow] = self.selected_rows()
+        if not rows:
+            return
+        total = sum(r.total for r in rows)
+        listed = [
+            f"{r.date.isoformat()}  {r.memo}  {fmt.money(r.total, currency=True)}" for r in rows
+        ]
+        more = len(listed) - 12
+        text = (
+            _(
+                "Post {n} vouchers, {total} in all? They are numbered in date order within each"
+                " month; once posted they cannot be changed or deleted, a mistake is corrected"
+                " with a red reversal."
+            ).format(n=len(rows), total=fmt.money(total, currency=True))
+            + "\n\n"
+            + "\n".join(listed[:12] + ([_("… and {n} more").format(n=more)] if more > 0 else []))
+        )
+        if not dialogs.confirm(
+            self, _("Post vouchers"), text, action=_("Post 记账"), details="\n".join(listed)
+        ):
+            return
+
         def review_and_post(ledger: Any, org: int, vid: int) -> None:
             if _state_of(ledger, org, vid) == VoucherState.DRAFT:
                 vouchers.review_voucher(ledger, org, vid)
@@ -196,6 +220,11 @@ class VouchersView(TableView):
         from coopledger.ui.views.periods import ReverseDialog
 
         dialog = ReverseDialog(self.ctx, row.id, row.label, row.date, self)
+        dialog.saved.connect(
+            lambda _vid: status_message(
+                self, _("{label} reversed with a red voucher.").format(label=row.label)
+            )
+        )
         dialog.open()
 
     def print_voucher(self) -> None:

@@ -65,7 +65,7 @@ class WaterfallChart(QWidget):
         super().__init__(parent)
         self.setObjectName("waterfall")
         self.steps: list[Step] = []
-        self.setMinimumSize(560, 260)
+        self.setMinimumSize(420, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAutoFillBackground(True)
 
