@@ -42,9 +42,10 @@ AREAS: dict[str, str] = {
     "postgres": "bench.postgres:run",
     "startup": "bench.startup:run",
     "wizard": "bench.wizard:run",
+    "verify": "bench.verify:run",
 }
 #: Run only when named (or with --township): ~10 minutes, and 6 GB of memory at its worst.
-ON_REQUEST = ("township", "postgres", "window")
+ON_REQUEST = ("township", "postgres", "window", "verify")
 
 
 def _machine() -> dict[str, Any]:
