@@ -57,6 +57,22 @@ VIEW_HELP: dict[str, tuple[str, str]] = {
     ),
     "settings": (N_("How do I add people, back up, or set up another book?"), "用户与角色"),
     "wizard": (N_("What does each step of the set-up wizard do?"), "建账向导"),
+    "approvals": (
+        N_("How do I approve a plan, a reversal or imported vouchers?"),
+        "两人把关（制单 ≠ 审核）",
+    ),
+    "assets": (
+        N_("How do I keep the asset cards and run the month's depreciation?"),
+        "固定资产、财务公开和股权证",
+    ),
+    "disclosure": (
+        N_("How do I print and publish the 财务公开表, or issue share certificates?"),
+        "固定资产、财务公开和股权证",
+    ),
+    "township": (
+        N_("How do I take in the villages' year-end packages?"),
+        "年终报送包与乡镇汇总",
+    ),
 }
 
 #: Pictures wider than this are shown smaller (the window must fit a 1366×768 screen).

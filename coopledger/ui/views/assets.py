@@ -41,6 +41,7 @@ from coopledger.services import assets
 from coopledger.services.views import AssetFilter, AssetListRow
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel, Source
 from coopledger.ui.views.base import TableView, list_source, status_message
@@ -170,20 +171,35 @@ class AssetsView(TableView):
 
     def update_actions(self) -> None:
         row = self.selected()
-        allowed = self.ctx.can(Permission.MANAGE_ASSETS) and bool(self.ctx.org_id)
-        self.add_button.setEnabled(allowed)
-        self.import_button.setEnabled(allowed)
-        self.edit_button.setEnabled(allowed and row is not None)
-        self.change_button.setEnabled(
-            allowed
-            and row is not None
-            and row.status in (AssetStatus.IN_USE, AssetStatus.LOSS_PENDING)
+        ctx, book = self.ctx, need_book(self.ctx)
+        card = (row is not None, _("Select a card first."))
+        gate(self.add_button, ctx, Permission.MANAGE_ASSETS, book)
+        gate(self.import_button, ctx, Permission.MANAGE_ASSETS, book)
+        gate(self.edit_button, ctx, Permission.MANAGE_ASSETS, book, card)
+        gate(
+            self.change_button,
+            ctx,
+            Permission.MANAGE_ASSETS,
+            book,
+            card,
+            (
+                row is not None and row.status in (AssetStatus.IN_USE, AssetStatus.LOSS_PENDING),
+                _("This card has left the books: nothing more is recorded on it."),
+            ),
         )
-        self.card_button.setEnabled(row is not None)
-        self.register_button.setEnabled(bool(self.ctx.org_id))
-        run = self.ctx.can(Permission.RUN_DEPRECIATION) and bool(self.ctx.org_id)
-        self.run_button.setEnabled(run)
-        self.reverse_button.setEnabled(run and getattr(self, "last_run", None) is not None)
+        gate(self.card_button, ctx, None, card)
+        gate(self.register_button, ctx, None, book)
+        gate(self.run_button, ctx, Permission.RUN_DEPRECIATION, book)
+        gate(
+            self.reverse_button,
+            ctx,
+            Permission.RUN_DEPRECIATION,
+            book,
+            (
+                getattr(self, "last_run", None) is not None,
+                _("No month's depreciation has been posted yet."),
+            ),
+        )
 
     def activated(self) -> None:
         if self.edit_button.isEnabled():

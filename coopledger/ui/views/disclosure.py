@@ -26,6 +26,7 @@ from coopledger.i18n import _, term
 from coopledger.services import cash, certificates, disclosure
 from coopledger.ui import errors, fmt
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate, need_book
 from coopledger.ui.forms import FormDialog
 from coopledger.ui.models import Column, ListTableModel
 from coopledger.ui.views.base import View, button, export_rows, status_message
@@ -219,10 +220,10 @@ class DisclosureView(View):
         return self.periods.row(rows[0].row()) if rows else None
 
     def _update(self) -> None:
-        chosen = self.selected_period() is not None
-        self.a3_button.setEnabled(chosen and self.ctx.can(Permission.PRINT))
-        self.a4_button.setEnabled(chosen and self.ctx.can(Permission.PRINT))
-        self.publish_button.setEnabled(chosen and self.ctx.can(Permission.PUBLISH_FINANCES))
+        chosen = (self.selected_period() is not None, _("Select a month or a quarter first."))
+        gate(self.a3_button, self.ctx, Permission.PRINT, chosen)
+        gate(self.a4_button, self.ctx, Permission.PRINT, chosen)
+        gate(self.publish_button, self.ctx, Permission.PUBLISH_FINANCES, chosen)
 
     def select_period(self, period: int) -> None:
         self.period_table.selectRow(period - 1)
@@ -296,9 +297,15 @@ class DisclosureView(View):
         return self.certificates.row(rows[0].row()) if rows else None
 
     def _update_certificates(self) -> None:
-        allowed = self.ctx.can(Permission.ISSUE_CERTIFICATES) and bool(self.ctx.org_id)
-        self.issue_button.setEnabled(allowed)
-        self.reprint_button.setEnabled(allowed and self.selected_certificate() is not None)
+        book = need_book(self.ctx)
+        gate(self.issue_button, self.ctx, Permission.ISSUE_CERTIFICATES, book)
+        gate(
+            self.reprint_button,
+            self.ctx,
+            Permission.ISSUE_CERTIFICATES,
+            book,
+            (self.selected_certificate() is not None, _("Select a certificate first.")),
+        )
 
     def issue(self) -> CertificateDialog:
         dialog = CertificateDialog(self.ctx, None, self)

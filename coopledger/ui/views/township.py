@@ -29,6 +29,7 @@ from coopledger.services import township
 from coopledger.services.township import ReportRow, TownshipReport, VillageStatus
 from coopledger.ui import dialogs, errors
 from coopledger.ui.context import AppContext
+from coopledger.ui.disabled import gate
 from coopledger.ui.models import Column, ListTableModel
 from coopledger.ui.views.base import View, button, status_message
 from coopledger.ui.widgets import fill_combo, make_table, size_columns
@@ -236,7 +237,7 @@ class TownshipView(View):
         index = self.county_box.findData(current)
         self.county_box.setCurrentIndex(max(index, 0))
         self.county_box.blockSignals(False)
-        self.import_button.setEnabled(self.ctx.can(Permission.MANAGE_REGISTERS))
+        gate(self.import_button, self.ctx, Permission.MANAGE_REGISTERS)
         self._load_report()
 
     def _load_report(self) -> None:
@@ -248,7 +249,7 @@ class TownshipView(View):
             self.report_model.set_rows([])
             self.chart.set_counts(self.year, (), (), ())
             self.summary.setText(exc.text(_))
-            self.pdf_button.setEnabled(False)
+            gate(self.pdf_button, self.ctx, Permission.PRINT, (False, exc.text(_)))
             return
         self.report = report
         self.report_model.set_rows([*report.rows, _total_row(report)] if report.rows else [])
@@ -263,7 +264,12 @@ class TownshipView(View):
         if report.missing:
             text += " " + _("No package yet: {names}").format(names="、".join(report.missing))
         self.summary.setText(text)
-        self.pdf_button.setEnabled(bool(report.rows) and self.ctx.can(Permission.PRINT))
+        gate(
+            self.pdf_button,
+            self.ctx,
+            Permission.PRINT,
+            (bool(report.rows), _("No village has sent a package for this year.")),
+        )
 
     def import_packages(
         self, paths: Sequence[Path] | None = None, *, replace: bool = False
