@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, select
 from coopledger.domain.vocabulary import VoucherState
 from coopledger.store import models
 from coopledger.store.audit import BULK_KEY, GENESIS, entry_hash
-from coopledger.store.tracked import TRACKED, iter_digests
+from coopledger.store.tracked import TRACKED, iter_digests, snapshot_tables, table_digests
 
 
 @dataclass
@@ -42,13 +42,18 @@ class VerifyReport:
         return not self.problems
 
 
-def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int], tuple[str, int]]:
-    """Walk the chain; return the last recorded digest (and its entry) per tracked record.
+Expected = dict[tuple[str, str], tuple[str, int]]
+
+
+def _check_chain(conn: Connection, report: VerifyReport) -> Expected:
+    """Walk the chain; return the last recorded digest (and its entry) per tracked record
+    and per row of a snapshot table, keyed (entity, row key).
 
     A digest of ``""`` means the record was deleted.
     """
     log = models.table_of(models.AuditLog)
-    expected: dict[tuple[str, int], tuple[str, int]] = {}
+    snapshots = snapshot_tables()
+    expected: Expected = {}
     prev = GENESIS
     for row in conn.execute(select(log).order_by(log.c.id)).mappings():
         eid = int(row["id"])
@@ -76,47 +81,71 @@ def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int]
             return expected
         prev = str(row["hash"])
         entity = str(row["entity"])
-        if entity not in TRACKED:
+        if entity not in TRACKED and entity not in snapshots:
             continue
         after_json = str(row["after_json"])
         if row["entity_id"] == "*":
             bulk = json.loads(after_json)
-            if bulk.get(BULK_KEY):
+            if isinstance(bulk, dict) and bulk.get(BULK_KEY):
                 for rid, dig in bulk["rows"].items():
-                    expected[(entity, int(rid))] = (dig, eid)
+                    expected[(entity, str(rid))] = (str(dig), eid)
             continue
+        if entity not in TRACKED:
+            continue  # a snapshot table's rows are recorded by bulk entries only
         try:
             rid = int(row["entity_id"])
         except ValueError:
             continue
         dig = hashlib.sha256(after_json.encode("utf-8")).hexdigest() if after_json else ""
-        expected[(entity, rid)] = (dig, eid)
+        expected[(entity, str(rid))] = (dig, eid)
     report.head = prev
     return expected
 
 
-def _check_records(
-    conn: Connection, report: VerifyReport, expected: dict[tuple[str, int], tuple[str, int]]
+def _compare(
+    report: VerifyReport, expected: Expected, entity: str, rid: str, dig: str, name: str
 ) -> None:
+    rec = expected.pop((entity, rid), None)
+    if rec is None or rec[0] == "":
+        report.problems.append(Problem(f"{name} exists but the audit log never recorded it"))
+    elif rec[0] != dig:
+        report.problems.append(
+            Problem(f"{name} differs from the state this entry recorded", rec[1])
+        )
+
+
+def _check_records(conn: Connection, report: VerifyReport, expected: Expected) -> None:
     for entity in TRACKED:
         seen = 0
-        for rid, dig in iter_digests(conn, entity):
+        orphans: list[int] = []
+        for rid, dig in iter_digests(conn, entity, orphans):
             seen += 1
-            rec = expected.pop((entity, rid), None)
-            if rec is None or rec[0] == "":
-                report.problems.append(
-                    Problem(f"{entity} #{rid} exists but the audit log never recorded it")
-                )
-            elif rec[0] != dig:
-                report.problems.append(
-                    Problem(f"{entity} #{rid} differs from the state this entry recorded", rec[1])
-                )
+            _compare(report, expected, entity, str(rid), dig, f"{entity} #{rid}")
         report.records[entity] = seen
+        if orphans:
+            report.problems.append(
+                Problem(
+                    f"{len(orphans)} voucher lines belong to no voucher"
+                    f" (voucher_line #{orphans[0]} …)"
+                )
+            )
+    for name, table in snapshot_tables().items():
+        digests = table_digests(conn, table)
+        for key, dig in digests.items():
+            _compare(report, expected, name, key, dig, f"{name} {key}")
+        report.records[name] = len(digests)
     for (entity, rid), (dig, eid) in sorted(expected.items(), key=lambda kv: kv[1][1]):
         if dig:
             report.problems.append(
-                Problem(f"{entity} #{rid} recorded here is missing from the ledger", eid)
+                Problem(
+                    f"{entity} {_shown_id(entity, rid)} recorded here is missing from the ledger",
+                    eid,
+                )
             )
+
+
+def _shown_id(entity: str, rid: str) -> str:
+    return f"#{rid}" if entity in TRACKED else rid
 
 
 def _check_invariants(conn: Connection, report: VerifyReport) -> None:
