@@ -336,6 +336,29 @@ def _check_schema(location: Location, engine: Engine, create: bool, readonly: bo
     return rev
 
 
+def _check_access_recorded(location: Location, engine: Engine, readonly: bool) -> None:
+    """Refuse to write to a ledger whose users, roles or grants are not what the audit chain
+    last recorded: someone changed them behind the program's back (deleted every user to
+    act in single-user mode, gave themselves the administrator's role). Read-only opens go
+    on, so that ``verify`` can show what happened."""
+    if readonly:
+        return
+    from coopledger.store.tracked import unrecorded_access_changes
+
+    with engine.connect() as conn:
+        changed = unrecorded_access_changes(conn)
+    if changed:
+        raise DomainError(
+            "--db",
+            N_(
+                "The users or their rights in {file} are not what the audit log recorded:"
+                " they were changed outside coopledger. Nothing can be written; open it"
+                " with --readonly and run coopledger verify."
+            ),
+            file=location.shown(),
+        )
+
+
 def _open_server(
     location: Location, user: str | None, password: str | None, create: bool, readonly: bool
 ) -> Ledger:
@@ -344,6 +367,7 @@ def _open_server(
     engine = make_engine(location)
     try:
         rev = _check_schema(location, engine, create, readonly)
+        _check_access_recorded(location, engine, readonly)
         role = _log_in(engine, user, password)
     except BaseException:
         engine.dispose()
@@ -400,6 +424,7 @@ def _open_locked(
     engine = make_engine(path)
     try:
         rev = _check_schema(location, engine, create, readonly)
+        _check_access_recorded(location, engine, readonly)
     except BaseException:
         engine.dispose()
         raise

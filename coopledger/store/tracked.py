@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _encode_string  # the C one json.dumps uses
@@ -339,3 +340,39 @@ def record_snapshot_tables(conn: Connection, *, user: str, action: str) -> int:
             after={BULK_KEY: True, "summary": {"rows": len(rows)}, "rows": rows},
         )
     return recorded
+
+
+def recorded_digests(conn: Connection, table: str) -> dict[str, str]:
+    """What the audit chain last recorded of each row of a snapshot table: key → digest, for
+    the rows that exist by its account (read through ``ix_audit_entity``; the chain itself is
+    not re-checked here, ``verify`` does that)."""
+    log = _t(models.AuditLog)
+    out: dict[str, str] = {}
+    for (after_json,) in conn.execute(
+        select(log.c.after_json)
+        .where(log.c.entity == table, log.c.entity_id == "*")
+        .order_by(log.c.id)
+    ):
+        try:
+            data = json.loads(after_json)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("rows"), dict):
+            out.update({str(k): str(v) for k, v in data["rows"].items()})
+    return {k: v for k, v in out.items() if v}
+
+
+#: The tables the log-in depends on: compared with what the chain recorded at every open.
+ACCESS_TABLES: tuple[str, ...] = ("app_user", "user_organisation")
+
+
+def unrecorded_access_changes(conn: Connection) -> list[str]:
+    """The access tables (users and roles, their organisations) whose rows are not what the
+    audit chain last recorded: changed behind the program's back (deleting every user to act
+    in single-user mode, giving oneself the administrator's role). Empty when they agree."""
+    tables = snapshot_tables()
+    return [
+        name
+        for name in ACCESS_TABLES
+        if name in tables and table_digests(conn, tables[name]) != recorded_digests(conn, name)
+    ]
