@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from coopledger.domain.errors import DomainError
+from coopledger.domain.roles import AuthenticationError
 from coopledger.services import bookfile, settings
 from coopledger.services import distribution as dist
 from coopledger.services.ledger import Ledger, open_ledger, verify
@@ -134,7 +135,7 @@ def test_failed_logins_are_recorded_too(ledger_path: Path | str) -> None:
     create_first_admin(led, "admin", ADMIN_PW, "管理员")
     add_user(led, "kuaiji", "accountant", "kuaiji-pw", "会计")
     led.close()
-    with pytest.raises(Exception):
+    with pytest.raises(AuthenticationError):
         open_ledger(ledger_path, user="kuaiji", password="wrong").close()
     assert _problems(ledger_path, "admin", ADMIN_PW) == []
 
