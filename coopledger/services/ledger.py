@@ -165,7 +165,16 @@ class Ledger:
         return self.engine.connect()
 
     def close(self) -> None:
-        """Release the file (and the writer lock)."""
+        """Release the file (and the writer lock). A ledger open for writing notes its chain
+        head as seen by this computer first (``services.integrity.note_seen``; a ledger this
+        open created starts a new history there)."""
+        if not self.readonly:
+            try:
+                from coopledger.services.integrity import note_seen
+
+                note_seen(self, replace=self.created)
+            except Exception:  # a damaged or vanished ledger: nothing to note
+                logging.getLogger(__name__).warning("could not note the chain head", exc_info=True)
         self.engine.dispose()
         if self.writer_lock is not None:
             self.writer_lock.release()
