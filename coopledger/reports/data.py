@@ -58,6 +58,8 @@ class Slip:
     cooperative: bool = False
     transaction_return_fen: int = 0
     transactions_fen: int = 0
+    #: The ledger's fingerprint (账套指纹) when printed: its audit chain head.
+    fingerprint: str = ""
     dividend_rate: str | None = None
     return_rate: str | None = None
 
@@ -133,6 +135,8 @@ class Notice:
     vote: str = ""
     resolution: str = ""
     publication: str = ""
+    #: The ledger's fingerprint (账套指纹) when printed: its audit chain head.
+    fingerprint: str = ""
 
     @property
     def net_income_fen(self) -> int:
@@ -193,6 +197,8 @@ class Statement:
     preparer: str = ""
     reviewer: str = ""
     note: str = ""
+    #: The ledger's fingerprint (账套指纹) when printed: its audit chain head.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -300,6 +300,8 @@ class _StatementPainter:
         c.setFillColor(GREY)
         c.setFont(FONT, 8)
         c.drawCentredString(w / 2, _MARGIN - 2 * MM, page_label(page, pages))
+        if self.s.fingerprint:
+            c.drawString(_MARGIN, _MARGIN - 2 * MM, f"账套指纹：{self.s.fingerprint}")
         c.setFillColorRGB(0, 0, 0)
         self.pdf.show_page()
 

@@ -68,6 +68,13 @@ def _org(ledger: Ledger, org_id: int) -> Organisation:
     return org
 
 
+def _fingerprint(ledger: Ledger) -> str:
+    """The ledger's fingerprint (账套指纹) a paper printed now carries."""
+    from coopledger.services.integrity import ledger_fingerprint
+
+    return ledger_fingerprint(ledger)
+
+
 def _signers(ledger: Ledger, org_id: int) -> tuple[str, str]:
     return get_setting(ledger, "preparer", org_id) or ledger.user, get_setting(
         ledger, "reviewer", org_id
@@ -130,6 +137,7 @@ def slip_data(
         if active_days(lot.start, lot.end, year) > 0:
             capital[lot.holder] += lot.amount_fen
     preparer, reviewer = _signers(ledger, org_id)
+    fingerprint = _fingerprint(ledger)
     out = []
     for r in rows:
         out.append(
@@ -166,6 +174,7 @@ def slip_data(
                 ),
                 dividend_rate=_opt_str(result.get("dividend_rate")),
                 return_rate=_opt_str(result.get("return_rate")),
+                fingerprint=fingerprint,
             )
         )
     return out
@@ -292,6 +301,7 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         vote=plan.vote,
         resolution=plan.resolution,
         publication=plan.notice,
+        fingerprint=_fingerprint(ledger),
     )
 
 
@@ -327,6 +337,7 @@ def statement_paper(
     *,
     preparer: str = "",
     reviewer: str = "",
+    fingerprint: str = "",
 ) -> Statement:
     """One evaluated form as a printable statement: fixed 行次, the form's own columns, the
     totals the renderer re-adds before printing, and the warnings under the signatures."""
@@ -370,6 +381,7 @@ def statement_paper(
         preparer=preparer,
         reviewer=reviewer,
         note=note,
+        fingerprint=fingerprint,
     )
 
 
@@ -378,6 +390,7 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
     carries its own warnings and the failed cross-checks that start on it."""
     st = year_statements(ledger, org_id, year)
     preparer, reviewer = _signers(ledger, org_id)
+    fingerprint = _fingerprint(ledger)
     return [
         statement_paper(
             ev,
@@ -385,6 +398,7 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
             [w for w in st.warnings if w.form == ev.form.kind],
             preparer=preparer,
             reviewer=reviewer,
+            fingerprint=fingerprint,
         )
         for ev in st.forms
     ]
@@ -459,6 +473,7 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
         code_first=True,
         preparer=preparer,
         reviewer=reviewer,
+        fingerprint=_fingerprint(ledger),
     )
 
 
