@@ -15,7 +15,13 @@ from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import BACKUP, MANAGE_SETTINGS, RESTORE
-from coopledger.services.integrity import ChainHead, ledger_where, note_seen, seen_heads
+from coopledger.services.integrity import (
+    ChainHead,
+    ledger_where,
+    note_backup,
+    note_seen,
+    seen_heads,
+)
 from coopledger.services.ledger import Ledger, default_user
 from coopledger.store import pgdump
 from coopledger.store.audit import GENESIS, chain_head
@@ -114,6 +120,7 @@ def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> B
     manifest = write_manifest(
         copy, source=ledger.path, user=ledger.user, logged_entry=logged, created_at=now
     )
+    note_backup(ledger, copy.path)
     return BackupInfo(
         path=copy.path,
         manifest_path=manifest_path(copy.path),
@@ -175,6 +182,7 @@ def _make_server_backup(ledger: Ledger, out: Path, now: dt.datetime | None) -> B
         created_at=now,
         kind="pg_dump",
     )
+    note_backup(ledger, out)
     return BackupInfo(
         path=out,
         manifest_path=manifest_path(out),

@@ -202,15 +202,26 @@ def newest_backup(ledger: Ledger, folders: Sequence[Path]) -> tuple[Path, dict[s
     return path, data
 
 
+def note_backup(ledger: Ledger, backup: Path) -> None:
+    """Remember, outside the ledger, where a backup of it was written (``verify`` compares
+    the ledger with the newest one it can find)."""
+    store = seen_heads()
+    where = ledger_where(ledger)
+    if store.get(where) is None:
+        note_seen(ledger)
+    store.add_backup(where, backup.resolve())
+
+
 def backup_folders(ledger: Ledger) -> list[Path]:
-    """Where backups of this ledger may be: the automatic backup folder, the ledger's own
-    folder, and the folders of the backups its audit log records."""
+    """Where backups of this ledger may be: the folders of the backups this computer wrote
+    of it, the automatic backup folder, the ledger's own folder, and the folders of the
+    backups its audit log records."""
     from sqlalchemy import select
 
     from coopledger.services.backup import backup_folder
     from coopledger.store.tables import audit_log
 
-    folders: list[Path] = []
+    folders: list[Path] = [p.parent for p in seen_heads().backups(ledger_where(ledger))]
     chosen = backup_folder(ledger)
     if chosen is not None:
         folders.append(chosen)

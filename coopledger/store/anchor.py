@@ -164,12 +164,40 @@ class SeenHeads:
         """Note ``head`` as the last seen of the ledger at ``where`` (best effort: a data
         folder that cannot be written is not the ledger's problem)."""
         data = self._load()
-        data[ledger_key(where)] = {
-            "entries": head.entries,
-            "hash": head.hash,
-            "seen_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "where": where,
-        }
+        item = data.get(ledger_key(where))
+        item = item if isinstance(item, dict) else {}
+        item.update(
+            {
+                "entries": head.entries,
+                "hash": head.hash,
+                "seen_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "where": where,
+            }
+        )
+        data[ledger_key(where)] = item
+        self._save(data)
+
+    #: How many backups of each ledger are remembered.
+    BACKUPS_KEPT = 20
+
+    def add_backup(self, where: str, backup: Path) -> None:
+        """Remember where a backup of the ledger at ``where`` was written."""
+        data = self._load()
+        item = data.get(ledger_key(where))
+        if not isinstance(item, dict) or "hash" not in item:
+            return  # nothing seen of this ledger yet: noted with its head at close
+        known = [str(p) for p in item.get("backups", []) if str(p) != str(backup)]
+        item["backups"] = [*known, str(backup)][-self.BACKUPS_KEPT :]
+        self._save(data)
+
+    def backups(self, where: str) -> list[Path]:
+        """The backups of the ledger at ``where`` this computer wrote (the newest last)."""
+        item = self._load().get(ledger_key(where))
+        if not isinstance(item, dict):
+            return []
+        return [Path(str(p)) for p in item.get("backups", []) if isinstance(p, str)]
+
+    def _save(self, data: dict[str, Any]) -> None:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
