@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from coopledger.domain.errors import N_, DomainError, DomainErrors
+from coopledger.outfiles import atomic_output, check_output, save_with
 
 __all__ = [
     "MAX_TABLE_BYTES",
@@ -349,18 +350,27 @@ def neutralise_cell(text: str) -> str:
     return text
 
 
+def _one_line(text: str) -> str:
+    """A cell's text on one line: CR and LF become spaces (a bank's import reads one record
+    per line, and a line break inside a cell can start a forged record)."""
+    if "\r" in text or "\n" in text:
+        return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return text
+
+
 def _export_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return neutralise_cell(value if isinstance(value, str) else str(value))
+    return neutralise_cell(_one_line(value if isinstance(value, str) else str(value)))
 
 
 def write_csv_safe(path: StrPath, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write a CSV that Chinese Excel opens correctly: UTF-8 with a BOM, CRLF line ends,
-    every cell neutralised (`neutralise_cell`); None is an empty cell."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+    every cell on one line and neutralised (`neutralise_cell`); None is an empty cell. The
+    file goes through the output guard (`coopledger.outfiles`)."""
+    with atomic_output(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([_export_text(header) for header in headers])
         for row in rows:
@@ -370,9 +380,7 @@ def write_csv_safe(path: StrPath, headers: Sequence[str], rows: Iterable[Sequenc
 def _xlsx_value(value: object) -> object:
     if value is None or isinstance(value, bool | int | dt.date):
         return value
-    if isinstance(value, str):
-        return neutralise_cell(value)
-    return neutralise_cell(str(value))
+    return neutralise_cell(_one_line(value if isinstance(value, str) else str(value)))
 
 
 def write_xlsx(
@@ -387,9 +395,10 @@ def write_xlsx(
     or fen)."""
     import openpyxl
 
+    check_output(path)  # refused before the work, not after it
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title)
     sheet.append([_xlsx_value(header) for header in headers])
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
-    book.save(path)
+    save_with(path, book.save)

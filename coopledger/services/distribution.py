@@ -7,10 +7,8 @@ from the ledger and posts its result, in one transaction, as ``distribution.md``
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping
@@ -1112,28 +1110,27 @@ def unpaid(ledger: Ledger, org_id: int, year: int) -> Unpaid:
 def bank_batch_csv(ledger: Ledger, org_id: int, year: int, out: Path) -> tuple[int, int]:
     """Write the bank batch file (CSV, UTF-8 with BOM for Excel) of unpaid households that
     have a bank card: 序号, 户号, 户主姓名, 银行卡号, 金额, 摘要. Returns (rows, total fen)."""
+    from coopledger.formats.sheets import write_csv_safe
+
     rows = [r for r in unpaid(ledger, org_id, year).rows if r.bank_account and r.total > 0]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["序号", "户号", "户主姓名", "银行卡号", "金额", "摘要"])
-    for n, r in enumerate(rows, start=1):
-        w.writerow(
+    # Every cell through the one safe writer: a bank card stored before it was checked
+    # (or written behind the program's back) is neutralised like every other text.
+    write_csv_safe(
+        out,
+        ["序号", "户号", "户主姓名", "银行卡号", "金额", "摘要"],
+        (
             [
                 n,
-                _safe(r.member_code),
-                _safe(r.member_name),
+                r.member_code,
+                r.member_name,
                 r.bank_account,
                 fen_to_str(r.total),
                 f"{year}年收益分配",
             ]
-        )
-    out.write_text(buf.getvalue(), encoding="utf-8-sig")
+            for n, r in enumerate(rows, start=1)
+        ),
+    )
     return len(rows), sum(r.total for r in rows)
-
-
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in exported cells."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,8 @@ class Ledger:
     created: bool = False
     #: The organisations the user may work on; None for every one (see ``user-orgs``).
     orgs: frozenset[int] | None = None
+    #: Whether the file is registered with the output guard (``coopledger.outfiles``).
+    _protected: bool = field(default=False, repr=False)
 
     def may_work_on(self, org_id: int) -> bool:
         """Whether the user was given this organisation (or is not limited to some)."""
@@ -178,6 +180,11 @@ class Ledger:
         self.engine.dispose()
         if self.writer_lock is not None:
             self.writer_lock.release()
+        if self.location.path is not None and self._protected:
+            from coopledger.outfiles import unprotect
+
+            unprotect(self.location.path)
+            self._protected = False
 
 
 def _backup_before_migrate(location: Location, revision: str) -> Path:
@@ -281,7 +288,50 @@ def open_ledger(
             if problem is None:
                 raise
             raise problem from exc
-    path = location.file
+    path = _ledger_file(location.file, create=create, readonly=readonly)
+    location = Location(path=path)
+    try:
+        check_is_sqlite(path)
+    except LedgerFileError as exc:
+        raise DomainError("--db", N_("{problem}"), problem=str(exc)) from exc
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _os_problem(path, exc) from exc
+    writer_lock = _take_writer_lock(path, user or default_user()) if lock and not readonly else None
+    try:
+        if writer_lock is not None:
+            from coopledger.store.cleanup import clear_stale_temporaries
+
+            clear_stale_temporaries(path.parent)
+        ledger = _open_locked(location, user, password, create, readonly, writer_lock)
+    except BaseException:
+        if writer_lock is not None:
+            writer_lock.release()
+        raise
+    from coopledger.outfiles import protect
+
+    protect(path)
+    ledger._protected = True
+    return ledger
+
+
+def _os_problem(path: Path, exc: OSError) -> DomainError:
+    from coopledger.domain.faults import os_error_message
+
+    return DomainError(
+        "--db", os_error_message(exc), file=str(path), error=exc.strerror or str(exc)
+    )
+
+
+def _ledger_file(path: Path, *, create: bool, readonly: bool) -> Path:
+    """The ledger file ``--db`` names, by its real path (symbolic links followed: every name
+    of one file shares one lock and one write-ahead log). Refuses a folder, a missing file
+    (unless creating), and, for writing, a file with more than one name (hard links: SQLite
+    would keep a write-ahead log per name and damage it)."""
+    if path.is_dir():
+        raise DomainError("--db", N_("{file} is a folder, not a ledger file."), file=str(path))
     if not path.exists() and not create:
         raise DomainError(
             "--db",
@@ -289,18 +339,31 @@ def open_ledger(
             file=str(path),
         )
     try:
-        check_is_sqlite(path)
-    except LedgerFileError as exc:
-        raise DomainError("--db", N_("{problem}"), problem=str(exc)) from exc
-    if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    writer_lock = _take_writer_lock(path, user or default_user()) if lock and not readonly else None
-    try:
-        return _open_locked(location, user, password, create, readonly, writer_lock)
-    except BaseException:
-        if writer_lock is not None:
-            writer_lock.release()
-        raise
+        real = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop
+        raise DomainError(
+            "--db",
+            N_("{file} cannot be followed to a file ({error})."),
+            file=str(path),
+            error=str(exc),
+        ) from exc
+    if not readonly:
+        try:
+            links = real.stat().st_nlink if real.exists() else 1
+        except OSError:
+            links = 1
+        if links > 1:
+            raise DomainError(
+                "--db",
+                N_(
+                    "{file} has {n} names on this disk (hard links). SQLite would keep a separate"
+                    " log for each name and damage the ledger: copy it to a file of its own"
+                    " (cp, not ln) and open that. It can still be opened with --readonly."
+                ),
+                file=str(path),
+                n=links,
+            )
+    return real
 
 
 #: Tables whose presence says a database is a coopledger ledger (of some version).

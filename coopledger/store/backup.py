@@ -36,6 +36,7 @@ from alembic.script import ScriptDirectory
 
 from coopledger import __version__
 from coopledger.domain.errors import N_, DomainError
+from coopledger.outfiles import check_output
 from coopledger.store import engine as engine_mod
 from coopledger.store.anchor import ChainHead
 from coopledger.store.audit import GENESIS
@@ -256,8 +257,10 @@ def copy_database(source: Path, out: Path) -> BackupCopy:
 
     The copy is one consistent snapshot even while other connections write (WAL readers
     see a fixed state); it is written beside ``out`` and renamed into place, so ``out`` is
-    never half-written. The copy is a single file (rollback journal, no ``-wal``).
+    never half-written. The copy is a single file (rollback journal, no ``-wal``). ``out``
+    goes through the output guard: it may replace an older backup, never a ledger.
     """
+    check_output(out, allow_backup=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     _remove_quietly(tmp, *_sidecars(tmp))
@@ -268,6 +271,7 @@ def copy_database(source: Path, out: Path) -> BackupCopy:
             dst.execute("PRAGMA journal_mode=DELETE")
             entries, head, rev = summarise(dst)
         _fsync_file(tmp)
+        check_output(out, allow_backup=True)
         os.replace(tmp, out)
         _fsync_dir(out.parent)
     finally:
@@ -307,7 +311,7 @@ def write_manifest(
         kind=kind,
         role=role,
     )
-    target = manifest_path(copy.path)
+    target = check_output(manifest_path(copy.path), allow_backup=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     tmp.write_text(json.dumps(manifest.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     _fsync_file(tmp)

@@ -4,7 +4,6 @@ period, background work), and the File menu (import, export, backup)."""
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -359,11 +358,7 @@ class MainWindow(QMainWindow):
         ledger, org, target = self.ctx.ledger, self.ctx.org_id, path
 
         def work() -> Path:
-            data = bookfile.export_book(ledger, org)
-            target.write_text(
-                json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-            )
-            return target
+            return bookfile.write_book_file(ledger, org, target)
 
         self.runner.run(
             work,
