@@ -110,7 +110,7 @@ def _is_database(path: str) -> bool:
     return os.path.isfile(path) and _head(path, 16) == _SQLITE
 
 
-def _refusal(target: Path, allow_backup: bool) -> str | None:
+def _refusal(target: Path, allow_backup: bool, allow_manifest: bool = False) -> str | None:
     """Why ``target`` must not be written (a msgid), or None."""
     real = os.path.realpath(target)
     with _lock:
@@ -142,7 +142,7 @@ def _refusal(target: Path, allow_backup: bool) -> str | None:
     if head.startswith(_PG_DUMP) and not (allow_backup and _has_manifest(real)):
         return N_("{file} is a backup of a ledger on a server; it is never overwritten")
     if head.lstrip().startswith(b"{") and b"coopledger-backup" in _head(real, 4096):
-        if not allow_backup:
+        if not allow_manifest:
             return N_("{file} is a backup's manifest; it is never overwritten")
     return None
 
@@ -162,11 +162,14 @@ def _is_backup(path: str, head: bytes) -> bool:
     )
 
 
-def check_output(path: str | os.PathLike[str], *, allow_backup: bool = False) -> Path:
+def check_output(
+    path: str | os.PathLike[str], *, allow_backup: bool = False, allow_manifest: bool = False
+) -> Path:
     """``path`` when the program may write it; `OutputRefusedError` (on ``--out``) saying why
-    not. ``allow_backup``: the target may be an older backup file (the backup command)."""
+    not. ``allow_backup``: the target may be an older backup file (the backup command);
+    ``allow_manifest``: an older backup's manifest (the backup's own manifest)."""
     target = Path(path)
-    why = _refusal(target, allow_backup)
+    why = _refusal(target, allow_backup, allow_manifest)
     if why is not None:
         raise OutputRefusedError(
             "--out",

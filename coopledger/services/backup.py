@@ -43,6 +43,7 @@ from coopledger.store.backup import (
     rotate_backups,
     write_manifest,
 )
+from coopledger.store.cleanup import clear_stale_temporaries
 from coopledger.store.engine import current_revision
 from coopledger.store.lock import LedgerLocked, acquire_writer_lock
 from coopledger.store.models import AuditLog, Setting
@@ -92,6 +93,7 @@ def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> B
         return _make_server_backup(ledger, out, now)
     if out.exists() and out.resolve() == ledger.path.resolve():
         raise DomainError("--out", N_("The backup cannot be the ledger itself."))
+    clear_stale_temporaries(out.parent)  # what an earlier backup, killed, left there
     try:
         copy = copy_database(ledger.path, out)
     except OSError as exc:

@@ -311,7 +311,7 @@ def write_manifest(
         kind=kind,
         role=role,
     )
-    target = check_output(manifest_path(copy.path), allow_backup=True)
+    target = check_output(manifest_path(copy.path), allow_manifest=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     tmp.write_text(json.dumps(manifest.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     _fsync_file(tmp)
