@@ -39,6 +39,8 @@ from typing import Any, Final, TypeVar
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.ids import parse_resident_id
 from coopledger.domain.money import (
+    MAX_AREA,
+    MAX_MONEY_FEN,
     area_to_str,
     fen_to_str,
     parse_area,
@@ -98,6 +100,13 @@ class Kind(Enum):
     BANK_ACCOUNT = "bank_account"  #: a bank card or account number: digits only
 
 
+#: The largest value each kind accepts unless the field says otherwise (`Field.maximum`):
+#: the bound that keeps every sum the program makes within 64 bits (see `money`).
+DEFAULT_MAXIMUM: Final[Mapping[Kind, int]] = {
+    Kind.MONEY: MAX_MONEY_FEN,
+    Kind.AREA: MAX_AREA,
+}
+
 #: The longest text each kind accepts, in characters, unless the field says otherwise.
 DEFAULT_MAX_LENGTH: Final[Mapping[Kind, int]] = {
     Kind.TEXT: 200,
@@ -154,6 +163,11 @@ class Field:
     def limit(self) -> int | None:
         """The longest text accepted, or None for kinds that are not text."""
         return self.max_length if self.max_length is not None else DEFAULT_MAX_LENGTH.get(self.kind)
+
+    @property
+    def bound(self) -> int | None:
+        """The largest money, area or number accepted (`maximum`, else the kind's own)."""
+        return self.maximum if self.maximum is not None else DEFAULT_MAXIMUM.get(self.kind)
 
     @property
     def db_column(self) -> str:
@@ -273,16 +287,24 @@ def check_text(text: str, path: str, *, multiline: bool = False, limit: int | No
 # -- reading one value --------------------------------------------------------------------
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
-_AREA_FAST: Final = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,4}))?").fullmatch
+_AREA_FAST: Final = re.compile(
+    r"([0-9]{1,%d})(?:\.([0-9]{1,4}))?" % len(str(MAX_AREA // 10_000))
+).fullmatch
+
+
+#: Whole-yuan digits a canonical amount may have on the fast path: every such amount is
+#: within `MAX_MONEY_FEN` (anything longer goes through `parse_money`, which says why not).
+_FAST_DIGITS: Final = len(str(MAX_MONEY_FEN // 100))
 
 
 def fast_fen(value: object) -> int | None:
-    """Fen of a canonical amount such as ``"1600.00"`` or ``"800"``; None for anything else
-    (which then goes through `parse_money`, the one that explains what is wrong)."""
+    """Fen of a canonical amount such as ``"1600.00"`` or ``"800"`` (within `MAX_MONEY_FEN`);
+    None for anything else (which then goes through `parse_money`, the one that explains
+    what is wrong)."""
     if type(value) is not str:
         return None
     whole, dot, frac = value.partition(".")
-    if len(whole) > 12 or not (whole.isdigit() and whole.isascii()):
+    if len(whole) > _FAST_DIGITS or not (whole.isdigit() and whole.isascii()):
         return None
     if not dot:
         return int(whole) * 100
@@ -359,8 +381,9 @@ def read_value(spec: Field, value: object, path: str) -> Any:
         if amount is None or not (amount or not spec.positive):
             parse = parse_money if money else parse_area
             amount = parse(value, path, allow_zero=not spec.positive)
-        if spec.maximum is not None and amount > spec.maximum:
-            shown_max = fen_to_str(spec.maximum) if money else area_to_str(spec.maximum)
+        bound = spec.bound
+        if bound is not None and amount > bound:
+            shown_max = fen_to_str(bound) if money else area_to_str(bound)
             raise DomainError(path, MSG_MAXIMUM, max=shown_max, got=shown(value))
         return amount
     if kind is Kind.RATE:

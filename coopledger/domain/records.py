@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from coopledger.domain.errors import N_
 from coopledger.domain.fields import Field, Kind, RecordCheck, field, shown
+from coopledger.domain.money import AREA_SCALE, MAX_MONEY_FEN, fen_to_str
 from coopledger.domain.vocabulary import (
     AccountKind,
     ContractStatus,
@@ -137,6 +138,25 @@ def _terminated_within_term(v: Mapping[str, Any]) -> Problems:
         )
 
 
+def _yearly_amounts_bounded(v: Mapping[str, Any]) -> Problems:
+    """A contract's yearly rent and land share (area × the amount per mu) are amounts like
+    any other: within `money.MAX_MONEY_FEN`, so that every sum of them fits."""
+    area = v.get("area_e4")
+    if area is None:
+        return
+    for attr, key in (
+        ("rent_per_mu_fen", "rent_per_mu"),
+        ("share_value_per_mu_fen", "share_value_per_mu"),
+    ):
+        per_mu = v.get(attr)
+        if per_mu is not None and area * per_mu > MAX_MONEY_FEN * AREA_SCALE:
+            yield (
+                key,
+                N_("area × this amount per mu is {got}, more than the largest amount {max}"),
+                {"got": fen_to_str(area * per_mu // AREA_SCALE), "max": fen_to_str(MAX_MONEY_FEN)},
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class ContractRecord:
     """A land transfer contract (土地流转合同). `end` is the agreed end; `terminated_on` an
@@ -241,6 +261,7 @@ class ContractRecord:
     checks: ClassVar[tuple[RecordCheck, ...]] = (
         _end_not_before_start,
         _terminated_within_term,
+        _yearly_amounts_bounded,
     )
 
     @property

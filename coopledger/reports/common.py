@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from coopledger.domain.numerals import amount_in_capitals
+from coopledger.domain.numerals import MAX_CAPITALS_FEN, amount_in_capitals
 from coopledger.outfiles import check_output, write_atomic
 from coopledger.paths import resources_dir
 
@@ -120,7 +120,11 @@ def area_text(area_e4: int) -> str:
 
 
 def capitals(fen: int) -> str:
-    """The amount in financial capitals (大写)."""
+    """The amount in financial capitals (大写); beyond what capitals are written for (a
+    hundred times the largest amount a user can enter) a dash, never an error: a paper of
+    an absurd book still prints."""
+    if abs(fen) > MAX_CAPITALS_FEN:
+        return "—"
     return amount_in_capitals(fen)
 
 
