@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any, Final, TypeVar
 
-from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.ids import parse_resident_id
 from coopledger.domain.money import (
     MAX_AREA,
@@ -98,6 +98,9 @@ class Kind(Enum):
     FLAG = "flag"  #: true or false
     RESIDENT_ID = "resident_id"  #: an 18-character resident ID (GB 11643), or none
     BANK_ACCOUNT = "bank_account"  #: a bank card or account number: digits only
+    #: member code → amount (a cooperative plan's transactions table): codes by the code
+    #: rule, amounts by the money rule (≥ 0); read as ((code, fen), ...) in the given order
+    AMOUNTS = "amounts"
 
 
 #: The largest value each kind accepts unless the field says otherwise (`Field.maximum`):
@@ -260,6 +263,7 @@ MSG_RATE_TYPE: Final = N_('must be a string such as "0.10", in quotes (got {got}
 MSG_INTEGER: Final = N_("must be a whole number, without quotes (got {got})")
 MSG_RANGE: Final = N_("must be between {min} and {max} (got {got})")
 MSG_MAXIMUM: Final = N_("must not be more than {max} (got {got})")
+MSG_OBJECT: Final = N_("must be an object {{…}} (got {got})")
 
 
 # -- text rules ---------------------------------------------------------------------------
@@ -287,8 +291,9 @@ def check_text(text: str, path: str, *, multiline: bool = False, limit: int | No
 # -- reading one value --------------------------------------------------------------------
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_AREA_DIGITS: Final = len(str(MAX_AREA // 10_000))
 _AREA_FAST: Final = re.compile(
-    r"([0-9]{1,%d})(?:\.([0-9]{1,4}))?" % len(str(MAX_AREA // 10_000))
+    r"([0-9]{1," + str(_AREA_DIGITS) + r"})(?:\.([0-9]{1,4}))?"
 ).fullmatch
 
 
@@ -414,6 +419,8 @@ def read_value(spec: Field, value: object, path: str) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
         return parse_resident_id(value, path)  # type: ignore[arg-type]  # it checks the type
+    if kind is Kind.AMOUNTS:
+        return _read_amounts(spec, value, path)
     if kind is Kind.BANK_ACCOUNT:
         if not isinstance(value, str):
             raise DomainError(path, MSG_STRING, got=shown(value))
@@ -425,6 +432,45 @@ def read_value(spec: Field, value: object, path: str) -> Any:
             raise DomainError(path, MSG_TOO_LONG, count=len(number), limit=limit)
         return number
     raise AssertionError(kind)  # pragma: no cover
+
+
+_IDENT: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
+_CODE_OF_TABLE: Final = Field("code", Kind.CODE, N_("Code"))
+
+
+def item_path(path: str, key: str) -> str:
+    """The path of one entry of a table field: ``plans[0].transactions.H0001`` (or
+    ``…transactions["户 1"]`` for a key that is not a plain name)."""
+    if _IDENT(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _read_amounts(spec: Field, value: object, path: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, Mapping):
+        raise DomainError(path, MSG_OBJECT, got=shown(value))
+    out: list[tuple[str, int]] = []
+    problems: list[DomainError] = []
+    bound = DEFAULT_MAXIMUM[Kind.MONEY] if spec.maximum is None else spec.maximum
+    for code, amount in value.items():
+        where = item_path(path, str(code))
+        try:
+            code_text = _read_text(_CODE_OF_TABLE, code, where)
+            if not isinstance(amount, str):
+                raise DomainError(where, MSG_MONEY_TYPE, got=shown(amount))
+            fen = fast_fen(amount)
+            if fen is None:
+                fen = parse_money(amount, where, allow_zero=True)
+            if fen > bound:
+                raise DomainError(where, MSG_MAXIMUM, max=fen_to_str(bound), got=shown(amount))
+            out.append((code_text, fen))
+        except DomainError as err:
+            problems.append(err)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise DomainErrors(problems)
+    return tuple(out)
 
 
 # -- reading a record ---------------------------------------------------------------------
@@ -471,6 +517,15 @@ def read_record(
                 report(key, DomainError(path(key), MSG_REQUIRED))
             else:
                 out[spec.attr] = spec.default
+            continue
+        if spec.kind is Kind.AMOUNTS:  # each entry's error names the entry
+            try:
+                out[spec.attr] = read_value(spec, raw, path(key))
+            except DomainErrors as errs:
+                for err in errs.errors:
+                    report(key, err)
+            except DomainError as err:
+                report(key, err)
             continue
         try:
             # The path is only needed for an error: the error is made again with it then.
@@ -532,6 +587,8 @@ def value_to_text(spec: Field, value: Any) -> Any:
         return value.isoformat()
     if kind is Kind.CHOICE:
         return str(value.value) if isinstance(value, Term) else value
+    if kind is Kind.AMOUNTS:
+        return {code: fen_to_str(fen) for code, fen in value}
     return value
 
 

@@ -22,8 +22,10 @@ from coopledger.domain.money import AREA_SCALE, MAX_MONEY_FEN, fen_to_str
 from coopledger.domain.vocabulary import (
     AccountKind,
     ContractStatus,
+    DividendMethod,
     MemberKind,
     ShareClass,
+    TransactionBasis,
     TransferKind,
 )
 
@@ -31,6 +33,7 @@ __all__ = [
     "AccountRecord",
     "ContractRecord",
     "MemberRecord",
+    "PlanRecord",
     "ShareLotRecord",
 ]
 
@@ -373,3 +376,88 @@ class AccountRecord:
     )
 
     checks: ClassVar[tuple[RecordCheck, ...]] = (_digits_only,)
+
+
+# -- distribution plans -------------------------------------------------------------------
+
+
+def _published_not_before_approved(v: Mapping[str, Any]) -> Problems:
+    approved, published = v.get("approved_on"), v.get("published_on")
+    if approved is not None and published is not None and published < approved:
+        yield (
+            "published_on",
+            N_("must not be before approved_on {approved} (got {got})"),
+            {"approved": approved.isoformat(), "got": shown(published.isoformat())},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    """A year's distribution plan (收益分配方案) with its 四议两公开 record: the book file's
+    ``plans[]``, the window's plan form and ``plan set`` all read it through this table.
+    Rates in ten-thousandths. The transaction fields belong to ``cooperative-2021`` books
+    (None when not given; the chart's rules, and its defaults, are
+    ``distribution.plan_problems`` and the readers'), ``transactions`` only with the basis
+    ``table``: ((member code, fen), ...) in the order given.
+    """
+
+    year: int = field(
+        Field("year", Kind.INTEGER, N_("Year"), required=True, minimum=1900, maximum=9999),
+        default=0,
+    )
+    welfare_rate_e4: int = field(
+        Field("welfare_rate", Kind.RATE, N_("Welfare fund rate (公益金)"), default=0, written=True)
+    )
+    reserve_rate_e4: int = field(
+        Field("reserve_rate", Kind.RATE, N_("Reserve fund rate (公积金)"), default=0, written=True)
+    )
+    approved_on: dt.date | None = field(
+        Field("approved_on", Kind.DATE, N_("Adopted on"), default=None)
+    )
+    published_on: dt.date | None = field(
+        Field("published_on", Kind.DATE, N_("Published on"), default=None)
+    )
+    proposed_by: str = field(Field("proposed_by", Kind.TEXT, N_("Proposed by")))
+    meeting: str = field(Field("meeting", Kind.TEXT, N_("Meeting")))
+    resolution: str = field(Field("resolution", Kind.NOTE, N_("Resolution")))
+    vote: str = field(Field("vote", Kind.TEXT, N_("Attendance and votes")))
+    notice: str = field(Field("notice", Kind.TEXT, N_("Publication")))
+    notes: str = field(Field("notes", Kind.NOTE, N_("Notes")))
+
+    dividend_method: DividendMethod = field(
+        Field(
+            "dividend_method",
+            Kind.CHOICE,
+            N_("Dividend split"),
+            default=DividendMethod.PER_SHARE,
+            choices=DividendMethod,
+            written=True,
+        )
+    )
+    transaction_rate_e4: int | None = field(
+        Field("transaction_rate", Kind.RATE, N_("Returned by transactions"), default=None)
+    )
+    transaction_basis: TransactionBasis | None = field(
+        Field(
+            "transaction_basis",
+            Kind.CHOICE,
+            N_("Transactions are"),
+            default=None,
+            choices=TransactionBasis,
+        )
+    )
+    transactions: tuple[tuple[str, int], ...] | None = field(
+        Field("transactions", Kind.AMOUNTS, N_("Transactions"), default=None, column="")
+    )
+
+    checks: ClassVar[tuple[RecordCheck, ...]] = (_published_not_before_approved,)
+
+    @property
+    def transaction_fields(self) -> list[str]:
+        """The transaction fields this plan gives (refused on a village book)."""
+        given = [
+            ("transaction_rate", self.transaction_rate_e4 is not None),
+            ("transaction_basis", self.transaction_basis is not None),
+            ("transactions", self.transactions is not None),
+        ]
+        return [name for name, present in given if present]
