@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from coopledger.cli.context import Context
 from coopledger.i18n import _
+
+if TYPE_CHECKING:
+    from coopledger.services.faults import DamagedLedgerError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,12 +42,33 @@ def cmd_init(ctx: Context) -> int:
     return 0
 
 
+def _damaged(ctx: Context, damaged: DamagedLedgerError) -> int:
+    """``verify`` of a damaged ledger file: one line (or its JSON), and 1."""
+    if ctx.args.json:
+        detail = damaged.params.get("detail", "")
+        print(
+            json.dumps(
+                {"ok": False, "damage": detail, "problems": [damaged.text(_)]},
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(_("FAILED: {problem}").format(problem=damaged.text(_)))
+    return 1
+
+
 def cmd_verify(ctx: Context) -> int:
+    from coopledger.services.faults import DamagedLedgerError
     from coopledger.services.integrity import ledger_anchor, verify_ledger_anchored
 
-    ledger = ctx.ledger(readonly=True)
+    try:
+        ledger = ctx.ledger(readonly=True)
+    except DamagedLedgerError as exc:  # verify's answer for a damaged file is 1, not 2
+        return _damaged(ctx, exc)
     found = verify_ledger_anchored(ledger, ctx.args.fingerprint)
     report = found.report
+    if report.damage is not None:  # checked no further
+        return _damaged(ctx, DamagedLedgerError(ledger.shown, report.damage))
     fingerprint = ledger_anchor(ledger).fingerprint
     if ctx.args.json:
         print(

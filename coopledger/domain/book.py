@@ -82,14 +82,17 @@ from coopledger.domain.distribution import (
     plan_problems,
 )
 from coopledger.domain.errors import N_, DomainError, DomainErrors
+from coopledger.domain.fields import Field, fields_of, read_record, read_value, record_to_json
 from coopledger.domain.fields import fast_fen as _fast_fen
-from coopledger.domain.fields import fields_of, read_record, record_to_json
 from coopledger.domain.fields import shown as _shown
 from coopledger.domain.money import fen_to_str, parse_money
 from coopledger.domain.records import (
+    LINE_MEMO,
+    VOUCHER_MEMO,
     AccountRecord,
     ContractRecord,
     MemberRecord,
+    OrganisationRecord,
     PlanRecord,
     ShareLotRecord,
 )
@@ -130,15 +133,8 @@ _MAX_ATTACHMENTS: Final = 2**31 - 1
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BookOrganisation:
-    """The cooperative the book belongs to; `chart` is one of `CHART_IDS`."""
-
-    name: str
-    village: str = ""
-    township: str = ""
-    county: str = ""
-    chart: str = DEFAULT_CHART
+BookOrganisation = OrganisationRecord
+"""The cooperative the book belongs to (the one organisation record)."""
 
 
 BookMember = MemberRecord
@@ -207,7 +203,7 @@ _TOP_KEYS: Final = (
     "vouchers",
     "plans",
 )
-_ORG_KEYS: Final = frozenset({"name", "village", "township", "county", "chart"})
+_ORG_KEYS: Final = frozenset(f.key for f in fields_of(OrganisationRecord))
 # The keys of the registers' records come from their field tables (`domain.records`).
 _MEMBER_KEYS: Final = frozenset(f.key for f in fields_of(MemberRecord))
 _ACCOUNT_KEYS: Final = frozenset(f.key for f in fields_of(AccountRecord))
@@ -215,6 +211,8 @@ _CONTRACT_KEYS: Final = frozenset(f.key for f in fields_of(ContractRecord))
 _LOT_KEYS: Final = frozenset(f.key for f in fields_of(ShareLotRecord))
 _VOUCHER_KEYS: Final = frozenset({"date", "memo", "attachments", "lines"})
 _LINE_KEYS: Final = frozenset({"account", "debit", "credit", "member", "memo"})
+_MEMO_LIMIT: Final = VOUCHER_MEMO.limit or 0
+_LINE_MEMO_LIMIT: Final = LINE_MEMO.limit or 0
 _PLAN_TRANSACTION_KEYS: Final = ("transaction_rate", "transaction_basis", "transactions")
 _PLAN_KEYS: Final = frozenset(f.key for f in fields_of(PlanRecord))
 _COOPERATIVE_DEFAULT_TRANSACTION_RATE: Final = 6_000
@@ -536,6 +534,8 @@ class _Parser:
         )
 
     def organisation(self, data: dict[str, Any]) -> BookOrganisation | None:
+        """``organisation``: read by its field table (`records.OrganisationRecord`); its chart
+        must be one this program has."""
         path: PathT = ("organisation",)
         value = data.get("organisation", _ABSENT)
         if value is _ABSENT:
@@ -545,34 +545,18 @@ class _Parser:
         if obj is None:
             return None
         before = len(self.errors)
-        self.keys(obj, _ORG_KEYS, path)
-        name = self.required_text(obj, "name", path)
-        village = self.text(obj, "village", path)
-        township = self.text(obj, "township", path)
-        county = self.text(obj, "county", path)
-        chart = obj.get("chart")
-        if chart is None:
-            chart = DEFAULT_CHART
-        if chart not in CHART_IDS:
-            self.error(
-                (*path, "chart"),
-                N_("must be one of {allowed} (got {got})"),
-                allowed=", ".join(CHART_IDS),
-                got=_shown(chart),
-            )
-        elif chart not in self.charts:
-            self.error((*path, "chart"), N_("the chart {got} is not available"), got=_shown(chart))
-        else:
-            self.chart = self.charts[chart]
-        if (
-            len(self.errors) != before
-            or name is None
-            or village is None
-            or township is None
-            or county is None
-        ):
+        values = self.record(OrganisationRecord, obj, path, _ORG_KEYS)
+        chart = values.get("chart")
+        if chart is not None:
+            if chart not in self.charts:
+                self.error(
+                    (*path, "chart"), N_("the chart {got} is not available"), got=_shown(chart)
+                )
+            else:
+                self.chart = self.charts[chart]
+        if len(self.errors) != before:
             return None
-        return BookOrganisation(name, village, township, county, chart)
+        return OrganisationRecord(**values)
 
     def record(
         self, record: type[Any], obj: dict[str, Any], path: PathT, keys: frozenset[str]
@@ -899,6 +883,8 @@ class _Parser:
                 memo = ""
             elif memo.__class__ is str:
                 memo = memo.strip()
+                if memo and (len(memo) > _MEMO_LIMIT or not memo.isprintable()):
+                    self.text_rule(VOUCHER_MEMO, memo, ("vouchers", i, "memo"))
             else:
                 self.error(("vouchers", i, "memo"), _MSG_STRING, got=_shown(memo))
             attachments = obj.get("attachments")
@@ -969,6 +955,10 @@ class _Parser:
                     line_memo = ""
                 elif line_memo.__class__ is str:
                     line_memo = line_memo.strip()
+                    if line_memo and (
+                        len(line_memo) > _LINE_MEMO_LIMIT or not line_memo.isprintable()
+                    ):
+                        self.text_rule(LINE_MEMO, line_memo, ("vouchers", i, "lines", j, "memo"))
                 else:
                     self.error(
                         ("vouchers", i, "lines", j, "memo"), _MSG_STRING, got=_shown(line_memo)
@@ -1004,6 +994,14 @@ class _Parser:
                 memo = _copy(memo) if memo else memo
             out.append(BookVoucher(day, memo, attachments, tuple(lines)))
         return out
+
+    def text_rule(self, spec: Field, text: str, path: PathT) -> None:
+        """Record the error of a text its field's rule refuses (the slow path: the caller
+        has seen a character or a length that may be refused)."""
+        try:
+            read_value(spec, text, _path_text(path))
+        except DomainError as err:
+            self.adopt(path, err)
 
     def line_account(self, value: object, path: PathT) -> None:
         """Record why `value` is not an account a line may post to (the slow path)."""

@@ -21,6 +21,7 @@ from coopledger.domain.fields import Field, Kind, RecordCheck, field, shown
 from coopledger.domain.money import AREA_SCALE, MAX_MONEY_FEN, fen_to_str
 from coopledger.domain.vocabulary import (
     AccountKind,
+    Chart,
     ContractStatus,
     DividendMethod,
     MemberKind,
@@ -33,6 +34,7 @@ __all__ = [
     "AccountRecord",
     "ContractRecord",
     "MemberRecord",
+    "OrganisationRecord",
     "PlanRecord",
     "ShareLotRecord",
 ]
@@ -461,3 +463,54 @@ class PlanRecord:
             ("transactions", self.transactions is not None),
         ]
         return [name for name, present in given if present]
+
+
+# -- organisations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRecord:
+    """A book's organisation: a village collective or a cooperative, and its chart."""
+
+    name: str = field(
+        Field("name", Kind.TEXT, N_("Name"), required=True, max_length=100), default=""
+    )
+    village: str = field(Field("village", Kind.TEXT, N_("Village"), max_length=50))
+    township: str = field(Field("township", Kind.TEXT, N_("Township"), max_length=50))
+    county: str = field(Field("county", Kind.TEXT, N_("County"), max_length=50))
+    chart: Chart = field(
+        Field(
+            "chart",
+            Kind.CHOICE,
+            N_("Accounting system"),
+            default=Chart.VILLAGE_2023,
+            choices=Chart,
+            written=True,
+        )
+    )
+
+
+# -- the other texts a user types -----------------------------------------------------------
+# Single fields read by the same rule as every record's (`fields.read_value`): what they
+# are called, their kind, their length.
+
+#: A voucher's summary (摘要) and a line's.
+VOUCHER_MEMO: Field = Field("memo", Kind.TEXT, N_("Summary"), max_length=200)
+LINE_MEMO: Field = Field("memo", Kind.TEXT, N_("Line summary"), max_length=200)
+#: Why an act that undoes something is done (reopening a month or a year, a roll-back).
+REASON: Field = Field("reason", Kind.NOTE, N_("Reason"), required=True, max_length=1000)
+#: A person's name as papers print it (制单, 审核 …).
+DISPLAY_NAME: Field = Field("display_name", Kind.TEXT, N_("Full name"), max_length=50)
+#: A log-in name.
+USERNAME: Field = Field("username", Kind.CODE, N_("User name"), required=True, max_length=32)
+#: A setting's value, and a short note (a balance check's).
+SETTING_VALUE: Field = Field("value", Kind.TEXT, N_("Value"), max_length=500)
+NOTE: Field = Field("note", Kind.TEXT, N_("Note"), max_length=500)
+#: An amount on a voucher line (debit or credit): money, within the bound of every amount.
+LINE_AMOUNT: Field = Field("amount", Kind.MONEY, N_("Amount"))
+#: A year given on its own (``--year``): a year the calendar and the database both hold.
+YEAR: Field = Field("year", Kind.INTEGER, N_("Year"), required=True, minimum=1900, maximum=9999)
+#: A whole number the program passes to the database (an id, a count): 64 bits at most.
+WHOLE_NUMBER: Field = Field(
+    "number", Kind.INTEGER, N_("Number"), minimum=-(2**63), maximum=2**63 - 1
+)

@@ -456,6 +456,11 @@ def restore_backup(
     where no ledger exists yet (a new computer); its writer lock is taken meanwhile.
     """
     backup = Path(backup)
+    if reason:
+        from coopledger.domain.fields import read_value
+        from coopledger.domain.records import REASON
+
+        reason = read_value(REASON, reason, "--reason")
     if ledger is not None:
         ledger.require(RESTORE)
         if ledger.readonly:

@@ -420,7 +420,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         )
         book = Book(
             organisation=BookOrganisation(
-                org.name, org.village, org.township, org.county, org.chart
+                org.name, org.village, org.township, org.county, Chart(org.chart)
             ),
             members=tuple(member_records),
             accounts=tuple(accounts),

@@ -21,6 +21,7 @@ from coopledger.store.anchor import (
     AGREES,
     SHORTER,
     ChainHead,
+    Fingerprint,
     SeenHeads,
     chain_head,
     compare,
@@ -102,10 +103,20 @@ def verify_ledger_anchored(ledger: Ledger, fingerprints: Sequence[str] = ()) -> 
     """``verify``: the chain, the records, the schema and the invariants (``verify``), then
     the chain against the fingerprints given, the newest backup found and the head this
     computer saw last. When everything agrees, the head is noted as seen."""
+    from sqlalchemy.exc import DatabaseError
+
     from coopledger.services.ledger import verify
 
-    anchors = check_anchors(ledger, fingerprints)  # a bad fingerprint is refused first
+    for text in fingerprints:  # a fingerprint that cannot be read is refused first
+        _parse(text)
     report = verify(ledger)
+    anchors: list[AnchorCheck] = []
+    if report.damage is None:
+        try:
+            anchors = check_anchors(ledger, fingerprints)
+        except DatabaseError:  # damage met on the way: verify has said it already
+            if report.ok:
+                raise
     found = Verified(report, anchors)
     if found.ok:
         note_seen(ledger)
@@ -249,22 +260,24 @@ def _local(at: str) -> str:
         return at
 
 
+def _parse(text: str) -> Fingerprint:
+    fp = parse_fingerprint(text)
+    if fp is None:
+        raise DomainError(
+            "--fingerprint",
+            N_("{got} is not a ledger fingerprint (such as 1234-9F3A-C2D1-7E55-0B12)"),
+            got=text,
+        )
+    return fp
+
+
 def check_anchors(
     ledger: Ledger, fingerprints: Sequence[str] = (), *, backups: bool = True, seen: bool = True
 ) -> list[AnchorCheck]:
     """The ledger's chain against every anchor at hand: the fingerprints given (from paper),
     the newest backup of it that can be found, and the head this computer saw last.
     A fingerprint that cannot be read is a ``DomainError`` on ``--fingerprint``."""
-    wanted = []
-    for text in fingerprints:
-        fp = parse_fingerprint(text)
-        if fp is None:
-            raise DomainError(
-                "--fingerprint",
-                N_("{got} is not a ledger fingerprint (such as 1234-9F3A-C2D1-7E55-0B12)"),
-                got=text,
-            )
-        wanted.append((text, fp))
+    wanted = [(text, _parse(text)) for text in fingerprints]
     out: list[AnchorCheck] = []
     with ledger.connect() as conn:
         for text, fp in wanted:

@@ -24,6 +24,7 @@ from coopledger.domain.roles import (
     check_permission,
 )
 from coopledger.domain.vocabulary import Permission
+from coopledger.services.faults import DamagedLedgerError
 from coopledger.store.engine import (
     SERVER_DENIED,
     SERVER_DOWN,
@@ -31,14 +32,17 @@ from coopledger.store.engine import (
     SERVER_NO_HOST,
     SERVER_NO_ROLE,
     SERVER_PASSWORD,
+    DamagedFileError,
     LedgerFileError,
     Location,
     check_is_sqlite,
     current_revision,
+    damaged_pages,
     has_users,
     head_revision,
     known_revisions,
     make_engine,
+    on_read_only_disk,
     parse_location,
     server_problem,
     table_names,
@@ -84,6 +88,9 @@ class Ledger:
     created: bool = False
     #: The organisations the user may work on; None for every one (see ``user-orgs``).
     orgs: frozenset[int] | None = None
+    #: What SQLite found wrong with the file's pages when it was opened: a damaged file is
+    #: opened read-only, and every write is refused with `DamagedLedgerError`.
+    damage: str | None = None
     #: Whether the file is registered with the output guard (``coopledger.outfiles``).
     _protected: bool = field(default=False, repr=False)
 
@@ -128,6 +135,8 @@ class Ledger:
     def write(self, org_id: int | None = None) -> Iterator[Tx]:
         """A unit of work: one transaction with its audit entries. Once it has committed,
         every listener (`subscribe`) hears what kinds of record it changed."""
+        if self.damage is not None:
+            raise DamagedLedgerError(self.shown, self.damage)
         if self.readonly:
             raise DomainError("", N_("The ledger is open read-only."))
         if org_id is not None and not self.may_work_on(org_id):
@@ -292,8 +301,15 @@ def open_ledger(
     location = Location(path=path)
     try:
         check_is_sqlite(path)
+        damage = None if readonly or not path.exists() else damaged_pages(path)
+    except DamagedFileError as exc:
+        raise DamagedLedgerError(str(path), exc.detail) from exc
     except LedgerFileError as exc:
-        raise DomainError("--db", N_("{problem}"), problem=str(exc)) from exc
+        raise DomainError("--db", N_("{file} is not a coopledger ledger."), file=str(path)) from exc
+    if damage is not None:
+        # Written to, a damaged file loses more: it is opened read-only (lists, papers,
+        # verify) and every write is refused with the message (`Ledger.damage`).
+        readonly = True
     if create:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -306,14 +322,19 @@ def open_ledger(
 
             clear_stale_temporaries(path.parent)
         ledger = _open_locked(location, user, password, create, readonly, writer_lock)
-    except BaseException:
+    except BaseException as exc:
         if writer_lock is not None:
             writer_lock.release()
+        from coopledger.services.faults import is_damage
+
+        if isinstance(exc, Exception) and not isinstance(exc, DomainError) and is_damage(exc):
+            raise DamagedLedgerError(str(path), str(getattr(exc, "orig", exc))) from exc
         raise
     from coopledger.outfiles import protect
 
     protect(path)
     ledger._protected = True
+    ledger.damage = damage
     return ledger
 
 
@@ -347,6 +368,15 @@ def _ledger_file(path: Path, *, create: bool, readonly: bool) -> Path:
             file=str(path),
             error=str(exc),
         ) from exc
+    if not readonly and on_read_only_disk(real):
+        raise DomainError(
+            "--db",
+            N_(
+                "{file} is on a read-only disk or card: nothing can be written there. Open it"
+                " with --readonly (verify, lists, papers), or copy it to a writable disk."
+            ),
+            file=str(path),
+        )
     if not readonly:
         try:
             links = real.stat().st_nlink if real.exists() else 1
@@ -493,7 +523,9 @@ def _open_locked(
     writer_lock: WriterLock | None,
 ) -> Ledger:
     path = location.file
-    engine = make_engine(path)
+    # On a read-only disk even the schema check and the log-in read through a read-only
+    # engine (a writable one would try to make the WAL's files beside it).
+    engine = make_engine(path, readonly=readonly and on_read_only_disk(path))
     try:
         rev = _check_schema(location, engine, create, readonly)
         _check_access_recorded(location, engine, readonly)
@@ -551,11 +583,32 @@ def opened(path: Location | Path | str, **kwargs: Unpack[OpenOptions]) -> Iterat
 
 def verify(ledger: Ledger) -> VerifyReport:
     """Re-compute the audit chain and check the ledger against it and its invariants (on a
-    server, in one consistent snapshot while others go on writing)."""
-    from coopledger.store.verify import verify_ledger
+    server, in one consistent snapshot while others go on writing). A ledger file is first
+    read page by page (SQLite's quick check): a damaged file is reported as such, as is
+    damage met on the way."""
+    from sqlalchemy.exc import DatabaseError
 
-    with ledger.engine.connect() as conn:
-        if ledger.on_server:
-            # Streamed through server-side cursors: a township ledger has millions of lines.
-            conn = conn.execution_options(isolation_level="REPEATABLE READ", stream_results=True)
-        return verify_ledger(conn)
+    from coopledger.services.faults import is_damage
+    from coopledger.store.verify import Problem, VerifyReport, verify_ledger
+
+    def damaged(detail: str) -> VerifyReport:
+        report = VerifyReport(chain_intact=False, damage=detail)
+        report.problems.append(Problem(f"the ledger file is damaged: {detail}"))
+        return report
+
+    if not ledger.on_server:
+        found = damaged_pages(ledger.path, budget=None)
+        if found is not None:
+            return damaged(found)
+    try:
+        with ledger.engine.connect() as conn:
+            if ledger.on_server:
+                # Streamed through server-side cursors: a township ledger has millions of lines.
+                conn = conn.execution_options(
+                    isolation_level="REPEATABLE READ", stream_results=True
+                )
+            return verify_ledger(conn)
+    except DatabaseError as exc:
+        if is_damage(exc):
+            return damaged(str(exc.orig))
+        raise

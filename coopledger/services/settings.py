@@ -59,6 +59,10 @@ def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
         ledger.require(MANAGE_SETTINGS)
     if key == "notice_days" and (not value.isdigit() or int(value) > 60):
         raise DomainError(key, N_("must be a whole number of days from 0 to 60"))
+    from coopledger.domain.fields import read_value
+    from coopledger.domain.records import SETTING_VALUE
+
+    value = read_value(SETTING_VALUE, value, key)
     oid = org_id if spec.per_book else 0
     with ledger.write(oid or None) as tx:
         row = tx.session.get(Setting, (oid, key))

@@ -425,6 +425,10 @@ def reopen_year(ledger: Ledger, org_id: int, year: int, reason: str) -> None:
     ledger.require(Permission.REOPEN_YEAR)
     if not reason.strip():
         raise DomainError("reason", N_("say why the year is reopened"))
+    from coopledger.domain.fields import read_value
+    from coopledger.domain.records import REASON
+
+    reason = read_value(REASON, reason, "reason")
     with ledger.write(org_id) as tx:
         s = tx.session
         fy = s.get(FiscalYear, (org_id, year))

@@ -269,7 +269,9 @@ def digests_in_range(conn: Connection, entity: str, lo: int, hi: int) -> dict[in
 
 
 def _all_tables() -> dict[str, Table]:
-    return {t.name: t for t in models.SQLModel.metadata.sorted_tables}
+    from sqlmodel import SQLModel
+
+    return {t.name: t for t in SQLModel.metadata.sorted_tables}
 
 
 _SNAPSHOT: dict[str, Table] = {}

@@ -38,6 +38,8 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     #: Whether the chain was walked to its end (else the records were not compared).
     chain_intact: bool = True
+    #: What SQLite found wrong with the file's pages (a damaged file is checked no further).
+    damage: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -138,11 +140,11 @@ def _check_records(conn: Connection, report: VerifyReport, expected: Expected) -
         for key, dig in digests.items():
             _compare(report, expected, name, key, dig, f"{name} {key}")
         report.records[name] = len(digests)
-    for (entity, rid), (dig, eid) in sorted(expected.items(), key=lambda kv: kv[1][1]):
+    for (entity, key_text), (dig, eid) in sorted(expected.items(), key=lambda kv: kv[1][1]):
         if dig:
             report.problems.append(
                 Problem(
-                    f"{entity} {_shown_id(entity, rid)} recorded here is missing from the ledger",
+                    f"{entity} {_shown_id(entity, key_text)} recorded here is missing from the ledger",
                     eid,
                 )
             )
