@@ -3,7 +3,10 @@ real PostgreSQL database on a throwaway server (tests/pgserver.py)."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +25,11 @@ from tests.pgserver import (  # noqa: F401
 )
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user data folder (the chain heads this computer has seen, server dumps) is the test
+# session's own, for this process and the commands it starts.
+_DATA_HOME = tempfile.mkdtemp(prefix="coopledger-test-data-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME
+atexit.register(shutil.rmtree, _DATA_HOME, True)
 os.environ.setdefault("COOPLEDGER_LANG", "zh_CN")
 
 REPO = Path(__file__).resolve().parents[1]

@@ -34,7 +34,13 @@ PASSWORD_USER = "kuaiji"
 PASSWORD = "mima-2026"
 
 #: Test folders whose ledgers run on both backends.
-BOTH_BACKENDS = ("tests/store/", "tests/services/", "tests/cli/", "tests/stress/")
+BOTH_BACKENDS = (
+    "tests/store/",
+    "tests/services/",
+    "tests/cli/",
+    "tests/stress/",
+    "tests/security/",
+)
 
 
 def find_pg_bin() -> Path | None:

@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
     i18n.set_language(args.lang or i18n.language_from_environment())
     ctx = Context(args)
     try:
+        _check_numbers(args)
         if args.command is None:
             if gui is None:
                 parser.print_help()
@@ -113,7 +114,8 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
         result: int = args.func(ctx)
         return result
     except DomainError as exc:
-        print(_format_error(exc), file=sys.stderr)
+        if not _told(exc, ctx):
+            print(_format_error(exc), file=sys.stderr)
         return EXIT_USER_ERROR
     except CliError as exc:
         print(f"coopledger: {exc}", file=sys.stderr)
@@ -126,7 +128,12 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
     except KeyboardInterrupt:
         print(_("Interrupted; nothing was written by the unfinished step."), file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as exc:
+        fault = _fault(exc, args)
+        if fault is not None:
+            if not _told(fault, ctx):
+                print(_format_error(fault), file=sys.stderr)
+            return EXIT_USER_ERROR
         path = _log_unexpected()
         print(
             _(
@@ -137,6 +144,43 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
         return EXIT_UNEXPECTED
     finally:
         ctx.close()
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Whole numbers from the command line by the field tables' rule before any command sees
+    them: a year is a year (1900–9999), anything else fits the database's 64 bits."""
+    from coopledger.domain.fields import read_value
+    from coopledger.domain.records import WHOLE_NUMBER, YEAR
+
+    for name, value in vars(args).items():
+        option = "--" + name.removesuffix("_pos").replace("_", "-")
+        if isinstance(value, bool):
+            continue
+        if name in ("year", "year_pos") and isinstance(value, int):
+            read_value(YEAR, value, option)
+        elif isinstance(value, int):
+            read_value(WHOLE_NUMBER, value, option)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, int) and not isinstance(item, bool):
+                    read_value(WHOLE_NUMBER, item, option)
+
+
+def _fault(exc: BaseException, args: argparse.Namespace) -> DomainError | None:
+    """The one sentence for a fault of the machine or the file (a full disk, a damaged
+    ledger, a read-only card, a number too large), or None for a program error."""
+    from coopledger.services.faults import fault_of
+
+    where = str(getattr(args, "db", None) or "")
+    return fault_of(exc, where)
+
+
+def _told(exc: DomainError, ctx: Context) -> bool:
+    """Whether ``exc`` says what the user was told already: the ledger file is damaged
+    (said once, when it was opened read-only)."""
+    from coopledger.services.faults import DamagedLedgerError
+
+    return isinstance(exc, DamagedLedgerError) and ctx.told_damage
 
 
 def _format_error(exc: DomainError) -> str:

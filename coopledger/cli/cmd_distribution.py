@@ -19,8 +19,6 @@ from coopledger.domain.distribution import COOPERATIVE_CHART, RESULT_LABELS
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.money import (
     area_to_str,
-    parse_money,
-    parse_rate,
     per_share_rate_to_str,
     rate_to_str,
 )
@@ -146,9 +144,10 @@ def register(sub: Sub) -> None:
     p.set_defaults(func=cmd_verify_slip)
 
 
-def _transactions(a: argparse.Namespace) -> tuple[tuple[str, int], ...] | None:
-    """The transactions table given on the command line (None: not given)."""
-    table: dict[str, int] = {}
+def _transactions(a: argparse.Namespace) -> dict[str, str] | None:
+    """The transactions table given on the command line, as text by member code (None: not
+    given); the plan's field table reads the amounts."""
+    table: dict[str, str] = {}
     if a.transactions_file is not None:
         try:
             text = Path(a.transactions_file).read_text(encoding="utf-8-sig")
@@ -178,8 +177,7 @@ def _transactions(a: argparse.Namespace) -> tuple[tuple[str, int], ...] | None:
             ]
             if rows and not any(ch.isdigit() for ch in rows[0][1]):
                 rows = rows[1:]  # a header line
-        for code, amount in rows:
-            table[code] = parse_money(amount, f"--transactions-file[{code}]", allow_zero=True)
+        table.update(rows)
     for i, item in enumerate(a.transaction):
         code, sep, amount = item.partition("=")
         if not sep or not code.strip():
@@ -188,54 +186,77 @@ def _transactions(a: argparse.Namespace) -> tuple[tuple[str, int], ...] | None:
                 N_('write a transaction as CODE=AMOUNT, such as H0001=3200.00 (got "{got}")'),
                 got=item,
             )
-        table[code.strip()] = parse_money(amount, f"--transaction[{code.strip()}]", allow_zero=True)
+        table[code.strip()] = amount.strip()
     if a.transactions_file is None and not a.transaction:
         return None
-    return tuple(table.items())
+    return table
+
+
+#: ``plan set`` options → the plan's field keys (the options are the keys, dashed).
+_PLAN_OPTIONS = (
+    "welfare_rate",
+    "reserve_rate",
+    "dividend_method",
+    "transaction_rate",
+    "transaction_basis",
+    "approved_on",
+    "published_on",
+    "proposed_by",
+    "meeting",
+    "resolution",
+    "vote",
+    "notice",
+    "notes",
+)
+
+
+def _option_path(err: DomainError, table: dict[str, str]) -> DomainError:
+    """An error in the transactions table named as the option that gave it
+    (``--transaction[H0001]``)."""
+    from coopledger.domain.fields import item_path
+
+    for code in table:
+        if err.path == item_path("--transactions", code):
+            return DomainError(f"--transaction[{code}]", err.message, **err.params)
+    return err
 
 
 def cmd_plan_set(ctx: Context) -> int:
+    from coopledger.domain.errors import DomainErrors
+    from coopledger.domain.fields import read_record
+    from coopledger.domain.records import PlanRecord
+
     a = ctx.args
     org = ctx.org()
     led = ctx.ledger()
     old = dist.get_plan(led, org.id, a.year) or dist.PlanForm(a.year, 0)
-
-    def rate(value: str | None, option: str, current: int) -> int:
-        return current if value is None else parse_rate(value, option)
-
-    def day(value: str | None, option: str, current: dt.date | None) -> dt.date | None:
+    given: dict[str, object] = {}
+    cleared: dict[str, None] = {}
+    for key in _PLAN_OPTIONS:
+        value = getattr(a, key)
         if value is None:
-            return current
-        return parse_date(value, option) if value.strip() else None
-
-    def text(value: str | None, current: str) -> str:
-        return current if value is None else value.strip()
-
+            continue
+        if key in ("approved_on", "published_on") and not value.strip():
+            cleared[key] = None  # an empty date takes it away
+        else:
+            given[key] = value
     transactions = _transactions(a)
-    basis = text(a.transaction_basis, old.transaction_basis)
-    if transactions is not None and a.transaction_basis is None and org.chart == COOPERATIVE_CHART:
-        basis = "table"  # a table given means the table basis
-    form = replace(
-        old,
-        welfare_rate_e4=rate(a.welfare_rate, "--welfare-rate", old.welfare_rate_e4),
-        reserve_rate_e4=rate(a.reserve_rate, "--reserve-rate", old.reserve_rate_e4),
-        dividend_method=text(a.dividend_method, old.dividend_method),
-        transaction_rate_e4=(
-            old.transaction_rate_e4
-            if a.transaction_rate is None
-            else parse_rate(a.transaction_rate, "--transaction-rate")
-        ),
-        transaction_basis=basis,
-        transactions=old.transactions if transactions is None else transactions,
-        approved_on=day(a.approved_on, "--approved-on", old.approved_on),
-        published_on=day(a.published_on, "--published-on", old.published_on),
-        proposed_by=text(a.proposed_by, old.proposed_by),
-        meeting=text(a.meeting, old.meeting),
-        resolution=text(a.resolution, old.resolution),
-        vote=text(a.vote, old.vote),
-        notice=text(a.notice, old.notice),
-        notes=text(a.notes, old.notes),
+    if transactions is not None:
+        given["transactions"] = transactions
+        if a.transaction_basis is None and org.chart == COOPERATIVE_CHART:
+            given["transaction_basis"] = "table"  # a table given means the table basis
+    problems: list[DomainError] = []
+    values = read_record(
+        PlanRecord,
+        given,
+        lambda key: "--" + key.replace("_", "-"),
+        lambda _key, err: problems.append(err),
+        only=frozenset(given),
     )
+    if problems:
+        problems = [_option_path(err, transactions or {}) for err in problems]
+        raise problems[0] if len(problems) == 1 else DomainErrors(problems)
+    form = replace(old, **values, **cleared)
     if form.transaction_basis != "table" and transactions is None and a.transaction_basis:
         form = replace(form, transactions=None)  # a basis changed away from the table
     dist.save_plan(led, org.id, form)

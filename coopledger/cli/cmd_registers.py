@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from coopledger.cli.context import Context
@@ -117,10 +116,7 @@ def cmd_import_book(ctx: Context) -> int:
 
 def cmd_export_book(ctx: Context) -> int:
     org = ctx.org(readonly=True)
-    data = bookfile.export_book(ctx.ledger(), org.id)
-    ctx.args.file.write_text(
-        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    bookfile.write_book_file(ctx.ledger(), org.id, ctx.args.file)
     print(_("Wrote {path}").format(path=ctx.args.file))
     return 0
 

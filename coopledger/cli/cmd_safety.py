@@ -54,7 +54,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="restore a backup that has no manifest (integrity and audit chain still checked)",
+        help="restore a backup that has no manifest (integrity and audit chain still checked),"
+        " or one older than the ledger's history (an administrator's act, with --reason)",
+    )
+    p.add_argument(
+        "--reason",
+        help="why an older backup replaces the ledger's history (kept in the audit log)",
     )
     p.set_defaults(func=cmd_restore)
 
@@ -146,7 +151,11 @@ def cmd_restore(ctx: Context) -> int:
             print(_("Nothing was changed."))
             return 1
     result = restore_backup(
-        ledger, backup, target=None if on_server else Path(target), force=ctx.args.force
+        ledger,
+        backup,
+        target=None if on_server else Path(target),
+        force=ctx.args.force,
+        reason=ctx.args.reason,
     )
     print(_("Restored {target} from {backup}.").format(target=result.target, backup=backup))
     if result.migrated:
@@ -159,6 +168,13 @@ def cmd_restore(ctx: Context) -> int:
         print(_("The replaced ledger was kept as {path}").format(path=result.replaced))
     if result.forced:
         print(_("Restored without a manifest (--force): the checksum was not checked."))
+    if result.rolled_back_from is not None:
+        print(
+            _(
+                "The ledger's history was rolled back from {entries} audit entries; the reason"
+                " is in the audit log."
+            ).format(entries=result.rolled_back_from[0])
+        )
     return 0
 
 

@@ -32,6 +32,8 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._ledger: Ledger | None = None
+        #: Whether the user was told the ledger file is damaged (it was opened read-only).
+        self.told_damage = False
 
     @property
     def location(self) -> Location:
@@ -81,6 +83,12 @@ class Context:
                     create=create,
                     readonly=readonly,
                 )
+            if self._ledger.damage is not None:
+                from coopledger.services.faults import DamagedLedgerError
+
+                damaged = DamagedLedgerError(self._ledger.shown, self._ledger.damage)
+                print(f"coopledger: {damaged.text(_)}", file=sys.stderr)
+                self.told_damage = True
         return self._ledger
 
     def adopt(self, ledger: Ledger) -> None:

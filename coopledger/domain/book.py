@@ -73,24 +73,30 @@ import difflib
 import gc
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple, TypeAlias
 
 from coopledger.domain.distribution import (
     COOPERATIVE_CHART,
-    DIVIDEND_METHODS,
-    PER_SHARE,
-    TRANSACTION_BASES,
     plan_problems,
 )
 from coopledger.domain.errors import N_, DomainError, DomainErrors
+from coopledger.domain.fields import Field, fields_of, read_record, read_value, record_to_json
 from coopledger.domain.fields import fast_fen as _fast_fen
-from coopledger.domain.fields import fields_of, read_record, record_to_json
 from coopledger.domain.fields import shown as _shown
-from coopledger.domain.money import fen_to_str, parse_money, parse_rate, rate_to_str
-from coopledger.domain.records import AccountRecord, ContractRecord, MemberRecord, ShareLotRecord
-from coopledger.domain.vocabulary import AccountKind, Chart, MemberKind, codes
+from coopledger.domain.money import fen_to_str, parse_money
+from coopledger.domain.records import (
+    LINE_MEMO,
+    VOUCHER_MEMO,
+    AccountRecord,
+    ContractRecord,
+    MemberRecord,
+    OrganisationRecord,
+    PlanRecord,
+    ShareLotRecord,
+)
+from coopledger.domain.vocabulary import AccountKind, Chart, MemberKind, TransactionBasis, codes
 
 __all__ = [
     "BOOK_FORMAT",
@@ -127,15 +133,8 @@ _MAX_ATTACHMENTS: Final = 2**31 - 1
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BookOrganisation:
-    """The cooperative the book belongs to; `chart` is one of `CHART_IDS`."""
-
-    name: str
-    village: str = ""
-    township: str = ""
-    county: str = ""
-    chart: str = DEFAULT_CHART
+BookOrganisation = OrganisationRecord
+"""The cooperative the book belongs to (the one organisation record)."""
 
 
 BookMember = MemberRecord
@@ -170,31 +169,10 @@ class BookVoucher(NamedTuple):
     lines: tuple[BookLine, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BookPlan:
-    """The distribution plan of one year; rates in ten-thousandths.
-
-    ``dividend_method`` is ``per-share`` unless the plan names ``largest-remainder``. The
-    transaction fields are set on ``cooperative-2021`` books only (rate 0.6 and basis
-    ``land-fees`` when absent) and are None / empty on village books; ``transactions``
-    (member code, fen) only with basis ``table``, in the file's order.
-    """
-
-    year: int
-    welfare_rate_e4: int
-    reserve_rate_e4: int
-    approved_on: dt.date | None
-    published_on: dt.date | None
-    proposed_by: str = ""
-    meeting: str = ""
-    resolution: str = ""
-    vote: str = ""
-    notice: str = ""
-    notes: str = ""
-    dividend_method: str = PER_SHARE
-    transaction_rate_e4: int | None = None
-    transaction_basis: str | None = None
-    transactions: tuple[tuple[str, int], ...] | None = None
+BookPlan = PlanRecord
+"""The distribution plan of one year (the one plan record, `domain.records.PlanRecord`).
+On ``cooperative-2021`` books the transaction rate and basis hold the chart's defaults
+(0.6, ``land-fees``) when the file leaves them out; on village books they are None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +203,7 @@ _TOP_KEYS: Final = (
     "vouchers",
     "plans",
 )
-_ORG_KEYS: Final = frozenset({"name", "village", "township", "county", "chart"})
+_ORG_KEYS: Final = frozenset(f.key for f in fields_of(OrganisationRecord))
 # The keys of the registers' records come from their field tables (`domain.records`).
 _MEMBER_KEYS: Final = frozenset(f.key for f in fields_of(MemberRecord))
 _ACCOUNT_KEYS: Final = frozenset(f.key for f in fields_of(AccountRecord))
@@ -233,20 +211,10 @@ _CONTRACT_KEYS: Final = frozenset(f.key for f in fields_of(ContractRecord))
 _LOT_KEYS: Final = frozenset(f.key for f in fields_of(ShareLotRecord))
 _VOUCHER_KEYS: Final = frozenset({"date", "memo", "attachments", "lines"})
 _LINE_KEYS: Final = frozenset({"account", "debit", "credit", "member", "memo"})
-_PLAN_EXTRA_TEXT: Final = ("proposed_by", "meeting", "resolution", "vote", "notice", "notes")
+_MEMO_LIMIT: Final = VOUCHER_MEMO.limit or 0
+_LINE_MEMO_LIMIT: Final = LINE_MEMO.limit or 0
 _PLAN_TRANSACTION_KEYS: Final = ("transaction_rate", "transaction_basis", "transactions")
-_PLAN_KEYS: Final = frozenset(
-    {
-        "year",
-        "welfare_rate",
-        "reserve_rate",
-        "dividend_method",
-        *_PLAN_TRANSACTION_KEYS,
-        "approved_on",
-        "published_on",
-        *_PLAN_EXTRA_TEXT,
-    }
-)
+_PLAN_KEYS: Final = frozenset(f.key for f in fields_of(PlanRecord))
 _COOPERATIVE_DEFAULT_TRANSACTION_RATE: Final = 6_000
 
 # ---------------------------------------------------------------------------------------
@@ -443,32 +411,6 @@ class _Parser:
         value = obj.get(key)
         return None if value is None else self.date(value, (*path, key))
 
-    def money(self, value: object, path: PathT, *, allow_zero: bool) -> int | None:
-        """Money (a plan's table of transactions; the registers' money goes through their
-        field tables)."""
-        fen = _fast_fen(value)
-        if fen is not None and (fen or allow_zero):
-            return fen
-        return self.slow_money(value, path, allow_zero=allow_zero)
-
-    def choice(
-        self, obj: dict[str, Any], key: str, path: PathT, allowed: Sequence[str]
-    ) -> str | None:
-        """One of ``allowed`` (a plan's method and basis)."""
-        value = obj.get(key, _ABSENT)
-        if value is _ABSENT:
-            self.error((*path, key), _MSG_REQUIRED)
-            return None
-        if isinstance(value, str) and value in allowed:
-            return value
-        self.error(
-            (*path, key),
-            N_("must be one of {allowed} (got {got})"),
-            allowed=", ".join(allowed),
-            got=_shown(value),
-        )
-        return None
-
     def slow_money(self, value: object, path: PathT, *, allow_zero: bool) -> int:
         """Money in any form parse_money accepts; records the error and gives 0 otherwise."""
         if isinstance(value, str):
@@ -482,19 +424,6 @@ class _Parser:
         else:
             self.error(path, _MSG_MONEY_TYPE, got=_shown(value))
         return 0
-
-    def rate(self, value: object, path: PathT) -> int | None:
-        if isinstance(value, str):
-            try:
-                return parse_rate(value, _path_text(path))
-            except DomainError as err:
-                self.adopt(path, err)
-                return None
-        if value is _ABSENT:
-            self.error(path, _MSG_REQUIRED)
-        else:
-            self.error(path, _MSG_RATE_TYPE, got=_shown(value))
-        return None
 
     def member_ref(self, value: object, path: PathT) -> str | None:
         code = self.code(value, path)
@@ -605,6 +534,8 @@ class _Parser:
         )
 
     def organisation(self, data: dict[str, Any]) -> BookOrganisation | None:
+        """``organisation``: read by its field table (`records.OrganisationRecord`); its chart
+        must be one this program has."""
         path: PathT = ("organisation",)
         value = data.get("organisation", _ABSENT)
         if value is _ABSENT:
@@ -614,34 +545,18 @@ class _Parser:
         if obj is None:
             return None
         before = len(self.errors)
-        self.keys(obj, _ORG_KEYS, path)
-        name = self.required_text(obj, "name", path)
-        village = self.text(obj, "village", path)
-        township = self.text(obj, "township", path)
-        county = self.text(obj, "county", path)
-        chart = obj.get("chart")
-        if chart is None:
-            chart = DEFAULT_CHART
-        if chart not in CHART_IDS:
-            self.error(
-                (*path, "chart"),
-                N_("must be one of {allowed} (got {got})"),
-                allowed=", ".join(CHART_IDS),
-                got=_shown(chart),
-            )
-        elif chart not in self.charts:
-            self.error((*path, "chart"), N_("the chart {got} is not available"), got=_shown(chart))
-        else:
-            self.chart = self.charts[chart]
-        if (
-            len(self.errors) != before
-            or name is None
-            or village is None
-            or township is None
-            or county is None
-        ):
+        values = self.record(OrganisationRecord, obj, path, _ORG_KEYS)
+        chart = values.get("chart")
+        if chart is not None:
+            if chart not in self.charts:
+                self.error(
+                    (*path, "chart"), N_("the chart {got} is not available"), got=_shown(chart)
+                )
+            else:
+                self.chart = self.charts[chart]
+        if len(self.errors) != before:
             return None
-        return BookOrganisation(name, village, township, county, chart)
+        return OrganisationRecord(**values)
 
     def record(
         self, record: type[Any], obj: dict[str, Any], path: PathT, keys: frozenset[str]
@@ -968,6 +883,8 @@ class _Parser:
                 memo = ""
             elif memo.__class__ is str:
                 memo = memo.strip()
+                if memo and (len(memo) > _MEMO_LIMIT or not memo.isprintable()):
+                    self.text_rule(VOUCHER_MEMO, memo, ("vouchers", i, "memo"))
             else:
                 self.error(("vouchers", i, "memo"), _MSG_STRING, got=_shown(memo))
             attachments = obj.get("attachments")
@@ -1038,6 +955,10 @@ class _Parser:
                     line_memo = ""
                 elif line_memo.__class__ is str:
                     line_memo = line_memo.strip()
+                    if line_memo and (
+                        len(line_memo) > _LINE_MEMO_LIMIT or not line_memo.isprintable()
+                    ):
+                        self.text_rule(LINE_MEMO, line_memo, ("vouchers", i, "lines", j, "memo"))
                 else:
                     self.error(
                         ("vouchers", i, "lines", j, "memo"), _MSG_STRING, got=_shown(line_memo)
@@ -1074,6 +995,14 @@ class _Parser:
             out.append(BookVoucher(day, memo, attachments, tuple(lines)))
         return out
 
+    def text_rule(self, spec: Field, text: str, path: PathT) -> None:
+        """Record the error of a text its field's rule refuses (the slow path: the caller
+        has seen a character or a length that may be refused)."""
+        try:
+            read_value(spec, text, _path_text(path))
+        except DomainError as err:
+            self.adopt(path, err)
+
     def line_account(self, value: object, path: PathT) -> None:
         """Record why `value` is not an account a line may post to (the slow path)."""
         code = self.code(value, path)
@@ -1101,30 +1030,10 @@ class _Parser:
                 return chart_id
         return None
 
-    def plan_transactions(
-        self, obj: dict[str, Any], path: PathT
-    ) -> tuple[bool, dict[str, int] | None]:
-        """``transactions``: an object member code → amount (fen-exact, ≥ 0); (ok, table or
-        None when absent). Member codes are checked with the chart rules."""
-        value = obj.get("transactions")
-        if value is None:
-            return True, None
-        table = self.obj(value, (*path, "transactions"))
-        if table is None:
-            return False, None
-        out: dict[str, int] = {}
-        ok = True
-        for code, amount in table.items():
-            where: PathT = (*path, "transactions", code)
-            errors_before = len(self.errors)
-            fen = self.money(amount, where, allow_zero=True)
-            if fen is None or len(self.errors) != errors_before:
-                ok = False
-                continue
-            out[code] = fen
-        return ok, out
-
     def plans(self, items: list[Any]) -> list[BookPlan]:
+        """``plans[]``: each plan read by its field table (`records.PlanRecord`), then the
+        chart's rules (`distribution.plan_problems`) and its defaults (on a cooperative book
+        a transaction rate of 0.6 and the basis ``land-fees``)."""
         out: list[BookPlan] = []
         year_paths: dict[int, PathT] = {}
         chart = self.plan_chart()
@@ -1134,111 +1043,45 @@ class _Parser:
             if obj is None:
                 continue
             before = len(self.errors)
-            self.keys(obj, _PLAN_KEYS, path)
-            year = obj.get("year", _ABSENT)
-            if year is _ABSENT:
-                self.error((*path, "year"), _MSG_REQUIRED)
-                year = None
-            elif type(year) is not int or not _MIN_YEAR <= year <= _MAX_YEAR:
-                self.error(
-                    (*path, "year"),
-                    N_("must be a year such as 2014, without quotes (got {got})"),
-                    got=_shown(year),
-                )
-                year = None
-            elif year in year_paths:
-                self.error(
-                    (*path, "year"),
-                    N_("there is already a plan for {got}, at {first}"),
-                    got=year,
-                    first=_path_text(year_paths[year]),
-                )
-            else:
-                year_paths[year] = path
-            welfare_raw = obj.get("welfare_rate")
-            welfare = 0 if welfare_raw is None else self.rate(welfare_raw, (*path, "welfare_rate"))
-            reserve_raw = obj.get("reserve_rate")
-            reserve = 0 if reserve_raw is None else self.rate(reserve_raw, (*path, "reserve_rate"))
-            method_raw = obj.get("dividend_method")
-            method: str | None = PER_SHARE
-            if method_raw is not None:
-                method = self.choice(obj, "dividend_method", path, DIVIDEND_METHODS)
-            given = [key for key in _PLAN_TRANSACTION_KEYS if obj.get(key) is not None]
-            t_rate: int | None = None
-            if obj.get("transaction_rate") is not None:
-                t_rate = self.rate(obj["transaction_rate"], (*path, "transaction_rate"))
-            basis: str | None = None
-            if obj.get("transaction_basis") is not None:
-                basis = self.choice(obj, "transaction_basis", path, TRANSACTION_BASES)
-            table_ok, table = self.plan_transactions(obj, path)
-            read_ok = (
-                (basis is not None or obj.get("transaction_basis") is None)
-                and (t_rate is not None or obj.get("transaction_rate") is None)
-                and table_ok
-            )
-            if welfare is not None and reserve is not None and method is not None and read_ok:
-                if chart is None:
-                    problems = []
-                else:
-                    problems = plan_problems(
-                        chart,
-                        welfare_rate_e4=welfare,
-                        reserve_rate_e4=reserve,
-                        dividend_method=method,
-                        transaction_fields=given,
-                        transaction_rate_e4=t_rate,
-                        transaction_basis=basis,
-                        transactions=table,
-                        members=self.member_kinds if self.check_member_refs else None,
+            values = self.record(PlanRecord, obj, path, _PLAN_KEYS)
+            year = values.get("year")
+            if year is not None:
+                if year in year_paths:
+                    self.error(
+                        (*path, "year"),
+                        N_("there is already a plan for {got}, at {first}"),
+                        got=year,
+                        first=_path_text(year_paths[year]),
                     )
+                else:
+                    year_paths[year] = path
+            read = {spec.attr for spec in fields_of(PlanRecord)} <= values.keys()
+            if read and chart is not None:
+                given = [key for key in _PLAN_TRANSACTION_KEYS if obj.get(key) is not None]
+                table = values["transactions"]
+                problems = plan_problems(
+                    chart,
+                    welfare_rate_e4=values["welfare_rate_e4"],
+                    reserve_rate_e4=values["reserve_rate_e4"],
+                    dividend_method=values["dividend_method"],
+                    transaction_fields=given,
+                    transaction_rate_e4=values["transaction_rate_e4"],
+                    transaction_basis=values["transaction_basis"],
+                    transactions=None if table is None else dict(table),
+                    members=self.member_kinds if self.check_member_refs else None,
+                )
                 for field, message, params in problems:
                     where: PathT = (*path, *field.split(".", 1))
                     shown = {k: _shown(v) if k == "got" else v for k, v in params.items()}
                     self.error(where, message, **shown)
-            approved_on = self.optional_date(obj, "approved_on", path)
-            published_on = self.optional_date(obj, "published_on", path)
-            if approved_on is not None and published_on is not None and published_on < approved_on:
-                self.error(
-                    (*path, "published_on"),
-                    N_("must not be before approved_on {approved} (got {got})"),
-                    approved=approved_on.isoformat(),
-                    got=_shown(obj["published_on"]),
-                )
-            extra = {key: self.text(obj, key, path) for key in _PLAN_EXTRA_TEXT}
-            if (
-                len(self.errors) != before
-                or year is None
-                or welfare is None
-                or reserve is None
-                or method is None
-            ):
+            if len(self.errors) != before or not read:
                 continue
-            cooperative = chart == COOPERATIVE_CHART
-            out.append(
-                BookPlan(
-                    year=year,
-                    welfare_rate_e4=welfare,
-                    reserve_rate_e4=reserve,
-                    approved_on=approved_on,
-                    published_on=published_on,
-                    proposed_by=extra["proposed_by"] or "",
-                    meeting=extra["meeting"] or "",
-                    resolution=extra["resolution"] or "",
-                    vote=extra["vote"] or "",
-                    notice=extra["notice"] or "",
-                    notes=extra["notes"] or "",
-                    dividend_method=method,
-                    transaction_rate_e4=(
-                        (_COOPERATIVE_DEFAULT_TRANSACTION_RATE if t_rate is None else t_rate)
-                        if cooperative
-                        else None
-                    ),
-                    transaction_basis=(basis or TRANSACTION_BASES[0]) if cooperative else None,
-                    transactions=(
-                        tuple(table.items()) if cooperative and table is not None else None
-                    ),
-                )
-            )
+            if chart == COOPERATIVE_CHART:
+                if values["transaction_rate_e4"] is None:
+                    values["transaction_rate_e4"] = _COOPERATIVE_DEFAULT_TRANSACTION_RATE
+                if values["transaction_basis"] is None:
+                    values["transaction_basis"] = TransactionBasis.LAND_FEES
+            out.append(PlanRecord(**values))
         return out
 
 
@@ -1411,24 +1254,31 @@ def _date_or_none(day: dt.date | None) -> str | None:
 
 
 def plan_to_json(p: BookPlan) -> dict[str, Any]:
-    """One plan in the book file's shape, keys in their canonical order."""
-    plan: dict[str, Any] = {
-        "year": p.year,
-        "welfare_rate": rate_to_str(p.welfare_rate_e4),
-        "reserve_rate": rate_to_str(p.reserve_rate_e4),
-        # Always written: a plan committed under version 1 keeps largest-remainder.
-        "dividend_method": p.dividend_method,
-    }
-    if p.transaction_rate_e4 is not None:
-        plan["transaction_rate"] = rate_to_str(p.transaction_rate_e4)
-    _put(plan, "transaction_basis", p.transaction_basis, None)
-    if p.transactions is not None:
-        plan["transactions"] = {code: fen_to_str(fen) for code, fen in p.transactions}
-    _put(plan, "approved_on", _date_or_none(p.approved_on), None)
-    _put(plan, "published_on", _date_or_none(p.published_on), None)
-    for key in _PLAN_EXTRA_TEXT:
-        _put(plan, key, getattr(p, key))
-    return plan
+    """One plan in the book file's shape, keys in their canonical order (its field table's):
+    the rates and the method always (a plan committed under version 1 keeps
+    largest-remainder), the rest when given."""
+    plan = record_to_json(p)
+    return {key: plan[key] for key in _PLAN_JSON_ORDER if key in plan}
+
+
+#: The order a plan's keys are written in (the spec's, then the 四议两公开 record).
+_PLAN_JSON_ORDER: Final = (
+    "year",
+    "welfare_rate",
+    "reserve_rate",
+    "dividend_method",
+    "transaction_rate",
+    "transaction_basis",
+    "transactions",
+    "approved_on",
+    "published_on",
+    "proposed_by",
+    "meeting",
+    "resolution",
+    "vote",
+    "notice",
+    "notes",
+)
 
 
 def book_to_json(book: Book) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from coopledger.domain.shares import (
     land_share_lots,
     share_weights,
 )
+from coopledger.domain.vocabulary import DividendMethod, TransactionBasis, codes
 
 __all__ = [
     "COOPERATIVE_MIN_TRANSACTION_RATE_E4",
@@ -77,14 +78,14 @@ __all__ = [
 RATE_SCALE = 10_000
 """Rates are held in ten-thousandths: "0.10" is 1000."""
 
-PER_SHARE = "per-share"
-LARGEST_REMAINDER = "largest-remainder"
-DIVIDEND_METHODS = (PER_SHARE, LARGEST_REMAINDER)
+PER_SHARE = DividendMethod.PER_SHARE
+LARGEST_REMAINDER = DividendMethod.LARGEST_REMAINDER
+DIVIDEND_METHODS = codes(DividendMethod)
 """How a pool is split; ``per-share`` is the default since version 2."""
 
-LAND_FEES_BASIS = "land-fees"
-TABLE_BASIS = "table"
-TRANSACTION_BASES = (LAND_FEES_BASIS, TABLE_BASIS)
+LAND_FEES_BASIS = TransactionBasis.LAND_FEES
+TABLE_BASIS = TransactionBasis.TABLE
+TRANSACTION_BASES = codes(TransactionBasis)
 """What a cooperative member's transactions are: its land fees, or a table in the plan."""
 
 COOPERATIVE_MIN_TRANSACTION_RATE_E4 = 6_000

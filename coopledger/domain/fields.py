@@ -36,9 +36,11 @@ from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any, Final, TypeVar
 
-from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.ids import parse_resident_id
 from coopledger.domain.money import (
+    MAX_AREA,
+    MAX_MONEY_FEN,
     area_to_str,
     fen_to_str,
     parse_area,
@@ -96,7 +98,17 @@ class Kind(Enum):
     FLAG = "flag"  #: true or false
     RESIDENT_ID = "resident_id"  #: an 18-character resident ID (GB 11643), or none
     BANK_ACCOUNT = "bank_account"  #: a bank card or account number: digits only
+    #: member code → amount (a cooperative plan's transactions table): codes by the code
+    #: rule, amounts by the money rule (≥ 0); read as ((code, fen), ...) in the given order
+    AMOUNTS = "amounts"
 
+
+#: The largest value each kind accepts unless the field says otherwise (`Field.maximum`):
+#: the bound that keeps every sum the program makes within 64 bits (see `money`).
+DEFAULT_MAXIMUM: Final[Mapping[Kind, int]] = {
+    Kind.MONEY: MAX_MONEY_FEN,
+    Kind.AREA: MAX_AREA,
+}
 
 #: The longest text each kind accepts, in characters, unless the field says otherwise.
 DEFAULT_MAX_LENGTH: Final[Mapping[Kind, int]] = {
@@ -154,6 +166,11 @@ class Field:
     def limit(self) -> int | None:
         """The longest text accepted, or None for kinds that are not text."""
         return self.max_length if self.max_length is not None else DEFAULT_MAX_LENGTH.get(self.kind)
+
+    @property
+    def bound(self) -> int | None:
+        """The largest money, area or number accepted (`maximum`, else the kind's own)."""
+        return self.maximum if self.maximum is not None else DEFAULT_MAXIMUM.get(self.kind)
 
     @property
     def db_column(self) -> str:
@@ -246,6 +263,7 @@ MSG_RATE_TYPE: Final = N_('must be a string such as "0.10", in quotes (got {got}
 MSG_INTEGER: Final = N_("must be a whole number, without quotes (got {got})")
 MSG_RANGE: Final = N_("must be between {min} and {max} (got {got})")
 MSG_MAXIMUM: Final = N_("must not be more than {max} (got {got})")
+MSG_OBJECT: Final = N_("must be an object {{…}} (got {got})")
 
 
 # -- text rules ---------------------------------------------------------------------------
@@ -273,16 +291,25 @@ def check_text(text: str, path: str, *, multiline: bool = False, limit: int | No
 # -- reading one value --------------------------------------------------------------------
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
-_AREA_FAST: Final = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,4}))?").fullmatch
+_AREA_DIGITS: Final = len(str(MAX_AREA // 10_000))
+_AREA_FAST: Final = re.compile(
+    r"([0-9]{1," + str(_AREA_DIGITS) + r"})(?:\.([0-9]{1,4}))?"
+).fullmatch
+
+
+#: Whole-yuan digits a canonical amount may have on the fast path: every such amount is
+#: within `MAX_MONEY_FEN` (anything longer goes through `parse_money`, which says why not).
+_FAST_DIGITS: Final = len(str(MAX_MONEY_FEN // 100))
 
 
 def fast_fen(value: object) -> int | None:
-    """Fen of a canonical amount such as ``"1600.00"`` or ``"800"``; None for anything else
-    (which then goes through `parse_money`, the one that explains what is wrong)."""
+    """Fen of a canonical amount such as ``"1600.00"`` or ``"800"`` (within `MAX_MONEY_FEN`);
+    None for anything else (which then goes through `parse_money`, the one that explains
+    what is wrong)."""
     if type(value) is not str:
         return None
     whole, dot, frac = value.partition(".")
-    if len(whole) > 12 or not (whole.isdigit() and whole.isascii()):
+    if len(whole) > _FAST_DIGITS or not (whole.isdigit() and whole.isascii()):
         return None
     if not dot:
         return int(whole) * 100
@@ -359,8 +386,9 @@ def read_value(spec: Field, value: object, path: str) -> Any:
         if amount is None or not (amount or not spec.positive):
             parse = parse_money if money else parse_area
             amount = parse(value, path, allow_zero=not spec.positive)
-        if spec.maximum is not None and amount > spec.maximum:
-            shown_max = fen_to_str(spec.maximum) if money else area_to_str(spec.maximum)
+        bound = spec.bound
+        if bound is not None and amount > bound:
+            shown_max = fen_to_str(bound) if money else area_to_str(bound)
             raise DomainError(path, MSG_MAXIMUM, max=shown_max, got=shown(value))
         return amount
     if kind is Kind.RATE:
@@ -391,6 +419,8 @@ def read_value(spec: Field, value: object, path: str) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
         return parse_resident_id(value, path)  # type: ignore[arg-type]  # it checks the type
+    if kind is Kind.AMOUNTS:
+        return _read_amounts(spec, value, path)
     if kind is Kind.BANK_ACCOUNT:
         if not isinstance(value, str):
             raise DomainError(path, MSG_STRING, got=shown(value))
@@ -402,6 +432,45 @@ def read_value(spec: Field, value: object, path: str) -> Any:
             raise DomainError(path, MSG_TOO_LONG, count=len(number), limit=limit)
         return number
     raise AssertionError(kind)  # pragma: no cover
+
+
+_IDENT: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
+_CODE_OF_TABLE: Final = Field("code", Kind.CODE, N_("Code"))
+
+
+def item_path(path: str, key: str) -> str:
+    """The path of one entry of a table field: ``plans[0].transactions.H0001`` (or
+    ``…transactions["户 1"]`` for a key that is not a plain name)."""
+    if _IDENT(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _read_amounts(spec: Field, value: object, path: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, Mapping):
+        raise DomainError(path, MSG_OBJECT, got=shown(value))
+    out: list[tuple[str, int]] = []
+    problems: list[DomainError] = []
+    bound = DEFAULT_MAXIMUM[Kind.MONEY] if spec.maximum is None else spec.maximum
+    for code, amount in value.items():
+        where = item_path(path, str(code))
+        try:
+            code_text = _read_text(_CODE_OF_TABLE, code, where)
+            if not isinstance(amount, str):
+                raise DomainError(where, MSG_MONEY_TYPE, got=shown(amount))
+            fen = fast_fen(amount)
+            if fen is None:
+                fen = parse_money(amount, where, allow_zero=True)
+            if fen > bound:
+                raise DomainError(where, MSG_MAXIMUM, max=fen_to_str(bound), got=shown(amount))
+            out.append((code_text, fen))
+        except DomainError as err:
+            problems.append(err)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise DomainErrors(problems)
+    return tuple(out)
 
 
 # -- reading a record ---------------------------------------------------------------------
@@ -448,6 +517,15 @@ def read_record(
                 report(key, DomainError(path(key), MSG_REQUIRED))
             else:
                 out[spec.attr] = spec.default
+            continue
+        if spec.kind is Kind.AMOUNTS:  # each entry's error names the entry
+            try:
+                out[spec.attr] = read_value(spec, raw, path(key))
+            except DomainErrors as errs:
+                for err in errs.errors:
+                    report(key, err)
+            except DomainError as err:
+                report(key, err)
             continue
         try:
             # The path is only needed for an error: the error is made again with it then.
@@ -509,6 +587,8 @@ def value_to_text(spec: Field, value: Any) -> Any:
         return value.isoformat()
     if kind is Kind.CHOICE:
         return str(value.value) if isinstance(value, Term) else value
+    if kind is Kind.AMOUNTS:
+        return {code: fen_to_str(fen) for code, fen in value}
     return value
 
 

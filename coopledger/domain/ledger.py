@@ -47,9 +47,17 @@ class VoucherInput:
 def check_voucher(v: VoucherInput, *, path: str = "voucher", allow_red: bool = False) -> None:
     """Raise ``DomainError`` unless the voucher could be posted as far as its own figures go:
     at least two lines, each with exactly one side (> 0, or < 0 for red lines when
-    ``allow_red``), debits equal to credits and not zero."""
-    if not isinstance(v.attachments, int) or v.attachments < 0:
+    ``allow_red``) within the bound of every amount, debits equal to credits and not zero,
+    its summaries by the text rule (`records.VOUCHER_MEMO`, `records.LINE_MEMO`)."""
+    from coopledger.domain.fields import read_value
+    from coopledger.domain.money import fen_to_str
+    from coopledger.domain.records import LINE_AMOUNT, LINE_MEMO, VOUCHER_MEMO
+
+    if not isinstance(v.attachments, int) or not 0 <= v.attachments <= 2**31 - 1:
         raise DomainError(f"{path}.attachments", N_("must be a whole number ≥ 0"))
+    if v.memo:
+        read_value(VOUCHER_MEMO, v.memo, f"{path}.memo")
+    bound = LINE_AMOUNT.bound or 0
     if len(v.lines) < 2:
         raise DomainError(f"{path}.lines", N_("a voucher needs at least two lines"))
     debit = credit = 0
@@ -62,6 +70,15 @@ def check_voucher(v: VoucherInput, *, path: str = "voucher", allow_red: bool = F
         amount = line.debit_fen or line.credit_fen
         if amount < 0 and not allow_red:
             raise DomainError(lp, N_("amounts must be greater than 0 (got {got})"), got=amount)
+        if abs(amount) > bound:
+            raise DomainError(
+                lp,
+                N_("must not be more than {max} (got {got})"),
+                max=fen_to_str(bound),
+                got=fen_to_str(amount),
+            )
+        if line.memo:
+            read_value(LINE_MEMO, line.memo, f"{lp}.memo")
         debit += line.debit_fen
         credit += line.credit_fen
     if debit != credit:

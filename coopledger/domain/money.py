@@ -52,8 +52,16 @@ Area: TypeAlias = int
 FEN_PER_YUAN: Final = 100
 AREA_SCALE: Final = 10_000
 RATE_SCALE: Final = 10_000
-MAX_MONEY_FEN: Final = 99_999_999_999_999  # 999,999,999,999.99 yuan
-MAX_AREA: Final = 9_999_999_999_999_999  # 999,999,999,999.9999 mu; fits a BIGINT column
+#: The largest amount of money the program accepts anywhere (a voucher line, a share lot,
+#: a rent, an opening balance): 9,999,999,999.99 yuan, just under 100亿. Every sum the
+#: program makes is of such amounts, in 64-bit integers (SQLite's SUM, PostgreSQL's
+#: bigint): 9.2 million amounts at this bound still fit (2**63 - 1 fen), some ninety times
+#: a book of 100,000 vouchers at the bound, which tests/security checks end to end.
+MAX_MONEY_FEN: Final = 999_999_999_999
+#: The largest area (9,999,999.9999 mu, more than any county holds); with a rent or a share
+#: value per mu, a contract's yearly rent and land share must also stay within
+#: `MAX_MONEY_FEN` (``records.ContractRecord``).
+MAX_AREA: Final = 99_999_999_999
 
 _MONEY_PLACES: Final = 2
 _AREA_PLACES: Final = 4

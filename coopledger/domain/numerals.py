@@ -6,7 +6,9 @@ from typing import Final
 
 __all__ = ["CAPITAL_CHARACTERS", "MAX_CAPITALS_FEN", "amount_in_capitals"]
 
-MAX_CAPITALS_FEN: Final = 99_999_999_999_999  # 999,999,999,999.99 yuan, as MAX_MONEY_FEN
+#: 999,999,999,999.99 yuan: a hundred times the largest amount a user can enter
+#: (`money.MAX_MONEY_FEN`), so that totals print in capitals too.
+MAX_CAPITALS_FEN: Final = 99_999_999_999_999
 
 _DIGITS: Final = "零壹贰叁肆伍陆柒捌玖"
 _POSITIONS: Final = ("仟", "佰", "拾", "")  # inside a group of four digits, high to low

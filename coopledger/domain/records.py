@@ -18,11 +18,15 @@ from typing import Any, ClassVar
 
 from coopledger.domain.errors import N_
 from coopledger.domain.fields import Field, Kind, RecordCheck, field, shown
+from coopledger.domain.money import AREA_SCALE, MAX_MONEY_FEN, fen_to_str
 from coopledger.domain.vocabulary import (
     AccountKind,
+    Chart,
     ContractStatus,
+    DividendMethod,
     MemberKind,
     ShareClass,
+    TransactionBasis,
     TransferKind,
 )
 
@@ -30,6 +34,8 @@ __all__ = [
     "AccountRecord",
     "ContractRecord",
     "MemberRecord",
+    "OrganisationRecord",
+    "PlanRecord",
     "ShareLotRecord",
 ]
 
@@ -137,6 +143,25 @@ def _terminated_within_term(v: Mapping[str, Any]) -> Problems:
         )
 
 
+def _yearly_amounts_bounded(v: Mapping[str, Any]) -> Problems:
+    """A contract's yearly rent and land share (area × the amount per mu) are amounts like
+    any other: within `money.MAX_MONEY_FEN`, so that every sum of them fits."""
+    area = v.get("area_e4")
+    if area is None:
+        return
+    for attr, key in (
+        ("rent_per_mu_fen", "rent_per_mu"),
+        ("share_value_per_mu_fen", "share_value_per_mu"),
+    ):
+        per_mu = v.get(attr)
+        if per_mu is not None and area * per_mu > MAX_MONEY_FEN * AREA_SCALE:
+            yield (
+                key,
+                N_("area × this amount per mu is {got}, more than the largest amount {max}"),
+                {"got": fen_to_str(area * per_mu // AREA_SCALE), "max": fen_to_str(MAX_MONEY_FEN)},
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class ContractRecord:
     """A land transfer contract (土地流转合同). `end` is the agreed end; `terminated_on` an
@@ -241,6 +266,7 @@ class ContractRecord:
     checks: ClassVar[tuple[RecordCheck, ...]] = (
         _end_not_before_start,
         _terminated_within_term,
+        _yearly_amounts_bounded,
     )
 
     @property
@@ -352,3 +378,139 @@ class AccountRecord:
     )
 
     checks: ClassVar[tuple[RecordCheck, ...]] = (_digits_only,)
+
+
+# -- distribution plans -------------------------------------------------------------------
+
+
+def _published_not_before_approved(v: Mapping[str, Any]) -> Problems:
+    approved, published = v.get("approved_on"), v.get("published_on")
+    if approved is not None and published is not None and published < approved:
+        yield (
+            "published_on",
+            N_("must not be before approved_on {approved} (got {got})"),
+            {"approved": approved.isoformat(), "got": shown(published.isoformat())},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    """A year's distribution plan (收益分配方案) with its 四议两公开 record: the book file's
+    ``plans[]``, the window's plan form and ``plan set`` all read it through this table.
+    Rates in ten-thousandths. The transaction fields belong to ``cooperative-2021`` books
+    (None when not given; the chart's rules, and its defaults, are
+    ``distribution.plan_problems`` and the readers'), ``transactions`` only with the basis
+    ``table``: ((member code, fen), ...) in the order given.
+    """
+
+    year: int = field(
+        Field("year", Kind.INTEGER, N_("Year"), required=True, minimum=1900, maximum=9999),
+        default=0,
+    )
+    welfare_rate_e4: int = field(
+        Field("welfare_rate", Kind.RATE, N_("Welfare fund rate (公益金)"), default=0, written=True)
+    )
+    reserve_rate_e4: int = field(
+        Field("reserve_rate", Kind.RATE, N_("Reserve fund rate (公积金)"), default=0, written=True)
+    )
+    approved_on: dt.date | None = field(
+        Field("approved_on", Kind.DATE, N_("Adopted on"), default=None)
+    )
+    published_on: dt.date | None = field(
+        Field("published_on", Kind.DATE, N_("Published on"), default=None)
+    )
+    proposed_by: str = field(Field("proposed_by", Kind.TEXT, N_("Proposed by")))
+    meeting: str = field(Field("meeting", Kind.TEXT, N_("Meeting")))
+    resolution: str = field(Field("resolution", Kind.NOTE, N_("Resolution")))
+    vote: str = field(Field("vote", Kind.TEXT, N_("Attendance and votes")))
+    notice: str = field(Field("notice", Kind.TEXT, N_("Publication")))
+    notes: str = field(Field("notes", Kind.NOTE, N_("Notes")))
+
+    dividend_method: DividendMethod = field(
+        Field(
+            "dividend_method",
+            Kind.CHOICE,
+            N_("Dividend split"),
+            default=DividendMethod.PER_SHARE,
+            choices=DividendMethod,
+            written=True,
+        )
+    )
+    transaction_rate_e4: int | None = field(
+        Field("transaction_rate", Kind.RATE, N_("Returned by transactions"), default=None)
+    )
+    transaction_basis: TransactionBasis | None = field(
+        Field(
+            "transaction_basis",
+            Kind.CHOICE,
+            N_("Transactions are"),
+            default=None,
+            choices=TransactionBasis,
+        )
+    )
+    transactions: tuple[tuple[str, int], ...] | None = field(
+        Field("transactions", Kind.AMOUNTS, N_("Transactions"), default=None, column="")
+    )
+
+    checks: ClassVar[tuple[RecordCheck, ...]] = (_published_not_before_approved,)
+
+    @property
+    def transaction_fields(self) -> list[str]:
+        """The transaction fields this plan gives (refused on a village book)."""
+        given = [
+            ("transaction_rate", self.transaction_rate_e4 is not None),
+            ("transaction_basis", self.transaction_basis is not None),
+            ("transactions", self.transactions is not None),
+        ]
+        return [name for name, present in given if present]
+
+
+# -- organisations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRecord:
+    """A book's organisation: a village collective or a cooperative, and its chart."""
+
+    name: str = field(
+        Field("name", Kind.TEXT, N_("Name"), required=True, max_length=100), default=""
+    )
+    village: str = field(Field("village", Kind.TEXT, N_("Village"), max_length=50))
+    township: str = field(Field("township", Kind.TEXT, N_("Township"), max_length=50))
+    county: str = field(Field("county", Kind.TEXT, N_("County"), max_length=50))
+    chart: Chart = field(
+        Field(
+            "chart",
+            Kind.CHOICE,
+            N_("Accounting system"),
+            default=Chart.VILLAGE_2023,
+            choices=Chart,
+            written=True,
+        )
+    )
+
+
+# -- the other texts a user types -----------------------------------------------------------
+# Single fields read by the same rule as every record's (`fields.read_value`): what they
+# are called, their kind, their length.
+
+#: A voucher's summary (摘要) and a line's.
+VOUCHER_MEMO: Field = Field("memo", Kind.TEXT, N_("Summary"), max_length=200)
+LINE_MEMO: Field = Field("memo", Kind.TEXT, N_("Line summary"), max_length=200)
+#: Why an act that undoes something is done (reopening a month or a year, a roll-back).
+REASON: Field = Field("reason", Kind.NOTE, N_("Reason"), required=True, max_length=1000)
+#: A person's name as papers print it (制单, 审核 …).
+DISPLAY_NAME: Field = Field("display_name", Kind.TEXT, N_("Full name"), max_length=50)
+#: A log-in name.
+USERNAME: Field = Field("username", Kind.CODE, N_("User name"), required=True, max_length=32)
+#: A setting's value, and a short note (a balance check's).
+SETTING_VALUE: Field = Field("value", Kind.TEXT, N_("Setting value"), max_length=500)
+NOTE: Field = Field("note", Kind.TEXT, N_("Note"), max_length=500)
+#: An amount on a voucher line (debit or credit): money, within the bound of every amount.
+LINE_AMOUNT: Field = Field("amount", Kind.MONEY, N_("Amount"))
+#: A year given on its own (``--year``): a year the calendar and the database both hold.
+YEAR: Field = Field("year", Kind.INTEGER, N_("Year"), required=True, minimum=1900, maximum=9999)
+#: A whole number the program passes to the database (an id, a count): 64 bits at most.
+WHOLE_NUMBER: Field = Field(
+    "number", Kind.INTEGER, N_("Number"), minimum=-(2**63), maximum=2**63 - 1
+)

@@ -217,6 +217,20 @@ class VoucherSource(Term):
 # -- distribution -------------------------------------------------------------------------
 
 
+class DividendMethod(Term):
+    """How a pool is split to the fen (distribution.md, "Splitting a pool")."""
+
+    PER_SHARE = "per-share", N_("Per share (one announced rate)")
+    LARGEST_REMAINDER = "largest-remainder", N_("Largest remainder (the whole pool)")
+
+
+class TransactionBasis(Term):
+    """What a cooperative member's transactions with the cooperative are, for the returns."""
+
+    LAND_FEES = "land-fees", N_("Its land fees")
+    TABLE = "table", N_("A table of transactions in the plan")
+
+
 class DistributionState(Term):
     """A committed distribution becomes ``reversed`` after 红字冲销."""
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from coopledger.domain.errors import N_, DomainError, DomainErrors
+from coopledger.outfiles import atomic_output, check_output, save_with
 
 __all__ = [
     "MAX_TABLE_BYTES",
@@ -44,6 +45,15 @@ StrPath = str | os.PathLike[str]
 
 MAX_TABLE_BYTES: Final = 200 * 1024**2
 """A roster larger than this (200 MiB) is refused before it is read."""
+
+MAX_TABLE_ROWS: Final = 200_000
+"""A roster with more rows than this is refused (a township has some 25,000 contracts)."""
+
+MAX_UNPACKED_BYTES: Final = 256 * 1024**2
+"""An .xlsx whose parts unpack to more than this is refused before any is parsed (a zip
+bomb: a few kilobytes that unpack to gigabytes)."""
+
+_MAX_XLSX_PARTS: Final = 10_000
 
 _FILE: Final = "file"
 
@@ -61,7 +71,8 @@ class Table:
         headers: the header row's cells, stripped (the first non-empty row of the sheet).
         rows: ``(row number, cells)`` for every non-empty row below the headers; row numbers
             are the sheet's own (1-based, as Excel shows them), cells are stripped text
-            padded or cut to ``len(headers)``.
+            padded to ``len(headers)`` (a row with a value beyond the last header is an
+            error of that row, never cut).
     """
 
     headers: list[str]
@@ -99,18 +110,61 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _shape(header: list[str], body: Iterable[tuple[int, list[str]]]) -> Table:
+def _shape(
+    header: list[str], body: Iterable[tuple[int, list[str]]], *, exact: bool = False
+) -> Table:
+    """The rows under ``header``. A row with a value beyond the last header is refused (a
+    cell with an unquoted comma split in two, a bank card moved into the next column): one
+    error per row, never cut. With ``exact`` (CSV) a row with fewer cells is refused too."""
     width = len(header)
     rows: list[tuple[int, list[str]]] = []
+    problems: list[DomainError] = []
     for number, cells in body:
         if not any(cells):
             continue
-        if len(cells) < width:
+        if len(cells) > width:
+            extra = cells[width:]
+            if any(extra):
+                problems.append(
+                    DomainError(
+                        f"row {number}",
+                        N_(
+                            "has {count} cells but the header row has {width}: a value with"
+                            " a comma in it must be in quotes (the extra cells: {extra})"
+                        ),
+                        count=width + max(i for i, c in enumerate(extra) if c) + 1,
+                        width=width,
+                        extra=", ".join(c for c in extra if c)[:60],
+                    )
+                )
+                continue
+            cells = cells[:width]  # empty cells after the last header (trailing commas)
+        elif len(cells) < width:
+            if exact:
+                problems.append(
+                    DomainError(
+                        f"row {number}",
+                        N_("has {count} cells but the header row has {width}"),
+                        count=len(cells),
+                        width=width,
+                    )
+                )
+                continue
             cells = cells + [""] * (width - len(cells))
-        elif len(cells) > width:
-            cells = cells[:width]
         rows.append((number, cells))
+        if len(rows) > MAX_TABLE_ROWS:
+            raise _too_many_rows()
+    if problems:
+        raise DomainErrors(problems)
     return Table(headers=header, rows=rows)
+
+
+def _too_many_rows() -> DomainError:
+    return DomainError(
+        _FILE,
+        N_("has more than {limit} rows; split it into several files"),
+        limit=MAX_TABLE_ROWS,
+    )
 
 
 def _split_header(
@@ -164,10 +218,61 @@ def _cells_with_saved_value(archive: Any, sheet_path: str, coordinates: set[str]
     return found
 
 
+def _check_xlsx_size(file: Path) -> None:
+    """Refuse an .xlsx whose parts unpack to more than `MAX_UNPACKED_BYTES` (read from the
+    zip's directory: nothing is unpacked) or whose sheet has more rows than
+    `MAX_TABLE_ROWS` (counted as the sheet is streamed, stopping at the limit)."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    name = file.name
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+            unpacked = sum(p.file_size for p in parts)
+            if len(parts) > _MAX_XLSX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+                raise DomainError(
+                    _FILE,
+                    N_(
+                        "{name} unpacks to {size} MB, more than a roster can be ({limit} MB);"
+                        " it is refused unread"
+                    ),
+                    name=name,
+                    size=unpacked // 1024**2,
+                    limit=MAX_UNPACKED_BYTES // 1024**2,
+                )
+            row_tag = f"{_SHEET_NS}row"
+            for part in parts:
+                if not (
+                    part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")
+                ):
+                    continue
+                rows = 0
+                with archive.open(part) as source:
+                    for _, element in iterparse(source):
+                        if element.tag == row_tag:
+                            rows += 1
+                            if rows > MAX_TABLE_ROWS:
+                                raise DomainError(
+                                    _FILE,
+                                    N_(
+                                        "{name} has more than {limit} rows; split it into several files"
+                                    ),
+                                    name=name,
+                                    limit=MAX_TABLE_ROWS,
+                                )
+                        element.clear()
+    except DomainError:
+        raise
+    except Exception:  # not a zip, damaged XML: openpyxl says what is wrong, below
+        return
+
+
 def _read_xlsx(file: Path) -> Table:
     import openpyxl  # imported here: only roster imports need it
 
     name = file.name
+    _check_xlsx_size(file)
 
     def unreadable(err: Exception) -> DomainError:
         return DomainError(
@@ -273,6 +378,8 @@ def _read_csv(file: Path, raw: bytes) -> Table:
     numbered: list[tuple[int, list[str]]] = []
     try:
         for number, record in enumerate(reader, start=1):
+            if number > MAX_TABLE_ROWS + 1:
+                raise _too_many_rows()
             numbered.append((number, [cell.strip() for cell in record]))
     except csv.Error as err:
         raise DomainError(
@@ -283,7 +390,7 @@ def _read_csv(file: Path, raw: bytes) -> Table:
             reason=str(err),
         ) from None
     header, body = _split_header(iter(numbered), name)
-    return _shape(header, body)
+    return _shape(header, body, exact=True)
 
 
 def read_table(path: StrPath) -> Table:
@@ -349,18 +456,27 @@ def neutralise_cell(text: str) -> str:
     return text
 
 
+def _one_line(text: str) -> str:
+    """A cell's text on one line: CR and LF become spaces (a bank's import reads one record
+    per line, and a line break inside a cell can start a forged record)."""
+    if "\r" in text or "\n" in text:
+        return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return text
+
+
 def _export_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return neutralise_cell(value if isinstance(value, str) else str(value))
+    return neutralise_cell(_one_line(value if isinstance(value, str) else str(value)))
 
 
 def write_csv_safe(path: StrPath, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write a CSV that Chinese Excel opens correctly: UTF-8 with a BOM, CRLF line ends,
-    every cell neutralised (`neutralise_cell`); None is an empty cell."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+    every cell on one line and neutralised (`neutralise_cell`); None is an empty cell. The
+    file goes through the output guard (`coopledger.outfiles`)."""
+    with atomic_output(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([_export_text(header) for header in headers])
         for row in rows:
@@ -370,9 +486,7 @@ def write_csv_safe(path: StrPath, headers: Sequence[str], rows: Iterable[Sequenc
 def _xlsx_value(value: object) -> object:
     if value is None or isinstance(value, bool | int | dt.date):
         return value
-    if isinstance(value, str):
-        return neutralise_cell(value)
-    return neutralise_cell(str(value))
+    return neutralise_cell(_one_line(value if isinstance(value, str) else str(value)))
 
 
 def write_xlsx(
@@ -387,9 +501,10 @@ def write_xlsx(
     or fen)."""
     import openpyxl
 
+    check_output(path)  # refused before the work, not after it
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title)
     sheet.append([_xlsx_value(header) for header in headers])
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
-    book.save(path)
+    save_with(path, book.save)

@@ -8,7 +8,6 @@ import contextlib
 import datetime as dt
 import io
 import os
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +20,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from coopledger.domain.numerals import amount_in_capitals
+from coopledger.domain.numerals import MAX_CAPITALS_FEN, amount_in_capitals
+from coopledger.outfiles import check_output, write_atomic
 from coopledger.paths import resources_dir
 
 __all__ = [
@@ -120,7 +120,11 @@ def area_text(area_e4: int) -> str:
 
 
 def capitals(fen: int) -> str:
-    """The amount in financial capitals (大写)."""
+    """The amount in financial capitals (大写); beyond what capitals are written for (a
+    hundred times the largest amount a user can enter) a dash, never an error: a paper of
+    an absurd book still prints."""
+    if abs(fen) > MAX_CAPITALS_FEN:
+        return "—"
     return amount_in_capitals(fen)
 
 
@@ -282,20 +286,8 @@ class Pdf:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    folder = path.parent
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.part"
-    # os.open with 0o666 lets the umask decide the mode, as for any file the user saves.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    # The one output guard: never over a ledger, its files or a backup (coopledger.outfiles).
+    write_atomic(path, data)
 
 
 @contextlib.contextmanager
@@ -310,6 +302,8 @@ def open_pdf(
     """A canvas for one paper. The PDF reaches ``out`` only if the body finishes: a path
     is written through a temporary file in the same folder and renamed; a file object gets
     the bytes in one write. On an exception (cancel included) ``out`` is left untouched."""
+    if isinstance(out, str | os.PathLike):
+        check_output(out)  # refused before the work, not after it
     register_fonts()
     buffer = io.BytesIO()
     canvas: Any = Canvas(buffer, pagesize=pagesize, pageCompression=1, initialFontName=FONT)

@@ -60,6 +60,8 @@ class Slip:
     transactions_fen: int = 0
     #: Who paid the slip (出纳), once it is paid.
     cashier: str = ""
+    #: The ledger's fingerprint (账套指纹) when printed: its audit chain head.
+    fingerprint: str = ""
     dividend_rate: str | None = None
     return_rate: str | None = None
 
@@ -137,6 +139,8 @@ class Notice:
     publication: str = ""
     #: The organisation's signing-key fingerprint (year-end packages), printed on every page.
     key_fingerprint: str = ""
+    #: The ledger's fingerprint (账套指纹) when printed: its audit chain head.
+    fingerprint: str = ""
 
     @property
     def net_income_fen(self) -> int:
@@ -199,6 +203,8 @@ class Statement:
     note: str = ""
     #: The organisation's signing-key fingerprint (year-end packages), printed on every page.
     key_fingerprint: str = ""
+    #: The ledger's fingerprint (账套指纹) when printed: its audit chain head.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)

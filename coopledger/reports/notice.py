@@ -438,6 +438,11 @@ class _NoticePainter:
         c.drawRightString(
             _MARGIN + self.table.width, y, f"{n.org_name}　　公示日期：{cn_date(n.published_on)}"
         )
+        if n.fingerprint:
+            c.setFillColor(GREY)
+            c.setFont(FONT, 8)
+            c.drawString(_MARGIN, y, f"账套指纹：{n.fingerprint}")
+            c.setFillColorRGB(0, 0, 0)
 
 
 def render_notice(

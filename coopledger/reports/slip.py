@@ -407,6 +407,17 @@ class _SlipPainter:
 
         t.setFillColor(GREY)
         draw_fit(t, f"校验码：{slip.check_code}", x0, -g.foot_y, 90 * MM, size=7.5)
+        if slip.fingerprint:
+            # In the middle: the page number takes the right end of the last slip's foot.
+            draw_fit(
+                t,
+                f"账套指纹：{slip.fingerprint}",
+                (x0 + xs[-1]) / 2 - 40 * MM,
+                -g.foot_y,
+                80 * MM,
+                size=7.5,
+                align="centre",
+            )
         t.setFillColorRGB(0, 0, 0)
         t.close()
         c.restoreState()

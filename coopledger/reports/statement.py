@@ -303,6 +303,8 @@ class _StatementPainter:
         c.drawCentredString(w / 2, _MARGIN - 2 * MM, page_label(page, pages))
         if self.s.key_fingerprint:
             c.drawString(_MARGIN, _MARGIN - 2 * MM, fingerprint_label(self.s.key_fingerprint))
+        if self.s.fingerprint:
+            c.drawRightString(w - _MARGIN, _MARGIN - 2 * MM, f"账套指纹：{self.s.fingerprint}")
         c.setFillColorRGB(0, 0, 0)
         self.pdf.show_page()
 

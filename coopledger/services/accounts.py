@@ -115,11 +115,20 @@ def create_organisation_in(
     """Inside an open transaction: add a book and its chart's accounts."""
     from sqlmodel import col
 
+    from coopledger.domain.fields import checked
+    from coopledger.domain.records import OrganisationRecord
     from coopledger.store.models import Organisation
 
-    name = name.strip()
-    if not name:
-        raise DomainError("organisation.name", N_("must not be empty"))
+    org_record = checked(
+        OrganisationRecord(name, village, township, county, Chart(chart)),
+        lambda key: f"organisation.{key}",
+    )
+    name, village, township, county = (
+        org_record.name,
+        org_record.village,
+        org_record.township,
+        org_record.county,
+    )
     accounts = load_chart(chart)["accounts"]
     s = tx.session
     if s.execute(select(col(Organisation.id)).where(col(Organisation.name) == name)).first():
@@ -215,13 +224,14 @@ def _has_postings(tx: Tx, account_id: int) -> bool:
 
 def add_account_in(tx: Tx, org_id: int, code: str, name: str, kind: str | None = None) -> int:
     """Inside a transaction: add a sub-account (its code extends its parent's; same kind)."""
+    from coopledger.domain.fields import field_by_key, read_value
+    from coopledger.domain.records import AccountRecord
     from coopledger.store.models import Account
 
     code, name = code.strip(), name.strip()
     if not code.isdigit():
         raise DomainError("code", N_('an account code is digits only (got "{got}")'), got=code)
-    if not name:
-        raise DomainError("name", N_("must not be empty"))
+    name = read_value(field_by_key(AccountRecord)["name"], name, "name")
     existing = accounts_by_code(tx.session, org_id)
     if code in existing:
         raise DomainError("code", N_("account {code} already exists"), code=code)

@@ -247,6 +247,11 @@ def _text(value: str, path: str, *, required: bool) -> str:
     text = " ".join(value.split())
     if required and not text:
         raise DomainError(path, N_("say why"))
+    if text:  # the one validator of texts: no control or bidi characters
+        from coopledger.domain.fields import read_value
+        from coopledger.domain.records import NOTE, REASON
+
+        text = str(read_value(REASON if required else NOTE, text, path))
     if len(text) > MAX_TEXT:
         raise DomainError(path, N_("at most {n} characters"), n=MAX_TEXT)
     return text

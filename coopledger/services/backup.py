@@ -15,10 +15,18 @@ from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.roles import BACKUP, MANAGE_SETTINGS, RESTORE
+from coopledger.services.integrity import (
+    ChainHead,
+    ledger_where,
+    note_backup,
+    note_seen,
+    seen_heads,
+)
 from coopledger.services.ledger import Ledger, default_user
 from coopledger.store import pgdump
 from coopledger.store.audit import GENESIS, chain_head
 from coopledger.store.backup import (
+    DROPPABLE_ENTRIES,
     BackupCopy,
     BackupRejectedError,
     CheckedBackup,
@@ -35,6 +43,7 @@ from coopledger.store.backup import (
     rotate_backups,
     write_manifest,
 )
+from coopledger.store.cleanup import clear_stale_temporaries
 from coopledger.store.engine import current_revision
 from coopledger.store.lock import LedgerLocked, acquire_writer_lock
 from coopledger.store.models import AuditLog, Setting
@@ -84,6 +93,7 @@ def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> B
         return _make_server_backup(ledger, out, now)
     if out.exists() and out.resolve() == ledger.path.resolve():
         raise DomainError("--out", N_("The backup cannot be the ledger itself."))
+    clear_stale_temporaries(out.parent)  # what an earlier backup, killed, left there
     try:
         copy = copy_database(ledger.path, out)
     except OSError as exc:
@@ -112,6 +122,7 @@ def _make_backup(ledger: Ledger, out: Path, now: dt.datetime | None = None) -> B
     manifest = write_manifest(
         copy, source=ledger.path, user=ledger.user, logged_entry=logged, created_at=now
     )
+    note_backup(ledger, copy.path)
     return BackupInfo(
         path=copy.path,
         manifest_path=manifest_path(copy.path),
@@ -173,6 +184,7 @@ def _make_server_backup(ledger: Ledger, out: Path, now: dt.datetime | None) -> B
         created_at=now,
         kind="pg_dump",
     )
+    note_backup(ledger, out)
     return BackupInfo(
         path=out,
         manifest_path=manifest_path(out),
@@ -186,7 +198,7 @@ def _make_server_backup(ledger: Ledger, out: Path, now: dt.datetime | None) -> B
     )
 
 
-def _restore_server(ledger: Ledger, backup: Path, force: bool) -> RestoreResult:
+def _restore_server(ledger: Ledger, backup: Path, force: bool, reason: str | None) -> RestoreResult:
     """Replace the tables of a ledger on a server with a ``pg_dump`` backup, after checking
     the dump; the state it replaces is dumped first and kept. After the restore the ledger
     must verify and hold the chain the manifest names, or the replaced state comes back."""
@@ -223,6 +235,14 @@ def _restore_server(ledger: Ledger, backup: Path, force: bool) -> RestoreResult:
         ) from exc
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = pgdump.server_backup_folder() / f"{ledger.location.database}.replaced-{stamp}.dump"
+    with ledger.read() as session:
+        # The chain now, newest first: after the restore, what the dump does not hold is
+        # what the restore throws away.
+        before_chain = session.execute(
+            select(col(AuditLog.hash), col(AuditLog.entity), col(AuditLog.action)).order_by(
+                col(AuditLog.id).desc()
+            )
+        ).all()
     ledger.engine.dispose()
     try:
         pgdump.dump(ledger.location, kept)
@@ -238,6 +258,38 @@ def _restore_server(ledger: Ledger, backup: Path, force: bool) -> RestoreResult:
     wrong = [str(p) for p in report.problems]
     if manifest is not None and manifest.head not in hashes | {GENESIS}:
         wrong.append("the chain does not reach the head the manifest names")
+    rolled_back: tuple[int, str] | None = None
+    lost = 0
+    for h, entity, action in before_chain:
+        if h in hashes:
+            break
+        if (entity, action) not in DROPPABLE_ENTRIES:
+            lost += 1
+    if not wrong and lost:
+        before_entries, before_head = len(before_chain), str(before_chain[0][0])
+        rolled_back = (before_entries, before_head)
+        if not force or not (reason or "").strip():
+            pgdump.restore(ledger.location, kept)
+            if force:
+                raise BackupRejectedError(
+                    "no_reason",
+                    N_(
+                        "Restoring {file} throws away part of the ledger's history: say why with"
+                        ' --reason "…" (it is kept in the audit log).'
+                    ),
+                    file=backup.name,
+                )
+            raise BackupRejectedError(
+                "rolls_back",
+                N_(
+                    "The backup {file} does not continue the ledger's history: its audit chain does"
+                    " not hold the ledger's {entries} entries, so restoring it would throw away what"
+                    " was recorded since. An administrator may still restore it with --force and"
+                    ' --reason "why".'
+                ),
+                file=backup.name,
+                entries=before_entries,
+            )
     if wrong:
         pgdump.restore(ledger.location, kept)
         raise BackupRejectedError(
@@ -252,8 +304,19 @@ def _restore_server(ledger: Ledger, backup: Path, force: bool) -> RestoreResult:
             "restore",
             entity="backup",
             entity_id=backup.name,
-            after={"file": str(backup), "replaced": str(kept), "entries": report.entries},
+            after={
+                "file": str(backup),
+                "replaced": str(kept),
+                "entries": report.entries,
+                "rolled_back_from": (
+                    None
+                    if rolled_back is None
+                    else {"entries": rolled_back[0], "head": rolled_back[1]}
+                ),
+                "reason": (reason or "").strip() or None,
+            },
         )
+    note_seen(ledger, replace=True)
     ledger.close()
     return RestoreResult(
         target=ledger.shown,
@@ -263,6 +326,7 @@ def _restore_server(ledger: Ledger, backup: Path, force: bool) -> RestoreResult:
         entries=report.entries,
         head=report.head,
         forced=manifest is None,
+        rolled_back_from=rolled_back,
     )
 
 
@@ -377,24 +441,44 @@ def restore_backup(
     *,
     target: Path | str | None = None,
     force: bool = False,
+    reason: str | None = None,
 ) -> RestoreResult:
     """Replace a ledger with a backup, after checking the backup (``BackupRejectedError``
     says why one is refused). The replaced ledger is kept beside it.
+
+    The backup's audit chain must continue the ledger's (its chain now, or, when it cannot
+    be read or is gone, the head this computer last saw of it): an older backup rolls the
+    history back, which only ``force`` with a ``reason`` does (restoring needs the
+    administrator's permission); the reason and the head rolled back from are audited.
 
     With ``ledger`` (open for writing, by someone allowed to restore) that ledger is replaced
     and closed on success; open it again to go on. Without one, ``target`` must be a path
     where no ledger exists yet (a new computer); its writer lock is taken meanwhile.
     """
     backup = Path(backup)
+    if reason:
+        from coopledger.domain.fields import read_value
+        from coopledger.domain.records import REASON
+
+        reason = read_value(REASON, reason, "--reason")
     if ledger is not None:
         ledger.require(RESTORE)
         if ledger.readonly:
             raise DomainError("--readonly", N_("Open the ledger for writing to restore over it."))
         if ledger.on_server:
-            return _restore_server(ledger, backup, force)
+            return _restore_server(ledger, backup, force, reason)
+        seen = seen_heads().get(ledger_where(ledger))
         # Keep the writer lock; drop every connection so the file can be replaced.
         ledger.engine.dispose()
-        result = restore_file(backup, ledger.path, user=ledger.user, force=force)
+        result = restore_file(
+            backup,
+            ledger.path,
+            user=ledger.user,
+            force=force,
+            reason=reason,
+            seen=None if seen is None else (seen.head.entries, seen.head.hash),
+        )
+        seen_heads().put(ledger_where(ledger), ChainHead(result.entries, result.head))
         ledger.close()
         return result
     if target is None:
@@ -421,5 +505,16 @@ def restore_backup(
             host=exc.holder.host,
             since=exc.holder.since_local(),
         ) from exc
+    where = str(target.resolve())
+    seen = seen_heads().get(where)
     with lock:
-        return restore_file(backup, target, user=user, force=force)
+        result = restore_file(
+            backup,
+            target,
+            user=user,
+            force=force,
+            reason=reason,
+            seen=None if seen is None else (seen.head.entries, seen.head.hash),
+        )
+    seen_heads().put(where, ChainHead(result.entries, result.head))
+    return result

@@ -342,6 +342,19 @@ def import_book_file(
     return org_id
 
 
+def write_book_file(ledger: Ledger, org_id: int, path: Path) -> Path:
+    """Export the book of one organisation to ``path`` (UTF-8 JSON), through the output
+    guard: never over a ledger, its files or a backup."""
+    import json
+
+    from coopledger.outfiles import check_output, write_atomic
+
+    check_output(path)  # before the export's work
+    data = export_book(ledger, org_id)
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return path
+
+
 def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
     """The book of one organisation as a ``coopledger-book`` document (the whole book, ID
     and bank numbers included: the same act as a backup)."""
@@ -445,7 +458,7 @@ def export_book(ledger: Ledger, org_id: int) -> dict[str, Any]:
         )
         book = Book(
             organisation=BookOrganisation(
-                org.name, org.village, org.township, org.county, org.chart
+                org.name, org.village, org.township, org.county, Chart(org.chart)
             ),
             members=tuple(member_records),
             accounts=tuple(accounts),

@@ -7,10 +7,8 @@ from the ledger and posts its result, in one transaction, as ``distribution.md``
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping
@@ -27,7 +25,6 @@ from coopledger.domain.distribution import (
     COOPERATIVE_CHART,
     COOPERATIVE_MIN_TRANSACTION_RATE_E4,
     LAND_FEES_BASIS,
-    PER_SHARE,
     DistributionResult,
     PlanRates,
     compute_distribution,
@@ -36,8 +33,10 @@ from coopledger.domain.distribution import (
     result_json_v2,
 )
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.fields import checked, record_from_columns
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.money import fen_to_str
+from coopledger.domain.records import PlanRecord
 from coopledger.domain.vocabulary import ApprovalAct, Permission
 from coopledger.services.accounts import load_chart, role_account
 from coopledger.services.ledger import Ledger
@@ -68,59 +67,23 @@ NOT_INCOME_SOURCES = ("distribution", "closing")
 # -- plans -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PlanForm:
-    """A year's plan (收益分配方案) with its 四议两公开 record.
-
-    ``dividend_method`` is ``per-share`` (the default) or ``largest-remainder``. The
-    transaction fields apply to ``cooperative-2021`` books only: ``transaction_rate_e4``
-    (None: 0.6), ``transaction_basis`` ("": ``land-fees``) and, with basis ``table``,
-    ``transactions`` ((member code, fen), ...). On a village book any of them given is
-    refused.
-    """
-
-    year: int
-    welfare_rate_e4: int
-    reserve_rate_e4: int = 0
-    approved_on: dt.date | None = None
-    published_on: dt.date | None = None
-    proposed_by: str = ""
-    meeting: str = ""
-    resolution: str = ""
-    vote: str = ""
-    notice: str = ""
-    notes: str = ""
-    dividend_method: str = PER_SHARE
-    transaction_rate_e4: int | None = None
-    transaction_basis: str = ""
-    transactions: tuple[tuple[str, int], ...] | None = None
-
-    @property
-    def transaction_fields(self) -> list[str]:
-        """The transaction fields this form gives (refused on a village book)."""
-        given = [
-            ("transaction_rate", self.transaction_rate_e4 is not None),
-            ("transaction_basis", bool(self.transaction_basis)),
-            ("transactions", self.transactions is not None),
-        ]
-        return [name for name, present in given if present]
+PlanForm = PlanRecord
+"""A year's plan as the services hold it: the one plan record (`domain.records.PlanRecord`),
+read by its field table wherever it comes from (the book file, the window's form,
+``plan set``)."""
 
 
 def check_plan(
     p: PlanForm, chart: str | None = None, members: Mapping[str, object] | None = None
-) -> None:
-    """Rates in [0, 1] with their sum ≤ 1, a known method, published on or after the
-    adoption; with ``chart``, also the chart's rules (no welfare fund and a transaction
-    rate in [0.6, 1] on a cooperative book, no transaction fields on a village book, a
-    transactions table of ``members`` with amounts ≥ 0). The first problem is raised as a
-    DomainError naming the field."""
-    if not 1900 <= p.year <= 9999:
-        raise DomainError("plan.year", N_("not a year: {got}"), got=p.year)
-    for name, rate in (("welfare_rate", p.welfare_rate_e4), ("reserve_rate", p.reserve_rate_e4)):
-        if not 0 <= rate <= 10_000:
-            raise DomainError(f"plan.{name}", N_("must lie between 0 and 1"))
-    if p.transaction_rate_e4 is not None and not 0 <= p.transaction_rate_e4 <= 10_000:
-        raise DomainError("plan.transaction_rate", N_("must lie between 0 and 1"))
+) -> PlanForm:
+    """Every field by its rule (`fields.checked`: a year, rates in [0, 1], texts without
+    control characters and within their length, amounts within the bound, published on or
+    after the adoption), then the chart's rules (`distribution.plan_problems`: rates summing
+    to at most 1, a known method; with ``chart`` also no welfare fund and a transaction rate
+    in [0.6, 1] on a cooperative book, no transaction fields on a village book, a
+    transactions table of ``members``). The first problem is raised as a DomainError naming
+    the field (``plan.welfare_rate``); returns the plan as its rules read it."""
+    p = checked(p, lambda key: f"plan.{key}")
     problems = plan_problems(
         chart or COOPERATIVE_CHART,
         welfare_rate_e4=p.welfare_rate_e4,
@@ -128,7 +91,7 @@ def check_plan(
         dividend_method=p.dividend_method,
         transaction_fields=p.transaction_fields,
         transaction_rate_e4=p.transaction_rate_e4,
-        transaction_basis=p.transaction_basis or None,
+        transaction_basis=p.transaction_basis,
         transactions=None if p.transactions is None else dict(p.transactions),
         members=members,
     )
@@ -137,13 +100,7 @@ def check_plan(
     if problems:
         name, message, params = problems[0]
         raise DomainError(f"plan.{name}", message, **params)
-    if p.approved_on and p.published_on and p.published_on < p.approved_on:
-        raise DomainError(
-            "plan.published_on",
-            N_("the plan is published ({published}) before it was adopted ({approved})"),
-            published=p.published_on,
-            approved=p.approved_on,
-        )
+    return p
 
 
 def plan_values(p: PlanForm | BookPlan, chart: str) -> dict[str, Any]:
@@ -245,10 +202,10 @@ def save_plan(ledger: Ledger, org_id: int, p: PlanForm) -> int:
     and refused (nothing written) when a field breaks a rule of the book's chart. A change
     withdraws the plan's approval (a plan saved unchanged keeps it)."""
     ledger.require(Permission.PREPARE_PLAN)
-    check_plan(p)  # the chart-free rules before the transaction opens
+    p = check_plan(p)  # the chart-free rules before the transaction opens
     with ledger.write(org_id) as tx:
         chart = _org_chart(tx.session, org_id)
-        check_plan(p, chart, _member_codes(tx.session, org_id))
+        p = check_plan(p, chart, _member_codes(tx.session, org_id))
         if _committed(tx.session, org_id, p.year):
             raise DomainError(
                 "plan",
@@ -319,23 +276,8 @@ def get_plan(ledger: Ledger, org_id: int, year: int) -> PlanForm | None:
 
 
 def _plan_form(row: DistributionPlan) -> PlanForm:
-    return PlanForm(
-        row.year,
-        row.welfare_rate_e4,
-        row.reserve_rate_e4,
-        row.approved_on,
-        row.published_on,
-        row.proposed_by,
-        row.meeting,
-        row.resolution,
-        row.vote,
-        row.notice,
-        row.notes,
-        row.dividend_method,
-        row.transaction_rate_e4,
-        row.transaction_basis,
-        _transactions(row),
-    )
+    columns = {c: getattr(row, c) for c in DistributionPlan.model_fields}
+    return record_from_columns(PlanRecord, columns, transactions=_transactions(row))
 
 
 def plan_rates(plan: PlanForm, chart: str) -> PlanRates:
@@ -1271,28 +1213,27 @@ def bank_batch_csv(ledger: Ledger, org_id: int, year: int, out: Path) -> tuple[i
     have a bank card: 序号, 户号, 户主姓名, 银行卡号, 金额, 摘要. Returns (rows, total fen).
     The bank pays from it: the cashier's act, like recording a payment."""
     ledger.require(Permission.RECORD_PAYMENT)
+    from coopledger.formats.sheets import write_csv_safe
+
     rows = [r for r in unpaid(ledger, org_id, year).rows if r.bank_account and r.total > 0]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["序号", "户号", "户主姓名", "银行卡号", "金额", "摘要"])
-    for n, r in enumerate(rows, start=1):
-        w.writerow(
+    # Every cell through the one safe writer: a bank card stored before it was checked
+    # (or written behind the program's back) is neutralised like every other text.
+    write_csv_safe(
+        out,
+        ["序号", "户号", "户主姓名", "银行卡号", "金额", "摘要"],
+        (
             [
                 n,
-                _safe(r.member_code),
-                _safe(r.member_name),
+                r.member_code,
+                r.member_name,
                 r.bank_account,
                 fen_to_str(r.total),
                 f"{year}年收益分配",
             ]
-        )
-    out.write_text(buf.getvalue(), encoding="utf-8-sig")
+            for n, r in enumerate(rows, start=1)
+        ),
+    )
     return len(rows), sum(r.total for r in rows)
-
-
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in exported cells."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @dataclass(frozen=True, slots=True)

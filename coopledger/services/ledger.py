@@ -24,6 +24,7 @@ from coopledger.domain.roles import (
     check_permission,
 )
 from coopledger.domain.vocabulary import Permission
+from coopledger.services.faults import DamagedLedgerError
 from coopledger.store.engine import (
     SERVER_DENIED,
     SERVER_DOWN,
@@ -31,14 +32,17 @@ from coopledger.store.engine import (
     SERVER_NO_HOST,
     SERVER_NO_ROLE,
     SERVER_PASSWORD,
+    DamagedFileError,
     LedgerFileError,
     Location,
     check_is_sqlite,
     current_revision,
+    damaged_pages,
     has_users,
     head_revision,
     known_revisions,
     make_engine,
+    on_read_only_disk,
     parse_location,
     server_problem,
     table_names,
@@ -101,6 +105,12 @@ class Ledger:
             return ""
         return self.display_name or self.user
 
+    #: What SQLite found wrong with the file's pages when it was opened: a damaged file is
+    #: opened read-only, and every write is refused with `DamagedLedgerError`.
+    damage: str | None = None
+    #: Whether the file is registered with the output guard (``coopledger.outfiles``).
+    _protected: bool = field(default=False, repr=False)
+
     def may_work_on(self, org_id: int) -> bool:
         """Whether the user was given this organisation (or is not limited to some)."""
         return self.orgs is None or org_id in self.orgs
@@ -142,6 +152,8 @@ class Ledger:
     def write(self, org_id: int | None = None) -> Iterator[Tx]:
         """A unit of work: one transaction with its audit entries. Once it has committed,
         every listener (`subscribe`) hears what kinds of record it changed."""
+        if self.damage is not None:
+            raise DamagedLedgerError(self.shown, self.damage)
         if self.readonly:
             raise DomainError("", N_("The ledger is open read-only."))
         if org_id is not None and not self.may_work_on(org_id):
@@ -181,10 +193,24 @@ class Ledger:
         return self.engine.connect()
 
     def close(self) -> None:
-        """Release the file (and the writer lock)."""
+        """Release the file (and the writer lock). A ledger open for writing notes its chain
+        head as seen by this computer first (``services.integrity.note_seen``; a ledger this
+        open created starts a new history there)."""
+        if not self.readonly:
+            try:
+                from coopledger.services.integrity import note_seen
+
+                note_seen(self, replace=self.created)
+            except Exception:  # a damaged or vanished ledger: nothing to note
+                logging.getLogger(__name__).warning("could not note the chain head", exc_info=True)
         self.engine.dispose()
         if self.writer_lock is not None:
             self.writer_lock.release()
+        if self.location.path is not None and self._protected:
+            from coopledger.outfiles import unprotect
+
+            unprotect(self.location.path)
+            self._protected = False
 
 
 def _backup_before_migrate(location: Location, revision: str) -> Path:
@@ -288,7 +314,62 @@ def open_ledger(
             if problem is None:
                 raise
             raise problem from exc
-    path = location.file
+    path = _ledger_file(location.file, create=create, readonly=readonly)
+    location = Location(path=path)
+    try:
+        check_is_sqlite(path)
+        damage = None if readonly or not path.exists() else damaged_pages(path)
+    except DamagedFileError as exc:
+        raise DamagedLedgerError(str(path), exc.detail) from exc
+    except LedgerFileError as exc:
+        raise DomainError("--db", N_("{file} is not a coopledger ledger."), file=str(path)) from exc
+    if damage is not None:
+        # Written to, a damaged file loses more: it is opened read-only (lists, papers,
+        # verify) and every write is refused with the message (`Ledger.damage`).
+        readonly = True
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _os_problem(path, exc) from exc
+    writer_lock = _take_writer_lock(path, user or default_user()) if lock and not readonly else None
+    try:
+        if writer_lock is not None:
+            from coopledger.store.cleanup import clear_stale_temporaries
+
+            clear_stale_temporaries(path.parent)
+        ledger = _open_locked(location, user, password, create, readonly, writer_lock)
+    except BaseException as exc:
+        if writer_lock is not None:
+            writer_lock.release()
+        from coopledger.services.faults import is_damage
+
+        if isinstance(exc, Exception) and not isinstance(exc, DomainError) and is_damage(exc):
+            raise DamagedLedgerError(str(path), str(getattr(exc, "orig", exc))) from exc
+        raise
+    from coopledger.outfiles import protect
+
+    protect(path)
+    ledger._protected = True
+    ledger.damage = damage
+    return ledger
+
+
+def _os_problem(path: Path, exc: OSError) -> DomainError:
+    from coopledger.domain.faults import os_error_message
+
+    return DomainError(
+        "--db", os_error_message(exc), file=str(path), error=exc.strerror or str(exc)
+    )
+
+
+def _ledger_file(path: Path, *, create: bool, readonly: bool) -> Path:
+    """The ledger file ``--db`` names, by its real path (symbolic links followed: every name
+    of one file shares one lock and one write-ahead log). Refuses a folder, a missing file
+    (unless creating), and, for writing, a file with more than one name (hard links: SQLite
+    would keep a write-ahead log per name and damage it)."""
+    if path.is_dir():
+        raise DomainError("--db", N_("{file} is a folder, not a ledger file."), file=str(path))
     if not path.exists() and not create:
         raise DomainError(
             "--db",
@@ -296,18 +377,40 @@ def open_ledger(
             file=str(path),
         )
     try:
-        check_is_sqlite(path)
-    except LedgerFileError as exc:
-        raise DomainError("--db", N_("{problem}"), problem=str(exc)) from exc
-    if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    writer_lock = _take_writer_lock(path, user or default_user()) if lock and not readonly else None
-    try:
-        return _open_locked(location, user, password, create, readonly, writer_lock)
-    except BaseException:
-        if writer_lock is not None:
-            writer_lock.release()
-        raise
+        real = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop
+        raise DomainError(
+            "--db",
+            N_("{file} cannot be followed to a file ({error})."),
+            file=str(path),
+            error=str(exc),
+        ) from exc
+    if not readonly and on_read_only_disk(real):
+        raise DomainError(
+            "--db",
+            N_(
+                "{file} is on a read-only disk or card: nothing can be written there. Open it"
+                " with --readonly (verify, lists, papers), or copy it to a writable disk."
+            ),
+            file=str(path),
+        )
+    if not readonly:
+        try:
+            links = real.stat().st_nlink if real.exists() else 1
+        except OSError:
+            links = 1
+        if links > 1:
+            raise DomainError(
+                "--db",
+                N_(
+                    "{file} has {n} names on this disk (hard links). SQLite would keep a separate"
+                    " log for each name and damage the ledger: copy it to a file of its own"
+                    " (cp, not ln) and open that. It can still be opened with --readonly."
+                ),
+                file=str(path),
+                n=links,
+            )
+    return real
 
 
 #: Tables whose presence says a database is a coopledger ledger (of some version).
@@ -352,6 +455,29 @@ def _check_schema(location: Location, engine: Engine, create: bool, readonly: bo
     return rev
 
 
+def _check_access_recorded(location: Location, engine: Engine, readonly: bool) -> None:
+    """Refuse to write to a ledger whose users, roles or grants are not what the audit chain
+    last recorded: someone changed them behind the program's back (deleted every user to
+    act in single-user mode, gave themselves the administrator's role). Read-only opens go
+    on, so that ``verify`` can show what happened."""
+    if readonly:
+        return
+    from coopledger.store.tracked import unrecorded_access_changes
+
+    with engine.connect() as conn:
+        changed = unrecorded_access_changes(conn)
+    if changed:
+        raise DomainError(
+            "--db",
+            N_(
+                "The users or their rights in {file} are not what the audit log recorded:"
+                " they were changed outside coopledger. Nothing can be written; open it"
+                " with --readonly and run coopledger verify."
+            ),
+            file=location.shown(),
+        )
+
+
 def _open_server(
     location: Location, user: str | None, password: str | None, create: bool, readonly: bool
 ) -> Ledger:
@@ -360,6 +486,7 @@ def _open_server(
     engine = make_engine(location)
     try:
         rev = _check_schema(location, engine, create, readonly)
+        _check_access_recorded(location, engine, readonly)
         if readonly:
             engine.dispose()
             engine = make_engine(location, readonly=True)
@@ -425,6 +552,7 @@ def _open_locked(
     engine = make_engine(path, readonly=readonly)
     try:
         rev = _check_schema(location, engine, create, readonly)
+        _check_access_recorded(location, engine, readonly)
     except BaseException:
         engine.dispose()
         raise
@@ -477,12 +605,33 @@ def opened(path: Location | Path | str, **kwargs: Unpack[OpenOptions]) -> Iterat
 
 def verify(ledger: Ledger) -> VerifyReport:
     """Re-compute the audit chain and check the ledger against it and its invariants (on a
-    server, in one consistent snapshot while others go on writing)."""
-    from coopledger.store.verify import verify_ledger
+    server, in one consistent snapshot while others go on writing). A ledger file is first
+    read page by page (SQLite's quick check): a damaged file is reported as such, as is
+    damage met on the way."""
+    from sqlalchemy.exc import DatabaseError
 
     ledger.require(Permission.VERIFY)
-    with ledger.engine.connect() as conn:
-        if ledger.on_server:
-            # Streamed through server-side cursors: a township ledger has millions of lines.
-            conn = conn.execution_options(isolation_level="REPEATABLE READ", stream_results=True)
-        return verify_ledger(conn)
+    from coopledger.services.faults import is_damage
+    from coopledger.store.verify import Problem, VerifyReport, verify_ledger
+
+    def damaged(detail: str) -> VerifyReport:
+        report = VerifyReport(chain_intact=False, damage=detail)
+        report.problems.append(Problem(f"the ledger file is damaged: {detail}"))
+        return report
+
+    if not ledger.on_server:
+        found = damaged_pages(ledger.path, budget=None)
+        if found is not None:
+            return damaged(found)
+    try:
+        with ledger.engine.connect() as conn:
+            if ledger.on_server:
+                # Streamed through server-side cursors: a township ledger has millions of lines.
+                conn = conn.execution_options(
+                    isolation_level="REPEATABLE READ", stream_results=True
+                )
+            return verify_ledger(conn)
+    except DatabaseError as exc:
+        if is_damage(exc):
+            return damaged(str(exc.orig))
+        raise

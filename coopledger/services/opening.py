@@ -29,6 +29,7 @@ from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.ledger import reversal_memo
 from coopledger.domain.money import fen_to_str, parse_money
 from coopledger.domain.vocabulary import Permission
+from coopledger.outfiles import save_with
 from coopledger.services import imports
 from coopledger.services.accounts import role_account
 from coopledger.services.books import OPENING_SOURCE, opening_voucher_ids
@@ -541,7 +542,7 @@ def write_template(ledger: Ledger, org_id: int, path: Path) -> Path:
         for row in ws.iter_rows(min_row=1):
             for cell in row:
                 cell.number_format = "@"  # text: amounts stay exact
-    book.save(path)
+    save_with(path, book.save)
     return path
 
 

@@ -94,6 +94,13 @@ def _full_names(ledger: Ledger) -> dict[str, str]:
         return {u.username: u.display_name or u.username for u in all_users(s)}
 
 
+def _fingerprint(ledger: Ledger) -> str:
+    """The ledger's fingerprint (账套指纹) a paper printed now carries."""
+    from coopledger.services.integrity import ledger_fingerprint
+
+    return ledger_fingerprint(ledger)
+
+
 # -- slips and notice --------------------------------------------------------------
 
 
@@ -151,6 +158,7 @@ def slip_data(
             capital[lot.holder] += lot.amount_fen
     who = people(ledger)
     committed_by, approved_by = _distribution_people(ledger, org_id, year)
+    fingerprint = _fingerprint(ledger)
     out = []
     for r in rows:
         names = who.sign(preparer=committed_by, reviewer=approved_by, cashier=r.paid_by)
@@ -189,6 +197,7 @@ def slip_data(
                 ),
                 dividend_rate=_opt_str(result.get("dividend_rate")),
                 return_rate=_opt_str(result.get("return_rate")),
+                fingerprint=fingerprint,
             )
         )
     return out
@@ -318,6 +327,7 @@ def notice_data(ledger: Ledger, org_id: int, year: int) -> Notice:
         resolution=plan.resolution,
         publication=plan.notice,
         key_fingerprint=key_fingerprint(ledger, org_id),
+        fingerprint=_fingerprint(ledger),
     )
 
 
@@ -354,6 +364,7 @@ def statement_paper(
     preparer: str = "",
     reviewer: str = "",
     key_fingerprint: str = "",
+    fingerprint: str = "",
 ) -> Statement:
     """One evaluated form as a printable statement: fixed 行次, the form's own columns, the
     totals the renderer re-adds before printing, the warnings under the signatures and the
@@ -399,6 +410,7 @@ def statement_paper(
         reviewer=reviewer,
         note=note,
         key_fingerprint=key_fingerprint,
+        fingerprint=fingerprint,
     )
 
 
@@ -408,6 +420,7 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
     st = year_statements(ledger, org_id, year)
     preparer = printed_by(ledger)
     key = key_fingerprint(ledger, org_id)
+    fingerprint = _fingerprint(ledger)
     return [
         statement_paper(
             ev,
@@ -415,6 +428,7 @@ def statement_papers(ledger: Ledger, org_id: int, year: int) -> list[Statement]:
             [w for w in st.warnings if w.form == ev.form.kind],
             preparer=preparer,
             key_fingerprint=key,
+            fingerprint=fingerprint,
         )
         for ev in st.forms
     ]
@@ -488,6 +502,7 @@ def trial_balance_statement(ledger: Ledger, org_id: int, start: dt.date, end: dt
         code_first=True,
         preparer=printed_by(ledger),
         key_fingerprint=key_fingerprint(ledger, org_id),
+        fingerprint=_fingerprint(ledger),
     )
 
 

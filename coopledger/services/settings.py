@@ -71,6 +71,10 @@ def set_setting(ledger: Ledger, key: str, value: str, org_id: int = 0) -> None:
     ledger.require(BOOK_SETTINGS if spec.per_book else MANAGE_SETTINGS)
     if key == "notice_days" and (not value.isdigit() or int(value) > 60):
         raise DomainError(key, N_("must be a whole number of days from 0 to 60"))
+    from coopledger.domain.fields import read_value
+    from coopledger.domain.records import SETTING_VALUE
+
+    value = read_value(SETTING_VALUE, value, key)
     if key == "cash_limit":
         from coopledger.services.cash import parse_cash_limit
 

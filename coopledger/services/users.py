@@ -120,6 +120,11 @@ def _insert(
     display_name: str,
     hashed: str | None = None,
 ) -> AppUser:
+    from coopledger.domain.fields import read_value
+    from coopledger.domain.records import DISPLAY_NAME, USERNAME
+
+    username = read_value(USERNAME, username, "username")
+    display_name = read_value(DISPLAY_NAME, display_name, "display_name") if display_name else ""
     if find_user(tx.session, username) is not None:
         raise DomainError("username", N_("The user {user} already exists."), user=username)
     user = AppUser(

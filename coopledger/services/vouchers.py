@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import col
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.fields import read_value as _read
 from coopledger.domain.ledger import (
     LineInput,
     VoucherInput,
@@ -19,6 +20,7 @@ from coopledger.domain.ledger import (
     reversal_memo,
     voucher_label,
 )
+from coopledger.domain.records import NOTE, REASON
 from coopledger.domain.vocabulary import (
     AccountKind,
     MemberAux,
@@ -488,6 +490,7 @@ def reopen_period(ledger: Ledger, org_id: int, year: int, month: int, reason: st
     ledger.require(Permission.REOPEN_PERIOD)
     if not reason.strip():
         raise DomainError("reason", N_("say why the month is reopened"))
+    reason = _read(REASON, reason, "reason")
     with ledger.write(org_id) as tx:
         fy = tx.session.get(FiscalYear, (org_id, year))
         if fy is not None and fy.closed:
@@ -673,6 +676,7 @@ def record_balance_check(
 ) -> int:
     """Record what a bank statement or a cash count shows for an account on a date."""
     ledger.require(Permission.PREPARE_VOUCHER)
+    note = _read(NOTE, note, "note")
     for i, it in enumerate(items):
         if it.kind not in RECON_KINDS:
             raise DomainError(f"items[{i}].kind", N_('unknown item kind "{got}"'), got=it.kind)

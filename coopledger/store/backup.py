@@ -34,7 +34,9 @@ from typing import Any
 
 from coopledger import __version__
 from coopledger.domain.errors import N_, DomainError
+from coopledger.outfiles import check_output
 from coopledger.store import engine as engine_mod
+from coopledger.store.anchor import ChainHead
 from coopledger.store.audit import GENESIS
 from coopledger.store.uow import unit_of_work
 from coopledger.store.verify import VerifyReport, verify_ledger
@@ -51,7 +53,8 @@ class BackupRejectedError(DomainError):
 
     Codes: ``no_manifest``, ``bad_manifest``, ``checksum``, ``not_sqlite``, ``integrity``,
     ``not_ledger``, ``newer_schema``, ``audit_chain``, ``audit_records``, ``chain_head``,
-    ``same_file``.
+    ``same_file``, ``rolls_back`` (the backup's chain does not extend the ledger's),
+    ``no_reason`` (a forced roll-back without its reason).
     """
 
     def __init__(self, reason: str, message: str, **params: object) -> None:
@@ -84,11 +87,15 @@ class Manifest:
     logged_entry: dict[str, Any] | None = None
     #: ``sqlite`` (a copy of the file) or ``pg_dump`` (a dump of a database on a server).
     kind: str = "sqlite"
+    #: ``backup``, or ``replaced``: the ledger a restore replaced, kept aside (its chain is
+    #: the history the restore set aside, not an anchor the ledger must agree with).
+    role: str = "backup"
 
     def to_json(self) -> dict[str, Any]:
         """The manifest file's content."""
         data = asdict(self)
         audit = {"entries": data.pop("entries"), "head": data.pop("head")}
+        audit["fingerprint"] = ChainHead(int(audit["entries"]), str(audit["head"])).fingerprint
         return {"format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, **data, "audit": audit}
 
     @classmethod
@@ -116,6 +123,7 @@ class Manifest:
                 program=str(data.get("program", "")),
                 logged_entry=dict(logged) if isinstance(logged, dict) else None,
                 kind=str(data.get("kind", "sqlite")),
+                role=str(data.get("role", "backup")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"manifest field missing or wrong: {exc}") from exc
@@ -159,6 +167,9 @@ class RestoreResult:
     entries: int
     head: str
     forced: bool = False
+    #: The head of the ledger it replaced, when the backup's chain does not extend it (an
+    #: administrator's forced roll-back, with its reason in the restored ledger's log).
+    rolled_back_from: tuple[int, str] | None = None
 
     @property
     def migrated(self) -> bool:
@@ -244,8 +255,10 @@ def copy_database(source: Path, out: Path) -> BackupCopy:
 
     The copy is one consistent snapshot even while other connections write (WAL readers
     see a fixed state); it is written beside ``out`` and renamed into place, so ``out`` is
-    never half-written. The copy is a single file (rollback journal, no ``-wal``).
+    never half-written. The copy is a single file (rollback journal, no ``-wal``). ``out``
+    goes through the output guard: it may replace an older backup, never a ledger.
     """
+    check_output(out, allow_backup=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     _remove_quietly(tmp, *_sidecars(tmp))
@@ -256,6 +269,7 @@ def copy_database(source: Path, out: Path) -> BackupCopy:
             dst.execute("PRAGMA journal_mode=DELETE")
             entries, head, rev = summarise(dst)
         _fsync_file(tmp)
+        check_output(out, allow_backup=True)
         os.replace(tmp, out)
         _fsync_dir(out.parent)
     finally:
@@ -278,6 +292,7 @@ def write_manifest(
     logged_entry: dict[str, Any] | None,
     created_at: dt.datetime | None = None,
     kind: str = "sqlite",
+    role: str = "backup",
 ) -> Manifest:
     """Write ``<backup>.json`` for a fresh copy (atomically) and return it."""
     manifest = Manifest(
@@ -292,8 +307,9 @@ def write_manifest(
         user=user,
         logged_entry=logged_entry,
         kind=kind,
+        role=role,
     )
-    target = manifest_path(copy.path)
+    target = check_output(manifest_path(copy.path), allow_manifest=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     tmp.write_text(json.dumps(manifest.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     _fsync_file(tmp)
@@ -485,7 +501,7 @@ def _keep_replaced(target: Path, now: dt.datetime) -> Path:
             if side.exists():
                 shutil.copy2(side, kept.with_name(kept.name + "-wal"))
         return kept
-    write_manifest(copy, source=target, user="", logged_entry=None, created_at=now)
+    write_manifest(copy, source=target, user="", logged_entry=None, created_at=now, role="replaced")
     return kept
 
 
@@ -497,14 +513,116 @@ def _checkpoint(target: Path) -> None:
         pass  # a damaged ledger: it was kept byte for byte
 
 
+def _hash_at(conn: sqlite3.Connection, entries: int) -> str | None:
+    if entries <= 0:
+        return GENESIS
+    row = conn.execute(
+        "SELECT hash FROM audit_log ORDER BY id LIMIT 1 OFFSET ?", (entries - 1,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+#: Entries a restore may drop without the administrator's --force: the records of backups
+#: made since (the backup's own entry is always one, written just after the copy). They
+#: change nothing in the books, and the backups' manifests stay where they are.
+DROPPABLE_ENTRIES = frozenset({("backup", "backup")})
+
+
+def _lost_entries(work: Path, target: Path) -> tuple[int, str, int] | None:
+    """What restoring ``work`` over the ledger at ``target`` drops from its chain: (its
+    entries, its head, how many of them the backup lacks that are more than records of
+    backups). None when there is no readable ledger there."""
+    if not target.is_file():
+        return None
+    try:
+        with _sqlite(target, readonly=True) as conn:
+            entries, head, rev = summarise(conn)
+            if rev is None or entries == 0:
+                return None
+            with _sqlite(work, readonly=True) as backup:
+                kept = {str(r[0]) for r in backup.execute("SELECT hash FROM audit_log")}
+            lost = 0
+            for h, entity, action in conn.execute(
+                "SELECT hash, entity, action FROM audit_log ORDER BY id DESC"
+            ):
+                if str(h) in kept:
+                    break
+                if (str(entity), str(action)) not in DROPPABLE_ENTRIES:
+                    lost += 1
+    except sqlite3.DatabaseError:
+        return None
+    return entries, head, lost
+
+
+def check_extends(
+    work: Path,
+    target: Path,
+    seen: tuple[int, str] | None,
+    shown: str,
+    *,
+    force: bool,
+    reason: str | None,
+) -> tuple[int, str] | None:
+    """Whether the checked copy at ``work`` continues the history of the ledger it replaces:
+    its chain holds every entry of the ledger's (the records of backups made since aside),
+    or, when the ledger at ``target`` cannot be read, the head ``seen`` last of it. Returns
+    None when it does (or there is nothing to continue), the head it rolls back from when an
+    administrator forces it with a reason; raises ``BackupRejectedError`` (``rolls_back``,
+    ``no_reason``) otherwise."""
+    lost = _lost_entries(work, target)
+    if lost is not None:
+        entries, head, missing = lost
+        if not missing:
+            return None
+    elif seen is not None and seen[0] > 0:
+        entries, head = seen
+        with _sqlite(work, readonly=True) as conn:
+            if _hash_at(conn, entries) == head:
+                return None
+    else:
+        return None
+    if not force:
+        raise BackupRejectedError(
+            "rolls_back",
+            N_(
+                "The backup {file} does not continue the ledger's history: its audit chain does"
+                " not hold the ledger's {entries} entries, so restoring it would throw away what"
+                " was recorded since. An administrator may still restore it with --force and"
+                ' --reason "why".'
+            ),
+            file=shown,
+            entries=entries,
+        )
+    if not (reason or "").strip():
+        raise BackupRejectedError(
+            "no_reason",
+            N_(
+                "Restoring {file} throws away part of the ledger's history: say why with"
+                ' --reason "…" (it is kept in the audit log).'
+            ),
+            file=shown,
+        )
+    return entries, head
+
+
 def restore_file(
-    backup: Path, target: Path, *, user: str, force: bool = False, now: dt.datetime | None = None
+    backup: Path,
+    target: Path,
+    *,
+    user: str,
+    force: bool = False,
+    reason: str | None = None,
+    seen: tuple[int, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> RestoreResult:
     """Replace the ledger at ``target`` with ``backup`` after checking the backup.
 
     The caller holds the writer lock on ``target`` and has no connection open to it.
-    Nothing at ``target`` changes unless every check passes. The restored ledger's audit log
-    gets a "restore backup" entry by ``user``.
+    Nothing at ``target`` changes unless every check passes. The backup's chain must extend
+    the ledger's (its head now, or ``seen``, the head last seen of it when it cannot be
+    read); otherwise only ``force`` with a ``reason`` restores it (an administrator's act,
+    ``check_extends``). The restored ledger's audit log gets a "restore backup" entry by
+    ``user`` (with the reason and the head rolled back from, if any).
     """
     now = now or dt.datetime.now(dt.UTC)
     backup = Path(backup)
@@ -517,6 +635,7 @@ def restore_file(
     work = target.with_name(f".{target.name}.restoring-{os.getpid()}.tmp")
     try:
         checked = _prepare_work_copy(backup, work, force=force)
+        rolled_back = check_extends(work, target, seen, backup.name, force=force, reason=reason)
         engine = engine_mod.make_engine(work)
         try:
             with unit_of_work(engine, user) as tx:
@@ -533,6 +652,12 @@ def restore_file(
                         "to_schema": checked.to_revision,
                         "audit_entries": checked.report.entries,
                         "chain_head": checked.report.head,
+                        "rolled_back_from": (
+                            None
+                            if rolled_back is None
+                            else {"entries": rolled_back[0], "head": rolled_back[1]}
+                        ),
+                        "reason": (reason or "").strip() or None,
                     },
                 )
         finally:
@@ -570,6 +695,7 @@ def restore_file(
         entries=entries,
         head=head,
         forced=checked.manifest is None,
+        rolled_back_from=rolled_back,
     )
 
 

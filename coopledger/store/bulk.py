@@ -18,10 +18,13 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
 
-__all__ = ["TOUCHED", "insert_rows", "note_write"]
+__all__ = ["BEFORE_WRITE", "TOUCHED", "insert_rows", "note_write"]
 
 #: The key, in a connection's ``info``, of the set of tables the open unit of work wrote.
 TOUCHED = "coopledger.touched"
+#: The key, in a connection's ``info``, of the open unit of work's hook called before each
+#: write with (connection, table name) (``uow.Tx.before_write``).
+BEFORE_WRITE = "coopledger.before_write"
 
 
 def note_write(conn: Connection, table: str) -> None:
@@ -64,7 +67,10 @@ def insert_rows(
     """Insert ``rows`` (tuples in ``columns`` order) into ``table`` within the caller's
     transaction. Returns how many rows were inserted."""
     conn = session.connection() if isinstance(session, Session) else session
-    note_write(conn, table.name)  # the driver's executemany below is no Core statement
+    hook = conn.info.get(BEFORE_WRITE)
+    if hook is not None:  # the driver's executemany below is no Core statement
+        hook(conn, table.name)
+    note_write(conn, table.name)
     stmt = insert(table)
     compiled = stmt.compile(dialect=conn.dialect, column_keys=list(columns))
     positional = conn.dialect.paramstyle in _POSITIONAL and list(

@@ -10,6 +10,7 @@ behind a few small functions.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -208,6 +209,16 @@ def make_engine(location: Location | Path | str, *, readonly: bool = False) -> E
     loc = parse_location(location)
     if loc.url is not None:
         return _postgres_engine(loc.url, readonly=readonly)
+    if readonly and on_read_only_disk(loc.file):
+        # Nothing can create the -shm file SQLite wants for a WAL ledger here, and nothing
+        # can change the file either: it is read as it is.
+        uri = read_uri(loc.file)
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+        event.listen(engine, "connect", _set_readonly_pragmas)
+        return engine
     url = f"sqlite:///{loc.file}"
     engine = create_engine(url)
     if readonly:
@@ -321,20 +332,115 @@ def upgrade_on(conn: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
+def on_read_only_disk(path: Path) -> bool:
+    """Whether the file's folder cannot be written at all: a read-only mount (a write-protected
+    card, an archive disc, a share mounted read-only)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):  # no statvfs (Windows): ask access() below
+        pass
+    return not os.access(folder, os.W_OK)
+
+
+def read_uri(path: Path) -> str:
+    """The SQLite URI that reads ``path`` without writing anything beside it: read-only, and
+    on a read-only disk immutable (the -shm a WAL reader needs cannot be made there; the
+    -wal, if any, cannot be read without it)."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path))}?mode=ro"
+    if on_read_only_disk(path):
+        uri += "&immutable=1"
+    return uri
+
+
+class DamagedFileError(LedgerFileError):
+    """The file is an SQLite database whose pages are damaged; ``detail`` says what SQLite
+    found."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path} is damaged: {detail}")
+        self.path = path
+        self.detail = detail
+
+
 def check_is_sqlite(path: Path) -> None:
-    """Refuse files that are not SQLite databases before SQLAlchemy touches them."""
+    """Refuse files that are not SQLite databases before SQLAlchemy touches them
+    (`DamagedFileError` for one whose schema cannot be read)."""
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as fh:
         header = fh.read(16)
     if header != b"SQLite format 3\x00":
         raise LedgerFileError(f"{path} is not a coopledger ledger (not an SQLite file)")
+    with _leaving_no_trace(path):
+        try:
+            conn = sqlite3.connect(read_uri(path), uri=True)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise DamagedFileError(path, str(exc)) from exc
+
+
+@contextlib.contextmanager
+def _leaving_no_trace(path: Path) -> Iterator[None]:
+    """Around a read-only look at a WAL ledger: SQLite makes the empty -wal and -shm files
+    a reader needs, and a read-only connection cannot remove them. When they were not there
+    before, a plain connection that reads the header and closes removes them again (the
+    last connection to close does; the ledger's pages are not written)."""
+    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    before = any(p.exists() for p in sidecars)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        yield
+    finally:
+        if not before and any(p.exists() for p in sidecars) and not on_read_only_disk(path):
+            with contextlib.suppress(sqlite3.Error, OSError):
+                conn = sqlite3.connect(path)
+                try:
+                    conn.execute("PRAGMA user_version").fetchone()
+                finally:
+                    conn.close()
+
+
+#: How long the check for damaged pages may take when a ledger is opened for writing: it
+#: reads every page, a few seconds per gigabyte; a bigger file is checked as far as it gets
+#: (``verify`` always checks it all).
+DAMAGE_CHECK_SECONDS = 3.0
+
+
+def damaged_pages(path: Path, *, budget: float | None = DAMAGE_CHECK_SECONDS) -> str | None:
+    """What SQLite's quick check finds wrong with the file's pages (None: nothing, or the
+    check ran out of its ``budget`` of seconds before finding anything)."""
+    with _leaving_no_trace(path):
+        return _quick_check(path, budget)
+
+
+def _quick_check(path: Path, budget: float | None) -> str | None:
+    import time
+
+    try:
+        conn = sqlite3.connect(read_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        if budget is not None:
+            deadline = time.monotonic() + budget
+            conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                return None  # out of time: nothing found so far
+            return str(exc)
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+    finally:
         conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise LedgerFileError(f"{path} is damaged: {exc}") from exc
+    return None if rows == ["ok"] else "; ".join(rows)
 
 
 # --- PostgreSQL: what a file lock and BEGIN IMMEDIATE do on SQLite ----------------------------

@@ -448,6 +448,9 @@ class AuditLog(SQLModel, table=True):
     """The append-only audit log; ``hash`` chains each entry to the one before."""
 
     __tablename__ = "audit_log"
+    # What the chain last recorded of a table's rows is read at every open (the users):
+    # its bulk entries are found without reading the whole log.
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int | None = Field(default=None, index=True)

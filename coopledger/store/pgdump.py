@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from coopledger.outfiles import check_output
 from coopledger.paths import user_data_dir
 from coopledger.store.engine import Location
 
@@ -76,7 +77,8 @@ def dump(location: Location, out: Path, *, timeout: int = 3600) -> None:
     """``pg_dump`` the ledger's database into ``out`` (custom format, no owners or grants:
     it restores into any database the restoring user owns). Written beside ``out`` first
     and renamed, so a failed dump never leaves a half file under the final name."""
-    tmp = out.with_name(f".{out.name}.partial")
+    check_output(out, allow_backup=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
         _run(
             [str(find_tool("pg_dump")), "--format=custom", "--no-owner", "--no-privileges",
@@ -84,6 +86,7 @@ def dump(location: Location, out: Path, *, timeout: int = 3600) -> None:
             libpq_env(location),
             timeout,
         )  # fmt: skip
+        check_output(out, allow_backup=True)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

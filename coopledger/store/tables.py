@@ -151,6 +151,7 @@ audit_log = Table(
     Column("after_json", String(), nullable=False, default=""),
     Column("prev_hash", String(), nullable=False, unique=True),
     Column("hash", String(), nullable=False, unique=True),
+    Index("ix_audit_entity", "entity", "entity_id", "id"),
 )
 
 balance_check = Table(

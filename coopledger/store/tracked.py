@@ -1,13 +1,27 @@
 """The records whose state the audit log vouches for, and how their state is read.
 
-A write that changes one of these records stores its new state (or its digest, for bulk
-writes) in the audit entry; ``verify`` reads every record back the same way and compares.
+Every table of the schema is vouched for, one of three ways:
+
+* **Tracked records** (`TRACKED`: organisations, accounts, members, contracts, share lots,
+  vouchers with their lines, plans, distributions, slips, balance checks): a write that
+  changes one stores its new state (or its digest, for bulk writes) in the audit entry, by
+  the service's own ``tx.track`` call.
+* **Snapshot tables** (`snapshot_tables`: every other table but the two below — users,
+  their organisations, periods, fiscal years, settings, and any table added later): small
+  tables, recorded by the unit of work itself. The first statement of a transaction that
+  writes one reads the table's digests before it; at commit the rows whose digest changed
+  (added, altered or deleted) are recorded in one bulk entry. No service has to remember it.
+* **Derived and self** (`DERIVED`): ``period_balance`` is checked against the posted lines,
+  ``audit_log`` is the chain itself.
+
+``verify`` reads every record back the same way and compares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _encode_string  # the C one json.dumps uses
@@ -16,7 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from coopledger.store import models
-from coopledger.store.audit import digest, row_snapshot
+from coopledger.store.audit import canonical_json, digest, row_snapshot
 from coopledger.store.models import STATE_OMITS
 
 
@@ -61,16 +75,31 @@ TRACKED: dict[str, Tracked] = {
 
 _LINE_TABLE = _t(models.VoucherLine)
 # A line's recorded state, in this order (`StateDigester._lines` writes these, with these
-# types: ints, the member id or null, the memo text).
+# types: ints, the member id or null, the memo text). A line's other columns: ``voucher_id``
+# is where the state is kept; ``org_id`` is its voucher's (written as a seventh item when it
+# is not, so moving a line to another book changes the state); ``date`` and ``seq`` repeat
+# the voucher's and ``verify`` checks they agree; ``id`` only names the row.
 _LINE_FIELDS = ("line_no", "account_id", "member_id", "debit_fen", "credit_fen", "memo")
+
+#: Tables vouched for otherwise than by recorded states: why.
+DERIVED: Mapping[str, str] = {
+    "period_balance": "checked against the posted lines",
+    "audit_log": "the chain itself",
+    "voucher_line": "part of its voucher's state",
+}
 
 
 def voucher_state(header: Mapping[Any, Any], lines: Sequence[Mapping[Any, Any]]) -> dict[str, Any]:
     """A voucher's recorded state: its header columns and its lines in order."""
     state = row_snapshot(_t(models.Voucher), header)
-    state["lines"] = [
-        [ln[f] for f in _LINE_FIELDS] for ln in sorted(lines, key=lambda ln: int(ln["line_no"]))
-    ]
+    org = header["org_id"]
+    out = []
+    for ln in sorted(lines, key=lambda ln: int(ln["line_no"])):
+        item = [ln[f] for f in _LINE_FIELDS]
+        if ln["org_id"] != org:
+            item.append(ln["org_id"])
+        out.append(item)
+    state["lines"] = out
     return state
 
 
@@ -146,7 +175,11 @@ class StateDigester:
         self._template, self._variable = self._build(frozenset())
         if line_columns:
             self._at = [list(line_columns).index(f) for f in _LINE_FIELDS]
+            self._line_org = list(line_columns).index("org_id")
+            self._org = list(columns).index("org_id") if "org_id" not in constants else -1
+            self._org_constant = constants.get("org_id")
         self._seen: dict[Any, str] = {}
+        self._header_org: Any = None
 
     def _build(
         self, left_out: frozenset[str]
@@ -188,13 +221,15 @@ class StateDigester:
 
     def _lines(self, lines: Sequence[Sequence[Any]]) -> str:
         n, a, m, d, c, memo = self._at
+        o, org = self._line_org, self._header_org
         return (
             "["
             + ",".join(
                 [
                     # ids and amounts are ints: f-strings write them as json.dumps does
                     f"[{ln[n]},{ln[a]},{'null' if ln[m] is None else ln[m]},"
-                    f"{ln[d]},{ln[c]},{_encode_string(ln[memo])}]"
+                    f"{ln[d]},{ln[c]},{_encode_string(ln[memo])}"
+                    + ("]" if ln[o] == org else f",{ln[o]}]")
                     for ln in lines
                 ]
             )
@@ -203,6 +238,8 @@ class StateDigester:
 
     def __call__(self, row: Sequence[Any], lines: Sequence[Sequence[Any]] = ()) -> str:
         """The digest of one record's state; ``lines`` (in line order) for a voucher."""
+        if lines:
+            self._header_org = row[self._org] if self._org >= 0 else self._org_constant
         template, variable = self._template, self._variable
         if self._optional:
             left_out = frozenset(name for i, name, omit in self._optional if row[i] == omit)
@@ -230,8 +267,11 @@ def record_state(conn: Connection, entity: str, row_id: int) -> dict[str, Any] |
     return row_snapshot(table, row)
 
 
-def iter_digests(conn: Connection, entity: str) -> Iterator[tuple[int, str]]:
-    """(id, digest of its state) for every record of one kind, streamed."""
+def iter_digests(
+    conn: Connection, entity: str, orphans: list[int] | None = None
+) -> Iterator[tuple[int, str]]:
+    """(id, digest of its state) for every record of one kind, streamed. For vouchers, the
+    ids of lines whose voucher does not exist are added to ``orphans``."""
     table = TRACKED[entity].table
     if entity != "voucher":
         for row in conn.execute(select(table).order_by(table.c.id)).mappings():
@@ -248,8 +288,14 @@ def iter_digests(conn: Connection, entity: str) -> Iterator[tuple[int, str]]:
         while pending is not None and int(pending["voucher_id"]) <= vid:
             if int(pending["voucher_id"]) == vid:
                 lines.append(pending)
+            elif orphans is not None:
+                orphans.append(int(pending["id"]))
             pending = next(line_iter, None)
         yield vid, digest(voucher_state(header, lines))
+    while pending is not None:
+        if orphans is not None:
+            orphans.append(int(pending["id"]))
+        pending = next(line_iter, None)
 
 
 def digests_in_range(conn: Connection, entity: str, lo: int, hi: int) -> dict[int, str]:
@@ -265,3 +311,118 @@ def digests_in_range(conn: Connection, entity: str, lo: int, hi: int) -> dict[in
     ).mappings():
         lines.setdefault(int(ln["voucher_id"]), []).append(ln)
     return {int(h["id"]): digest(voucher_state(h, lines.get(int(h["id"]), []))) for h in rows}
+
+
+# -- snapshot tables ----------------------------------------------------------------------
+
+
+def _all_tables() -> dict[str, Table]:
+    from sqlmodel import SQLModel
+
+    return {t.name: t for t in SQLModel.metadata.sorted_tables}
+
+
+_SNAPSHOT: dict[str, Table] = {}
+
+
+def snapshot_tables() -> Mapping[str, Table]:
+    """The tables recorded by snapshot (see the module's docstring): every table of the
+    schema that is neither a tracked record's nor derived."""
+    if not _SNAPSHOT:
+        tracked = {t.table.name for t in TRACKED.values()}
+        _SNAPSHOT.update(
+            {
+                name: table
+                for name, table in _all_tables().items()
+                if name not in tracked and name not in DERIVED
+            }
+        )
+    return _SNAPSHOT
+
+
+def row_key(table: Table, row: Mapping[Any, Any]) -> str:
+    """The name of a row in its table's audit entries: its id, or the JSON list of its
+    primary key's values (``[3,2024,10]`` for a period)."""
+    keys = list(table.primary_key.columns)
+    if len(keys) == 1:
+        return str(row[keys[0].name])
+    return canonical_json([row[c.name] for c in keys])
+
+
+def table_digests(conn: Connection, table: Table) -> dict[str, str]:
+    """key → digest of the recorded state of every row of a snapshot table."""
+    order = list(table.primary_key.columns)
+    return {
+        row_key(table, row): digest(row_snapshot(table, row))
+        for row in conn.execute(select(table).order_by(*order)).mappings()
+    }
+
+
+def record_snapshot_tables(conn: Connection, *, user: str, action: str) -> int:
+    """Record the state of every row of every snapshot table as it is now, one bulk entry per
+    table that has rows (a migration that starts vouching for tables that already hold rows).
+    The tables are read as the database has them at this revision: a column a later
+    migration adds is not there yet (and must be ``models.added_later``). Returns how many
+    rows were recorded."""
+    from sqlalchemy import MetaData, inspect
+
+    from coopledger.store.audit import BULK_KEY, append
+
+    present = set(inspect(conn).get_table_names())
+    recorded = 0
+    for name, model_table in snapshot_tables().items():
+        if name not in present:
+            continue
+        table = Table(name, MetaData(), autoload_with=conn)
+        for column in table.columns:
+            if column.name in model_table.c:
+                column.info.update(model_table.c[column.name].info)
+        rows = table_digests(conn, table)
+        if not rows:
+            continue
+        recorded += len(rows)
+        append(
+            conn,
+            user=user,
+            action=action,
+            entity=name,
+            entity_id="*",
+            after={BULK_KEY: True, "summary": {"rows": len(rows)}, "rows": rows},
+        )
+    return recorded
+
+
+def recorded_digests(conn: Connection, table: str) -> dict[str, str]:
+    """What the audit chain last recorded of each row of a snapshot table: key → digest, for
+    the rows that exist by its account (read through ``ix_audit_entity``; the chain itself is
+    not re-checked here, ``verify`` does that)."""
+    log = _t(models.AuditLog)
+    out: dict[str, str] = {}
+    for (after_json,) in conn.execute(
+        select(log.c.after_json)
+        .where(log.c.entity == table, log.c.entity_id == "*")
+        .order_by(log.c.id)
+    ):
+        try:
+            data = json.loads(after_json)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("rows"), dict):
+            out.update({str(k): str(v) for k, v in data["rows"].items()})
+    return {k: v for k, v in out.items() if v}
+
+
+#: The tables the log-in depends on: compared with what the chain recorded at every open.
+ACCESS_TABLES: tuple[str, ...] = ("app_user", "user_organisation")
+
+
+def unrecorded_access_changes(conn: Connection) -> list[str]:
+    """The access tables (users and roles, their organisations) whose rows are not what the
+    audit chain last recorded: changed behind the program's back (deleting every user to act
+    in single-user mode, giving oneself the administrator's role). Empty when they agree."""
+    tables = snapshot_tables()
+    return [
+        name
+        for name in ACCESS_TABLES
+        if name in tables and table_digests(conn, tables[name]) != recorded_digests(conn, name)
+    ]

@@ -13,9 +13,16 @@ from sqlalchemy.sql.dml import UpdateBase
 
 from coopledger.domain.changes import Changes
 from coopledger.store import audit
-from coopledger.store.bulk import TOUCHED, insert_rows, note_write
-from coopledger.store.engine import bulk_cache, lock_organisation
-from coopledger.store.tracked import TRACKED, StateDigester, digests_in_range, record_state
+from coopledger.store.bulk import BEFORE_WRITE, TOUCHED, insert_rows, note_write
+from coopledger.store.engine import bulk_cache, lock_chain_head, lock_organisation
+from coopledger.store.tracked import (
+    TRACKED,
+    StateDigester,
+    digests_in_range,
+    record_state,
+    snapshot_tables,
+    table_digests,
+)
 
 #: The kinds of record each table holds (`Changes`); a table written in a unit of work
 #: reports its kinds (``tests/store/test_changes.py`` checks that every table is here).
@@ -81,9 +88,27 @@ def _note_statement(
             note_write(conn, name)
 
 
+def _before_statement(
+    conn: Connection,
+    clauseelement: object,
+    _multiparams: object,
+    _params: object,
+    _execution_options: object,
+) -> None:
+    """Before an insert, update or delete: let the open unit of work read the digests of a
+    snapshot table before its first write (see `Tx.before_write`)."""
+    if isinstance(clauseelement, UpdateBase):
+        hook = conn.info.get(BEFORE_WRITE)
+        name = getattr(getattr(clauseelement, "table", None), "name", None)
+        if hook is not None and isinstance(name, str):
+            hook(conn, name)
+
+
 def _watch(engine: Engine) -> None:
     if not event.contains(engine, "after_execute", _note_statement):
         event.listen(engine, "after_execute", _note_statement)
+    if not event.contains(engine, "before_execute", _before_statement):
+        event.listen(engine, "before_execute", _before_statement)
 
 
 class Tx:
@@ -97,6 +122,55 @@ class Tx:
         self.org_id = org_id
         self._pending: list[audit.PendingEntry] = []
         self.tables: set[str] = set()
+        #: The digests of each snapshot table this transaction writes, as they were before
+        #: its first write (or at the last ``chain_audit``).
+        self._snapshots: dict[str, dict[str, str]] = {}
+
+    def before_write(self, conn: Connection, table: str) -> None:
+        """Called before every insert, update or delete of this transaction (Core, ORM and
+        bulk alike): the first write to a snapshot table reads its digests first."""
+        if table in self._snapshots:
+            return
+        snap = snapshot_tables().get(table)
+        if snap is not None:
+            self._snapshots[table] = table_digests(conn, snap)
+
+    def _record_snapshots(self) -> None:
+        """One bulk entry per snapshot table written: the digest of every row that was
+        added or altered since its first write, ``""`` for a row deleted."""
+        if not self._snapshots:
+            return
+        conn = self.session.connection()
+        tables = snapshot_tables()
+        for name, before in sorted(self._snapshots.items()):
+            after = table_digests(conn, tables[name])
+            changed = {
+                key: after.get(key, "")
+                for key in sorted(before.keys() | after.keys())
+                if before.get(key) != after.get(key)
+            }
+            self._snapshots[name] = after
+            if not changed:
+                continue
+            self._pending.append(
+                audit.pending(
+                    user=self.user,
+                    action=f"record {name}",
+                    org_id=self.org_id,
+                    entity=name,
+                    entity_id="*",
+                    after={
+                        audit.BULK_KEY: True,
+                        "summary": {
+                            "added": sum(1 for k in changed if k not in before),
+                            "changed": sum(1 for k in changed if k in before and k in after),
+                            "deleted": sum(1 for k in changed if k not in after),
+                        },
+                        "rows": changed,
+                    },
+                )
+            )
+            self.tables.add("audit_log")
 
     @property
     def changes(self) -> Changes:
@@ -133,6 +207,11 @@ class Tx:
         """Chain the entries logged so far now (the unit of work does it before it commits;
         call it to read the new chain head inside the transaction)."""
         self.session.flush()
+        if self._snapshots:
+            # Held from here to the commit (PostgreSQL): a snapshot read now is not
+            # overtaken by another writer's entries.
+            lock_chain_head(self.session)
+            self._record_snapshots()
         entries, self._pending = self._pending, []
         audit.chain(self.session, entries)
 
@@ -236,6 +315,7 @@ def unit_of_work(engine: Engine, user: str, org_id: int | None = None) -> Iterat
         tx = Tx(session, user, org_id)
         info = session.connection().info
         info[TOUCHED] = tx.tables
+        info[BEFORE_WRITE] = tx.before_write
         yield tx
         tx.chain_audit()
         session.commit()  # flushes the last ORM changes: their tables are noted too
@@ -245,6 +325,7 @@ def unit_of_work(engine: Engine, user: str, org_id: int | None = None) -> Iterat
     finally:
         if info is not None:
             info.pop(TOUCHED, None)
+            info.pop(BEFORE_WRITE, None)
         session.close()
 
 

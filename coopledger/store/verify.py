@@ -8,12 +8,12 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, text
 
-from coopledger.domain.vocabulary import VoucherState
+from coopledger.domain.vocabulary import VoucherSource, VoucherState
 from coopledger.store import models
 from coopledger.store.audit import BULK_KEY, GENESIS, entry_hash
-from coopledger.store.tracked import TRACKED, iter_digests
+from coopledger.store.tracked import TRACKED, iter_digests, snapshot_tables, table_digests
 
 
 @dataclass
@@ -36,19 +36,28 @@ class VerifyReport:
     records: dict[str, int] = field(default_factory=dict)
     posted_vouchers: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: Whether the chain was walked to its end (else the records were not compared).
+    chain_intact: bool = True
+    #: What SQLite found wrong with the file's pages (a damaged file is checked no further).
+    damage: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int], tuple[str, int]]:
-    """Walk the chain; return the last recorded digest (and its entry) per tracked record.
+Expected = dict[tuple[str, str], tuple[str, int]]
+
+
+def _check_chain(conn: Connection, report: VerifyReport) -> Expected:
+    """Walk the chain; return the last recorded digest (and its entry) per tracked record
+    and per row of a snapshot table, keyed (entity, row key).
 
     A digest of ``""`` means the record was deleted.
     """
     log = models.table_of(models.AuditLog)
-    expected: dict[tuple[str, int], tuple[str, int]] = {}
+    snapshots = snapshot_tables()
+    expected: Expected = {}
     prev = GENESIS
     for row in conn.execute(select(log).order_by(log.c.id)).mappings():
         eid = int(row["id"])
@@ -59,6 +68,7 @@ def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int]
                     "does not follow the entry before it (an entry was removed or changed)", eid
                 )
             )
+            report.chain_intact = False
             return expected
         recomputed = entry_hash(
             prev,
@@ -73,50 +83,75 @@ def _check_chain(conn: Connection, report: VerifyReport) -> dict[tuple[str, int]
         )
         if recomputed != row["hash"]:
             report.problems.append(Problem("was altered after it was written (hash mismatch)", eid))
+            report.chain_intact = False
             return expected
         prev = str(row["hash"])
         entity = str(row["entity"])
-        if entity not in TRACKED:
+        if entity not in TRACKED and entity not in snapshots:
             continue
         after_json = str(row["after_json"])
         if row["entity_id"] == "*":
             bulk = json.loads(after_json)
-            if bulk.get(BULK_KEY):
+            if isinstance(bulk, dict) and bulk.get(BULK_KEY):
                 for rid, dig in bulk["rows"].items():
-                    expected[(entity, int(rid))] = (dig, eid)
+                    expected[(entity, str(rid))] = (str(dig), eid)
             continue
+        if entity not in TRACKED:
+            continue  # a snapshot table's rows are recorded by bulk entries only
         try:
             rid = int(row["entity_id"])
         except ValueError:
             continue
         dig = hashlib.sha256(after_json.encode("utf-8")).hexdigest() if after_json else ""
-        expected[(entity, rid)] = (dig, eid)
+        expected[(entity, str(rid))] = (dig, eid)
     report.head = prev
     return expected
 
 
-def _check_records(
-    conn: Connection, report: VerifyReport, expected: dict[tuple[str, int], tuple[str, int]]
+def _compare(
+    report: VerifyReport, expected: Expected, entity: str, rid: str, dig: str, name: str
 ) -> None:
+    rec = expected.pop((entity, rid), None)
+    if rec is None or rec[0] == "":
+        report.problems.append(Problem(f"{name} exists but the audit log never recorded it"))
+    elif rec[0] != dig:
+        report.problems.append(
+            Problem(f"{name} differs from the state this entry recorded", rec[1])
+        )
+
+
+def _check_records(conn: Connection, report: VerifyReport, expected: Expected) -> None:
     for entity in TRACKED:
         seen = 0
-        for rid, dig in iter_digests(conn, entity):
+        orphans: list[int] = []
+        for rid, dig in iter_digests(conn, entity, orphans):
             seen += 1
-            rec = expected.pop((entity, rid), None)
-            if rec is None or rec[0] == "":
-                report.problems.append(
-                    Problem(f"{entity} #{rid} exists but the audit log never recorded it")
-                )
-            elif rec[0] != dig:
-                report.problems.append(
-                    Problem(f"{entity} #{rid} differs from the state this entry recorded", rec[1])
-                )
+            _compare(report, expected, entity, str(rid), dig, f"{entity} #{rid}")
         report.records[entity] = seen
-    for (entity, rid), (dig, eid) in sorted(expected.items(), key=lambda kv: kv[1][1]):
+        if orphans:
+            report.problems.append(
+                Problem(
+                    f"{len(orphans)} voucher lines belong to no voucher"
+                    f" (voucher_line #{orphans[0]} …)"
+                )
+            )
+    for name, table in snapshot_tables().items():
+        digests = table_digests(conn, table)
+        for key, dig in digests.items():
+            _compare(report, expected, name, key, dig, f"{name} {key}")
+        report.records[name] = len(digests)
+    for (entity, key_text), (dig, eid) in sorted(expected.items(), key=lambda kv: kv[1][1]):
         if dig:
             report.problems.append(
-                Problem(f"{entity} #{rid} recorded here is missing from the ledger", eid)
+                Problem(
+                    f"{entity} {_shown_id(entity, key_text)} recorded here is missing from the ledger",
+                    eid,
+                )
             )
+
+
+def _shown_id(entity: str, rid: str) -> str:
+    return f"#{rid}" if entity in TRACKED else rid
 
 
 def _check_invariants(conn: Connection, report: VerifyReport) -> None:
@@ -201,12 +236,134 @@ def _check_invariants(conn: Connection, report: VerifyReport) -> None:
         report.problems.append(Problem(f"period balances disagree with the posted lines{where}"))
 
 
+def _check_schema(conn: Connection, report: VerifyReport) -> None:
+    from coopledger.store.engine import known_revisions
+    from coopledger.store.schema import schema_problems
+
+    version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if version is None or str(version) not in known_revisions():
+        report.problems.append(
+            Problem(f"schema: the revision {version!r} is not one this program knows")
+        )
+        return
+    for what in schema_problems(conn, str(version)):
+        report.problems.append(Problem(f"schema: {what}"))
+
+
+def _check_slips(conn: Connection, report: VerifyReport) -> None:
+    """Each distribution's slips against the vouchers it posted, and each paid slip against
+    its payment voucher (what a trigger or a bug could make disagree while each row still
+    matches its recorded state)."""
+    v = models.table_of(models.Voucher)
+    ln = models.table_of(models.VoucherLine)
+    d = models.table_of(models.Distribution)
+    item = models.table_of(models.DistributionItem)
+    credited: dict[tuple[int, int], int] = {
+        (int(did), int(mid)): int(total)
+        for did, mid, total in conn.execute(
+            select(v.c.distribution_id, ln.c.member_id, func.sum(ln.c.credit_fen))
+            .select_from(ln.join(v, ln.c.voucher_id == v.c.id))
+            .where(
+                v.c.distribution_id.is_not(None),
+                v.c.reverses_id.is_(None),
+                ln.c.member_id.is_not(None),
+            )
+            .group_by(v.c.distribution_id, ln.c.member_id)
+        )
+    }
+    paid_lines: dict[tuple[int, int], int] = {
+        (int(vid), int(mid)): int(total)
+        for vid, mid, total in conn.execute(
+            select(ln.c.voucher_id, ln.c.member_id, func.sum(ln.c.debit_fen))
+            .select_from(ln.join(v, ln.c.voucher_id == v.c.id))
+            .where(v.c.source == VoucherSource.PAYMENT, ln.c.member_id.is_not(None))
+            .group_by(ln.c.voucher_id, ln.c.member_id)
+        )
+    }
+    payments = {
+        int(vid): (state, date, reversed_by)
+        for vid, state, date, reversed_by in conn.execute(
+            select(v.c.id, v.c.state, v.c.date, v.c.reversed_by_id).where(
+                v.c.source == VoucherSource.PAYMENT, v.c.reverses_id.is_(None)
+            )
+        )
+    }
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    slipped: set[tuple[int, int]] = set()
+    paid_by: dict[int, int] = {}
+    for row in conn.execute(select(item).order_by(item.c.id)).mappings():
+        iid, did, mid = int(row["id"]), int(row["distribution_id"]), int(row["member_id"])
+        fee, ret, div = (
+            int(row["land_fee_fen"]),
+            int(row["transaction_return_fen"]),
+            int(row["dividend_fen"]),
+        )
+        total = fee + ret + div
+        t = totals[did]
+        t[0] += fee
+        t[1] += ret
+        t[2] += div
+        slipped.add((did, mid))
+        posted = credited.get((did, mid), 0)
+        if posted != total:
+            report.problems.append(
+                Problem(
+                    f"slip #{iid} says {total} fen, its distribution posted {posted} fen"
+                    f" to member #{mid}"
+                )
+            )
+        vid = row["payment_voucher_id"]
+        if vid is None:
+            if row["paid_on"] is not None:
+                report.problems.append(Problem(f"slip #{iid} is marked paid with no payment"))
+            continue
+        vid = int(vid)
+        if vid in paid_by:
+            report.problems.append(
+                Problem(f"slips #{paid_by[vid]} and #{iid} are paid by the same voucher #{vid}")
+            )
+        paid_by[vid] = iid
+        payment = payments.get(vid)
+        if payment is None or payment[0] != VoucherState.POSTED:
+            report.problems.append(Problem(f"slip #{iid} is paid by #{vid}, no posted payment"))
+            continue
+        if payment[1] != row["paid_on"]:
+            report.problems.append(
+                Problem(f"slip #{iid} was paid on {row['paid_on']}, its voucher is of {payment[1]}")
+            )
+        paid = paid_lines.get((vid, mid), 0)
+        if paid != total:
+            report.problems.append(
+                Problem(f"slip #{iid} says {total} fen, its payment voucher #{vid} pays {paid} fen")
+            )
+    for (did, mid), amount in sorted(credited.items()):
+        if amount and (did, mid) not in slipped:
+            report.problems.append(
+                Problem(
+                    f"distribution #{did} posted {amount} fen to member #{mid}, who has no slip"
+                )
+            )
+    for did, fee, ret, div in conn.execute(
+        select(d.c.id, d.c.land_fees_fen, d.c.transaction_returns_fen, d.c.dividends_fen)
+    ):
+        if list(totals.get(int(did), [0, 0, 0])) != [int(fee), int(ret), int(div)]:
+            report.problems.append(
+                Problem(f"the slips of distribution #{did} do not add up to its totals")
+            )
+    for vid, (state, _date, reversed_by) in sorted(payments.items()):
+        if state == VoucherState.POSTED and reversed_by is None and vid not in paid_by:
+            report.problems.append(Problem(f"payment voucher #{vid} pays no slip"))
+
+
 def verify_ledger(conn: Connection) -> VerifyReport:
-    """Re-compute the audit chain, compare every tracked record with its recorded state and
-    check the ledger's invariants."""
+    """Re-compute the audit chain, compare every tracked record with its recorded state,
+    compare the schema with the program's, and check the ledger's invariants and the slips
+    against the vouchers."""
     report = VerifyReport()
+    _check_schema(conn, report)
     expected = _check_chain(conn, report)
-    if report.ok:
+    if report.chain_intact:
         _check_records(conn, report, expected)
     _check_invariants(conn, report)
+    _check_slips(conn, report)
     return report

@@ -107,11 +107,16 @@ def run(ledger: Ledger, org_name: str | None = None) -> int:
     load_app_font(app)
     install_translators(app, lang)
     previous_hook = errors.install_excepthook()
+    errors.set_ledger_shown(ledger.shown)
     window = MainWindow(ledger, org_name=org_name)
     window.show()
     from coopledger.ui.widgets import warm_up_pinyin
 
     QTimer.singleShot(1500, warm_up_pinyin)
+    if ledger.damage is not None:  # opened read-only: say why
+        from coopledger.services.faults import DamagedLedgerError
+
+        errors.show_error(window, DamagedLedgerError(ledger.shown, ledger.damage))
     app.aboutToQuit.connect(window.shut_down)
     if os.environ.get("COOPLEDGER_QUIT_AFTER_MS"):
         QTimer.singleShot(int(os.environ["COOPLEDGER_QUIT_AFTER_MS"]), app.quit)

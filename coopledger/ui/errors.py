@@ -3,6 +3,8 @@
 * A ``DomainError`` (bad input, a rule of the books, a missing permission) is shown as its
   translated message — beside the field when a form can place it, else in a message box.
   Never a traceback.
+* A fault of the machine or of the file (a full disk, a damaged ledger file, a read-only
+  card, a number too large: ``services.faults.fault_of``) is the user's too: one sentence.
 * Anything else is unexpected: the traceback goes to the log file and the user gets a short
   apology naming that file. Services run each write in one transaction, so the data is left
   as it was.
@@ -27,10 +29,20 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from coopledger.domain.errors import DomainError, DomainErrors
 from coopledger.i18n import _
 from coopledger.paths import log_dir
+from coopledger.services.faults import fault_of
 
 LOG_NAME = "coopledger-error.log"
 
 _log = logging.getLogger("coopledger.ui")
+
+#: The ledger the window works on, as its faults name it (`set_ledger_shown`).
+_ledger_shown = ""
+
+
+def set_ledger_shown(shown: str) -> None:
+    """Name the ledger the window works on in the sentences of its faults."""
+    global _ledger_shown
+    _ledger_shown = shown
 
 
 def log_file() -> Path:
@@ -52,8 +64,9 @@ def log_exception(exc: BaseException) -> Path:
 
 
 def is_user_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is the user's to fix (shown plainly) rather than a bug."""
-    return isinstance(exc, DomainError)
+    """Whether ``exc`` is the user's to fix (shown plainly) rather than a bug: a domain
+    error, or a fault of the machine or the file."""
+    return fault_of(exc, _ledger_shown) is not None
 
 
 def user_text(exc: DomainError) -> str:
@@ -74,8 +87,9 @@ def apology(path: Path) -> str:
 
 def message_for(exc: BaseException) -> str:
     """What the user is told about ``exc`` (logging it first when it is unexpected)."""
-    if isinstance(exc, DomainError):
-        return user_text(exc)
+    fault = fault_of(exc, _ledger_shown)
+    if fault is not None:
+        return user_text(fault)
     return apology(log_exception(exc))
 
 

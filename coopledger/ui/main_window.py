@@ -4,7 +4,6 @@ period, background work), and the File menu (import, export, backup)."""
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -459,11 +458,7 @@ class MainWindow(QMainWindow):
         def work() -> Path:
             from coopledger.services import bookfile
 
-            data = bookfile.export_book(ledger, org)
-            target.write_text(
-                json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-            )
-            return target
+            return bookfile.write_book_file(ledger, org, target)
 
         self.runner.run(
             work,

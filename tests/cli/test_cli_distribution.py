@@ -71,8 +71,11 @@ def test_plan_set_changes_only_what_is_given_and_show_prints_the_book_shape(coop
         (("--transaction", "H0099=10"), "plan.transactions.H0099"),
         (("--transaction", "H0001=-10"), "--transaction[H0001]"),
         (("--transaction", "H0001"), "--transaction[0]"),
-        (("--dividend-method", "per-shares"), "plan.dividend_method"),
-        (("--transaction-basis", "sales"), "plan.transaction_basis"),
+        # read by the plan's field table as the option is read: the option is named
+        (("--dividend-method", "per-shares"), "--dividend-method"),
+        (("--transaction-basis", "sales"), "--transaction-basis"),
+        (("--notes", "a\u202ereversed"), "--notes"),
+        (("--vote", "x" * 201), "--vote"),
     ],
 )
 def test_bad_cooperative_plans_are_refused_whole(

@@ -219,7 +219,12 @@ def test_backup_and_restore_with_pg_dump(demo_file: Path, pg_url: str, tmp_path:
     want = _figures(pg_url)
     # Work after the backup, then restore: the ledger is as it was at the backup.
     assert run("--db", pg_url, "import-book", str(BOOK)).returncode == 0
+    # That throws the import away: refused, unless an administrator forces it with a reason.
+    before = dump_ledger(pg_url)
     out = run("--db", pg_url, "restore", str(dump), "--yes")
+    assert out.returncode == 2 and "--reason" in out.stderr, out.stderr
+    assert dump_ledger(pg_url) == before
+    out = run("--db", pg_url, "restore", str(dump), "--yes", "--force", "--reason", "wrong book")
     assert out.returncode == 0, out.stderr
     got = _figures(pg_url)
     assert got == want

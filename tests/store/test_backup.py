@@ -198,7 +198,12 @@ def test_restore_a_good_backup_keeps_the_replaced_ledger(
     led, backup = backed_up
     path = led.path
     before = _sha(backup)
-    result = restore_backup(led, backup)
+    # H0002 was added after the backup: restoring it throws that history away, which only
+    # an administrator's --force with a reason does.
+    assert _reason(backup, led).reason == "rolls_back"
+    assert _reason(backup, led, force=True).reason == "no_reason"
+    result = restore_backup(led, backup, force=True, reason="H0002 was entered in error")
+    assert result.rolled_back_from is not None
     assert led.writer_lock is not None and not led.writer_lock.held  # closed afterwards
     assert _sha(backup) == before  # the backup itself is never touched
     assert _members(path) == ["H0001"]
@@ -216,6 +221,8 @@ def test_restore_a_good_backup_keeps_the_replaced_ledger(
     ).one()
     entries.close()
     assert last[0] == "restore backup" and _sha(backup) in last[1]
+    assert json.loads(last[1])["reason"] == "H0002 was entered in error"
+    assert json.loads(last[1])["rolled_back_from"]["entries"] == result.rolled_back_from[0]
     again.close()
     # The replaced ledger is itself a valid backup.
     assert check_backup(result.replaced).report.ok
@@ -244,7 +251,7 @@ def _reason(backup: Path, target: Ledger, *, force: bool = False) -> BackupRejec
     target_before = _content(target.path)
     backup_before = _sha(backup)
     with pytest.raises(BackupRejectedError) as err:
-        restore_backup(target, backup, force=force)
+        restore_backup(target, backup, force=force, reason=None)
     assert _content(target.path) == target_before, "the ledger changed after a refused restore"
     assert _sha(backup) == backup_before, "the backup was touched"
     assert not list(target.path.parent.glob("*.replaced-*"))
@@ -314,7 +321,7 @@ def test_broken_manifest_and_missing_manifest(backed_up: tuple[Ledger, Path]) ->
     mp.unlink()
     err = _reason(backup, led)
     assert err.reason == "no_manifest" and "--force" in str(err)
-    result = restore_backup(led, backup, force=True)
+    result = restore_backup(led, backup, force=True, reason="back to before H0002")
     assert result.forced and _members(led.path) == ["H0001"]
     mp.write_text(good, encoding="utf-8")
 

@@ -135,6 +135,7 @@ def test_a_state_digester_writes_what_canonical_json_writes() -> None:
     lines = [
         {
             "line_no": 1,
+            "org_id": 1,
             "account_id": 5,
             "member_id": None,
             "debit_fen": 150,
@@ -143,6 +144,7 @@ def test_a_state_digester_writes_what_canonical_json_writes() -> None:
         },
         {
             "line_no": 2,
+            "org_id": 1,
             "account_id": 6,
             "member_id": 9,
             "debit_fen": 0,
@@ -151,7 +153,15 @@ def test_a_state_digester_writes_what_canonical_json_writes() -> None:
         },
     ]
     expected = digest(voucher_state(row, lines))
-    line_columns = ["line_no", "account_id", "member_id", "debit_fen", "credit_fen", "memo"]
+    line_columns = [
+        "line_no",
+        "org_id",
+        "account_id",
+        "member_id",
+        "debit_fen",
+        "credit_fen",
+        "memo",
+    ]
     for constants in ({}, {"org_id": 1, "created_at": now, "memo": row["memo"]}):
         make = StateDigester(V, columns, constants, line_columns=line_columns)
         got = make([row[c] for c in columns], [[ln[c] for c in line_columns] for ln in lines])
@@ -168,6 +178,12 @@ def test_a_state_digester_writes_what_canonical_json_writes() -> None:
                 continue
             got = make([r[c] for c in columns], [[ln[c] for c in line_columns] for ln in lines])
             assert got == want
+    # A line of another book (org_id is part of the state when it is not the voucher's).
+    moved = [lines[0], {**lines[1], "org_id": 2}]
+    other = digest(voucher_state(row, moved))
+    assert other != expected
+    make = StateDigester(V, columns, {}, line_columns=line_columns)
+    assert make([row[c] for c in columns], [[ln[c] for c in line_columns] for ln in moved]) == other
     members = table_of(Member)
     member = {c: "" for c in members.columns.keys()}
     member.update(id=1, org_id=1, active=False, inactive_on=dt.date(2015, 1, 1))

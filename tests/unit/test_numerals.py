@@ -95,9 +95,10 @@ def test_negative_is_prefixed_fu() -> None:
     assert amount_in_capitals(-MAX_MONEY_FEN) == "负" + amount_in_capitals(MAX_MONEY_FEN)
 
 
-def test_range_is_that_of_money() -> None:
-    assert MAX_CAPITALS_FEN == MAX_MONEY_FEN
-    for outside in (MAX_MONEY_FEN + 1, -MAX_MONEY_FEN - 1, 10**20):
+def test_range_covers_money_and_its_totals() -> None:
+    # Every amount a user can enter, and totals of a hundred of the largest.
+    assert MAX_CAPITALS_FEN == 100 * MAX_MONEY_FEN + 99
+    for outside in (MAX_CAPITALS_FEN + 1, -MAX_CAPITALS_FEN - 1, 10**20):
         with pytest.raises(ValueError):
             amount_in_capitals(outside)
 

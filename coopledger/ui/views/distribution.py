@@ -34,8 +34,10 @@ from coopledger.domain.distribution import (
     TRANSACTION_BASES,
 )
 from coopledger.domain.errors import N_, DomainError
-from coopledger.domain.money import fen_to_str, parse_money, parse_rate, per_share_rate_to_str
+from coopledger.domain.fields import read_record
+from coopledger.domain.money import fen_to_str, parse_rate, per_share_rate_to_str
 from coopledger.domain.numerals import amount_in_capitals
+from coopledger.domain.records import PlanRecord
 from coopledger.domain.vocabulary import PaymentMethod, Permission
 from coopledger.i18n import _, term
 from coopledger.services import distribution as dist
@@ -264,10 +266,11 @@ _BASIS_NAMES = {
 }
 
 
-def parse_transactions(text: str) -> tuple[tuple[str, int], ...]:
+def transactions_text(text: str) -> dict[str, str]:
     """A transactions table typed one member a line: ``H0001 3200.00`` (a space, a comma, a
-    tab or ``=`` between code and amount); blank lines are skipped."""
-    out: dict[str, int] = {}
+    tab or ``=`` between code and amount); blank lines are skipped. The amounts stay text:
+    the plan's field table reads them."""
+    out: dict[str, str] = {}
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -282,10 +285,8 @@ def parse_transactions(text: str) -> tuple[tuple[str, int], ...]:
                 N_("line {n}: write a member code and an amount, such as H0001 3200.00"),
                 n=n,
             )
-        out[code.strip()] = parse_money(
-            amount.strip(), f"transactions[{code.strip()}]", allow_zero=True
-        )
-    return tuple(out.items())
+        out[code.strip()] = amount.strip()
+    return out
 
 
 class PlanPage(QWizardPage):
@@ -452,55 +453,41 @@ class PlanPage(QWizardPage):
         general = ""
         self.plan = None
         self.transactions.setEnabled(self.basis.currentData() == "table")
-        rates: dict[str, int] = {}
-        for key, edit in (
-            ("welfare_rate", self.welfare),
-            ("reserve_rate", self.reserve),
-            ("transaction_rate", self.transaction_rate),
-        ):
-            try:
-                rates[key] = parse_rate(edit.text(), key)
-            except DomainError as exc:
-                if key != "transaction_rate" or self.cooperative:
-                    problems[key] = exc.text(_)
-                rates[key] = 0
-        table: tuple[tuple[str, int], ...] | None = None
-        if self.cooperative and self.basis.currentData() == "table":
-            try:
-                table = parse_transactions(self.transactions.toPlainText())
-            except DomainError as exc:
-                problems["transactions"] = exc.describe(_)
-        dates: dict[str, dt.date | None] = {}
-        for key, check, edit in (
-            ("approved_on", self.approved, self.approved_on),
-            ("published_on", self.published, self.published_on),
-        ):
-            dates[key] = None
-            if check.isChecked():
+        # Every field read by the plan's field table (the book file's and plan set's rules).
+        values: dict[str, object] = {
+            "year": self.year,
+            "reserve_rate": self.reserve.text(),
+            "dividend_method": str(self.method.currentData()),
+            "approved_on": self.approved_on.date_value() if self.approved.isChecked() else None,
+            "published_on": self.published_on.date_value() if self.published.isChecked() else None,
+            "proposed_by": self.proposed_by.text(),
+            "meeting": self.meeting.text(),
+            "resolution": self.resolution.toPlainText(),
+            "vote": self.vote.text(),
+            "notice": self.notice.text(),
+        }
+        if self.cooperative:
+            values["transaction_rate"] = self.transaction_rate.text()
+            values["transaction_basis"] = str(self.basis.currentData())
+            if self.basis.currentData() == "table":
                 try:
-                    dates[key] = edit.date_value()
+                    values["transactions"] = transactions_text(self.transactions.toPlainText())
                 except DomainError as exc:
-                    problems[key] = exc.text(_)
+                    problems["transactions"] = exc.describe(_)
+        else:
+            values["welfare_rate"] = self.welfare.text()
+        read = read_record(
+            PlanRecord,
+            values,
+            lambda key: key,
+            lambda key, exc: problems.setdefault(
+                key, exc.text(_) if exc.path == key else exc.describe(_)
+            ),
+        )
         if not problems:
-            plan = PlanForm(
-                year=self.year,
-                welfare_rate_e4=rates["welfare_rate"] if not self.cooperative else 0,
-                reserve_rate_e4=rates["reserve_rate"],
-                approved_on=dates["approved_on"],
-                published_on=dates["published_on"],
-                proposed_by=self.proposed_by.text().strip(),
-                meeting=self.meeting.text().strip(),
-                resolution=self.resolution.toPlainText().strip(),
-                vote=self.vote.text().strip(),
-                notice=self.notice.text().strip(),
-                dividend_method=str(self.method.currentData()),
-                transaction_rate_e4=rates["transaction_rate"] if self.cooperative else None,
-                transaction_basis=str(self.basis.currentData()) if self.cooperative else "",
-                transactions=table,
-            )
+            plan = PlanForm(**read)
             try:
-                dist.check_plan(plan, self.chart)
-                self.plan = plan
+                self.plan = dist.check_plan(plan, self.chart)
             except DomainError as exc:
                 key = exc.path.split(".")[1] if exc.path.count(".") else exc.path
                 if key in self.error_labels:
@@ -509,6 +496,9 @@ class PlanPage(QWizardPage):
                     general = exc.describe(_)
         for key, label in self.error_labels.items():
             label.setText(problems.get(key, ""))
+        unlabelled = [text for key, text in problems.items() if key not in self.error_labels]
+        if unlabelled and not general:
+            general = unlabelled[0]
         if self.plan is not None and (
             self.plan.approved_on is None or self.plan.published_on is None
         ):
