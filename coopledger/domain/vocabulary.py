@@ -506,19 +506,28 @@ class AuditAction(Term):
     REPLACE_PACKAGE = "replace package", N_("Package replaced")
     IMPORT_PACKAGE = "import package", N_("Package received")
     IMPORT_PACKAGE_REPLACING = "import package (replacing)", N_("Package received (replacing)")
-
-
-#: Audit actions that carry a value after a fixed beginning (``close year 2014``): the
-#: beginning, the label (``{rest}`` is what follows) and the vocabulary naming that value
-#: (None: shown as it is).
-AUDIT_ACTION_PREFIXES: tuple[tuple[str, str, type[Term] | None], ...] = (
-    ("close year ", N_("Year closed: {rest}"), None),
-    ("commit distribution ", N_("Distribution committed: {rest}"), None),
-    ("reverse distribution ", N_("Distribution reversed: {rest}"), None),
-    ("load chart ", N_("Chart of accounts loaded: {rest}"), Chart),
-    ("pay ", N_("Paid: {rest}"), None),
-    ("reversed by #", N_("Reversed by voucher #{rest}"), None),
-)
+    # a second person (issue 15)
+    REVERSE_PAYMENT = "reverse payment", N_("Payment reversed")
+    UNPAY_SLIP = "unpay slip", N_("Slip unpaid again")
+    IMPORT_BATCH = "import batch", N_("Import batch recorded")
+    REVIEW_IMPORT_BATCH = "review import batch", N_("Import batch reviewed")
+    CHANGE_DISPLAY_NAME = "change display name", N_("User's name changed")
+    SWITCH_USER = "switch user", N_("User switched")
+    # fixed assets, the 财务公开表 and share certificates (issue 19)
+    ADD_ASSET = "add asset", N_("Asset card added")
+    EDIT_ASSET = "edit asset", N_("Asset card changed")
+    DELETE_ASSET = "delete asset", N_("Asset card deleted")
+    IMPORT_ASSETS = "import assets", N_("Asset register imported")
+    RUN_DEPRECIATION = "run depreciation", N_("Depreciation posted")
+    DEPRECIATION_LINES = "depreciation lines", N_("Depreciation of the cards")
+    DEPRECIATION_LINES_REVERSED = (
+        "depreciation lines reversed",
+        N_("Depreciation of the cards reversed"),
+    )
+    REVERSE_DEPRECIATION = "reverse depreciation", N_("Depreciation reversed")
+    ISSUE_CERTIFICATE = "issue certificate", N_("Share certificate issued")
+    REPRINT_CERTIFICATE = "reprint certificate", N_("Share certificate reprinted")
+    PUBLISH_FINANCES = "publish finances", N_("Finances published (财务公开)")
 
 
 class AuditEntity(Term):
@@ -546,3 +555,31 @@ class AuditEntity(Term):
     PACKAGE = "package", N_("Year-end package")
     TOWNSHIP_VILLAGE = "township_village", N_("Village (township)")
     TOWNSHIP_PACKAGE = "township_package", N_("Received package")
+    TOWNSHIP_PACKAGE_FILE = "township_package_file", N_("Received package file")
+    USER_ORGANISATION = "user_organisation", N_("User's books")
+    APPROVAL_REQUEST = "approval_request", N_("Approval request")
+    IMPORT_BATCH = "import_batch", N_("Import batch")
+    FIXED_ASSET = "fixed_asset", N_("Asset card")
+    ASSET_CHANGE = "asset_change", N_("Asset change")
+    DEPRECIATION_RUN = "depreciation_run", N_("Month's depreciation")
+    ASSET_DEPRECIATION = "asset_depreciation", N_("Card's depreciation")
+    PUBLICATION = "publication", N_("Publication (财务公开)")
+    SHARE_CERTIFICATE = "share_certificate", N_("Share certificate")
+
+
+#: Audit actions that carry a value after a fixed beginning (``close year 2014``): the
+#: beginning, the label (``{rest}`` is what follows) and the vocabulary naming that value
+#: (None: shown as it is).
+AUDIT_ACTION_PREFIXES: tuple[tuple[str, str, type[Term] | None], ...] = (
+    ("close year ", N_("Year closed: {rest}"), None),
+    ("commit distribution ", N_("Distribution committed: {rest}"), None),
+    ("reverse distribution ", N_("Distribution reversed: {rest}"), None),
+    ("load chart ", N_("Chart of accounts loaded: {rest}"), Chart),
+    ("pay ", N_("Paid: {rest}"), None),
+    ("reversed by #", N_("Reversed by voucher #{rest}"), None),
+    ("request ", N_("Approval asked: {rest}"), ApprovalAct),
+    ("asset voucher: ", N_("Asset voucher: {rest}"), None),
+    ("asset ", N_("Asset change: {rest}"), AssetChangeKind),
+    ("depreciation ", N_("Depreciation of {rest}"), None),
+    ("record ", N_("Recorded: {rest}"), AuditEntity),
+)
