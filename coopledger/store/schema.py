@@ -41,7 +41,7 @@ class _TableShape:
 
 
 #: The same type under the names SQLite and PostgreSQL reflect it by.
-_TYPE_NAMES = {"DATETIME": "TIMESTAMP", "CHARACTER VARYING": "VARCHAR"}
+_TYPE_NAMES = {"DATETIME": "TIMESTAMP", "CHARACTER VARYING": "VARCHAR", "BYTEA": "BLOB"}
 
 
 def _type_name(type_: Any) -> str:

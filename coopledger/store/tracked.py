@@ -12,7 +12,8 @@ Every table of the schema is vouched for, one of three ways:
   writes one reads the table's digests before it; at commit the rows whose digest changed
   (added, altered or deleted) are recorded in one bulk entry. No service has to remember it.
 * **Derived and self** (`DERIVED`): ``period_balance`` is checked against the posted lines,
-  ``audit_log`` is the chain itself.
+  ``audit_log`` is the chain itself, a received package's file against the SHA-256 its
+  tracked ``township_package`` row recorded.
 
 ``verify`` reads every record back the same way and compares.
 """
@@ -86,6 +87,7 @@ DERIVED: Mapping[str, str] = {
     "period_balance": "checked against the posted lines",
     "audit_log": "the chain itself",
     "voucher_line": "part of its voucher's state",
+    "township_package_file": "checked against its package's recorded SHA-256",
 }
 
 

@@ -366,4 +366,29 @@ def verify_ledger(conn: Connection) -> VerifyReport:
         _check_records(conn, report, expected)
     _check_invariants(conn, report)
     _check_slips(conn, report)
+    _check_package_files(conn, report)
     return report
+
+
+def _check_package_files(conn: Connection, report: VerifyReport) -> None:
+    """Each package file a township received against the digest its (tracked) package row
+    recorded, and no package without its file."""
+    pk = models.table_of(models.TownshipPackage)
+    pf = models.table_of(models.TownshipPackageFile)
+    rows = conn.execute(
+        select(pk.c.id, pk.c.package_sha256, pf.c.content).select_from(
+            pk.outerjoin(pf, pf.c.package_id == pk.c.id)
+        )
+    )
+    for pid, want, content in rows:
+        if content is None:
+            report.problems.append(Problem(f"township_package #{pid}: its file is missing"))
+        elif hashlib.sha256(bytes(content)).hexdigest() != want:
+            report.problems.append(
+                Problem(f"township_package #{pid}: its file differs from the one received")
+            )
+    orphans = conn.execute(
+        select(pf.c.package_id).where(pf.c.package_id.not_in(select(pk.c.id)))
+    ).all()
+    for (pid,) in orphans:
+        report.problems.append(Problem(f"township_package_file #{pid} belongs to no package"))

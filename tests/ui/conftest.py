@@ -211,3 +211,15 @@ def too_big() -> list[str]:
         if outer.width() > SCREEN_W or height > SCREEN_H:
             out.append(f"{w.objectName() or type(w).__name__} {outer.width()}×{height}")
     return out
+
+
+@pytest.fixture(autouse=True)
+def village_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every window test runs on the screen of a village office (1366×768 less its taskbar),
+    whatever the test machine's (the offscreen platform's is 800×800): ``screen.available``
+    is what every window sizes itself by. A test may put a smaller screen in its place."""
+    from PySide6.QtCore import QSize
+
+    from coopledger.ui import screen
+
+    monkeypatch.setattr(screen, "available", lambda widget=None: QSize(screen.SCREEN))

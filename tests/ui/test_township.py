@@ -19,7 +19,7 @@ def test_the_township_view(qtbot, demo_packages: dict[str, Path], tmp_path: Path
     try:
         window = make_window(qtbot, ledger)
         view = window.show_view("township")
-        assert window.stack.currentWidget() is view
+        assert window.stack.currentWidget() is window.pages["township"]
         view.year_box.setValue(2014)
         assert view.village_model.rowCount() == 0
         bad = rewrite(demo_packages[COLLECTIVE], tmp_path / "bad.zip", notice_pdf=b"%PDF forged")
