@@ -16,6 +16,10 @@ from coopledger.services import distribution as dist
 from coopledger.services import vouchers
 from tests.security.controls_office import as_user, run, staff
 
+# The attacks read the file as SQLite does (the controls are the same on a server, where
+# tests/services covers them).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _ready(path: Path) -> int:
     org = staff(path)

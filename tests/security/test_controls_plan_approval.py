@@ -17,6 +17,10 @@ from coopledger.services import distribution as dist
 from coopledger.services.users import change_role
 from tests.security.controls_office import as_user, org_id, run, staff
 
+# The attacks read the file as SQLite does (the controls are the same on a server, where
+# tests/services covers them).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _plan_row(path: Path) -> tuple[str, str]:
     import sqlite3

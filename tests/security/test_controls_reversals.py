@@ -23,6 +23,10 @@ from coopledger.services.users import audit_entries
 from coopledger.services.views import voucher_detail
 from tests.security.controls_office import as_user, staff
 
+# The attacks read the file as SQLite does (the controls are the same on a server, where
+# tests/services covers them).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _committed(path: Path, *, paid: str | None = None) -> int:
     org = staff(path)
