@@ -15,6 +15,9 @@ from coopledger.domain.roles import AuthenticationError
 from coopledger.services.ledger import open_ledger
 from tests.security.controls_office import run, staff
 
+# Reads the file itself to prove nothing was written to it.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

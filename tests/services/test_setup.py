@@ -97,8 +97,10 @@ def test_the_first_people_in_one_go_and_the_session_goes_on_as_the_accountant(
             "shenhe": "reviewer",
         }
         assert display_name_of(led, "kuaiji") == "张会计"
-        actions = [e.action for e in audit_entries(led)]
+        # (the unit of work's own snapshot of the users table follows them: "record app_user")
+        actions = [e.action for e in audit_entries(led) if not e.action.startswith("record ")]
         assert actions[-3:] == ["create first administrator", "add user", "add user"]
+        assert "record app_user" in [e.action for e in audit_entries(led)]
         # once there are users, the first people cannot be made again
         with pytest.raises((DomainError, PermissionDenied)):
             create_staff(led, STAFF)
