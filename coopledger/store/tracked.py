@@ -379,6 +379,9 @@ def record_snapshot_tables(conn: Connection, *, user: str, action: str) -> int:
         for column in table.columns:
             if column.name in model_table.c:
                 column.info.update(model_table.c[column.name].info)
+                # the program's own types: a reflected DATETIME reads back without the UTC
+                # the program's type gives it, and the digest would differ from verify's
+                column.type = model_table.c[column.name].type
         rows = table_digests(conn, table)
         if not rows:
             continue

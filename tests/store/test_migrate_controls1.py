@@ -1,6 +1,6 @@
 """Migration ``controls1`` both ways: a version-1 ledger comes forward with its imported
 vouchers in no batch and ``verify`` clean; a ledger with batches, requests and batched
-vouchers goes back one revision (keys intact) and forward again with ``verify`` clean."""
+vouchers goes back before ``controls1`` (keys intact) and forward again with ``verify`` clean."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_an_old_ledger_comes_forward_with_no_batches(tmp_path: Path) -> None:
     assert batched == (0,)
 
 
-def test_down_one_revision_and_up_again_keeps_verify_clean(tmp_path: Path) -> None:
+def test_down_before_controls1_and_up_again_keeps_verify_clean(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite3"
     led = open_ledger(path, user="会计", create=True)
     org = bookfile.import_book(
@@ -45,7 +45,7 @@ def test_down_one_revision_and_up_again_keeps_verify_clean(tmp_path: Path) -> No
     dist.commit_distribution(led, org, 2014)
     dist.reverse_distribution(led, org, 2014, "试一试")  # a request, done at once
     assert verify(led).ok
-    command.downgrade(alembic_config(led.engine), "-1")
+    command.downgrade(alembic_config(led.engine), "package1")  # controls1 and after
     with led.engine.connect() as conn:
         columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(voucher)")]
         assert "import_batch_id" not in columns

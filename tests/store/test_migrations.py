@@ -195,7 +195,8 @@ def test_struct1_stores_the_land_share_of_existing_contracts(tmp_path: Path) -> 
         r[0] for r in con.execute("SELECT land_share_amount_fen FROM land_contract ORDER BY code")
     ]
     entries = con.execute(
-        "SELECT user, action, entity, entity_id FROM audit_log ORDER BY id DESC LIMIT 1"
+        "SELECT user, action, entity, entity_id FROM audit_log"
+        " WHERE user = 'migration struct1' ORDER BY id DESC"
     ).fetchall()
     con.close()
     assert stored == expected
