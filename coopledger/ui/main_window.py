@@ -637,10 +637,34 @@ class MainWindow(QMainWindow):
                 )
             notify(self, text)
 
+        def refused(exc: BaseException) -> None:
+            from coopledger.store.backup import BackupRejectedError
+
+            if not (isinstance(exc, BackupRejectedError) and exc.reason == "rolls_back"):
+                errors.show_error(self, exc)
+                return
+            # An older backup: restoring it throws away what was recorded since. The
+            # administrator may still do it, saying why (kept in the audit log).
+            reason = dialogs.ask_text(
+                self,
+                _("Restore an older backup"),
+                errors.message_for(exc)
+                + "\n\n"
+                + _("To restore it all the same, say why (kept in the audit log):"),
+            )
+            if not reason or not reason.strip():
+                return
+            self.runner.run(
+                lambda: restore_backup(ledger, path, force=True, reason=reason),
+                on_done=done,
+                on_error=lambda e: errors.show_error(self, e),
+                title=_("Restoring…"),
+            )
+
         self.runner.run(
             lambda: restore_backup(ledger, path),
             on_done=done,
-            on_error=lambda exc: errors.show_error(self, exc),
+            on_error=refused,
             title=_("Restoring…"),
         )
 

@@ -88,7 +88,7 @@ def test_a_card_from_its_form_then_a_month_of_depreciation(qtbot, demo) -> None:
     assert not change.isVisible(), change.errors_shown()
     card = assets.asset_card(demo, org, "KY-001")
     assert card.status.value == "disposed" and card.changes[0].result_fen == 548_00
-    assert not message_boxes()
+    assert not message_boxes(), [b.text() for b in message_boxes()]
 
 
 def test_publication_and_certificates_from_the_window(qtbot, demo) -> None:
