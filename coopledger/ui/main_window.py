@@ -638,7 +638,7 @@ class MainWindow(QMainWindow):
             notify(self, text)
 
         def refused(exc: BaseException) -> None:
-            from coopledger.store.backup import BackupRejectedError
+            from coopledger.services.backup import BackupRejectedError
 
             if not (isinstance(exc, BackupRejectedError) and exc.reason == "rolls_back"):
                 errors.show_error(self, exc)
