@@ -336,6 +336,9 @@ def on_read_only_disk(path: Path) -> bool:
     """Whether the file's folder cannot be written at all: a read-only mount (a write-protected
     card, an archive disc, a share mounted read-only)."""
     folder = path.parent if str(path.parent) else Path(".")
+    # A folder still to be made (a new ledger's) is on the disk of its nearest existing parent.
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
     try:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             return True

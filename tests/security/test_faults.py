@@ -398,3 +398,12 @@ def test_the_window_says_the_same_sentence(monkeypatch: pytest.MonkeyPatch) -> N
     assert "restore" in errors.message_for(damaged)
     assert not errors.is_user_error(KeyError("a bug"))
     assert logged == []
+
+
+def test_a_new_ledger_in_a_folder_still_to_be_made_is_not_taken_for_a_read_only_disk(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "not" / "yet" / "there.sqlite3"
+    led = open_ledger(path, user="会计", create=True)
+    led.close()
+    assert path.exists()
