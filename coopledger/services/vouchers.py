@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sqlalchemy import delete, func, select, update
 from sqlmodel import col
@@ -38,9 +39,9 @@ from coopledger.store.ledger import (
     accounts_by_code,
     closed_months,
     insert_posted_vouchers,
-    member_codes,
     members_by_code,
-    post_one,
+    post_reviewed,
+    voucher_to_post,
 )
 from coopledger.store.models import (
     AppUser,
@@ -53,6 +54,7 @@ from coopledger.store.models import (
     Voucher,
     VoucherLine,
 )
+from coopledger.store.tracked import voucher_state
 from coopledger.store.uow import Tx
 
 
@@ -127,12 +129,16 @@ def _user_count(tx: Tx) -> int:
 def _maker_checker(tx: Tx, preparer: str, what: str) -> None:
     """Nobody checks their own work once the ledger has two or more users."""
     if preparer == tx.user and _user_count(tx) >= 2:
-        raise DomainError(
-            "user",
-            N_("{user} prepared this voucher and cannot also {what} it (制单 ≠ 审核)"),
-            user=tx.user,
-            what=what,
-        )
+        _maker_checker_refused(tx, what)
+
+
+def _maker_checker_refused(tx: Tx, what: str) -> NoReturn:
+    raise DomainError(
+        "user",
+        N_("{user} prepared this voucher and cannot also {what} it (制单 ≠ 审核)"),
+        user=tx.user,
+        what=what,
+    )
 
 
 def _get_voucher(tx: Tx, org_id: int, voucher_id: int) -> Voucher:
@@ -259,48 +265,54 @@ def post_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> str:
     gives it the month's next number and returns that number's label."""
     ledger.require(Permission.POST_VOUCHER)
     with ledger.write(org_id) as tx:
-        v = _get_voucher(tx, org_id, voucher_id)
-        if v.state != VoucherState.REVIEWED:
+        # Two reads give everything (the voucher, its lines with their accounts and
+        # members, the users, the period, the month's last number) and two writes and
+        # the period balances post it: on a server every statement is a round trip.
+        found = voucher_to_post(tx.session, org_id, voucher_id)
+        if found is None:
+            raise DomainError("voucher", N_("no voucher #{id} in this book"), id=voucher_id)
+        v = found.header
+        if v["state"] != VoucherState.REVIEWED:
             raise DomainError(
                 "voucher",
                 N_("only reviewed vouchers can be posted; this one is {state}"),
-                state=v.state,
+                state=v["state"],
             )
-        _maker_checker(tx, v.prepared_by, "post")
-        lines = (
-            tx.session.execute(
-                select(VoucherLine)
-                .where(col(VoucherLine.voucher_id) == voucher_id)
-                .order_by(col(VoucherLine.line_no))
-            )
-            .scalars()
-            .all()
-        )
-        accounts = accounts_by_code(tx.session, org_id)
-        code_of = {a.id: a.code for a in accounts.values()}
-        member_code = member_codes(tx.session, [ln.member_id for ln in lines if ln.member_id])
+        if v["prepared_by"] == tx.user and found.users >= 2:
+            _maker_checker_refused(tx, "post")
+        member_code = found.member_codes()
         data = VoucherInput(
-            v.date,
-            v.memo,
+            v["date"],
+            v["memo"],
             tuple(
                 LineInput(
-                    code_of[ln.account_id],
-                    ln.debit_fen,
-                    ln.credit_fen,
-                    member_code.get(ln.member_id) if ln.member_id else None,
-                    ln.memo,
+                    ln["a_code"],
+                    ln["debit_fen"],
+                    ln["credit_fen"],
+                    member_code.get(ln["member_id"]) if ln["member_id"] else None,
+                    ln["memo"],
                 )
-                for ln in lines
+                for ln in found.lines
             ),
-            v.attachments,
-            v.vtype,
+            v["attachments"],
+            v["vtype"],
         )
-        resolve_voucher(data, accounts, {code: mid for mid, code in member_code.items()})
-        check_open(closed_months(tx.session, org_id), v.date)
-        before = tx.state("voucher", voucher_id)
-        post_one(tx.session, v, tx.user)
-        tx.track("post voucher", "voucher", voucher_id, before=before)
-        return voucher_label(v.vtype, v.seq)
+        resolve_voucher(
+            data, found.accounts(org_id), {code: mid for mid, code in member_code.items()}
+        )
+        check_open({(v["year"], v["month"])} if found.closed else set(), v["date"])
+        before = voucher_state(v, found.lines)
+        posted = post_reviewed(tx.session, org_id, found, tx.user)
+        # The lines' recorded fields do not change on posting (their date and number are
+        # copies of the header's): the state after is the row as stored now and the lines.
+        tx.log(
+            "post voucher",
+            entity="voucher",
+            entity_id=voucher_id,
+            before=before,
+            after=voucher_state(posted, found.lines),
+        )
+        return voucher_label(posted["vtype"], posted["seq"])
 
 
 def reverse_voucher(

@@ -9,12 +9,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, select, update
 
 from coopledger.domain.vocabulary import VoucherState
 from coopledger.store import tables
 from coopledger.store.bulk import insert_rows
-from coopledger.store.engine import lock_organisation, reserve_ids
+from coopledger.store.engine import is_postgres, lock_organisation, reserve_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -160,32 +160,41 @@ def add_to_period_balances(
     org_id: int,
     deltas: Mapping[tuple[int, int, int], tuple[int, int]],
 ) -> None:
-    """Add posted (debit, credit) per (account, year, month), portably (update, else insert)."""
-    for (account_id, year, month), (debit, credit) in deltas.items():
-        if not debit and not credit:
-            continue
-        res = session.execute(
-            update(PB)
-            .where(
-                PB.c.org_id == org_id,
-                PB.c.account_id == account_id,
-                PB.c.year == year,
-                PB.c.month == month,
-            )
-            .values(debit_fen=PB.c.debit_fen + debit, credit_fen=PB.c.credit_fen + credit)
-        )
-        # Session.execute is typed as returning Result; an UPDATE returns a CursorResult.
-        if res.rowcount == 0:  # type: ignore[attr-defined]
-            session.execute(
-                insert(PB).values(
-                    org_id=org_id,
-                    account_id=account_id,
-                    year=year,
-                    month=month,
-                    debit_fen=debit,
-                    credit_fen=credit,
-                )
-            )
+    """Add posted (debit, credit) per (account, year, month): one statement for them all,
+    an insert that adds to the row already there (``ON CONFLICT DO UPDATE``, on SQLite and
+    PostgreSQL alike; the caller holds the organisation)."""
+    rows = [
+        {
+            "org_id": org_id,
+            "account_id": account_id,
+            "year": year,
+            "month": month,
+            "debit_fen": debit,
+            "credit_fen": credit,
+        }
+        for (account_id, year, month), (debit, credit) in deltas.items()
+        if debit or credit
+    ]
+    if not rows:
+        return
+    keys = [PB.c.org_id, PB.c.account_id, PB.c.year, PB.c.month]
+    stmt: Any
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(PB)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(PB)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={
+            "debit_fen": PB.c.debit_fen + stmt.excluded.debit_fen,
+            "credit_fen": PB.c.credit_fen + stmt.excluded.credit_fen,
+        },
+    )
+    session.execute(stmt, rows)
 
 
 _HEADER_COLUMNS: tuple[str, ...] = (
@@ -380,3 +389,146 @@ def post_one(session: Session, voucher: Voucher, user: str) -> None:
         d, c = deltas.get(key, (0, 0))
         deltas[key] = (d + ln.debit_fen, c + ln.credit_fen)
     add_to_period_balances(session, voucher.org_id, deltas)
+
+
+@dataclass(frozen=True, slots=True)
+class ToPost:
+    """A voucher about to be posted, read in two statements (what posting needs, and what
+    the audit entry records as its state before): its row, its lines (each with its
+    account's fields and its member's code), the number of users (maker–checker), whether
+    its month or year is closed, and the month's last number so far."""
+
+    header: RowMapping
+    lines: Sequence[RowMapping]
+    users: int
+    closed: bool
+    last_seq: int
+
+    def accounts(self, org_id: int) -> dict[str, AccountInfo]:
+        """The accounts the lines name, by code (those of the book only)."""
+        return {
+            ln["a_code"]: AccountInfo(
+                ln["account_id"],
+                ln["a_code"],
+                ln["a_name"],
+                ln["a_kind"],
+                ln["a_normal_side"],
+                ln["a_member_aux"],
+                ln["a_is_leaf"],
+                ln["a_active"],
+            )
+            for ln in self.lines
+            if ln["a_org_id"] == org_id
+        }
+
+    def member_codes(self) -> dict[int, str]:
+        """The codes of the members the lines name, by id."""
+        return {ln["member_id"]: ln["m_code"] for ln in self.lines if ln["member_id"]}
+
+
+def voucher_to_post(session: Session | Connection, org_id: int, voucher_id: int) -> ToPost | None:
+    """Read a voucher of ``org_id`` for posting (None if the book has no such voucher). The
+    caller holds the organisation (``ledger.write(org_id)``), so the month's last number
+    read here stays the last until it commits."""
+    other = V.alias("v2")
+    last_seq = (
+        select(func.coalesce(func.max(other.c.seq), 0))
+        .where(
+            other.c.org_id == V.c.org_id,
+            other.c.vtype == V.c.vtype,
+            other.c.year == V.c.year,
+            other.c.month == V.c.month,
+        )
+        .scalar_subquery()
+    )
+    month_closed = (
+        select(P.c.closed)
+        .where(P.c.org_id == V.c.org_id, P.c.year == V.c.year, P.c.month == V.c.month, P.c.closed)
+        .exists()
+    )
+    year_closed = (
+        select(FY.c.closed)
+        .where(FY.c.org_id == V.c.org_id, FY.c.year == V.c.year, FY.c.closed)
+        .exists()
+    )
+    users = select(func.count()).select_from(tables.app_user).scalar_subquery()
+    found = (
+        session.execute(
+            select(
+                *V.c,
+                users.label("q_users"),
+                month_closed.label("q_month_closed"),
+                year_closed.label("q_year_closed"),
+                last_seq.label("q_last_seq"),
+            ).where(V.c.id == voucher_id, V.c.org_id == org_id)
+        )
+        .mappings()
+        .first()
+    )
+    if found is None:
+        return None
+    lines = (
+        session.execute(
+            select(
+                *L.c,
+                A.c.org_id.label("a_org_id"),
+                A.c.code.label("a_code"),
+                A.c.name.label("a_name"),
+                A.c.kind.label("a_kind"),
+                A.c.normal_side.label("a_normal_side"),
+                A.c.member_aux.label("a_member_aux"),
+                A.c.is_leaf.label("a_is_leaf"),
+                A.c.active.label("a_active"),
+                M.c.code.label("m_code"),
+            )
+            .join(A, A.c.id == L.c.account_id)
+            .outerjoin(M, M.c.id == L.c.member_id)
+            .where(L.c.voucher_id == voucher_id)
+            .order_by(L.c.line_no)
+        )
+        .mappings()
+        .all()
+    )
+    return ToPost(
+        found,
+        lines,
+        int(found["q_users"]),
+        bool(found["q_month_closed"] or found["q_year_closed"]),
+        int(found["q_last_seq"]),
+    )
+
+
+def post_reviewed(
+    session: Session | Connection, org_id: int, to_post: ToPost, user: str
+) -> RowMapping:
+    """Number and post a voucher read by `voucher_to_post` (the caller has checked it, and
+    still holds the organisation), add it to the period balances, and return its row as
+    stored now."""
+    header = to_post.header
+    voucher_id, year, month = header["id"], header["year"], header["month"]
+    seq = to_post.last_seq + 1
+    posted = (
+        session.execute(
+            update(V)
+            .where(V.c.id == voucher_id)
+            .values(
+                seq=seq,
+                state=VoucherState.POSTED.value,
+                posted_by=user,
+                posted_at=dt.datetime.now(dt.UTC),
+            )
+            .returning(*V.c)
+        )
+        .mappings()
+        .one()
+    )
+    session.execute(
+        update(L).where(L.c.voucher_id == voucher_id).values(seq=seq, date=header["date"])
+    )
+    deltas: dict[tuple[int, int, int], tuple[int, int]] = {}
+    for ln in to_post.lines:
+        key = (ln["account_id"], year, month)
+        d, c = deltas.get(key, (0, 0))
+        deltas[key] = (d + ln["debit_fen"], c + ln["credit_fen"])
+    add_to_period_balances(session, org_id, deltas)
+    return posted
