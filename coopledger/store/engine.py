@@ -361,6 +361,28 @@ def lock_chain_head(session: Session | Connection) -> None:
         )
 
 
+def lock_and_read_chain_head(session: Session | Connection) -> tuple[int, str] | None:
+    """PostgreSQL: hold the audit chain head and read it, (id, hash) of the newest entry (None
+    for an empty log), in one round trip. Both statements go in one simple query; the read
+    is a statement of its own, so under READ COMMITTED it takes its snapshot once the lock
+    is held and sees the entry of the writer it waited for. SQLite: None (its writers are
+    serialised already; read the head as usual)."""
+    if not is_postgres(session):
+        return None
+    conn = session.connection() if isinstance(session, Session) else session
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK[0]}, {_CHAIN_LOCK[1]});"
+            " SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
+        )
+        cursor.nextset()
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 def lock_organisation(session: Session | Connection, org_id: int) -> None:
     """Serialise this transaction with every other write to the same organisation
     (PostgreSQL; re-entrant within a transaction)."""
