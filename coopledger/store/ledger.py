@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, RowMapping, func, select, update
+from sqlalchemy import Connection, RowMapping, Select, Update, bindparam, func, select, update
 
 from coopledger.domain.vocabulary import VoucherState
 from coopledger.store import tables
@@ -426,10 +426,9 @@ class ToPost:
         return {ln["member_id"]: ln["m_code"] for ln in self.lines if ln["member_id"]}
 
 
-def voucher_to_post(session: Session | Connection, org_id: int, voucher_id: int) -> ToPost | None:
-    """Read a voucher of ``org_id`` for posting (None if the book has no such voucher). The
-    caller holds the organisation (``ledger.write(org_id)``), so the month's last number
-    read here stays the last until it commits."""
+def _statements_to_post() -> tuple[Select[Any], Select[Any], Update]:
+    """The two reads and the header's update of `voucher_to_post` / `post_reviewed`, built
+    once: building a statement and its cache key each time cost more than running it."""
     other = V.alias("v2")
     last_seq = (
         select(func.coalesce(func.max(other.c.seq), 0))
@@ -452,43 +451,68 @@ def voucher_to_post(session: Session | Connection, org_id: int, voucher_id: int)
         .exists()
     )
     users = select(func.count()).select_from(tables.app_user).scalar_subquery()
-    found = (
-        session.execute(
-            select(
-                *V.c,
-                users.label("q_users"),
-                month_closed.label("q_month_closed"),
-                year_closed.label("q_year_closed"),
-                last_seq.label("q_last_seq"),
-            ).where(V.c.id == voucher_id, V.c.org_id == org_id)
+    header = select(
+        *V.c,
+        users.label("q_users"),
+        month_closed.label("q_month_closed"),
+        year_closed.label("q_year_closed"),
+        last_seq.label("q_last_seq"),
+    ).where(V.c.id == bindparam("voucher_id"), V.c.org_id == bindparam("org_id"))
+    lines = (
+        select(
+            *L.c,
+            A.c.org_id.label("a_org_id"),
+            A.c.code.label("a_code"),
+            A.c.name.label("a_name"),
+            A.c.kind.label("a_kind"),
+            A.c.normal_side.label("a_normal_side"),
+            A.c.member_aux.label("a_member_aux"),
+            A.c.is_leaf.label("a_is_leaf"),
+            A.c.active.label("a_active"),
+            M.c.code.label("m_code"),
         )
-        .mappings()
-        .first()
+        .join(A, A.c.id == L.c.account_id)
+        .outerjoin(M, M.c.id == L.c.member_id)
+        .where(L.c.voucher_id == bindparam("voucher_id"))
+        .order_by(L.c.line_no)
     )
+    post = (
+        update(V)
+        .where(V.c.id == bindparam("b_voucher_id"))
+        .values(
+            seq=bindparam("b_seq"),
+            state=VoucherState.POSTED.value,
+            posted_by=bindparam("b_user"),
+            posted_at=bindparam("b_posted_at"),
+        )
+        .returning(*V.c)
+    )
+    return header, lines, post
+
+
+_HEADER_TO_POST, _LINES_TO_POST, _POST_HEADER = _statements_to_post()
+_NUMBER_LINES = (
+    update(L)
+    .where(L.c.voucher_id == bindparam("b_voucher_id"))
+    .values(seq=bindparam("b_seq"), date=bindparam("b_date"))
+)
+
+
+def _core(session: Session | Connection) -> Connection:
+    """The Core connection of a session (statements on tables need no ORM on the way)."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def voucher_to_post(session: Session | Connection, org_id: int, voucher_id: int) -> ToPost | None:
+    """Read a voucher of ``org_id`` for posting (None if the book has no such voucher). The
+    caller holds the organisation (``ledger.write(org_id)``), so the month's last number
+    read here stays the last until it commits."""
+    conn = _core(session)
+    keys = {"org_id": org_id, "voucher_id": voucher_id}
+    found = conn.execute(_HEADER_TO_POST, keys).mappings().first()
     if found is None:
         return None
-    lines = (
-        session.execute(
-            select(
-                *L.c,
-                A.c.org_id.label("a_org_id"),
-                A.c.code.label("a_code"),
-                A.c.name.label("a_name"),
-                A.c.kind.label("a_kind"),
-                A.c.normal_side.label("a_normal_side"),
-                A.c.member_aux.label("a_member_aux"),
-                A.c.is_leaf.label("a_is_leaf"),
-                A.c.active.label("a_active"),
-                M.c.code.label("m_code"),
-            )
-            .join(A, A.c.id == L.c.account_id)
-            .outerjoin(M, M.c.id == L.c.member_id)
-            .where(L.c.voucher_id == voucher_id)
-            .order_by(L.c.line_no)
-        )
-        .mappings()
-        .all()
-    )
+    lines = conn.execute(_LINES_TO_POST, {"voucher_id": voucher_id}).mappings().all()
     return ToPost(
         found,
         lines,
@@ -507,28 +531,27 @@ def post_reviewed(
     header = to_post.header
     voucher_id, year, month = header["id"], header["year"], header["month"]
     seq = to_post.last_seq + 1
+    conn = _core(session)
     posted = (
-        session.execute(
-            update(V)
-            .where(V.c.id == voucher_id)
-            .values(
-                seq=seq,
-                state=VoucherState.POSTED.value,
-                posted_by=user,
-                posted_at=dt.datetime.now(dt.UTC),
-            )
-            .returning(*V.c)
+        conn.execute(
+            _POST_HEADER,
+            {
+                "b_voucher_id": voucher_id,
+                "b_seq": seq,
+                "b_user": user,
+                "b_posted_at": dt.datetime.now(dt.UTC),
+            },
         )
         .mappings()
         .one()
     )
-    session.execute(
-        update(L).where(L.c.voucher_id == voucher_id).values(seq=seq, date=header["date"])
+    conn.execute(
+        _NUMBER_LINES, {"b_voucher_id": voucher_id, "b_seq": seq, "b_date": header["date"]}
     )
     deltas: dict[tuple[int, int, int], tuple[int, int]] = {}
     for ln in to_post.lines:
         key = (ln["account_id"], year, month)
         d, c = deltas.get(key, (0, 0))
         deltas[key] = (d + ln["debit_fen"], c + ln["credit_fen"])
-    add_to_period_balances(session, org_id, deltas)
+    add_to_period_balances(conn, org_id, deltas)
     return posted
