@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -196,10 +197,40 @@ def _postgres_engine(url: str, *, readonly: bool) -> Engine:
     engine = create_engine(
         url,
         connect_args={"options": options, "connect_timeout": 5, "application_name": "coopledger"},
-        pool_pre_ping=True,
     )
     event.listen(engine, "connect", _set_postgres_session)
+    event.listen(engine, "checkin", _note_idle)
+    event.listen(engine, "checkout", _pinger(engine))
     return engine
+
+
+#: A pooled connection idle longer than this is pinged before use (the server may have
+#: restarted meanwhile); one used a moment ago is not: that ping was a round trip more on
+#: every unit of work of a busy client (posting vouchers one after another).
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _note_idle(_dbapi_conn: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _pinger(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    dialect = engine.dialect
+
+    def ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        """SQLAlchemy's pre-ping, for a connection that has been idle (a dead one is
+        replaced: the pool tries a new connection when this raises ``DisconnectionError``)."""
+        since = record.info.get("idle_since")  # None: connected just now
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:  # pragma: no cover - psycopg's ping raises rather than returning False
+            raise DisconnectionError("the connection did not answer")
+
+    return ping_if_idle
 
 
 def make_engine(location: Location | Path | str, *, readonly: bool = False) -> Engine:
