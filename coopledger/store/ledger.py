@@ -9,9 +9,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, RowMapping, Select, Update, bindparam, func, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    Update,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 
-from coopledger.domain.vocabulary import VoucherState
+from coopledger.domain.vocabulary import VoucherSource, VoucherState
 from coopledger.store import tables
 from coopledger.store.bulk import insert_rows
 from coopledger.store.engine import is_postgres, lock_organisation, reserve_ids
@@ -392,11 +402,11 @@ def post_one(session: Session, voucher: Voucher, user: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class ToPost:
-    """A voucher about to be posted, read in two statements (what posting needs, and what
-    the audit entry records as its state before): its row, its lines (each with its
-    account's fields and its member's code), the number of users (maker–checker), whether
-    its month or year is closed, and the month's last number so far."""
+class VoucherRead:
+    """A voucher read in two statements for an act on it (review, post): what the act
+    checks and what the audit entry records as its state before. Its row, its lines (each
+    with its account's fields and its member's code), the number of users (maker–checker),
+    whether its month or year is closed, and the month's last number so far."""
 
     header: RowMapping
     lines: Sequence[RowMapping]
@@ -426,8 +436,8 @@ class ToPost:
         return {ln["member_id"]: ln["m_code"] for ln in self.lines if ln["member_id"]}
 
 
-def _statements_to_post() -> tuple[Select[Any], Select[Any], Update]:
-    """The two reads and the header's update of `voucher_to_post` / `post_reviewed`, built
+def _statements_found() -> tuple[Select[Any], Select[Any], Update]:
+    """The two reads and the header's update of `read_voucher` / `post_reviewed`, built
     once: building a statement and its cache key each time cost more than running it."""
     other = V.alias("v2")
     last_seq = (
@@ -490,7 +500,7 @@ def _statements_to_post() -> tuple[Select[Any], Select[Any], Update]:
     return header, lines, post
 
 
-_HEADER_TO_POST, _LINES_TO_POST, _POST_HEADER = _statements_to_post()
+_HEADER_TO_POST, _LINES_TO_POST, _POST_HEADER = _statements_found()
 _NUMBER_LINES = (
     update(L)
     .where(L.c.voucher_id == bindparam("b_voucher_id"))
@@ -503,17 +513,17 @@ def _core(session: Session | Connection) -> Connection:
     return session if isinstance(session, Connection) else session.connection()
 
 
-def voucher_to_post(session: Session | Connection, org_id: int, voucher_id: int) -> ToPost | None:
-    """Read a voucher of ``org_id`` for posting (None if the book has no such voucher). The
-    caller holds the organisation (``ledger.write(org_id)``), so the month's last number
-    read here stays the last until it commits."""
+def read_voucher(session: Session | Connection, org_id: int, voucher_id: int) -> VoucherRead | None:
+    """Read a voucher of ``org_id`` for reviewing or posting it (None if the book has no
+    such voucher). The caller holds the organisation (``ledger.write(org_id)``), so the
+    month's last number read here stays the last until it commits."""
     conn = _core(session)
     keys = {"org_id": org_id, "voucher_id": voucher_id}
     found = conn.execute(_HEADER_TO_POST, keys).mappings().first()
     if found is None:
         return None
     lines = conn.execute(_LINES_TO_POST, {"voucher_id": voucher_id}).mappings().all()
-    return ToPost(
+    return VoucherRead(
         found,
         lines,
         int(found["q_users"]),
@@ -523,14 +533,14 @@ def voucher_to_post(session: Session | Connection, org_id: int, voucher_id: int)
 
 
 def post_reviewed(
-    session: Session | Connection, org_id: int, to_post: ToPost, user: str
+    session: Session | Connection, org_id: int, found: VoucherRead, user: str
 ) -> RowMapping:
-    """Number and post a voucher read by `voucher_to_post` (the caller has checked it, and
+    """Number and post a voucher read by `read_voucher` (the caller has checked it, and
     still holds the organisation), add it to the period balances, and return its row as
     stored now."""
-    header = to_post.header
+    header = found.header
     voucher_id, year, month = header["id"], header["year"], header["month"]
-    seq = to_post.last_seq + 1
+    seq = found.last_seq + 1
     conn = _core(session)
     posted = (
         conn.execute(
@@ -549,9 +559,121 @@ def post_reviewed(
         _NUMBER_LINES, {"b_voucher_id": voucher_id, "b_seq": seq, "b_date": header["date"]}
     )
     deltas: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for ln in to_post.lines:
+    for ln in found.lines:
         key = (ln["account_id"], year, month)
         d, c = deltas.get(key, (0, 0))
         deltas[key] = (d + ln["debit_fen"], c + ln["credit_fen"])
     add_to_period_balances(conn, org_id, deltas)
     return posted
+
+
+_REVIEW_HEADER = (
+    update(V)
+    .where(V.c.id == bindparam("b_voucher_id"))
+    .values(state=bindparam("b_state"), reviewed_by=bindparam("b_user"))
+    .returning(*V.c)
+)
+
+
+def set_review(
+    session: Session | Connection, voucher_id: int, state: str, reviewed_by: str
+) -> RowMapping:
+    """Set a voucher's review (state and reviewer); its row as stored now."""
+    return (
+        _core(session)
+        .execute(
+            _REVIEW_HEADER,
+            {"b_voucher_id": voucher_id, "b_state": state, "b_user": reviewed_by},
+        )
+        .mappings()
+        .one()
+    )
+
+
+def accounts_named(
+    session: Session | Connection, org_id: int, codes: Iterable[str]
+) -> dict[str, AccountInfo]:
+    """The accounts of a book with these codes (a voucher names a few of the chart's)."""
+    rows = _core(session).execute(
+        select(
+            A.c.id,
+            A.c.code,
+            A.c.name,
+            A.c.kind,
+            A.c.normal_side,
+            A.c.member_aux,
+            A.c.is_leaf,
+            A.c.active,
+        ).where(A.c.org_id == org_id, A.c.code.in_(sorted(set(codes))))
+    )
+    return {
+        r.code: AccountInfo(
+            r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf, r.active
+        )
+        for r in rows
+    }
+
+
+def month_closed(session: Session | Connection, org_id: int, year: int, month: int) -> bool:
+    """Whether a month is closed, or its year (one statement; `closed_months` lists them)."""
+    month_q = select(P.c.closed).where(
+        P.c.org_id == org_id, P.c.year == year, P.c.month == month, P.c.closed
+    )
+    year_q = select(FY.c.closed).where(FY.c.org_id == org_id, FY.c.year == year, FY.c.closed)
+    return bool(_core(session).execute(select(month_q.exists() | year_q.exists())).scalar())
+
+
+def insert_draft(
+    session: Session | Connection,
+    org_id: int,
+    voucher: ResolvedVoucher,
+    user: str,
+    created_at: dt.datetime,
+) -> tuple[RowMapping, Sequence[RowMapping]]:
+    """Insert a draft voucher prepared by ``user`` and its lines (Core, one statement each);
+    the rows as stored."""
+    conn = _core(session)
+    day = voucher.date
+    header = (
+        conn.execute(
+            insert(V)
+            .values(
+                org_id=org_id,
+                vtype=voucher.vtype,
+                date=day,
+                year=day.year,
+                month=day.month,
+                memo=voucher.memo,
+                attachments=voucher.attachments,
+                state=VoucherState.DRAFT.value,
+                source=VoucherSource.MANUAL.value,
+                prepared_by=user,
+                created_at=created_at,
+            )
+            .returning(*V.c)
+        )
+        .mappings()
+        .one()
+    )
+    lines = (
+        conn.execute(
+            insert(L).returning(*L.c, sort_by_parameter_order=True),
+            [
+                {
+                    "org_id": org_id,
+                    "voucher_id": header["id"],
+                    "line_no": n,
+                    "account_id": ln.account_id,
+                    "member_id": ln.member_id,
+                    "debit_fen": ln.debit_fen,
+                    "credit_fen": ln.credit_fen,
+                    "memo": ln.memo,
+                    "date": day,
+                }
+                for n, ln in enumerate(voucher.lines, start=1)
+            ],
+        )
+        .mappings()
+        .all()
+    )
+    return header, lines
