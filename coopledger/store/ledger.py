@@ -29,7 +29,6 @@ from coopledger.store.engine import is_postgres, lock_organisation, reserve_ids
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from coopledger.store.models import Voucher
 
 # Core tables (store/tables.py), not the models: a read path such as the trial balance then
 # never imports SQLModel or the ORM.
@@ -376,29 +375,6 @@ def insert_posted_vouchers(
     flush()
     add_to_period_balances(session, org_id, {k: (d[0], d[1]) for k, d in deltas.items()})
     return ids
-
-
-def post_one(session: Session, voucher: Voucher, user: str) -> None:
-    """Number and post one reviewed voucher and add it to the period balances."""
-    month = (voucher.vtype, voucher.year, voucher.month)
-    lock_organisation(session, voucher.org_id)
-    voucher.seq = next_seqs(session, voucher.org_id, [month])[month] + 1
-    voucher.state = VoucherState.POSTED
-    voucher.posted_by = user
-    voucher.posted_at = dt.datetime.now(dt.UTC)
-    session.add(voucher)
-    session.flush()
-    session.execute(
-        update(L).where(L.c.voucher_id == voucher.id).values(seq=voucher.seq, date=voucher.date)
-    )
-    deltas: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for ln in session.execute(
-        select(L.c.account_id, L.c.debit_fen, L.c.credit_fen).where(L.c.voucher_id == voucher.id)
-    ):
-        key = (ln.account_id, voucher.year, voucher.month)
-        d, c = deltas.get(key, (0, 0))
-        deltas[key] = (d + ln.debit_fen, c + ln.credit_fen)
-    add_to_period_balances(session, voucher.org_id, deltas)
 
 
 @dataclass(frozen=True, slots=True)
