@@ -418,10 +418,8 @@ def lock_organisation(session: Session | Connection, org_id: int) -> None:
     """Serialise this transaction with every other write to the same organisation
     (PostgreSQL; re-entrant within a transaction)."""
     if is_postgres(session):
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-            {"ns": _ORG_LOCK_NS, "key": int(org_id)},
-        )
+        conn = session.connection() if isinstance(session, Session) else session
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ORG_LOCK_NS}, {int(org_id)})")
 
 
 def _sequence_of(table: Table) -> str:

@@ -164,6 +164,33 @@ def next_seqs(
     }
 
 
+_UPSERTS: dict[str, Any] = {}
+
+
+def _period_balance_upsert(dialect: str) -> Any:
+    """The period balances' upsert for a dialect, built once (building it, with its
+    ``excluded`` columns and cache key, cost more than running it)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = pg_insert(PB)
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(PB)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[PB.c.org_id, PB.c.account_id, PB.c.year, PB.c.month],
+            set_={
+                "debit_fen": PB.c.debit_fen + stmt.excluded.debit_fen,
+                "credit_fen": PB.c.credit_fen + stmt.excluded.credit_fen,
+            },
+        )
+        _UPSERTS[dialect] = stmt
+    return stmt
+
+
 def add_to_period_balances(
     session: Session | Connection,
     org_id: int,
@@ -186,23 +213,7 @@ def add_to_period_balances(
     ]
     if not rows:
         return
-    keys = [PB.c.org_id, PB.c.account_id, PB.c.year, PB.c.month]
-    stmt: Any
-    if is_postgres(session):
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(PB)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(PB)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_={
-            "debit_fen": PB.c.debit_fen + stmt.excluded.debit_fen,
-            "credit_fen": PB.c.credit_fen + stmt.excluded.credit_fen,
-        },
-    )
+    stmt = _period_balance_upsert("postgresql" if is_postgres(session) else "sqlite")
     session.execute(stmt, rows)
 
 
@@ -566,22 +577,23 @@ def set_review(
     )
 
 
+_ACCOUNTS_NAMED = select(
+    A.c.id,
+    A.c.code,
+    A.c.name,
+    A.c.kind,
+    A.c.normal_side,
+    A.c.member_aux,
+    A.c.is_leaf,
+    A.c.active,
+).where(A.c.org_id == bindparam("org_id"), A.c.code.in_(bindparam("codes", expanding=True)))
+
+
 def accounts_named(
     session: Session | Connection, org_id: int, codes: Iterable[str]
 ) -> dict[str, AccountInfo]:
     """The accounts of a book with these codes (a voucher names a few of the chart's)."""
-    rows = _core(session).execute(
-        select(
-            A.c.id,
-            A.c.code,
-            A.c.name,
-            A.c.kind,
-            A.c.normal_side,
-            A.c.member_aux,
-            A.c.is_leaf,
-            A.c.active,
-        ).where(A.c.org_id == org_id, A.c.code.in_(sorted(set(codes))))
-    )
+    rows = _core(session).execute(_ACCOUNTS_NAMED, {"org_id": org_id, "codes": sorted(set(codes))})
     return {
         r.code: AccountInfo(
             r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf, r.active
@@ -590,13 +602,29 @@ def accounts_named(
     }
 
 
+_MONTH_CLOSED = select(
+    select(P.c.closed)
+    .where(
+        P.c.org_id == bindparam("org_id"),
+        P.c.year == bindparam("year"),
+        P.c.month == bindparam("month"),
+        P.c.closed,
+    )
+    .exists()
+    | select(FY.c.closed)
+    .where(FY.c.org_id == bindparam("org_id"), FY.c.year == bindparam("year"), FY.c.closed)
+    .exists()
+)
+
+
 def month_closed(session: Session | Connection, org_id: int, year: int, month: int) -> bool:
     """Whether a month is closed, or its year (one statement; `closed_months` lists them)."""
-    month_q = select(P.c.closed).where(
-        P.c.org_id == org_id, P.c.year == year, P.c.month == month, P.c.closed
-    )
-    year_q = select(FY.c.closed).where(FY.c.org_id == org_id, FY.c.year == year, FY.c.closed)
-    return bool(_core(session).execute(select(month_q.exists() | year_q.exists())).scalar())
+    keys = {"org_id": org_id, "year": year, "month": month}
+    return bool(_core(session).execute(_MONTH_CLOSED, keys).scalar())
+
+
+_INSERT_DRAFT = insert(V).returning(*V.c)
+_INSERT_LINES = insert(L).returning(*L.c, sort_by_parameter_order=True)
 
 
 def insert_draft(
@@ -612,28 +640,27 @@ def insert_draft(
     day = voucher.date
     header = (
         conn.execute(
-            insert(V)
-            .values(
-                org_id=org_id,
-                vtype=voucher.vtype,
-                date=day,
-                year=day.year,
-                month=day.month,
-                memo=voucher.memo,
-                attachments=voucher.attachments,
-                state=VoucherState.DRAFT.value,
-                source=VoucherSource.MANUAL.value,
-                prepared_by=user,
-                created_at=created_at,
-            )
-            .returning(*V.c)
+            _INSERT_DRAFT,
+            {
+                "org_id": org_id,
+                "vtype": voucher.vtype,
+                "date": day,
+                "year": day.year,
+                "month": day.month,
+                "memo": voucher.memo,
+                "attachments": voucher.attachments,
+                "state": VoucherState.DRAFT.value,
+                "source": VoucherSource.MANUAL.value,
+                "prepared_by": user,
+                "created_at": created_at,
+            },
         )
         .mappings()
         .one()
     )
     lines = (
         conn.execute(
-            insert(L).returning(*L.c, sort_by_parameter_order=True),
+            _INSERT_LINES,
             [
                 {
                     "org_id": org_id,
