@@ -21,10 +21,12 @@ of thousands of contracts and lots compute in a few tens of milliseconds.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NoReturn
+from functools import partial
+from itertools import repeat
+from typing import NamedTuple, NoReturn
 
 from coopledger.domain.dates import days_in_year
 from coopledger.domain.errors import N_
@@ -42,8 +44,8 @@ from coopledger.domain.shares import (
     SHARE_CLASSES,
     ShareLotInput,
     _check_lot,
-    land_share_amount,
     land_share_lots,
+    land_share_of,
     share_weights,
 )
 from coopledger.domain.vocabulary import DividendMethod, TransactionBasis, codes
@@ -264,9 +266,10 @@ def plan_problems(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class ContractFee:
-    """The land fee of one contract for the year (only contracts active ≥ 1 day)."""
+class ContractFee(NamedTuple):
+    """The land fee of one contract for the year (only contracts active ≥ 1 day).
+
+    A named tuple rather than a dataclass: a township book has 125,000 of them."""
 
     code: str
     member: str
@@ -274,14 +277,14 @@ class ContractFee:
     active_days: int
 
 
-@dataclass(frozen=True, slots=True)
-class HolderAmount:
+class HolderAmount(NamedTuple):
     """What one member receives: Σ land fees of its contracts, its return by transactions
     and its dividend.
 
     ``weight`` is the member's share-days (Σ amount_fen × active days over its lots) and
     ``transactions`` its transaction weight t_h in fen (cooperative books; on basis
-    ``land-fees`` it equals ``land_fee``).
+    ``land-fees`` it equals ``land_fee``). A named tuple: one per holder, 100,000 in a
+    township book.
     """
 
     code: str
@@ -469,8 +472,56 @@ def _check_plan(plan: PlanRates) -> None:
         raise ValueError("transactions must not be negative")
 
 
-def _reject_lot(lot: ShareLotInput) -> NoReturn:
-    """Raise the ValueError that ``lot`` deserves (called only for a lot known to be bad)."""
+ContractRow = tuple[str, str, int, int, int, date, date, "int | None"]
+"""A contract as the engine reads it: the fields of :class:`ContractInput` in their order
+(code, member, area_e4, rent_per_mu_fen, share_value_per_mu_fen, start, end,
+land_share_amount_fen). The service passes the rows it reads as they come; a township book
+has 125,000 contracts, and an object each costs more than the whole computation of its fee."""
+
+LotRow = tuple[str, str, str, int, date, "date | None"]
+"""A share lot as the engine reads it: the fields of :class:`ShareLotInput` in their order
+(code, holder, share_class, amount_fen, start, end)."""
+
+
+def contract_rows(contracts: Iterable[ContractInput]) -> list[ContractRow]:
+    """``contracts`` as the engine's rows."""
+    return [
+        (
+            c.code,
+            c.member,
+            c.area_e4,
+            c.rent_per_mu_fen,
+            c.share_value_per_mu_fen,
+            c.start,
+            c.end,
+            c.land_share_amount_fen,
+        )
+        for c in contracts
+    ]
+
+
+def lot_rows(lots: Iterable[ShareLotInput]) -> list[LotRow]:
+    """``lots`` as the engine's rows."""
+    return [
+        (lot.code, lot.holder, lot.share_class, lot.amount_fen, lot.start, lot.end) for lot in lots
+    ]
+
+
+def _reject_contracts(contracts: Sequence[ContractRow]) -> NoReturn:
+    """Raise the ValueError of the first bad contract, in input order (called only once a
+    problem is known): a broken input rule, or a code seen before."""
+    seen: set[str] = set()
+    for row in contracts:
+        _check_contract(ContractInput(*row))
+        if row[0] in seen:
+            raise ValueError(f"contract {row[0]}: duplicate contract code")
+        seen.add(row[0])
+    raise AssertionError("no bad contract")  # pragma: no cover - callers know there is one
+
+
+def _reject_lot(row: LotRow) -> NoReturn:
+    """Raise the ValueError that the lot ``row`` deserves (called only for a bad lot)."""
+    lot = ShareLotInput(*row)
     _check_lot(lot)
     raise ValueError(f"share lot {lot.code}: invalid")
 
@@ -505,6 +556,28 @@ def compute_distribution(
             class, duplicate contract code). The service validates user data earlier;
             this is a guard.
     """
+    return compute_distribution_rows(
+        year,
+        distributable_fen,
+        contract_rows(contracts),
+        lot_rows(lots),
+        plan,
+        loss_carried_in_fen,
+        undistributed_in_fen,
+    )
+
+
+def compute_distribution_rows(
+    year: int,
+    distributable_fen: int,
+    contracts: Sequence[ContractRow],
+    lots: Sequence[LotRow],
+    plan: PlanRates,
+    loss_carried_in_fen: int = 0,
+    undistributed_in_fen: int = 0,
+) -> DistributionResult:
+    """:func:`compute_distribution` on rows (:data:`ContractRow`, :data:`LotRow`) rather
+    than objects: the same engine, what the service calls with the rows it reads."""
     _check_plan(plan)
     if loss_carried_in_fen < 0:
         raise ValueError(f"loss carried in must not be negative (got {loss_carried_in_fen})")
@@ -522,49 +595,49 @@ def compute_distribution(
     fees: dict[str, int] = {}
     weights: dict[str, int] = {}
     rows: list[ContractFee] = []
-    seen: set[str] = set()
-    land_fees = 0
+    add_row = rows.append
+    fee_of, weight_of = fees.get, weights.get
+    new_fee = _new_fee
 
-    for c in contracts:
-        code, member, area = c.code, c.member, c.area_e4
-        rent, value = c.rent_per_mu_fen, c.share_value_per_mu_fen
-        s, e = c.start.toordinal(), c.end.toordinal()
-        if area <= 0 or rent < 0 or value < 0 or e < s or code in seen:
-            _check_contract(c)  # raises the precise message for the first four rules
-            raise ValueError(f"contract {code}: duplicate contract code")
-        seen.add(code)
+    # The hot loops: one pass over each input, on date ordinals and plain ints.
+    for row in contracts:
+        code, member, area, rent, value, start, end, stored = row
+        s, e = start.toordinal(), end.toordinal()
+        if area <= 0 or rent < 0 or value < 0 or e < s:
+            _reject_contracts(contracts)
         lo = s if s > first else first
         hi = e if e < last else last
         if hi < lo:
             continue  # not active in Y: no fee, land lot weighs 0
         active = hi - lo + 1
         fee = (2 * area * rent * active + fee_den) // fee_den2
-        rows.append(ContractFee(code, member, fee, active))
+        add_row(new_fee((code, member, fee, active)))
         if fee:
-            land_fees += fee
-            fees[member] = fees.get(member, 0) + fee
+            fees[member] = fee_of(member, 0) + fee
         if value > 0:
-            amount = land_share_amount(c)
+            amount = land_share_of(area, value) if stored is None else stored
             if amount:
-                weights[member] = weights.get(member, 0) + amount * active
+                weights[member] = weight_of(member, 0) + amount * active
+    if len({row[0] for row in contracts}) != len(contracts):
+        _reject_contracts(contracts)
+    land_fees = sum(fees.values())
 
+    classes = SHARE_CLASSES
     for lot in lots:
-        amount = lot.amount_fen
-        s = lot.start.toordinal()
-        end = lot.end
-        if end is None:
+        _, holder, share_class, amount, held_from, held_to = lot
+        s = held_from.toordinal()
+        if held_to is None:
             hi = last
         else:
-            e = end.toordinal()
+            e = held_to.toordinal()
             if e < s:
                 _reject_lot(lot)
             hi = e if e < last else last
-        if amount < 0 or lot.share_class not in SHARE_CLASSES:
+        if amount < 0 or share_class not in classes:
             _reject_lot(lot)
         lo = s if s > first else first
         if hi >= lo and amount:
-            holder = lot.holder
-            weights[holder] = weights.get(holder, 0) + amount * (hi - lo + 1)
+            weights[holder] = weight_of(holder, 0) + amount * (hi - lo + 1)
 
     # Transaction weights (cooperative books).
     t_weights: dict[str, int] = {}
@@ -620,21 +693,22 @@ def compute_distribution(
     codes = set(fees)
     codes.update([k for k, v in dividends.items() if v])
     codes.update([k for k, v in returns.items() if v])
-    # Bound lookups and no work for the tiers a village book has not: this runs once per
-    # holder (100,000 in a township book).
-    fee_of, div_of, w_of = fees.get, dividends.get, weights.get
+    # One holder per member paid (100,000 in a township book): the amounts are looked up
+    # and the tuples made in C (map, zip), no Python frame per holder; the tiers a village
+    # book has not are not looked up.
+    order = sorted(codes)
+    zero = repeat(0)
+    columns = [
+        order,
+        map(fees.get, order, zero),
+        map(dividends.get, order, zero),
+        map(weights.get, order, zero),
+    ]
     if plan.cooperative:
-        ret_of, t_of = returns.get, t_weights.get
-        holders = tuple(
-            [
-                HolderAmount(c, fee_of(c, 0), div_of(c, 0), w_of(c, 0), ret_of(c, 0), t_of(c, 0))
-                for c in sorted(codes)
-            ]
-        )
+        columns += [map(returns.get, order, zero), map(t_weights.get, order, zero)]
     else:
-        holders = tuple(
-            [HolderAmount(c, fee_of(c, 0), div_of(c, 0), w_of(c, 0)) for c in sorted(codes)]
-        )
+        columns += [zero, zero]  # every field given: tuple.__new__ knows no defaults
+    holders = tuple(map(_new_holder, zip(*columns, strict=False)))  # zero is endless
     rows.sort(key=_contract_code)
     return DistributionResult(
         year=year,
@@ -664,6 +738,12 @@ def compute_distribution(
 
 def _contract_code(row: ContractFee) -> str:
     return row.code
+
+
+# The named tuples made straight from a tuple of their fields (tuple.__new__, in C): the
+# engine makes one per contract and per holder.
+_new_fee = partial(tuple.__new__, ContractFee)
+_new_holder = partial(tuple.__new__, HolderAmount)
 
 
 def class_weights(

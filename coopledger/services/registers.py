@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Final
+from typing import Final, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from coopledger.domain.dates import active_days, days_in_year
+from coopledger.domain.distribution import ContractRow, LotRow
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.fields import checked, fields_of, record_columns, to_column
 from coopledger.domain.land import ContractInput, contract_fee
@@ -333,10 +334,8 @@ class FeeYear:
     fee_fen: int
 
 
-def contract_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ContractInput]:
-    """Every contract of a book as the domain's input (member codes, not ids)."""
-    s = tx_or_session.session if isinstance(tx_or_session, Tx) else tx_or_session
-    rows = s.execute(
+def _contracts_query(org_id: int) -> Select[str, str, int, int, int, dt.date, dt.date, int]:
+    return (
         select(
             col(LandContract.code),
             col(Member.code),
@@ -350,14 +349,11 @@ def contract_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ContractIn
         .join(Member, col(Member.id) == col(LandContract.member_id))
         .where(col(LandContract.org_id) == org_id)
         .order_by(col(LandContract.code))
-    ).all()
-    return [ContractInput(*r) for r in rows]
+    )
 
 
-def share_lot_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ShareLotInput]:
-    """Every stored share lot (land lots excluded: they follow from the contracts)."""
-    s = tx_or_session.session if isinstance(tx_or_session, Tx) else tx_or_session
-    rows = s.execute(
+def _lots_query(org_id: int) -> Select[str, str, str, int, dt.date, dt.date | None]:
+    return (
         select(
             col(ShareLot.code),
             col(Member.code),
@@ -369,8 +365,33 @@ def share_lot_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ShareLotI
         .join(Member, col(Member.id) == col(ShareLot.holder_id))
         .where(col(ShareLot.org_id) == org_id)
         .order_by(col(ShareLot.code))
-    ).all()
-    return [ShareLotInput(*r) for r in rows]
+    )
+
+
+def contract_rows(tx_or_session: Tx | Session, org_id: int) -> list[ContractRow]:
+    """Every contract of a book as the engine's rows (``distribution.ContractRow``: member
+    codes, not ids), by code; read with Core, no object per row (a township book has
+    125,000)."""
+    s = tx_or_session.session if isinstance(tx_or_session, Tx) else tx_or_session
+    rows = s.connection().execute(_contracts_query(org_id)).all()
+    return cast("list[ContractRow]", rows)
+
+
+def share_lot_rows(tx_or_session: Tx | Session, org_id: int) -> list[LotRow]:
+    """Every stored share lot as the engine's rows (``distribution.LotRow``), by code."""
+    s = tx_or_session.session if isinstance(tx_or_session, Tx) else tx_or_session
+    rows = s.connection().execute(_lots_query(org_id)).all()
+    return cast("list[LotRow]", rows)
+
+
+def contract_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ContractInput]:
+    """Every contract of a book as the domain's input (member codes, not ids)."""
+    return [ContractInput(*r) for r in contract_rows(tx_or_session, org_id)]
+
+
+def share_lot_inputs(tx_or_session: Tx | Session, org_id: int) -> list[ShareLotInput]:
+    """Every stored share lot (land lots excluded: they follow from the contracts)."""
+    return [ShareLotInput(*r) for r in share_lot_rows(tx_or_session, org_id)]
 
 
 def fee_schedule(ledger: Ledger, org_id: int, code: str) -> list[FeeYear]:

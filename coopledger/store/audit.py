@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from coopledger.store.engine import lock_chain_head
+from coopledger.store.engine import is_postgres, lock_and_read_chain_head, lock_chain_head
 from coopledger.store.models import STATE_OMITS, AuditLog, table_of
 
 _AUDIT = table_of(AuditLog)
@@ -130,8 +130,11 @@ def chain(session: Session | Connection, entries: Sequence[PendingEntry]) -> Non
     """
     if not entries:
         return
-    lock_chain_head(session)
-    _, prev = chain_head(session)
+    if is_postgres(session):  # the lock and the head in one round trip
+        _, prev = lock_and_read_chain_head(session) or (0, GENESIS)
+    else:
+        lock_chain_head(session)
+        _, prev = chain_head(session)
     at = now_utc_text()
     rows: list[dict[str, Any]] = []
     for e in entries:

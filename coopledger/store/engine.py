@@ -13,7 +13,8 @@ import contextlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -197,10 +198,40 @@ def _postgres_engine(url: str, *, readonly: bool) -> Engine:
     engine = create_engine(
         url,
         connect_args={"options": options, "connect_timeout": 5, "application_name": "coopledger"},
-        pool_pre_ping=True,
     )
     event.listen(engine, "connect", _set_postgres_session)
+    event.listen(engine, "checkin", _note_idle)
+    event.listen(engine, "checkout", _pinger(engine))
     return engine
+
+
+#: A pooled connection idle longer than this is pinged before use (the server may have
+#: restarted meanwhile); one used a moment ago is not: that ping was a round trip more on
+#: every unit of work of a busy client (posting vouchers one after another).
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _note_idle(_dbapi_conn: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _pinger(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    dialect = engine.dialect
+
+    def ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        """SQLAlchemy's pre-ping, for a connection that has been idle (a dead one is
+        replaced: the pool tries a new connection when this raises ``DisconnectionError``)."""
+        since = record.info.get("idle_since")  # None: connected just now
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:  # pragma: no cover - psycopg's ping raises rather than returning False
+            raise DisconnectionError("the connection did not answer")
+
+    return ping_if_idle
 
 
 def make_engine(location: Location | Path | str, *, readonly: bool = False) -> Engine:
@@ -455,6 +486,7 @@ def _quick_check(path: Path, budget: float | None) -> str | None:
 # entries are chained), and each organisation (voucher numbering per month, period balances,
 # a distribution commit): two accountants in different villages never wait on each other.
 
+_PG_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the connection
 _CHAIN_LOCK = (0x434C, 1)  # (namespace "CL", key): the audit chain head
 _ORG_LOCK_NS = 0x4F52  # (namespace "OR", organisation id)
 _ID_LOCK_NS = 0x4944  # (namespace "ID", table): reserving blocks of ids
@@ -470,14 +502,48 @@ def lock_chain_head(session: Session | Connection) -> None:
         )
 
 
+def lock_and_read_chain_head(session: Session | Connection) -> tuple[int, str] | None:
+    """PostgreSQL: hold the audit chain head and read it, (id, hash) of the newest entry (None
+    for an empty log), in one round trip. Both statements go in one simple query; the read
+    is a statement of its own, so under READ COMMITTED it takes its snapshot once the lock
+    is held and sees the entry of the writer it waited for. SQLite: None (its writers are
+    serialised already; read the head as usual)."""
+    if not is_postgres(session):
+        return None
+    conn = session.connection() if isinstance(session, Session) else session
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK[0]}, {_CHAIN_LOCK[1]});"
+            " SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
+        )
+        cursor.nextset()
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 def lock_organisation(session: Session | Connection, org_id: int) -> None:
     """Serialise this transaction with every other write to the same organisation
     (PostgreSQL; re-entrant within a transaction)."""
-    if is_postgres(session):
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-            {"ns": _ORG_LOCK_NS, "key": int(org_id)},
-        )
+    if not is_postgres(session):
+        return
+    conn = session.connection() if isinstance(session, Session) else session
+    sql = f"SELECT pg_advisory_xact_lock({_ORG_LOCK_NS}, {int(org_id)})"
+    raw = conn.connection.driver_connection
+    if raw is not None and raw.info.transaction_status == _PG_IDLE:
+        # The transaction's first statement: in pipeline mode psycopg sends its BEGIN with
+        # it, one round trip instead of two (every unit of work on an organisation).
+        try:
+            with raw.pipeline():
+                raw.execute(sql)
+        except BaseException:
+            if raw.broken:  # the server went away: the pool must not hand it out again
+                conn.invalidate()
+            raise
+    else:
+        conn.exec_driver_sql(sql)
 
 
 def _sequence_of(table: Table) -> str:

@@ -9,17 +9,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Select,
+    Update,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 
-from coopledger.domain.vocabulary import VoucherState
+from coopledger.domain.vocabulary import VoucherSource, VoucherState
 from coopledger.store import tables
 from coopledger.store.bulk import insert_rows
-from coopledger.store.engine import lock_organisation, reserve_ids
+from coopledger.store.engine import is_postgres, lock_organisation, reserve_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from coopledger.store.models import Voucher
 
 # Core tables (store/tables.py), not the models: a read path such as the trial balance then
 # never imports SQLModel or the ORM.
@@ -155,37 +164,57 @@ def next_seqs(
     }
 
 
+_UPSERTS: dict[str, Any] = {}
+
+
+def _period_balance_upsert(dialect: str) -> Any:
+    """The period balances' upsert for a dialect, built once (building it, with its
+    ``excluded`` columns and cache key, cost more than running it)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = pg_insert(PB)
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(PB)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[PB.c.org_id, PB.c.account_id, PB.c.year, PB.c.month],
+            set_={
+                "debit_fen": PB.c.debit_fen + stmt.excluded.debit_fen,
+                "credit_fen": PB.c.credit_fen + stmt.excluded.credit_fen,
+            },
+        )
+        _UPSERTS[dialect] = stmt
+    return stmt
+
+
 def add_to_period_balances(
     session: Session | Connection,
     org_id: int,
     deltas: Mapping[tuple[int, int, int], tuple[int, int]],
 ) -> None:
-    """Add posted (debit, credit) per (account, year, month), portably (update, else insert)."""
-    for (account_id, year, month), (debit, credit) in deltas.items():
-        if not debit and not credit:
-            continue
-        res = session.execute(
-            update(PB)
-            .where(
-                PB.c.org_id == org_id,
-                PB.c.account_id == account_id,
-                PB.c.year == year,
-                PB.c.month == month,
-            )
-            .values(debit_fen=PB.c.debit_fen + debit, credit_fen=PB.c.credit_fen + credit)
-        )
-        # Session.execute is typed as returning Result; an UPDATE returns a CursorResult.
-        if res.rowcount == 0:  # type: ignore[attr-defined]
-            session.execute(
-                insert(PB).values(
-                    org_id=org_id,
-                    account_id=account_id,
-                    year=year,
-                    month=month,
-                    debit_fen=debit,
-                    credit_fen=credit,
-                )
-            )
+    """Add posted (debit, credit) per (account, year, month): one statement for them all,
+    an insert that adds to the row already there (``ON CONFLICT DO UPDATE``, on SQLite and
+    PostgreSQL alike; the caller holds the organisation)."""
+    rows = [
+        {
+            "org_id": org_id,
+            "account_id": account_id,
+            "year": year,
+            "month": month,
+            "debit_fen": debit,
+            "credit_fen": credit,
+        }
+        for (account_id, year, month), (debit, credit) in deltas.items()
+        if debit or credit
+    ]
+    if not rows:
+        return
+    stmt = _period_balance_upsert("postgresql" if is_postgres(session) else "sqlite")
+    session.execute(stmt, rows)
 
 
 _HEADER_COLUMNS: tuple[str, ...] = (
@@ -359,24 +388,295 @@ def insert_posted_vouchers(
     return ids
 
 
-def post_one(session: Session, voucher: Voucher, user: str) -> None:
-    """Number and post one reviewed voucher and add it to the period balances."""
-    month = (voucher.vtype, voucher.year, voucher.month)
-    lock_organisation(session, voucher.org_id)
-    voucher.seq = next_seqs(session, voucher.org_id, [month])[month] + 1
-    voucher.state = VoucherState.POSTED
-    voucher.posted_by = user
-    voucher.posted_at = dt.datetime.now(dt.UTC)
-    session.add(voucher)
-    session.flush()
-    session.execute(
-        update(L).where(L.c.voucher_id == voucher.id).values(seq=voucher.seq, date=voucher.date)
+@dataclass(frozen=True, slots=True)
+class VoucherRead:
+    """A voucher read in two statements for an act on it (review, post): what the act
+    checks and what the audit entry records as its state before. Its row, its lines (each
+    with its account's fields and its member's code), the number of users (maker–checker),
+    whether its month or year is closed, and the month's last number so far."""
+
+    header: RowMapping
+    lines: Sequence[RowMapping]
+    users: int
+    closed: bool
+    last_seq: int
+
+    def accounts(self, org_id: int) -> dict[str, AccountInfo]:
+        """The accounts the lines name, by code (those of the book only)."""
+        return {
+            ln["a_code"]: AccountInfo(
+                ln["account_id"],
+                ln["a_code"],
+                ln["a_name"],
+                ln["a_kind"],
+                ln["a_normal_side"],
+                ln["a_member_aux"],
+                ln["a_is_leaf"],
+                ln["a_active"],
+            )
+            for ln in self.lines
+            if ln["a_org_id"] == org_id
+        }
+
+    def member_codes(self) -> dict[int, str]:
+        """The codes of the members the lines name, by id."""
+        return {ln["member_id"]: ln["m_code"] for ln in self.lines if ln["member_id"]}
+
+
+def _statements_found() -> tuple[Select[Any], Select[Any], Update]:
+    """The two reads and the header's update of `read_voucher` / `post_reviewed`, built
+    once: building a statement and its cache key each time cost more than running it."""
+    other = V.alias("v2")
+    last_seq = (
+        select(func.coalesce(func.max(other.c.seq), 0))
+        .where(
+            other.c.org_id == V.c.org_id,
+            other.c.vtype == V.c.vtype,
+            other.c.year == V.c.year,
+            other.c.month == V.c.month,
+        )
+        .scalar_subquery()
+    )
+    month_closed = (
+        select(P.c.closed)
+        .where(P.c.org_id == V.c.org_id, P.c.year == V.c.year, P.c.month == V.c.month, P.c.closed)
+        .exists()
+    )
+    year_closed = (
+        select(FY.c.closed)
+        .where(FY.c.org_id == V.c.org_id, FY.c.year == V.c.year, FY.c.closed)
+        .exists()
+    )
+    users = select(func.count()).select_from(tables.app_user).scalar_subquery()
+    header = select(
+        *V.c,
+        users.label("q_users"),
+        month_closed.label("q_month_closed"),
+        year_closed.label("q_year_closed"),
+        last_seq.label("q_last_seq"),
+    ).where(V.c.id == bindparam("voucher_id"), V.c.org_id == bindparam("org_id"))
+    lines = (
+        select(
+            *L.c,
+            A.c.org_id.label("a_org_id"),
+            A.c.code.label("a_code"),
+            A.c.name.label("a_name"),
+            A.c.kind.label("a_kind"),
+            A.c.normal_side.label("a_normal_side"),
+            A.c.member_aux.label("a_member_aux"),
+            A.c.is_leaf.label("a_is_leaf"),
+            A.c.active.label("a_active"),
+            M.c.code.label("m_code"),
+        )
+        .join(A, A.c.id == L.c.account_id)
+        .outerjoin(M, M.c.id == L.c.member_id)
+        .where(L.c.voucher_id == bindparam("voucher_id"))
+        .order_by(L.c.line_no)
+    )
+    post = (
+        update(V)
+        .where(V.c.id == bindparam("b_voucher_id"))
+        .values(
+            seq=bindparam("b_seq"),
+            state=VoucherState.POSTED.value,
+            posted_by=bindparam("b_user"),
+            posted_at=bindparam("b_posted_at"),
+        )
+        .returning(*V.c)
+    )
+    return header, lines, post
+
+
+_HEADER_TO_POST, _LINES_TO_POST, _POST_HEADER = _statements_found()
+_NUMBER_LINES = (
+    update(L)
+    .where(L.c.voucher_id == bindparam("b_voucher_id"))
+    .values(seq=bindparam("b_seq"), date=bindparam("b_date"))
+)
+
+
+def _core(session: Session | Connection) -> Connection:
+    """The Core connection of a session (statements on tables need no ORM on the way)."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def read_voucher(session: Session | Connection, org_id: int, voucher_id: int) -> VoucherRead | None:
+    """Read a voucher of ``org_id`` for reviewing or posting it (None if the book has no
+    such voucher). The caller holds the organisation (``ledger.write(org_id)``), so the
+    month's last number read here stays the last until it commits."""
+    conn = _core(session)
+    keys = {"org_id": org_id, "voucher_id": voucher_id}
+    found = conn.execute(_HEADER_TO_POST, keys).mappings().first()
+    if found is None:
+        return None
+    lines = conn.execute(_LINES_TO_POST, {"voucher_id": voucher_id}).mappings().all()
+    return VoucherRead(
+        found,
+        lines,
+        int(found["q_users"]),
+        bool(found["q_month_closed"] or found["q_year_closed"]),
+        int(found["q_last_seq"]),
+    )
+
+
+def post_reviewed(
+    session: Session | Connection, org_id: int, found: VoucherRead, user: str
+) -> RowMapping:
+    """Number and post a voucher read by `read_voucher` (the caller has checked it, and
+    still holds the organisation), add it to the period balances, and return its row as
+    stored now."""
+    header = found.header
+    voucher_id, year, month = header["id"], header["year"], header["month"]
+    seq = found.last_seq + 1
+    conn = _core(session)
+    posted = (
+        conn.execute(
+            _POST_HEADER,
+            {
+                "b_voucher_id": voucher_id,
+                "b_seq": seq,
+                "b_user": user,
+                "b_posted_at": dt.datetime.now(dt.UTC),
+            },
+        )
+        .mappings()
+        .one()
+    )
+    conn.execute(
+        _NUMBER_LINES, {"b_voucher_id": voucher_id, "b_seq": seq, "b_date": header["date"]}
     )
     deltas: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for ln in session.execute(
-        select(L.c.account_id, L.c.debit_fen, L.c.credit_fen).where(L.c.voucher_id == voucher.id)
-    ):
-        key = (ln.account_id, voucher.year, voucher.month)
+    for ln in found.lines:
+        key = (ln["account_id"], year, month)
         d, c = deltas.get(key, (0, 0))
-        deltas[key] = (d + ln.debit_fen, c + ln.credit_fen)
-    add_to_period_balances(session, voucher.org_id, deltas)
+        deltas[key] = (d + ln["debit_fen"], c + ln["credit_fen"])
+    add_to_period_balances(conn, org_id, deltas)
+    return posted
+
+
+_REVIEW_HEADER = (
+    update(V)
+    .where(V.c.id == bindparam("b_voucher_id"))
+    .values(state=bindparam("b_state"), reviewed_by=bindparam("b_user"))
+    .returning(*V.c)
+)
+
+
+def set_review(
+    session: Session | Connection, voucher_id: int, state: str, reviewed_by: str
+) -> RowMapping:
+    """Set a voucher's review (state and reviewer); its row as stored now."""
+    return (
+        _core(session)
+        .execute(
+            _REVIEW_HEADER,
+            {"b_voucher_id": voucher_id, "b_state": state, "b_user": reviewed_by},
+        )
+        .mappings()
+        .one()
+    )
+
+
+_ACCOUNTS_NAMED = select(
+    A.c.id,
+    A.c.code,
+    A.c.name,
+    A.c.kind,
+    A.c.normal_side,
+    A.c.member_aux,
+    A.c.is_leaf,
+    A.c.active,
+).where(A.c.org_id == bindparam("org_id"), A.c.code.in_(bindparam("codes", expanding=True)))
+
+
+def accounts_named(
+    session: Session | Connection, org_id: int, codes: Iterable[str]
+) -> dict[str, AccountInfo]:
+    """The accounts of a book with these codes (a voucher names a few of the chart's)."""
+    rows = _core(session).execute(_ACCOUNTS_NAMED, {"org_id": org_id, "codes": sorted(set(codes))})
+    return {
+        r.code: AccountInfo(
+            r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf, r.active
+        )
+        for r in rows
+    }
+
+
+_MONTH_CLOSED = select(
+    select(P.c.closed)
+    .where(
+        P.c.org_id == bindparam("org_id"),
+        P.c.year == bindparam("year"),
+        P.c.month == bindparam("month"),
+        P.c.closed,
+    )
+    .exists()
+    | select(FY.c.closed)
+    .where(FY.c.org_id == bindparam("org_id"), FY.c.year == bindparam("year"), FY.c.closed)
+    .exists()
+)
+
+
+def month_closed(session: Session | Connection, org_id: int, year: int, month: int) -> bool:
+    """Whether a month is closed, or its year (one statement; `closed_months` lists them)."""
+    keys = {"org_id": org_id, "year": year, "month": month}
+    return bool(_core(session).execute(_MONTH_CLOSED, keys).scalar())
+
+
+_INSERT_DRAFT = insert(V).returning(*V.c)
+_INSERT_LINES = insert(L).returning(*L.c, sort_by_parameter_order=True)
+
+
+def insert_draft(
+    session: Session | Connection,
+    org_id: int,
+    voucher: ResolvedVoucher,
+    user: str,
+    created_at: dt.datetime,
+) -> tuple[RowMapping, Sequence[RowMapping]]:
+    """Insert a draft voucher prepared by ``user`` and its lines (Core, one statement each);
+    the rows as stored."""
+    conn = _core(session)
+    day = voucher.date
+    header = (
+        conn.execute(
+            _INSERT_DRAFT,
+            {
+                "org_id": org_id,
+                "vtype": voucher.vtype,
+                "date": day,
+                "year": day.year,
+                "month": day.month,
+                "memo": voucher.memo,
+                "attachments": voucher.attachments,
+                "state": VoucherState.DRAFT.value,
+                "source": VoucherSource.MANUAL.value,
+                "prepared_by": user,
+                "created_at": created_at,
+            },
+        )
+        .mappings()
+        .one()
+    )
+    lines = (
+        conn.execute(
+            _INSERT_LINES,
+            [
+                {
+                    "org_id": org_id,
+                    "voucher_id": header["id"],
+                    "line_no": n,
+                    "account_id": ln.account_id,
+                    "member_id": ln.member_id,
+                    "debit_fen": ln.debit_fen,
+                    "credit_fen": ln.credit_fen,
+                    "memo": ln.memo,
+                    "date": day,
+                }
+                for n, ln in enumerate(voucher.lines, start=1)
+            ],
+        )
+        .mappings()
+        .all()
+    )
+    return header, lines
