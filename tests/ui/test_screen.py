@@ -3,13 +3,13 @@ stays usable on 1280×720: the main window on every view, and every dialog, wiza
 preview and message box the views open. Window titles are Chinese.
 
 The screen is the one a village office has, whatever the test machine's: ``screen.available``
-is told it is 1366×728, as a real screen of that size would say."""
+is told it is 1366×728 by tests/ui/conftest.py (`village_screen`), as a real screen of that size
+would say."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
@@ -19,11 +19,6 @@ from coopledger.ui.main_window import TASKS
 from tests.ui.conftest import make_window
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(autouse=True)
-def _office_screen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(screen, "available", lambda widget=None: QSize(screen.SCREEN))
 
 
 def opened_from(w: QWidget, window: QWidget) -> bool:
