@@ -46,9 +46,6 @@ __all__ = [
 #: The note on a request done at once in single-user mode (nobody else to approve it).
 SINGLE_USER_NOTE = "单机模式"
 
-#: The longest reason or note kept.
-MAX_TEXT = 500
-
 Subject = Mapping[str, Any]
 
 
@@ -247,14 +244,13 @@ def _text(value: str, path: str, *, required: bool) -> str:
     text = " ".join(value.split())
     if required and not text:
         raise DomainError(path, N_("say why"))
-    if text:  # the one validator of texts: no control or bidi characters
-        from coopledger.domain.fields import read_value
-        from coopledger.domain.records import NOTE, REASON
+    if not text:
+        return ""
+    # The one validator of texts (the field tables): length, no control or bidi characters.
+    from coopledger.domain.fields import read_value
+    from coopledger.domain.records import NOTE, REASON
 
-        text = str(read_value(REASON if required else NOTE, text, path))
-    if len(text) > MAX_TEXT:
-        raise DomainError(path, N_("at most {n} characters"), n=MAX_TEXT)
-    return text
+    return str(read_value(REASON if required else NOTE, text, path))
 
 
 def _pending_twin(s: Session, org_id: int, act: ApprovalAct, subject_json: str) -> int | None:
