@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from functools import cache
-
-from babel import Locale
-from babel.dates import format_date as _babel_format_date
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from typing import TYPE_CHECKING
 
 from coopledger.domain.vocabulary import AUDIT_ACTION_PREFIXES, AuditAction, Term
 from coopledger.paths import resources_dir
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.support import NullTranslations
+
+# babel is imported by the functions that use it: a command that prints numbers as JSON
+# never loads it (it is a tenth of a read-only command's start).
 
 LANGUAGES = ("zh_CN", "zh_TW", "en")
 DEFAULT_LANGUAGE = "zh_CN"
@@ -42,6 +45,9 @@ def normalise_language(lang: str | None) -> str:
 @cache
 def translations(lang: str) -> NullTranslations:
     """The catalog for ``lang`` (English needs none)."""
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     if lang == "en":
         return NullTranslations()
     po = resources_dir() / "locale" / lang / "coopledger.po"
@@ -82,11 +88,15 @@ def _(msgid: str) -> str:
 
 def locale() -> Locale:
     """The babel locale of the current language."""
+    from babel import Locale
+
     return Locale.parse("en_US" if _current == "en" else _current)
 
 
 def format_date(d: dt.date) -> str:
     """A date as the current language writes it (``2014年12月20日``)."""
+    from babel.dates import format_date as _babel_format_date
+
     return _babel_format_date(d, format="long", locale=locale())
 
 

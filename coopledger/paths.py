@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import platformdirs
+# platformdirs is imported where a per-user folder is asked for: a command given ``--db`` never
+# needs it.
 
 APP_NAME = "coopledger"
 
@@ -31,6 +32,8 @@ def migrations_dir() -> Path:
 
 def user_data_dir() -> Path:
     """The per-user data folder (created on demand)."""
+    import platformdirs
+
     path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -43,6 +46,8 @@ def default_db_path() -> Path:
 
 def log_dir() -> Path:
     """Where unexpected errors are logged."""
+    import platformdirs
+
     path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -149,6 +149,12 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
 def _check_numbers(args: argparse.Namespace) -> None:
     """Whole numbers from the command line by the field tables' rule before any command sees
     them: a year is a year (1900–9999), anything else fits the database's 64 bits."""
+    if not any(
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, list) and any(isinstance(i, int) for i in v))
+        for v in vars(args).values()
+    ):
+        return  # nothing to check: the field tables are not loaded (a fast read-only start)
     from coopledger.domain.fields import read_value
     from coopledger.domain.records import WHOLE_NUMBER, YEAR
 

@@ -18,10 +18,11 @@ from coopledger.domain.money import parse_money
 from coopledger.domain.vocabulary import VoucherState, codes
 from coopledger.i18n import _, term
 from coopledger.services import books
-from coopledger.services.views import VoucherFilter, page_rows, voucher_detail
 
 # The read-only books (trial balance, ledgers) never load the voucher writers' models.
 vouchers = lazy_module("coopledger.services.vouchers")
+# The voucher list and detail read ORM models (``store.lists``): loaded by those commands only.
+views = lazy_module("coopledger.services.views")
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -169,12 +170,12 @@ def _cash_warnings(ctx: Context, org_id: int, voucher_id: int) -> None:
 
 def cmd_voucher_list(ctx: Context) -> int:
     org = ctx.org(readonly=True)
-    found = VoucherFilter(
+    found = views.VoucherFilter(
         start=_date(ctx.args.start, "--from"),
         end=_date(ctx.args.end, "--to"),
         state=ctx.args.state,
     )
-    rows = page_rows(ctx.ledger(), org.id, found, limit=None)
+    rows = views.page_rows(ctx.ledger(), org.id, found, limit=None)
     if ctx.args.json:
         print(dumps([r.to_json() for r in rows]))
         return 0
@@ -201,7 +202,7 @@ def cmd_voucher_list(ctx: Context) -> int:
 
 def cmd_voucher_show(ctx: Context) -> int:
     org = ctx.org(readonly=True)
-    d = voucher_detail(ctx.ledger(), org.id, ctx.args.id)
+    d = views.voucher_detail(ctx.ledger(), org.id, ctx.args.id)
     if ctx.args.json:
         print(dumps(d.to_json()))
         return 0

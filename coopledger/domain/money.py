@@ -16,10 +16,13 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
-from babel import Locale
-from babel.numbers import NumberPattern, format_currency, format_decimal, parse_pattern
+if TYPE_CHECKING:
+    from babel.numbers import NumberPattern
+
+# babel is imported by the formatting functions only: a command that writes amounts as
+# JSON (``fen_to_str``) never loads it.
 
 from coopledger.domain.errors import N_, DomainError
 
@@ -399,6 +402,9 @@ def per_share_rate_to_str(rate_e4: int) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _decimal_pattern(locale: str, min_places: int, max_places: int) -> NumberPattern:
+    from babel import Locale
+    from babel.numbers import NumberPattern, parse_pattern
+
     base = Locale.parse(locale).decimal_formats.get(None)
     pattern = copy.copy(base if isinstance(base, NumberPattern) else parse_pattern("#,##0.###"))
     pattern.frac_prec = (min_places, max_places)
@@ -407,6 +413,8 @@ def _decimal_pattern(locale: str, min_places: int, max_places: int) -> NumberPat
 
 @functools.lru_cache(maxsize=64)
 def _uses_plain_yuan_sign(locale: str) -> bool:
+    from babel import Locale
+
     parsed = Locale.parse(locale)
     return not (parsed.script == "Hant" or parsed.territory in {"TW", "HK", "MO"})
 
@@ -418,6 +426,8 @@ def format_money(fen: int, locale: str = "zh_CN", *, currency: bool = False) -> 
     English locales (traditional-Chinese locales keep babel's symbol). Negative amounts
     keep their minus sign (``"-1,600.00"``).
     """
+    from babel.numbers import format_currency, format_decimal
+
     value = Decimal(fen).scaleb(-_MONEY_PLACES)
     if not currency:
         return format_decimal(
@@ -432,5 +442,7 @@ def format_money(fen: int, locale: str = "zh_CN", *, currency: bool = False) -> 
 def format_area(area: int, locale: str = "zh_CN") -> str:
     """Area in mu for display: grouped, 2 to 4 decimals (``13500`` -> ``"1.35"``,
     ``59596`` -> ``"5.9596"``, ``10060000`` -> ``"1,006.00"``)."""
+    from babel.numbers import format_decimal
+
     value = Decimal(area).scaleb(-_AREA_PLACES)
     return format_decimal(value, format=_decimal_pattern(locale, 2, _AREA_PLACES), locale=locale)

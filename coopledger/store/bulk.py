@@ -13,10 +13,12 @@ gets the plain Core insert: the same result, portably.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, insert
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["BEFORE_WRITE", "TOUCHED", "insert_rows", "note_write"]
 
@@ -66,7 +68,7 @@ def insert_rows(
 ) -> int:
     """Insert ``rows`` (tuples in ``columns`` order) into ``table`` within the caller's
     transaction. Returns how many rows were inserted."""
-    conn = session.connection() if isinstance(session, Session) else session
+    conn = session if isinstance(session, Connection) else session.connection()
     hook = conn.info.get(BEFORE_WRITE)
     if hook is not None:  # the driver's executemany below is no Core statement
         hook(conn, table.name)

@@ -24,10 +24,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
-from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session
 
 # Alembic is imported only when a migration runs: it costs a quarter of a second at start.
 
@@ -139,7 +139,8 @@ def parse_location(value: Location | Path | str) -> Location:
 
 def is_postgres(bind: Engine | Connection | Session) -> bool:
     """Whether ``bind`` talks to PostgreSQL."""
-    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    # Not ``isinstance(bind, Session)``: the read-only commands never import the ORM.
+    engine = bind if isinstance(bind, (Engine, Connection)) else bind.get_bind()
     return engine.dialect.name == "postgresql"
 
 
@@ -510,7 +511,7 @@ def lock_and_read_chain_head(session: Session | Connection) -> tuple[int, str] |
     serialised already; read the head as usual)."""
     if not is_postgres(session):
         return None
-    conn = session.connection() if isinstance(session, Session) else session
+    conn = session if isinstance(session, Connection) else session.connection()
     cursor = conn.connection.cursor()
     try:
         cursor.execute(
@@ -529,7 +530,7 @@ def lock_organisation(session: Session | Connection, org_id: int) -> None:
     (PostgreSQL; re-entrant within a transaction)."""
     if not is_postgres(session):
         return
-    conn = session.connection() if isinstance(session, Session) else session
+    conn = session if isinstance(session, Connection) else session.connection()
     sql = f"SELECT pg_advisory_xact_lock({_ORG_LOCK_NS}, {int(org_id)})"
     raw = conn.connection.driver_connection
     if raw is not None and raw.info.transaction_status == _PG_IDLE:

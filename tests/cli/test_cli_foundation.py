@@ -107,3 +107,30 @@ def test_version_imports_no_command_and_no_database_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_read_only_book_loads_neither_the_orm_nor_babel(tmp_path: Path) -> None:
+    """``trial-balance --json`` (issue 12's start-up figure) runs on Core tables: the models
+    (SQLModel, the ORM), babel and the voucher list are loaded by the commands that use them."""
+    db = tmp_path / "l.sqlite3"
+    book = Path(__file__).parents[2] / "resources" / "demo" / "lotus-cooperative.book.json"
+    assert run("--db", str(db), "import-book", str(book)).returncode == 0
+    code = (
+        "import contextlib, io, sys\n"
+        "from coopledger.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    rc = main(['--db', {str(db)!r}, 'trial-balance', '--from', '2014-01-01',"
+        " '--to', '2030-12-31', '--json'])\n"
+        'assert rc == 0 and \'"code": "101"\' in out.getvalue(), (rc, out.getvalue())\n'
+        # a module named by ``lazy_module`` sits in sys.modules unloaded until first used
+        "from importlib.util import _LazyModule\n"
+        "loaded = [m for m, mod in sys.modules.items() if not isinstance(mod, _LazyModule)]\n"
+        "heavy = sorted(m for m in loaded if m.split('.')[0] in "
+        "('sqlmodel', 'alembic', 'babel', 'platformdirs', 'reportlab', 'PySide6', 'argon2')"
+        " or m.startswith('sqlalchemy.orm') or m in ('coopledger.store.models',"
+        " 'coopledger.services.views', 'coopledger.store.lists', 'coopledger.domain.records'))\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
