@@ -1,7 +1,5 @@
 """``python -m coopledger``."""
 
-import sys
+from coopledger.main import run
 
-from coopledger.main import main
-
-sys.exit(main())
+run()

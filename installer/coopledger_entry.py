@@ -4,9 +4,7 @@ It lives outside the package so that PyInstaller runs it as ``__main__`` while `
 itself stays an ordinary package inside the bundle.
 """
 
-import sys
-
-from coopledger.main import main
+from coopledger.main import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

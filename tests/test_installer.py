@@ -7,6 +7,8 @@ The real build and its smoke tests are ``make bundle`` (installer/build.sh).
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -360,11 +362,49 @@ def test_babel_locales_in_the_bundle_are_all_that_formatting_loads(
 # --- the entry script ----------------------------------------------------------------------
 
 
-def test_entry_script_runs_main_and_exits_with_its_status() -> None:
+def test_entry_script_runs_the_installed_command() -> None:
     tree = ast.parse(ENTRY.read_text(encoding="utf-8"))
     imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-    assert any(n.module == "coopledger.main" and n.names[0].name == "main" for n in imports)
-    assert "sys.exit(main())" in ENTRY.read_text(encoding="utf-8")
+    assert any(n.module == "coopledger.main" and n.names[0].name == "run" for n in imports)
+    assert "run()" in ENTRY.read_text(encoding="utf-8")
+
+
+def test_entry_script_exits_with_the_commands_status_and_all_its_output(tmp_path: Path) -> None:
+    """``run`` ends the process without taking the interpreter apart: the exit status is the
+    command's and nothing it wrote is lost (an error; a listing of several buffers)."""
+    db = tmp_path / "l.sqlite3"
+    bad = subprocess.run(
+        [sys.executable, str(ENTRY), "--lang", "en", "--db", str(db), "verify"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2, bad.stderr
+    assert bad.stderr.strip() and "Traceback" not in bad.stderr
+    book = ROOT / "resources" / "demo" / "lotus-cooperative.book.json"
+    made = subprocess.run(
+        [sys.executable, str(ENTRY), "--db", str(db), "import-book", str(book)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    listed = subprocess.run(
+        [sys.executable, str(ENTRY), "--db", str(db), "audit", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=buffered,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.encode()) > 8192  # more than the output's buffer holds
+    # and whole, to its last line's end: what was still in the buffer was flushed at the exit
+    assert listed.stdout.endswith("\n")
+    assert json.loads(listed.stdout)
 
 
 def test_entry_script_starts_the_program(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -100,7 +101,15 @@ def _log_unexpected() -> Path:
 def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None = None) -> int:
     """Run the command line; with no subcommand, open the window through ``gui``."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(command_named(argv))
+    # The command's modules load here (SQLAlchemy among them): the cyclic collector would
+    # walk their many new objects again and again for nothing, so it waits until they are in.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        parser = build_parser(command_named(argv))
+    finally:
+        if collecting:
+            gc.enable()
     args = parser.parse_args(argv)
     i18n.set_language(args.lang or i18n.language_from_environment())
     ctx = Context(args)
