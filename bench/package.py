@@ -61,10 +61,8 @@ def verify_job(package: str) -> dict[str, Any]:
 def _renamed(src: Path, out: Path, name: str) -> None:
     """``src`` as another village's package: its name in the manifest and the statements,
     signed with a new key (the content checks still hold)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     from coopledger.domain.package import fingerprint
+    from coopledger.services.orgkey import new_key_pair, sign
 
     with zipfile.ZipFile(src) as zf:
         files = {i.filename: zf.read(i) for i in zf.infolist()}
@@ -79,10 +77,7 @@ def _renamed(src: Path, out: Path, name: str) -> None:
         if f["path"] == "statements.json":
             f["sha256"] = hashlib.sha256(files["statements.json"]).hexdigest()
             f["size"] = len(files["statements.json"])
-    key = Ed25519PrivateKey.generate()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    key, public = new_key_pair()
     manifest["key"] = {
         "algorithm": "ed25519",
         "public_key": public.hex(),
@@ -90,7 +85,7 @@ def _renamed(src: Path, out: Path, name: str) -> None:
     }
     raw = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     files["manifest.json"] = raw
-    files["manifest.sig"] = (key.sign(raw).hex() + "\n").encode("ascii")
+    files["manifest.sig"] = (sign(key, raw).hex() + "\n").encode("ascii")
     with zipfile.ZipFile(out, "w") as zf:
         for n, data in files.items():
             kind = zipfile.ZIP_STORED if n.endswith(".pdf") else zipfile.ZIP_DEFLATED

@@ -24,7 +24,17 @@ from coopledger.store.tables import organisation_key as _KEYS
 if TYPE_CHECKING:
     from coopledger.store.uow import Tx
 
-__all__ = ["OrgKey", "ensure_key_in", "key_fingerprint", "new_key_in", "org_key"]
+__all__ = [
+    "OrgKey",
+    "ensure_key_in",
+    "key_fingerprint",
+    "new_key_in",
+    "new_key_pair",
+    "org_key",
+    "public_key_of",
+    "sign",
+    "signature_ok",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,38 +48,59 @@ class OrgKey:
 
     def sign(self, data: bytes) -> bytes:
         """The Ed25519 signature of ``data`` (64 bytes)."""
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        return Ed25519PrivateKey.from_private_bytes(self.private_key).sign(data)
+        return sign(self.private_key, data)
 
     def matches(self) -> bool:
         """Whether the private key belongs to the public key kept beside it."""
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        public = (
-            Ed25519PrivateKey.from_private_bytes(self.private_key)
-            .public_key()
-            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        )
-        return public == self.public_key
+        return public_key_of(self.private_key) == self.public_key
 
 
-def _generate() -> tuple[bytes, bytes]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+# Ed25519 (RFC 8032) by libsodium (PyNaCl): raw 32-byte keys, the private one being the seed.
+# The same keys and signatures as any other implementation of the standard (a test checks
+# RFC 8032's own examples), so ledgers and packages made before keep their meaning.
 
-    private = Ed25519PrivateKey.generate()
-    raw = serialization.Encoding.Raw
-    secret = private.private_bytes(
-        raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    return secret, private.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+
+def new_key_pair() -> tuple[bytes, bytes]:
+    """A new (private, public) key pair, raw 32 bytes each."""
+    from nacl.signing import SigningKey
+
+    key = SigningKey.generate()
+    return bytes(key), bytes(key.verify_key)
+
+
+def public_key_of(private_key: bytes) -> bytes:
+    """The public key of a raw private key."""
+    from nacl.signing import SigningKey
+
+    return bytes(SigningKey(private_key).verify_key)
+
+
+def sign(private_key: bytes, data: bytes) -> bytes:
+    """The Ed25519 signature of ``data`` (64 bytes) with a raw private key."""
+    from nacl.signing import SigningKey
+
+    return SigningKey(private_key).sign(data).signature
+
+
+def signature_ok(public_key: bytes, signature: bytes, data: bytes) -> bool:
+    """Whether ``signature`` is the signature of ``data`` by the holder of ``public_key``
+    (False, never an exception, for a malformed key or signature)."""
+    from nacl.exceptions import BadSignatureError
+    from nacl.exceptions import ValueError as NaclValueError
+    from nacl.signing import VerifyKey
+
+    if len(public_key) != 32 or len(signature) != 64:
+        return False
+    try:
+        VerifyKey(public_key).verify(data, signature)
+    except (BadSignatureError, NaclValueError, ValueError, TypeError):
+        return False
+    return True
 
 
 def new_key_in(tx: Tx, org_id: int) -> str:
     """Inside a transaction: make the organisation's key; returns its fingerprint."""
-    secret, public = _generate()
+    secret, public = new_key_pair()
     printed = fingerprint(public)
     tx.session.execute(
         insert(_KEYS).values(

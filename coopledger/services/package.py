@@ -542,18 +542,11 @@ class PackageCheck:
 
 
 def _signature_ok(p: OpenedPackage) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from coopledger.services.orgkey import signature_ok
 
-    if not p.signature or len(p.signature) != 64:
+    if not p.signature:
         return False
-    try:
-        Ed25519PublicKey.from_public_bytes(p.manifest.public_key).verify(
-            p.signature, p.manifest_raw
-        )
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+    return signature_ok(p.manifest.public_key, p.signature, p.manifest_raw)
 
 
 def check_package(p: OpenedPackage, *, fingerprint: str | None = None) -> PackageCheck:

@@ -106,20 +106,15 @@ def upgrade() -> None:
     )
 
     # A key for every organisation already in the ledger.
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from nacl.signing import SigningKey
 
-    raw = serialization.Encoding.Raw
     conn = op.get_bind()
     orgs = [int(r[0]) for r in conn.execute(sa.text("SELECT id FROM organisation ORDER BY id"))]
     now = dt.datetime.now(dt.UTC)
     rows = []
     for org_id in orgs:
-        private = Ed25519PrivateKey.generate()
-        secret = private.private_bytes(
-            raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-        )
-        public = private.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+        private = SigningKey.generate()  # Ed25519; raw 32-byte keys
+        secret, public = bytes(private), bytes(private.verify_key)
         rows.append(
             {
                 "org_id": org_id,

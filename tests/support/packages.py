@@ -42,18 +42,13 @@ def resign(src: Path, out: Path, *, edit: dict[str, object] | None = None) -> tu
     """``src`` signed anew with a key of its own (after editing the manifest's top-level
     fields): a package that is intact but not the village's. Returns it and the new key's
     fingerprint."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     from coopledger.domain.package import fingerprint
+    from coopledger.services.orgkey import new_key_pair, sign
 
     files = members(src)
     manifest = json.loads(files["manifest.json"])
     manifest.update(edit or {})
-    key = Ed25519PrivateKey.generate()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    key, public = new_key_pair()
     manifest["key"] = {
         "algorithm": "ed25519",
         "public_key": public.hex(),
@@ -61,5 +56,5 @@ def resign(src: Path, out: Path, *, edit: dict[str, object] | None = None) -> tu
     }
     raw = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     files["manifest.json"] = raw
-    files["manifest.sig"] = (key.sign(raw).hex() + "\n").encode("ascii")
+    files["manifest.sig"] = (sign(key, raw).hex() + "\n").encode("ascii")
     return write_zip(out, files), fingerprint(public)
