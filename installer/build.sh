@@ -16,7 +16,8 @@
 #      and keep every record (verify passes, the organisations are the same).
 #   4. The Windows installer script compiles (makensis; installed with apt-get when root), and,
 #      when Wine is installed, installs, upgrades and uninstalls (installer/test_setup_wine.sh).
-# Limits (exit 1 when exceeded): BUNDLE_LIMIT_MIB (150) and START_LIMIT_MS (3000, median).
+# Limits (exit 1 when exceeded): START_LIMIT_MS (3000, median) at once; BUNDLE_LIMIT_MIB (150)
+# at the end, so that one run reports every smoke test and the size.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -50,7 +51,11 @@ size_kib=$(du -sk "$BUNDLE" | cut -f1)
 size_mib=$(( (size_kib + 1023) / 1024 ))
 du -sh "$BUNDLE"
 echo "bundle: $size_kib KiB on disk = $size_mib MiB (limit $BUNDLE_LIMIT_MIB MiB)"
-[ "$size_mib" -le "$BUNDLE_LIMIT_MIB" ] || fail "the bundle is $size_mib MiB, over $BUNDLE_LIMIT_MIB MiB"
+# What takes the room (the limit is judged at the end, after every smoke test has run).
+( cd "$BUNDLE/_internal" && du -sk -- * | sort -rn | head -8 |
+  awk '{ printf "  %6.1f MiB  %s\n", $1 / 1024, $2 }' )
+icu_kib=$(find "$BUNDLE" -name 'libicu*' -exec du -sk {} + 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+echo "  of which ICU (Qt's own on Linux; Windows' Qt uses the system's): $(( icu_kib / 1024 )) MiB"
 
 # A throw-away home, so that the bundle's data and log folders (platformdirs) land here.
 mkdir -p build
@@ -227,6 +232,9 @@ else
 fi
 
 step "Summary"
+over=""
+[ "$size_mib" -le "$BUNDLE_LIMIT_MIB" ] || over="the bundle is $size_mib MiB, over $BUNDLE_LIMIT_MIB MiB"
 echo "bundle:  $BUNDLE ($size_mib MiB, limit $BUNDLE_LIMIT_MIB)"
 echo "start:   first $first ms ($cold), median $median ms (limit $START_LIMIT_MS)"
 echo "smoke:   demo PDFs, verify, languages, window, upgrade with backup: OK"
+[ -z "$over" ] || fail "$over"

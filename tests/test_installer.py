@@ -208,7 +208,17 @@ def test_spec_ships_resources_and_migrations(built: Built) -> None:
         f"resources/locale/{p.parent.name}/{p.name}"
         for p in (ROOT / "resources/locale").glob("*/coopledger.po")
     ]
+    # Every file the program reads from resources/ (not the folders' READMEs, the script that
+    # makes the demo, nor the .pot template): a new kind of resource must be shipped too.
+    wanted += [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "resources").rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix not in (".md", ".py", ".pot", ".pyc")
+    ]
     assert any(w.startswith("resources/charts/") for w in wanted)
+    assert any(w.startswith("resources/forms/") for w in wanted)
     assert any(w.startswith("db/versions/") for w in wanted)
     assert not set(wanted) - shipped
     assert not [s for s in shipped if "__pycache__" in s or s.endswith(".pyc")]
