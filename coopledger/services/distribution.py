@@ -47,6 +47,7 @@ from coopledger.services.settings import get_setting
 from coopledger.services.vouchers import check_open, post_system_vouchers
 from coopledger.store.engine import reserve_ids
 from coopledger.store.ledger import A, L, M, V, closed_months
+from coopledger.store.lists import SlipFilter, SlipRow, page_rows
 from coopledger.store.models import (
     Distribution,
     DistributionItem,
@@ -842,30 +843,6 @@ def distribution_json(ledger: Ledger, org_id: int, year: int) -> dict[str, objec
 # -- payments ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SlipRow:
-    """One holder's slip of a committed year."""
-
-    slip_no: int
-    member_code: str
-    member_name: str
-    group: str
-    land_fee: int
-    dividend: int
-    check_code: str
-    paid_on: dt.date | None
-    paid_method: str
-    paid_by: str
-    bank_account: str
-    transaction_return: int = 0
-    kind: str = "household"
-
-    @property
-    def total(self) -> int:
-        """Land fee + return by transactions + dividend."""
-        return self.land_fee + self.transaction_return + self.dividend
-
-
 def _current(s: Session, org_id: int, year: int) -> Distribution:
     mine = _committed(s, org_id, year)
     if not mine:
@@ -876,44 +853,14 @@ def _current(s: Session, org_id: int, year: int) -> Distribution:
 def slips(
     ledger: Ledger, org_id: int, year: int, *, unpaid_only: bool = False, group: str | None = None
 ) -> list[SlipRow]:
-    """The slips of a committed year in holder order."""
+    """The slips of a committed year in holder order (the payments table's own rows)."""
     with ledger.read() as s:
-        dist = _current(s, org_id, year)
-        q = (
-            select(
-                DistributionItem,
-                col(Member.code),
-                col(Member.name),
-                col(Member.group_name),
-                col(Member.bank_account),
-                col(Member.kind),
-            )
-            .join(Member, col(Member.id) == col(DistributionItem.member_id))
-            .where(col(DistributionItem.distribution_id) == dist.id)
-            .order_by(col(Member.code))
+        _current(s, org_id, year)  # refuses a year without a committed distribution
+        paid = False if unpaid_only else None
+        rows: list[SlipRow] = page_rows(
+            s, org_id, SlipFilter(year, paid=paid, group=group), sort="code", limit=None
         )
-        if unpaid_only:
-            q = q.where(col(DistributionItem.paid_on).is_(None))
-        if group is not None:
-            q = q.where(col(Member.group_name) == group)
-        return [
-            SlipRow(
-                i.slip_no,
-                c,
-                n,
-                g,
-                i.land_fee_fen,
-                i.dividend_fen,
-                i.check_code,
-                i.paid_on,
-                i.paid_method,
-                i.paid_by,
-                b,
-                i.transaction_return_fen,
-                k,
-            )
-            for i, c, n, g, b, k in s.execute(q)
-        ]
+        return rows
 
 
 def notice_ends(ledger: Ledger, org_id: int, year: int) -> dt.date:

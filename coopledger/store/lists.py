@@ -68,7 +68,7 @@ __all__ = [
     "ShareLotFilter",
     "ShareLotListRow",
     "SlipFilter",
-    "SlipListRow",
+    "SlipRow",
     "SlipTotals",
     "VoucherFilter",
     "VoucherListRow",
@@ -597,8 +597,9 @@ class SlipFilter:
 
 
 @dataclass(frozen=True, slots=True)
-class SlipListRow:
-    """One household's slip of a committed year, in the payments table."""
+class SlipRow:
+    """One holder's slip of a committed year: the payments table, the printed slips, the
+    bank batch and the unpaid list all read it (``services.distribution.slips``)."""
 
     slip_no: int
     member_code: str
@@ -612,9 +613,11 @@ class SlipListRow:
     paid_by: str
     bank_account: str
     transaction_return: int = 0
+    kind: str = "household"
 
     @property
     def total(self) -> int:
+        """Land fee + return by transactions + dividend."""
         return self.land_fee + self.transaction_return + self.dividend
 
 
@@ -635,6 +638,7 @@ def _slips(org_id: int | None, f: SlipFilter) -> Select[Any]:
             M.c.name.label("member_name"),
             M.c.group_name,
             M.c.bank_account,
+            M.c.kind.label("member_kind"),
         )
         .select_from(DI.join(M, M.c.id == DI.c.member_id))
         .where(DI.c.distribution_id == dist_id)
@@ -650,8 +654,8 @@ def _slips(org_id: int | None, f: SlipFilter) -> Select[Any]:
     return q
 
 
-def _slip_row(r: Any) -> SlipListRow:
-    return SlipListRow(
+def _slip_row(r: Any) -> SlipRow:
+    return SlipRow(
         r.slip_no,
         r.member_code,
         r.member_name,
@@ -664,6 +668,7 @@ def _slip_row(r: Any) -> SlipListRow:
         r.paid_by,
         r.bank_account,
         r.transaction_return_fen,
+        r.member_kind,
     )
 
 

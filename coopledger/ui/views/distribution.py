@@ -43,8 +43,7 @@ from coopledger.i18n import _, term
 from coopledger.services import distribution as dist
 from coopledger.services import registers, views
 from coopledger.services.distribution import PlanForm, Preview
-from coopledger.services.views import SlipFilter, YearState
-from coopledger.services.views import SlipListRow as SlipRow
+from coopledger.services.views import SlipFilter, SlipRow, YearState
 from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import explain_next, gate, need_book
