@@ -58,10 +58,13 @@ types:
 imports:
 	$(BIN)/lint-imports
 
-# One process for every test, the window's included (ui/collector.py fixed the crash that
-# once made them run apart). Tests marked slow run only in CI (CI=true) or with --slow.
+# The window's tests run with the others (ui/collector.py fixed the crash that once made
+# them run apart). Tests marked slow run only in CI (CI=true) or with --slow. One worker
+# process per core (pytest-xdist), each test file whole in one worker so that its module
+# fixtures are made once; each worker starts its own PostgreSQL. PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= auto
 pytest:
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: venv
 	$(BIN)/python -m bench

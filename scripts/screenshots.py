@@ -218,7 +218,7 @@ def distribution(s: Studio) -> None:
 
     s.org(VILLAGE)
     if 2014 in dist.committed_years(s.ledger, s.window.ctx.org_id):
-        dist.reverse_distribution(s.ledger, s.window.ctx.org_id, 2014)
+        dist.reverse_distribution(s.ledger, s.window.ctx.org_id, 2014, "重新分配（截图）")
     view = s.view("distribution")
     wizard = view.open_wizard(year=2014)  # type: ignore[attr-defined]
     wizard.move(60, 10)

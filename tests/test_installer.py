@@ -352,6 +352,10 @@ def test_babel_locales_in_the_bundle_are_all_that_formatting_loads(
 
     monkeypatch.setattr(babel.localedata, "load", load)
     monkeypatch.setattr(babel.localedata, "_cache", {})
+    # babel 2.19 also keeps each locale's wrapped data: emptied too, or a locale some earlier
+    # test formatted with would not be loaded again here
+    if hasattr(babel.localedata, "_dict_cache"):
+        monkeypatch.setattr(babel.localedata, "_dict_cache", {})
     before = i18n.current_language()
     try:
         for lang in i18n.LANGUAGES:

@@ -30,6 +30,7 @@ class GuiThreadCollector(QObject):
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
         self.was_enabled = gc.isenabled()
+        self.stopped = False
         gc.disable()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -49,7 +50,11 @@ class GuiThreadCollector(QObject):
         return 0
 
     def stop(self) -> None:
-        """Collect once more and give collection back to Python."""
+        """Collect once more and give collection back to Python (once: a stopped collector
+        is never found again by ``install_collector``)."""
+        if self.stopped:
+            return
+        self.stopped = True
         self.timer.stop()
         gc.collect()
         if self.was_enabled:
@@ -58,7 +63,8 @@ class GuiThreadCollector(QObject):
 
 def install_collector(app: QCoreApplication) -> GuiThreadCollector:
     """Make ``app`` (once) collect garbage on its own thread; returns the collector."""
-    found = app.findChild(GuiThreadCollector)
-    if isinstance(found, GuiThreadCollector):
-        return found
+    for found in app.findChildren(GuiThreadCollector):
+        if isinstance(found, GuiThreadCollector) and not found.stopped:
+            return found
+    # (a stopped one may still be there, waiting for deleteLater: a new one takes over)
     return GuiThreadCollector(app)

@@ -33,17 +33,34 @@ def _build(path: Path, books: tuple[Path, ...], commit: bool = False) -> None:
 
 
 @pytest.fixture(scope="package", autouse=True)
+def _program_font(qapp: object) -> Iterator[None]:
+    """The window's tests see the program's own font (Noto Sans SC 10 pt, ``make_app``), as
+    the village's screen will: sizes depend on it, and a test that sets it (test_window's)
+    must not decide the others' by running first."""
+    from PySide6.QtGui import QFont
+
+    from coopledger.ui.app import load_app_font
+
+    before = QFont(qapp.font())  # type: ignore[attr-defined]
+    assert load_app_font(qapp) == "Noto Sans SC"  # type: ignore[arg-type]
+    yield
+    qapp.setFont(before)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="package", autouse=True)
 def _gui_thread_collector(qapp: object) -> Iterator[None]:
     """Garbage collected on the GUI thread only, as the program does (``make_app``): the
     cycle collector running in a task's thread destroyed Qt objects there and crashed the
     test process now and then (after the slip-printing test). Collection goes back to
     Python when the window's tests are done."""
-    from coopledger.ui.collector import install_collector
+    from coopledger.ui.collector import GuiThreadCollector, install_collector
 
-    collector = install_collector(qapp)  # type: ignore[arg-type]
+    install_collector(qapp)  # type: ignore[arg-type]
     yield
-    collector.stop()
-    collector.deleteLater()
+    # every collector still there (a test may have put a new one in place of this one)
+    for collector in qapp.findChildren(GuiThreadCollector):  # type: ignore[attr-defined]
+        collector.stop()
+        collector.deleteLater()
 
 
 @pytest.fixture(scope="session")

@@ -121,3 +121,19 @@ def test_windows_and_busy_workers_survive_with_the_collector(tmp_path) -> None:
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert out.returncode == 0 and "survived" in out.stdout, out.stderr[-2000:]
+
+
+def test_a_stopped_collector_is_not_installed_again(qapp) -> None:
+    """The window's tests stop the collector when their package ends and install it again
+    when more of them follow (a worker of the parallel run may go back and forth): the new
+    one must turn automatic collection off again, not hand back the stopped one."""
+    first = install_collector(qapp)
+    first.stop()
+    assert first.stopped and gc.isenabled() == first.was_enabled
+    second = install_collector(qapp)  # stays, for the rest of the window's tests
+    assert second is not first and not second.stopped
+    assert not gc.isenabled()
+    assert second.timer.isActive()
+    first.stop()  # again: nothing happens
+    assert not gc.isenabled()
+    first.deleteLater()

@@ -48,7 +48,7 @@ from coopledger.ui import dialogs, errors, fmt
 from coopledger.ui.context import AppContext
 from coopledger.ui.disabled import explain_next, gate, need_book
 from coopledger.ui.models import Column, ListTableModel, Source
-from coopledger.ui.screen import fit
+from coopledger.ui.screen import fit, scrolling
 from coopledger.ui.views.approvals import request_message
 from coopledger.ui.views.base import (
     TableView,
@@ -332,7 +332,13 @@ class PlanPage(QWizardPage):
         self.notice = QLineEdit()
         self.error_labels: dict[str, QLabel] = {}
         self.reserve_label = QLabel(_("Reserve fund rate (公积金)"))
-        form = QGridLayout(self)
+        # The plan is a long form: it scrolls inside the page rather than make the wizard
+        # taller than a 1280×720 screen (with the program's font it needs ~500 px).
+        body = QWidget()
+        page_layout = QVBoxLayout(self)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(scrolling(body))
+        form = QGridLayout(body)
         rows: list[tuple[str, QWidget, QWidget]] = [
             ("welfare_rate", QLabel(_("Welfare fund rate (公益金)")), self.welfare),
             ("reserve_rate", self.reserve_label, self.reserve),
