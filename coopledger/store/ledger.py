@@ -55,6 +55,24 @@ class AccountInfo:
     active: bool = True
 
 
+#: The account columns ``AccountInfo`` is made of, in its order (one list for every read).
+_ACCOUNT_COLUMNS = (
+    A.c.id,
+    A.c.code,
+    A.c.name,
+    A.c.kind,
+    A.c.normal_side,
+    A.c.member_aux,
+    A.c.is_leaf,
+    A.c.active,
+)
+
+
+def _account_infos(rows: Iterable[Any]) -> dict[str, AccountInfo]:
+    """Rows of ``_ACCOUNT_COLUMNS`` as accounts by code."""
+    return {r.code: AccountInfo(*r) for r in rows}
+
+
 class ResolvedLine(NamedTuple):
     """A line with ids instead of codes (a named tuple: bulk posting makes millions)."""
 
@@ -78,24 +96,7 @@ class ResolvedVoucher:
 
 def accounts_by_code(session: Session | Connection, org_id: int) -> dict[str, AccountInfo]:
     """Every account of a book, by code."""
-    rows = session.execute(
-        select(
-            A.c.id,
-            A.c.code,
-            A.c.name,
-            A.c.kind,
-            A.c.normal_side,
-            A.c.member_aux,
-            A.c.is_leaf,
-            A.c.active,
-        ).where(A.c.org_id == org_id)
-    ).all()
-    return {
-        r.code: AccountInfo(
-            r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf, r.active
-        )
-        for r in rows
-    }
+    return _account_infos(session.execute(select(*_ACCOUNT_COLUMNS).where(A.c.org_id == org_id)))
 
 
 def members_by_code(
@@ -405,14 +406,7 @@ class VoucherRead:
         """The accounts the lines name, by code (those of the book only)."""
         return {
             ln["a_code"]: AccountInfo(
-                ln["account_id"],
-                ln["a_code"],
-                ln["a_name"],
-                ln["a_kind"],
-                ln["a_normal_side"],
-                ln["a_member_aux"],
-                ln["a_is_leaf"],
-                ln["a_active"],
+                ln["account_id"], *(ln[f"a_{c.name}"] for c in _ACCOUNT_COLUMNS[1:])
             )
             for ln in self.lines
             if ln["a_org_id"] == org_id
@@ -459,13 +453,7 @@ def _statements_found() -> tuple[Select[Any], Select[Any], Update]:
         select(
             *L.c,
             A.c.org_id.label("a_org_id"),
-            A.c.code.label("a_code"),
-            A.c.name.label("a_name"),
-            A.c.kind.label("a_kind"),
-            A.c.normal_side.label("a_normal_side"),
-            A.c.member_aux.label("a_member_aux"),
-            A.c.is_leaf.label("a_is_leaf"),
-            A.c.active.label("a_active"),
+            *(c.label(f"a_{c.name}") for c in _ACCOUNT_COLUMNS[1:]),  # the line has the id
             M.c.code.label("m_code"),
         )
         .join(A, A.c.id == L.c.account_id)
@@ -577,16 +565,9 @@ def set_review(
     )
 
 
-_ACCOUNTS_NAMED = select(
-    A.c.id,
-    A.c.code,
-    A.c.name,
-    A.c.kind,
-    A.c.normal_side,
-    A.c.member_aux,
-    A.c.is_leaf,
-    A.c.active,
-).where(A.c.org_id == bindparam("org_id"), A.c.code.in_(bindparam("codes", expanding=True)))
+_ACCOUNTS_NAMED = select(*_ACCOUNT_COLUMNS).where(
+    A.c.org_id == bindparam("org_id"), A.c.code.in_(bindparam("codes", expanding=True))
+)
 
 
 def accounts_named(
@@ -594,12 +575,7 @@ def accounts_named(
 ) -> dict[str, AccountInfo]:
     """The accounts of a book with these codes (a voucher names a few of the chart's)."""
     rows = _core(session).execute(_ACCOUNTS_NAMED, {"org_id": org_id, "codes": sorted(set(codes))})
-    return {
-        r.code: AccountInfo(
-            r.id, r.code, r.name, r.kind, r.normal_side, r.member_aux, r.is_leaf, r.active
-        )
-        for r in rows
-    }
+    return _account_infos(rows)
 
 
 _MONTH_CLOSED = select(
