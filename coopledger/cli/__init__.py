@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import logging
 import os
 import sys
@@ -20,6 +19,7 @@ from coopledger import __version__, i18n
 from coopledger.cli import commands
 from coopledger.cli.context import CliError, Context
 from coopledger.domain.errors import DomainError
+from coopledger.domain.gcpause import gc_paused
 from coopledger.i18n import _
 from coopledger.paths import log_dir
 
@@ -103,13 +103,8 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
     argv = sys.argv[1:] if argv is None else list(argv)
     # The command's modules load here (SQLAlchemy among them): the cyclic collector would
     # walk their many new objects again and again for nothing, so it waits until they are in.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         parser = build_parser(command_named(argv))
-    finally:
-        if collecting:
-            gc.enable()
     args = parser.parse_args(argv)
     i18n.set_language(args.lang or i18n.language_from_environment())
     ctx = Context(args)

@@ -67,10 +67,8 @@ text is built only for errors).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import gc
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -85,6 +83,7 @@ from coopledger.domain.errors import N_, DomainError, DomainErrors
 from coopledger.domain.fields import Field, fields_of, read_record, read_value, record_to_json
 from coopledger.domain.fields import fast_fen as _fast_fen
 from coopledger.domain.fields import shown as _shown
+from coopledger.domain.gcpause import gc_paused
 from coopledger.domain.money import fen_to_str, parse_money
 from coopledger.domain.records import (
     LINE_MEMO,
@@ -1110,23 +1109,6 @@ def _document_order(data: object) -> Callable[[tuple[PathT, DomainError]], list[
     return key
 
 
-@contextlib.contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building a million small records.
-
-    The records hold no reference cycles, yet CPython 3.11 runs a collection every 700
-    allocations and rescans the growing list each time: that doubles the time of a big
-    book. Reference counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse_book(
     data: object, *, charts: Mapping[str, Mapping[str, str]], consume: bool = False
 ) -> Book:
@@ -1147,7 +1129,7 @@ def parse_book(
     """
     parser = _Parser(charts)
     parser.consume = consume
-    with _no_gc_pauses():
+    with gc_paused():
         book = parser.book(data)
     if parser.errors:
         # sorted() is stable: errors at the same place keep the order they were found in.
@@ -1172,7 +1154,7 @@ def parse_book_sections(
     """
     parser = _Parser(charts)
     parser.consume = True
-    with _no_gc_pauses():
+    with gc_paused():
         book, data, chunked = parser.book_sections(sections)
     if parser.errors:
         in_file = _document_order(data)
@@ -1208,7 +1190,7 @@ class BookStream:
         """Check the book without its ``vouchers`` (which must be absent or ``[]`` in
         ``data``); raises ``DomainErrors`` now if anything there is wrong."""
         parser = self._parser
-        with _no_gc_pauses():
+        with gc_paused():
             book = parser.book(data)
         if parser.errors:
             ordered = sorted(parser.errors, key=_document_order(data))
@@ -1221,7 +1203,7 @@ class BookStream:
         """Check one chunk of vouchers (``items[0]`` is ``vouchers[start]``); the records
         are only to be trusted when ``ok`` is still true."""
         assert self._header_ok
-        with _no_gc_pauses():
+        with gc_paused():
             return self._parser.vouchers(items, start)
 
     @property
@@ -1283,7 +1265,7 @@ _PLAN_JSON_ORDER: Final = (
 
 def book_to_json(book: Book) -> dict[str, Any]:
     """The book in the spec's JSON shape (to `json.dumps`); extension keys only when set."""
-    with _no_gc_pauses():
+    with gc_paused():
         return _book_to_json(book)
 
 

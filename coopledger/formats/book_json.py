@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import gc
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from coopledger.domain.errors import N_, DomainError
+from coopledger.domain.gcpause import gc_paused
 
 __all__ = [
     "MAX_BOOK_BYTES",
@@ -134,11 +134,10 @@ def _read_text(path: StrPath) -> tuple[str, str]:
 def _json_errors(name: str, text: str) -> Iterator[None]:
     """Turn what the JSON decoder raises into the book's file errors (with line and
     column), with the cyclic garbage collector paused meanwhile (a book is millions of small
-    objects; see ``book._no_gc_pauses``)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    objects; ``domain.gcpause``)."""
     try:
-        yield
+        with gc_paused():
+            yield
     except json.JSONDecodeError as err:
         # A string still open at the end, or nothing after the last token: the file stops
         # in the middle of the document (JSON strings cannot span lines, so an unterminated
@@ -179,9 +178,6 @@ def _json_errors(name: str, text: str) -> Iterator[None]:
         raise DomainError(
             _FILE, N_("{name} is not valid JSON: {reason}"), name=name, reason=str(err)[:80]
         ) from None
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _no_book(name: str, value: object) -> DomainError:

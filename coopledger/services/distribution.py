@@ -8,12 +8,10 @@ from the ledger and posts its result, in one transaction, as ``distribution.md``
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +34,7 @@ from coopledger.domain.distribution import (
 )
 from coopledger.domain.errors import N_, DomainError
 from coopledger.domain.fields import checked, record_from_columns
+from coopledger.domain.gcpause import gc_paused
 from coopledger.domain.ledger import LineInput, VoucherInput
 from coopledger.domain.money import fen_to_str
 from coopledger.domain.records import PlanRecord
@@ -402,21 +401,6 @@ class Preview:
     kinds: dict[str, str] = field(default_factory=dict)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a whole book's registers are read and
-    computed: the rows hold no reference cycles, and a collection every few hundred new
-    objects would walk every row already held (a township book's 400,000) each time, which
-    cost a third of a preview. Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, DistributionResult]:
     row = session.execute(
         select(DistributionPlan).where(
@@ -427,7 +411,7 @@ def _compute(session: Session, org_id: int, year: int) -> tuple[PlanForm, Distri
         raise DomainError("plan", N_("there is no distribution plan for {year}"), year=year)
     plan = _plan_form(row)
     carry = carried_in(session, org_id, year)
-    with _gc_paused():
+    with gc_paused():
         result = compute_distribution_rows(
             year,
             distributable_income(session, org_id, year),
@@ -450,7 +434,7 @@ def preview_distribution(ledger: Ledger, org_id: int, year: int) -> Preview:
         names: dict[str, str] = {}
         groups: dict[str, str] = {}
         kinds: dict[str, str] = {}
-        with _gc_paused():
+        with gc_paused():
             for code, name, group, kind in (
                 s.connection()
                 .execute(

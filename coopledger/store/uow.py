@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
 from coopledger.domain.changes import Changes
+from coopledger.domain.gcpause import gc_paused
 from coopledger.store import audit
 from coopledger.store.bulk import BEFORE_WRITE, TOUCHED, insert_rows, note_write
 from coopledger.store.engine import bulk_cache, lock_chain_head, lock_organisation
@@ -255,14 +255,8 @@ class Tx:
         records of a bulk write hold no reference cycles, and a collection every few hundred
         new objects would walk every record held (a big book's millions) each time;
         reference counting still frees everything as usual."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            with bulk_cache(self.session.connection()):
-                yield
-        finally:
-            if was_enabled:
-                gc.enable()
+        with gc_paused(), bulk_cache(self.session.connection()):
+            yield
 
     def track_inserted(
         self,
