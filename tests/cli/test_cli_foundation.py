@@ -91,6 +91,13 @@ def test_the_command_is_found_before_parsing(argv: list[str], found: str | None)
     assert command_named(argv) == found
 
 
+def _last_line_of(code: str) -> str:
+    """The last line ``code`` prints, run in a fresh interpreter (which must succeed)."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]
+
+
 def test_version_imports_no_command_and_no_database_library() -> None:
     code = (
         "import sys\n"
@@ -104,9 +111,7 @@ def test_version_imports_no_command_and_no_database_library() -> None:
         " or m.startswith('coopledger.cli.cmd_') or m.startswith('coopledger.services')]\n"
         "print(heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert _last_line_of(code) == "[]"
 
 
 def test_a_read_only_book_loads_neither_the_orm_nor_babel(tmp_path: Path) -> None:
@@ -131,6 +136,4 @@ def test_a_read_only_book_loads_neither_the_orm_nor_babel(tmp_path: Path) -> Non
         " 'coopledger.services.views', 'coopledger.store.lists', 'coopledger.domain.records'))\n"
         "print(heavy)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert _last_line_of(code) == "[]"

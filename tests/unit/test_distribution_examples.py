@@ -1,5 +1,5 @@
-"""The worked examples of distribution.md, kept in ``tests/data/examples`` (no ``../shared``
-needed): every plan year of every book, to the fen.
+"""The worked examples of distribution.md, kept in the repo (``tests/data/examples``): every
+plan year of every book, to the fen.
 
 The books are read by a small test-local parser (decimal strings to integers with exact
 integer arithmetic) so this test depends on nothing but the distribution engine.
