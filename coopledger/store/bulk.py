@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, insert
 
+from coopledger.store.engine import core_connection
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -68,7 +70,7 @@ def insert_rows(
 ) -> int:
     """Insert ``rows`` (tuples in ``columns`` order) into ``table`` within the caller's
     transaction. Returns how many rows were inserted."""
-    conn = session if isinstance(session, Connection) else session.connection()
+    conn = core_connection(session)
     hook = conn.info.get(BEFORE_WRITE)
     if hook is not None:  # the driver's executemany below is no Core statement
         hook(conn, table.name)

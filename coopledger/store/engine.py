@@ -137,6 +137,12 @@ def parse_location(value: Location | Path | str) -> Location:
     return Location(url=url.render_as_string(hide_password=False))
 
 
+def core_connection(session: Session | Connection) -> Connection:
+    """The Core connection under ``session`` (a Connection is its own). Not
+    ``isinstance(session, Session)``: the read-only commands never import the ORM."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
 def is_postgres(bind: Engine | Connection | Session) -> bool:
     """Whether ``bind`` talks to PostgreSQL."""
     # Not ``isinstance(bind, Session)``: the read-only commands never import the ORM.
@@ -511,7 +517,7 @@ def lock_and_read_chain_head(session: Session | Connection) -> tuple[int, str] |
     serialised already; read the head as usual)."""
     if not is_postgres(session):
         return None
-    conn = session if isinstance(session, Connection) else session.connection()
+    conn = core_connection(session)
     cursor = conn.connection.cursor()
     try:
         cursor.execute(
@@ -530,7 +536,7 @@ def lock_organisation(session: Session | Connection, org_id: int) -> None:
     (PostgreSQL; re-entrant within a transaction)."""
     if not is_postgres(session):
         return
-    conn = session if isinstance(session, Connection) else session.connection()
+    conn = core_connection(session)
     sql = f"SELECT pg_advisory_xact_lock({_ORG_LOCK_NS}, {int(org_id)})"
     raw = conn.connection.driver_connection
     if raw is not None and raw.info.transaction_status == _PG_IDLE:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from coopledger.domain.vocabulary import VoucherSource, VoucherState
 from coopledger.store import tables
 from coopledger.store.bulk import insert_rows
-from coopledger.store.engine import is_postgres, lock_organisation, reserve_ids
+from coopledger.store.engine import core_connection, is_postgres, lock_organisation, reserve_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -483,16 +483,11 @@ _NUMBER_LINES = (
 )
 
 
-def _core(session: Session | Connection) -> Connection:
-    """The Core connection of a session (statements on tables need no ORM on the way)."""
-    return session if isinstance(session, Connection) else session.connection()
-
-
 def read_voucher(session: Session | Connection, org_id: int, voucher_id: int) -> VoucherRead | None:
     """Read a voucher of ``org_id`` for reviewing or posting it (None if the book has no
     such voucher). The caller holds the organisation (``ledger.write(org_id)``), so the
     month's last number read here stays the last until it commits."""
-    conn = _core(session)
+    conn = core_connection(session)
     keys = {"org_id": org_id, "voucher_id": voucher_id}
     found = conn.execute(_HEADER_TO_POST, keys).mappings().first()
     if found is None:
@@ -516,7 +511,7 @@ def post_reviewed(
     header = found.header
     voucher_id, year, month = header["id"], header["year"], header["month"]
     seq = found.last_seq + 1
-    conn = _core(session)
+    conn = core_connection(session)
     posted = (
         conn.execute(
             _POST_HEADER,
@@ -555,7 +550,7 @@ def set_review(
 ) -> RowMapping:
     """Set a voucher's review (state and reviewer); its row as stored now."""
     return (
-        _core(session)
+        core_connection(session)
         .execute(
             _REVIEW_HEADER,
             {"b_voucher_id": voucher_id, "b_state": state, "b_user": reviewed_by},
@@ -574,7 +569,9 @@ def accounts_named(
     session: Session | Connection, org_id: int, codes: Iterable[str]
 ) -> dict[str, AccountInfo]:
     """The accounts of a book with these codes (a voucher names a few of the chart's)."""
-    rows = _core(session).execute(_ACCOUNTS_NAMED, {"org_id": org_id, "codes": sorted(set(codes))})
+    rows = core_connection(session).execute(
+        _ACCOUNTS_NAMED, {"org_id": org_id, "codes": sorted(set(codes))}
+    )
     return _account_infos(rows)
 
 
@@ -596,7 +593,7 @@ _MONTH_CLOSED = select(
 def month_closed(session: Session | Connection, org_id: int, year: int, month: int) -> bool:
     """Whether a month is closed, or its year (one statement; `closed_months` lists them)."""
     keys = {"org_id": org_id, "year": year, "month": month}
-    return bool(_core(session).execute(_MONTH_CLOSED, keys).scalar())
+    return bool(core_connection(session).execute(_MONTH_CLOSED, keys).scalar())
 
 
 _INSERT_DRAFT = insert(V).returning(*V.c)
@@ -612,7 +609,7 @@ def insert_draft(
 ) -> tuple[RowMapping, Sequence[RowMapping]]:
     """Insert a draft voucher prepared by ``user`` and its lines (Core, one statement each);
     the rows as stored."""
-    conn = _core(session)
+    conn = core_connection(session)
     day = voucher.date
     header = (
         conn.execute(
