@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NoReturn
 
 from sqlalchemy import delete, func, select, update
 from sqlmodel import col
@@ -38,6 +37,7 @@ from coopledger.store.ledger import (
     ResolvedLine,
     ResolvedVoucher,
     V,
+    VoucherRead,
     accounts_by_code,
     accounts_named,
     closed_months,
@@ -50,7 +50,6 @@ from coopledger.store.ledger import (
     set_review,
 )
 from coopledger.store.models import (
-    AppUser,
     BalanceCheck,
     Distribution,
     DistributionPlan,
@@ -128,30 +127,36 @@ def check_open(closed: set[tuple[int, int]], d: dt.date, path: str = "date") -> 
         )
 
 
-def _user_count(tx: Tx) -> int:
-    return int(tx.session.execute(select(func.count()).select_from(AppUser)).scalar_one())
-
-
-def _maker_checker(tx: Tx, preparer: str, what: str) -> None:
-    """Nobody checks their own work once the ledger has two or more users."""
-    if preparer == tx.user and _user_count(tx) >= 2:
-        _maker_checker_refused(tx, what)
-
-
-def _maker_checker_refused(tx: Tx, what: str) -> NoReturn:
-    raise DomainError(
-        "user",
-        N_("{user} prepared this voucher and cannot also {what} it (制单 ≠ 审核)"),
-        user=tx.user,
-        what=what,
-    )
+def _no_voucher(voucher_id: int) -> DomainError:
+    return DomainError("voucher", N_("no voucher #{id} in this book"), id=voucher_id)
 
 
 def _get_voucher(tx: Tx, org_id: int, voucher_id: int) -> Voucher:
     v = tx.session.get(Voucher, voucher_id)
     if v is None or v.org_id != org_id:
-        raise DomainError("voucher", N_("no voucher #{id} in this book"), id=voucher_id)
+        raise _no_voucher(voucher_id)
     return v
+
+
+def _read_to_check(
+    tx: Tx, org_id: int, voucher_id: int, state: VoucherState, refused: str, what: str
+) -> VoucherRead:
+    """The voucher a reviewer or poster acts on, in one read (`read_voucher`): it must be in
+    ``state`` (else ``refused``, with the state it is in) and not be the actor's own work."""
+    found = read_voucher(tx.session, org_id, voucher_id)
+    if found is None:
+        raise _no_voucher(voucher_id)
+    if found.header["state"] != state:
+        raise DomainError("voucher", refused, state=found.header["state"])
+    # Maker–checker: nobody checks their own work once the ledger has two or more users.
+    if found.header["prepared_by"] == tx.user and found.users >= 2:
+        raise DomainError(
+            "user",
+            N_("{user} prepared this voucher and cannot also {what} it (制单 ≠ 审核)"),
+            user=tx.user,
+            what=what,
+        )
+    return found
 
 
 def _write_lines(tx: Tx, org_id: int, voucher_id: int, rv: ResolvedVoucher) -> None:
@@ -241,18 +246,15 @@ def review_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> None:
     """审核: a second person checks a draft."""
     ledger.require(Permission.REVIEW_VOUCHER)
     with ledger.write(org_id) as tx:
-        found = read_voucher(tx.session, org_id, voucher_id)
-        if found is None:
-            raise DomainError("voucher", N_("no voucher #{id} in this book"), id=voucher_id)
+        found = _read_to_check(
+            tx,
+            org_id,
+            voucher_id,
+            VoucherState.DRAFT,
+            N_("only drafts can be reviewed; this one is {state}"),
+            "review",
+        )
         v = found.header
-        if v["state"] != VoucherState.DRAFT:
-            raise DomainError(
-                "voucher",
-                N_("only drafts can be reviewed; this one is {state}"),
-                state=v["state"],
-            )
-        if v["prepared_by"] == tx.user and found.users >= 2:
-            _maker_checker_refused(tx, "review")
         reviewed = set_review(tx.session, voucher_id, VoucherState.REVIEWED.value, tx.user)
         tx.log(
             "review voucher",
@@ -284,18 +286,15 @@ def post_voucher(ledger: Ledger, org_id: int, voucher_id: int) -> str:
         # Two reads give everything (the voucher, its lines with their accounts and
         # members, the users, the period, the month's last number) and two writes and
         # the period balances post it: on a server every statement is a round trip.
-        found = read_voucher(tx.session, org_id, voucher_id)
-        if found is None:
-            raise DomainError("voucher", N_("no voucher #{id} in this book"), id=voucher_id)
+        found = _read_to_check(
+            tx,
+            org_id,
+            voucher_id,
+            VoucherState.REVIEWED,
+            N_("only reviewed vouchers can be posted; this one is {state}"),
+            "post",
+        )
         v = found.header
-        if v["state"] != VoucherState.REVIEWED:
-            raise DomainError(
-                "voucher",
-                N_("only reviewed vouchers can be posted; this one is {state}"),
-                state=v["state"],
-            )
-        if v["prepared_by"] == tx.user and found.users >= 2:
-            _maker_checker_refused(tx, "post")
         member_code = found.member_codes()
         data = VoucherInput(
             v["date"],
