@@ -417,6 +417,17 @@ class VoucherRead:
         return {ln["member_id"]: ln["m_code"] for ln in self.lines if ln["member_id"]}
 
 
+def _month_or_year_closed(org_id: Any, year: Any, month: Any) -> Any:
+    """Whether the month is closed, or its year: the one rule, as an SQL expression over the
+    given columns or parameters (`read_voucher`, `month_closed`; `closed_months` lists)."""
+    return (
+        select(P.c.closed)
+        .where(P.c.org_id == org_id, P.c.year == year, P.c.month == month, P.c.closed)
+        .exists()
+        | select(FY.c.closed).where(FY.c.org_id == org_id, FY.c.year == year, FY.c.closed).exists()
+    )
+
+
 def _statements_found() -> tuple[Select[Any], Select[Any], Update]:
     """The two reads and the header's update of `read_voucher` / `post_reviewed`, built
     once: building a statement and its cache key each time cost more than running it."""
@@ -431,22 +442,12 @@ def _statements_found() -> tuple[Select[Any], Select[Any], Update]:
         )
         .scalar_subquery()
     )
-    month_closed = (
-        select(P.c.closed)
-        .where(P.c.org_id == V.c.org_id, P.c.year == V.c.year, P.c.month == V.c.month, P.c.closed)
-        .exists()
-    )
-    year_closed = (
-        select(FY.c.closed)
-        .where(FY.c.org_id == V.c.org_id, FY.c.year == V.c.year, FY.c.closed)
-        .exists()
-    )
+    closed = _month_or_year_closed(V.c.org_id, V.c.year, V.c.month)
     users = select(func.count()).select_from(tables.app_user).scalar_subquery()
     header = select(
         *V.c,
         users.label("q_users"),
-        month_closed.label("q_month_closed"),
-        year_closed.label("q_year_closed"),
+        closed.label("q_closed"),
         last_seq.label("q_last_seq"),
     ).where(V.c.id == bindparam("voucher_id"), V.c.org_id == bindparam("org_id"))
     lines = (
@@ -497,7 +498,7 @@ def read_voucher(session: Session | Connection, org_id: int, voucher_id: int) ->
         found,
         lines,
         int(found["q_users"]),
-        bool(found["q_month_closed"] or found["q_year_closed"]),
+        bool(found["q_closed"]),
         int(found["q_last_seq"]),
     )
 
@@ -576,17 +577,7 @@ def accounts_named(
 
 
 _MONTH_CLOSED = select(
-    select(P.c.closed)
-    .where(
-        P.c.org_id == bindparam("org_id"),
-        P.c.year == bindparam("year"),
-        P.c.month == bindparam("month"),
-        P.c.closed,
-    )
-    .exists()
-    | select(FY.c.closed)
-    .where(FY.c.org_id == bindparam("org_id"), FY.c.year == bindparam("year"), FY.c.closed)
-    .exists()
+    _month_or_year_closed(bindparam("org_id"), bindparam("year"), bindparam("month"))
 )
 
 
