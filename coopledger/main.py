@@ -11,17 +11,12 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from coopledger.cli import command_named
 from coopledger.cli import main as cli_main
 from coopledger.cli.context import Context
 
-#: Set when the window ran: Qt's objects (the settings among them) are saved as they are
-#: destroyed, so that process ends the ordinary way.
-_window_ran = False
-
 
 def _run_gui(ctx: Context) -> int:
-    global _window_ran
-    _window_ran = True
     from coopledger.domain.roles import AuthenticationError, PasswordNeededError, UserNeededError
     from coopledger.ui.app import run
 
@@ -51,10 +46,12 @@ def run() -> NoReturn:
     writer's lock released) before ``main`` returns; what the interpreter would still do is
     take every module apart, a sixth of a read-only command's time (``trial-balance --json``).
     So the output is flushed, the ``atexit`` functions run (logging's own flush among them),
-    and the process ends there. After the window, Python exits as usual.
+    and the process ends there. After the window (no command named), Python exits as usual:
+    Qt's objects save what they hold as they are destroyed.
     """
-    code = main()
-    if _window_ran:
+    argv = sys.argv[1:]
+    code = main(argv)
+    if command_named(argv) is None:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -153,27 +153,21 @@ def main(argv: Sequence[str] | None = None, gui: Callable[[Context], int] | None
 def _check_numbers(args: argparse.Namespace) -> None:
     """Whole numbers from the command line by the field tables' rule before any command sees
     them: a year is a year (1900–9999), anything else fits the database's 64 bits."""
-    if not any(
-        (isinstance(v, int) and not isinstance(v, bool))
-        or (isinstance(v, list) and any(isinstance(i, int) for i in v))
-        for v in vars(args).values()
-    ):
-        return  # nothing to check: the field tables are not loaded (a fast read-only start)
+    found: list[tuple[str, int, bool]] = []  # (option, number, is a year)
+    for name, value in vars(args).items():
+        option = "--" + name.removesuffix("_pos").replace("_", "-")
+        year = name in ("year", "year_pos")  # a list of numbers is never of years
+        items, year = (value, False) if isinstance(value, list) else ([value], year)
+        for item in items:
+            if isinstance(item, int) and not isinstance(item, bool):
+                found.append((option, item, year))
+    if not found:
+        return  # the field tables are not loaded: a read-only command starts faster
     from coopledger.domain.fields import read_value
     from coopledger.domain.records import WHOLE_NUMBER, YEAR
 
-    for name, value in vars(args).items():
-        option = "--" + name.removesuffix("_pos").replace("_", "-")
-        if isinstance(value, bool):
-            continue
-        if name in ("year", "year_pos") and isinstance(value, int):
-            read_value(YEAR, value, option)
-        elif isinstance(value, int):
-            read_value(WHOLE_NUMBER, value, option)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, int) and not isinstance(item, bool):
-                    read_value(WHOLE_NUMBER, item, option)
+    for option, number, is_year in found:
+        read_value(YEAR if is_year else WHOLE_NUMBER, number, option)
 
 
 def _fault(exc: BaseException, args: argparse.Namespace) -> DomainError | None:
