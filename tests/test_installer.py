@@ -383,37 +383,30 @@ def test_entry_script_runs_the_installed_command() -> None:
     assert "run()" in ENTRY.read_text(encoding="utf-8")
 
 
-def test_entry_script_exits_with_the_commands_status_and_all_its_output(tmp_path: Path) -> None:
-    """``run`` ends the process without taking the interpreter apart: the exit status is the
-    command's and nothing it wrote is lost (an error; a listing of several buffers)."""
-    db = tmp_path / "l.sqlite3"
-    bad = subprocess.run(
-        [sys.executable, str(ENTRY), "--lang", "en", "--db", str(db), "verify"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert bad.returncode == 2, bad.stderr
-    assert bad.stderr.strip() and "Traceback" not in bad.stderr
-    book = ROOT / "resources" / "demo" / "lotus-cooperative.book.json"
-    made = subprocess.run(
-        [sys.executable, str(ENTRY), "--db", str(db), "import-book", str(book)],
+def _entry(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The bundle's entry script run as the frozen program runs it."""
+    return subprocess.run(
+        [sys.executable, str(ENTRY), *args],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env=env,
     )
+
+
+def test_entry_script_exits_with_the_commands_status_and_all_its_output(tmp_path: Path) -> None:
+    """``run`` ends the process without taking the interpreter apart: the exit status is the
+    command's and nothing it wrote is lost (an error; a listing of several buffers)."""
+    db = tmp_path / "l.sqlite3"
+    bad = _entry("--lang", "en", "--db", str(db), "verify")
+    assert bad.returncode == 2, bad.stderr
+    assert bad.stderr.strip() and "Traceback" not in bad.stderr
+    book = ROOT / "resources" / "demo" / "lotus-cooperative.book.json"
+    made = _entry("--db", str(db), "import-book", str(book))
     assert made.returncode == 0, made.stderr
     buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    listed = subprocess.run(
-        [sys.executable, str(ENTRY), "--db", str(db), "audit", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=buffered,
-    )
+    listed = _entry("--db", str(db), "audit", "--json", env=buffered)
     assert listed.returncode == 0, listed.stderr
     assert len(listed.stdout.encode()) > 8192  # more than the output's buffer holds
     # and whole, to its last line's end: what was still in the buffer was flushed at the exit
@@ -422,13 +415,7 @@ def test_entry_script_exits_with_the_commands_status_and_all_its_output(tmp_path
 
 
 def test_entry_script_starts_the_program(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(ENTRY), "--version"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _entry("--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("coopledger ")
 
